@@ -1,0 +1,159 @@
+"""``book.yaml`` -> a frozen, validated :class:`BookConfig`.
+
+Every key is declared once, in :class:`BookConfig`, with its type, default and
+meaning (the reference manual is written from the same declarations). Unknown
+keys, wrong types and missing files are reported with their line in
+``book.yaml``, all of them, before the build stops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from slugify import slugify
+
+from .diagnostics import Diagnostics, SourceLocation, did_you_mean
+from .yamlfile import YamlList, YamlMap, load_yaml
+
+MANIFEST = 'book.yaml'
+PAPER_SIZES = ('a4', 'letter')
+_LANGUAGE = re.compile(r'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$')
+
+
+def _key(doc: str, default: Any = None, *, kind: str = 'str', choices: tuple[str, ...] = ()) -> Any:
+    return field(default=default, metadata={'doc': doc, 'kind': kind, 'choices': choices})
+
+
+@dataclass(frozen=True)
+class BookConfig:
+    """The book's manifest. Keys are written in kebab-case in ``book.yaml``."""
+
+    title: str = _key('The book title, on the title page, in running heads and in the metadata.')
+    subtitle: str | None = _key('A subtitle, shown under the title.')
+    authors: tuple[str, ...] = _key('Authors or editors, in order.', (), kind='list[str]')
+    language: str = _key('The book language as a BCP 47 tag (en, fr, en-GB): quotes, hyphenation, terms.', 'en')
+    date: str | None = _key('Publication date, YYYY-MM-DD; also fixes the dates written into the outputs.')
+    slug: str | None = _key('The base name of the output files; derived from the title when absent.')
+    identifier: str | None = _key('A stable identifier (ISBN, URN); derived from the title and authors when absent.')
+    description: str | None = _key('A one-paragraph description for the EPUB metadata.')
+    rights: str | None = _key('A rights or licence statement, printed on the title page verso.')
+    chapters: tuple[str, ...] = _key(
+        'Chapter files in reading order; all of chapters/*.md in name order when absent.', (), kind='list[str]'
+    )
+    paper: str = _key('Paper size of the PDF.', 'a4', choices=PAPER_SIZES)
+    root: Path = field(default=Path('.'), metadata={'internal': True})
+    location: SourceLocation = field(default=SourceLocation(MANIFEST), metadata={'internal': True})
+
+    @property
+    def output_stem(self) -> str:
+        return self.slug or slugify(self.title) or 'book'
+
+    @property
+    def build_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.date) if self.date else dt.date(1970, 1, 1)
+
+
+def public_keys() -> list[tuple[str, Any]]:
+    """The manifest keys as (kebab-case name, dataclass field), in declaration order."""
+    return [(f.name.replace('_', '-'), f) for f in fields(BookConfig) if not f.metadata.get('internal')]
+
+
+def load_config(root: Path, diagnostics: Diagnostics) -> BookConfig | None:
+    data = load_yaml(root / MANIFEST, MANIFEST, diagnostics)
+    if data is None:
+        if not diagnostics.has_errors():
+            diagnostics.error('config-empty', 'book.yaml is empty; it needs at least a title', SourceLocation(MANIFEST))
+        return None
+    if not isinstance(data, YamlMap):
+        diagnostics.error('config-type', 'book.yaml must be a mapping of keys to values', data_location(data))
+        return None
+
+    known = dict(public_keys())
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        where = data.where(key)
+        if key not in known:
+            diagnostics.error('config-unknown-key', f"unknown key '{key}'{did_you_mean(key, known)}", where)
+            continue
+        checked = _check_value(key, value, known[key], where, diagnostics)
+        if checked is not None:
+            values[known[key].name] = checked
+
+    if 'title' not in values:
+        diagnostics.error('config-missing-key', "book.yaml needs a 'title'", data.location)
+    _check_semantics(values, data, diagnostics)
+    chapters = _chapter_files(root, values.get('chapters'), data, diagnostics)
+    if diagnostics.has_errors():
+        return None
+    return BookConfig(**values | {'chapters': chapters}, root=root)
+
+
+def data_location(value: Any) -> SourceLocation:
+    return getattr(value, 'location', SourceLocation(MANIFEST))
+
+
+def _check_value(key: str, value: Any, spec: Any, where: SourceLocation, diagnostics: Diagnostics) -> Any:
+    kind = spec.metadata['kind']
+    if kind == 'list[str]':
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            diagnostics.error('config-type', f"'{key}' must be a list of text values", where)
+            return None
+        return tuple(value)
+    if not isinstance(value, str) or not value.strip():
+        shown = 'a number' if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
+        diagnostics.error('config-type', f"'{key}' must be text, not {shown}", where)
+        return None
+    choices = spec.metadata['choices']
+    if choices and value not in choices:
+        diagnostics.error(
+            'config-value',
+            f"'{key}' must be one of {', '.join(choices)}, not '{value}'{did_you_mean(value, choices)}",
+            where,
+        )
+        return None
+    return value
+
+
+def _check_semantics(values: dict[str, Any], data: YamlMap, diagnostics: Diagnostics) -> None:
+    if 'language' in values and not _LANGUAGE.match(values['language']):
+        diagnostics.error(
+            'config-value', f"'language' must be a language tag such as en or fr, not '{values['language']}'",
+            data.where('language'),
+        )
+        del values['language']
+    if 'date' in values:
+        try:
+            dt.date.fromisoformat(values['date'])
+        except ValueError:
+            diagnostics.error('config-value', f"'date' must be YYYY-MM-DD, not '{values['date']}'", data.where('date'))
+            del values['date']
+
+
+def _chapter_files(root: Path, listed: tuple[str, ...] | None, data: YamlMap, diagnostics: Diagnostics) -> tuple[str, ...]:
+    if not listed:
+        found = tuple(sorted(p.relative_to(root).as_posix() for p in (root / 'chapters').glob('*.md')))
+        if not found:
+            diagnostics.error('config-no-chapters', 'no chapters: chapters/*.md is empty and book.yaml lists none',
+                              data.location)
+        return found
+    items = data['chapters']
+    locations = items.item_locations if isinstance(items, YamlList) else [data.where('chapters')] * len(listed)
+    seen: set[str] = set()
+    for name, where in zip(listed, locations):
+        path = (root / name).resolve()
+        if not path.is_relative_to(root.resolve()):
+            diagnostics.error('chapter-outside', f"chapter '{name}' is outside the book folder", where)
+        elif not path.is_file():
+            candidates = [p.relative_to(root).as_posix() for p in (root / 'chapters').glob('*.md')]
+            diagnostics.error('chapter-missing', f"chapter file '{name}' does not exist{did_you_mean(name, candidates)}",
+                              where)
+        elif name in seen:
+            diagnostics.error('chapter-duplicate', f"chapter '{name}' is listed twice", where)
+        seen.add(name)
+    return listed

@@ -1,0 +1,51 @@
+"""Pandoc fenced divs: ``::: {.instructor}`` … ``:::``.
+
+Built on mdit-py-plugins' container rule; the attribute block after the fence
+becomes the div's attributes, parsed with the same parser as inline spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.attrs.parse import ParseError, parse
+from mdit_py_plugins.container import container_plugin
+
+from .state import diagnostics_from_env, location_of
+
+DIV = 'container_div_open'
+
+
+def fenced_div_plugin(md: MarkdownIt, *, allowed: Sequence[str]) -> None:
+    container_plugin(md, 'div', validate=lambda params, *_: params.strip().startswith('{'))
+    md.core.ruler.after('block', 'div_attributes', lambda state: _div_attributes(state, set(allowed)))
+    md.add_render_rule(DIV, _render_open)
+    md.add_render_rule('container_div_close', lambda self, tokens, idx, options, env: '</div>\n')
+
+
+def _div_attributes(state: StateCore, allowed: set[str]) -> None:
+    for token in state.tokens:
+        if token.type != DIV:
+            continue
+        info = token.info.strip()
+        try:
+            end, attrs = parse(info)
+        except ParseError as exc:
+            diagnostics_from_env(state.env).error(
+                'div-attributes', f'cannot read the attributes {info!r}: {exc}', location_of(state.env, token)
+            )
+            continue
+        if info[end + 1:].strip():
+            diagnostics_from_env(state.env).error(
+                'div-attributes', f'unexpected text after the attributes: {info[end + 1:].strip()!r}',
+                location_of(state.env, token),
+            )
+        for name, value in attrs.items():
+            if name in allowed:
+                token.attrSet(name, value)
+
+
+def _render_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    return f'<div{self.renderAttrs(tokens[idx])}>\n'

@@ -1,0 +1,57 @@
+"""Pandoc heading attributes and stable ids.
+
+``## The four instruments {#geneva-instruments .unnumbered}`` sets the id and
+classes of a heading. A heading without an id gets one from its text, prefixed
+with the chapter id so that ids stay unique when chapters share one document.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.attrs.parse import ParseError, parse
+from slugify import slugify
+
+from .state import chapter_env
+
+
+def heading_attributes_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.before('inline', 'heading_attributes', _heading_attributes)
+    md.core.ruler.after('inline', 'heading_ids', _heading_ids)
+
+
+def _heading_attributes(state: StateCore) -> None:
+    for open_token, inline in zip(state.tokens, state.tokens[1:]):
+        if open_token.type != 'heading_open' or inline.type != 'inline':
+            continue
+        text = inline.content.rstrip()
+        start = text.rfind('{')
+        if not text.endswith('}') or start < 0:
+            continue
+        try:
+            end, attrs = parse(text[start:])
+        except ParseError:
+            continue
+        if start + end + 1 != len(text):
+            continue
+        inline.content = text[:start].rstrip()
+        for name in ('id', 'class'):
+            if name in attrs:
+                open_token.attrSet(name, attrs[name])
+
+
+def _heading_ids(state: StateCore) -> None:
+    prefix = chapter_env(state.env).chapter_id
+    taken: set[str] = set()
+    for open_token, inline in zip(state.tokens, state.tokens[1:]):
+        if open_token.type != 'heading_open':
+            continue
+        ident = open_token.attrGet('id')
+        if not ident:
+            base = f'{prefix}-{slugify(inline.content) or "section"}'
+            ident, n = base, 1
+            while ident in taken:
+                n += 1
+                ident = f'{base}-{n}'
+            open_token.attrSet('id', ident)
+        taken.add(str(ident))

@@ -1,0 +1,46 @@
+"""The builder's per-chapter state inside markdown-it's ``env``.
+
+Every plugin reads and writes its data through these accessors, under the one
+key ``env['builder']``, as mdit-py-plugins does for its own data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it.token import Token
+
+from ..diagnostics import Diagnostics, SourceLocation
+
+
+@dataclass
+class ChapterEnv:
+    chapter_id: str
+    path: str
+    diagnostics: Diagnostics
+    # Front matter spans lines that markdown-it still sees, so map[0] is already the file line.
+    line_offset: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def new_env(chapter_id: str, path: str, diagnostics: Diagnostics) -> dict[str, Any]:
+    return {'builder': ChapterEnv(chapter_id, path, diagnostics), 'docId': chapter_id}
+
+
+def chapter_env(env: dict[str, Any]) -> ChapterEnv:
+    return env['builder']
+
+
+def diagnostics_from_env(env: dict[str, Any]) -> Diagnostics:
+    return chapter_env(env).diagnostics
+
+
+def location_of(env: dict[str, Any], token: Token) -> SourceLocation:
+    """Where a token came from: block tokens by their map, inline ones by the stamped meta."""
+    ce = chapter_env(env)
+    if 'loc' in token.meta:
+        return token.meta['loc']
+    if token.map:
+        return SourceLocation(ce.path, token.map[0] + 1)
+    return SourceLocation(ce.path)

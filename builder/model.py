@@ -1,0 +1,99 @@
+"""The frozen values that flow between the stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markdown_it.token import Token
+
+from .config import BookConfig
+from .diagnostics import SourceLocation
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A chapter file as read from the book folder."""
+
+    path: str  # relative to the book folder, with forward slashes
+    text: str
+
+
+@dataclass(frozen=True)
+class Book:
+    """What the load stage gives: the manifest and the chapter sources, in reading order."""
+
+    config: BookConfig
+    sources: tuple[SourceFile, ...]
+
+    @property
+    def root(self) -> Path:
+        return self.config.root
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    title: str
+    short_title: str
+    summary: str | None
+    number: int | None  # None for unnumbered chapters (preface)
+    path: str
+    location: SourceLocation
+
+    @property
+    def label(self) -> str:
+        return f'Chapter {self.number}' if self.number is not None else self.title
+
+
+@dataclass(frozen=True)
+class ParsedChapter:
+    chapter: Chapter
+    tokens: tuple[Token, ...]
+    env: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Heading:
+    id: str
+    level: int
+    title: str
+    chapter_id: str
+
+
+@dataclass(frozen=True)
+class ResolvedBook:
+    """The parsed book with every cross-chapter reference checked and its targets known."""
+
+    config: BookConfig
+    chapters: tuple[ParsedChapter, ...]
+    headings: tuple[Heading, ...]
+    # id -> the label a cross-reference to it prints ("chapter 3", "section 2.1 …")
+    targets: dict[str, str]
+    # id of any element -> id of the chapter that holds it
+    chapter_of: dict[str, str]
+    images: tuple[str, ...]  # book-relative paths of the images used
+
+
+@dataclass(frozen=True)
+class Document:
+    """One rendered XHTML document: a chapter, the title page, the contents or a back-matter part."""
+
+    id: str
+    kind: str  # titlepage | toc | chapter | backmatter
+    title: str
+    body: str  # a well-formed XHTML fragment: one <section> element
+    landmark: str | None = None  # EPUB landmark type (bodymatter, toc, glossary …)
+
+    @property
+    def file_name(self) -> str:
+        return f'{self.id}.xhtml'
+
+
+@dataclass(frozen=True)
+class RenderedBook:
+    config: BookConfig
+    documents: tuple[Document, ...]
+    headings: tuple[Heading, ...]
+    images: tuple[str, ...]

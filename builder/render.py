@@ -1,0 +1,89 @@
+"""Stage 4, render: the resolved book -> XHTML documents, one renderer for PDF and EPUB.
+
+Chapter bodies come from markdown-it's renderer with our plugins' render
+rules; the title page, the contents, chapter openings and the whole print
+document come from Jinja templates with autoescaping. Nothing else in the
+builder writes markup: the writers only rearrange these documents with small
+named post-passes on the element tree.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import PurePosixPath
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+
+from .markdown import make_parser
+from .model import Document, RenderedBook, ResolvedBook
+
+_templates = Environment(
+    loader=PackageLoader('builder', 'templates'),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def render(resolved: ResolvedBook) -> RenderedBook:
+    md = make_parser(resolved.config.language)
+    _add_reference_rules(md)
+    book = resolved.config
+    documents = [
+        Document('titlepage', 'titlepage', book.title, _templates.get_template('titlepage.xhtml').render(book=book),
+                 landmark='titlepage'),
+        Document('contents', 'toc', 'Contents', _templates.get_template('contents.xhtml').render(
+            entries=[h for h in resolved.headings if h.level <= 2], chapters={c.chapter.id: c.chapter for c in resolved.chapters}),
+            landmark='toc'),
+    ]
+    for parsed in resolved.chapters:
+        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets}
+        body = md.renderer.render(list(parsed.tokens), md.options, env)
+        html = _templates.get_template('chapter.xhtml').render(chapter=parsed.chapter, body=body)
+        documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
+                                  if parsed is resolved.chapters[0] else None))
+    return RenderedBook(book, tuple(documents), resolved.headings, resolved.images)
+
+
+def print_document(rendered: RenderedBook, stylesheets: list[str], dates: dict[str, str]) -> str:
+    """The whole book as one HTML document, as WeasyPrint lays it out."""
+    return _templates.get_template('print.html').render(
+        book=rendered.config, documents=rendered.documents, stylesheets=stylesheets, dates=dates)
+
+
+def _add_reference_rules(md: MarkdownIt) -> None:
+    default_image = md.renderer.rules['image']
+
+    def link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        href = str(tokens[idx].attrGet('href') or '')
+        if not href.startswith('#'):
+            return self.renderToken(tokens, idx, options, env)
+        classes = ' '.join(filter(None, [str(tokens[idx].attrGet('class') or ''), 'xref']))
+        html = self.renderToken(*_with_attrs(tokens, idx, **{'class': classes}), options, env)
+        if idx + 1 < len(tokens) and tokens[idx + 1].type == 'link_close':
+            # An empty cross-reference reads as its target: "chapter 3", "section “…”".
+            html += escapeHtml(env['targets'].get(href[1:], href[1:]))
+        return html
+
+    def image(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        # Sources are written relative to the chapter; outputs resolve them from the book folder.
+        chapter_dir = PurePosixPath(env['builder'].path).parent
+        src = (chapter_dir / str(tokens[idx].attrGet('src'))).as_posix()
+        return default_image(*_with_attrs(tokens, idx, src=src), options, env)
+
+    md.add_render_rule('link_open', link_open)
+    md.add_render_rule('image', image)
+
+
+def _with_attrs(tokens, idx, **attrs):  # type: ignore[no-untyped-def]
+    """The token list with a copy of tokens[idx] carrying extra attributes: render rules never mutate tokens."""
+    token = copy.copy(tokens[idx])
+    token.attrs = {**tokens[idx].attrs, **attrs}
+    patched = list(tokens)
+    patched[idx] = token
+    return patched, idx

@@ -1,0 +1,102 @@
+"""Stage 3, resolve: check every reference that crosses a chapter and learn its target.
+
+Following Sphinx's order: note every definition (ids of chapters, sections,
+spans), warning about duplicates; then check each reference (cross-reference
+links, images) against them. Nothing is rendered here; the result is data the
+renderer reads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlparse
+
+from .diagnostics import Diagnostics, SourceLocation, did_you_mean
+from .markdown.state import location_of
+from .model import Heading, ParsedChapter, ResolvedBook
+from .config import BookConfig
+
+IMAGE_SIGNATURES = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'GIF87a', b'GIF89a', b'<svg', b'<?xml')
+
+
+def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics) -> ResolvedBook:
+    headings: list[Heading] = []
+    targets: dict[str, str] = {}
+    chapter_of: dict[str, str] = {}
+    defined_at: dict[str, SourceLocation] = {}
+
+    def define(ident: str, label: str, chapter_id: str, where: SourceLocation) -> None:
+        if ident in defined_at:
+            diagnostics.error('id-duplicate', f"the id '{ident}' is already used at {defined_at[ident]}", where)
+            return
+        defined_at[ident] = where
+        targets[ident] = label
+        chapter_of[ident] = chapter_id
+
+    for parsed in chapters:
+        chapter = parsed.chapter
+        define(chapter.id, chapter.label.lower() if chapter.number else f'“{chapter.title}”', chapter.id, chapter.location)
+        headings.append(Heading(chapter.id, 1, chapter.title, chapter.id))
+        tokens = parsed.tokens
+        for i, token in enumerate(tokens):
+            ident = token.attrGet('id')
+            if token.type == 'heading_open':
+                title = tokens[i + 1].content
+                headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id))
+                define(str(ident), f'section “{title}”', chapter.id, location_of(parsed.env, token))
+            elif ident and token.nesting == 1:
+                define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
+            for child in token.children or ():
+                child_id = child.attrGet('id')
+                if child_id and child.nesting == 1:
+                    define(str(child_id), str(child_id), chapter.id, location_of(parsed.env, child))
+
+    images: list[str] = []
+    for parsed in chapters:
+        for token in _inline_tokens(parsed):
+            where = location_of(parsed.env, token)
+            if token.type == 'link_open':
+                href = str(token.attrGet('href') or '')
+                if href.startswith('#') and unquote(href[1:]) not in targets:
+                    ident = unquote(href[1:])
+                    diagnostics.error('xref-unknown', f"no chapter or section with the id '{ident}'"
+                                      f'{did_you_mean(ident, targets)}', where)
+                elif not href.startswith(('#', 'http://', 'https://', 'mailto:')):
+                    diagnostics.error('link-unsupported', f"link '{href}': use #id for a place in the book, "
+                                      'or an https:// address', where)
+            elif token.type == 'image':
+                path = _check_image(config.root, parsed.chapter.path, str(token.attrGet('src') or ''), where,
+                                    diagnostics)
+                if path:
+                    images.append(path)
+                if not token.content.strip():
+                    diagnostics.error('image-alt-missing', 'the image has no alt text: write ![what it shows](…)',
+                                      where)
+    return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)))
+
+
+def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]
+    for token in parsed.tokens:
+        yield from token.children or ()
+
+
+def _check_image(root: Path, chapter_path: str, src: str, where: SourceLocation, diagnostics: Diagnostics) -> str | None:
+    scheme = urlparse(src).scheme
+    if scheme:
+        diagnostics.error('image-remote', f"the image '{src}' is not in the book folder: builds read no network "
+                          'or outside file; copy it into the book', where)
+        return None
+    relative = PurePosixPath(chapter_path).parent / unquote(src)
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root.resolve()):
+        diagnostics.error('image-outside', f"the image '{src}' is outside the book folder", where)
+        return None
+    if not path.is_file():
+        diagnostics.error('image-missing', f"the image '{src}' does not exist", where)
+        return None
+    with path.open('rb') as f:
+        head = f.read(256).lstrip()
+    if not head.startswith(IMAGE_SIGNATURES):
+        diagnostics.error('image-format', f"'{src}' is not a PNG, JPEG, GIF or SVG image", where)
+        return None
+    return path.relative_to(root.resolve()).as_posix()

@@ -1,0 +1,1 @@
+"""Stage 5, write: rendered documents -> files in the output folder, atomically."""

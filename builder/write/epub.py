@@ -1,0 +1,140 @@
+"""The EPUB 3 writer: one XHTML file per rendered document, packaged by ebooklib.
+
+The documents are the renderer's; the only change is the named post-pass
+:func:`links_across_files`, because a link that was ``#id`` in the one-document
+PDF must name the file that holds the id once the book is split into files.
+The zip is then rewritten with fixed entry times, which ebooklib cannot do.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zipfile
+from pathlib import Path
+
+import lxml.html
+from ebooklib import epub
+
+from ..diagnostics import Diagnostics
+from ..fetcher import BUNDLED_STYLES
+from ..model import Document, RenderedBook
+from .atomic import atomic_output
+from .cover import draw_cover
+from .dates import build_timestamp, iso
+
+FONT_FILES = sorted(p.name for p in (BUNDLED_STYLES / 'fonts').glob('*.ttf'))
+
+
+def write_epub(rendered: RenderedBook, target: Path, diagnostics: Diagnostics) -> bool:
+    config = rendered.config
+    moment = build_timestamp(config)
+    book = epub.EpubBook()
+    book.set_identifier(book_identifier(rendered))
+    book.set_title(config.title)
+    book.set_language(config.language)
+    for author in config.authors:
+        book.add_author(author)
+    if config.description:
+        book.add_metadata('DC', 'description', config.description)
+    if config.rights:
+        book.add_metadata('DC', 'rights', config.rights)
+    if config.date:
+        book.add_metadata('DC', 'date', config.date)
+    book.set_cover('cover.png', draw_cover(config))
+
+    book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
+                                content=(BUNDLED_STYLES / 'epub.css').read_bytes()))
+    own_css = config.root / 'styles' / 'epub.css'
+    if own_css.is_file() and own_css.resolve() != BUNDLED_STYLES / 'epub.css':
+        book.add_item(epub.EpubItem(uid='book-style', file_name='styles/book.css', media_type='text/css',
+                                    content=own_css.read_bytes()))
+    for name in FONT_FILES:
+        book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
+                                    content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
+    for path in rendered.images:
+        book.add_item(epub.EpubImage(uid=f'img-{path}', file_name=path, content=(config.root / path).read_bytes()))
+
+    documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
+    items = []
+    for document, body in zip(documents, links_across_files(documents)):
+        item = epub.EpubHtml(uid=document.id, file_name=document.file_name, title=document.title,
+                             lang=config.language, content=_xhtml_page(document, body))
+        for css in book.get_items_of_media_type('text/css'):
+            item.add_item(css)
+        book.add_item(item)
+        items.append(item)
+
+    book.toc = _toc(rendered, documents)
+    book.add_item(epub.EpubNcx())
+    nav = epub.EpubNav(title='Contents')
+    book.add_item(nav)
+    book.spine = ['cover', items[0], 'nav', *items[1:]]
+    book.guide = [
+        {'type': 'cover', 'href': 'cover.xhtml', 'title': 'Cover'},
+        {'type': 'toc', 'href': 'nav.xhtml', 'title': 'Contents'},
+        *[{'type': d.landmark, 'href': d.file_name, 'title': d.title} for d in documents if d.landmark],
+    ]
+    with atomic_output(target) as temporary:
+        epub.write_epub(str(temporary), book, {
+            'raise_exceptions': True, 'mtime': moment, 'epub2_guide': False, 'landmark_title': 'Landmarks'})
+        normalize_zip(temporary, moment.timetuple()[:6])
+    return True
+
+
+def book_identifier(rendered: RenderedBook) -> str:
+    """The book's stable identifier: the manifest's, else a name-based UUID of title and authors."""
+    config = rendered.config
+    if config.identifier:
+        return config.identifier
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'coursepack:' + config.title + '|' + '|'.join(config.authors))}"
+
+
+def links_across_files(documents: list[Document]) -> list[str]:
+    """Rewrite ``#id`` links that point into another document to ``file.xhtml#id``."""
+    trees = [lxml.html.fragment_fromstring(d.body) for d in documents]
+    home = {}
+    for document, tree in zip(documents, trees):
+        for element in tree.iter():
+            if element.get('id'):
+                home[element.get('id')] = document.file_name
+    bodies = []
+    for document, tree in zip(documents, trees):
+        for link in tree.iter('a'):
+            href = link.get('href', '')
+            target = home.get(href[1:]) if href.startswith('#') else None
+            if target and target != document.file_name:
+                link.set('href', f'{target}{href}')
+        bodies.append(lxml.html.tostring(tree, encoding='unicode'))
+    return bodies
+
+
+def _xhtml_page(document: Document, body: str) -> str:
+    # ebooklib keeps only what is inside <body>; the <title> comes from the item.
+    return f'<html><head></head><body class="{document.kind}">{body}</body></html>'
+
+
+def _toc(rendered: RenderedBook, documents: list[Document]) -> list:
+    files = {d.id: d.file_name for d in documents}
+    toc: list = []
+    for heading in rendered.headings:
+        href = files[heading.chapter_id] + ('' if heading.level == 1 else f'#{heading.id}')
+        link = epub.Link(href, heading.title, heading.id)
+        if heading.level == 1:
+            toc.append((epub.Section(heading.title, files[heading.chapter_id]), []))
+        elif heading.level == 2 and toc:
+            toc[-1][1].append(link)
+    return [(section, children) if children else epub.Link(section.href, section.title, section.href)
+            for section, children in toc]
+
+
+def normalize_zip(path: Path, date_time: tuple) -> None:
+    """Rewrite the EPUB with ``mimetype`` first and stored, and every entry at one fixed time."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
+    entries.sort(key=lambda e: (e[0] != 'mimetype', e[0] != 'META-INF/container.xml'))
+    with zipfile.ZipFile(path, 'w') as out:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if name == 'mimetype' else zipfile.ZIP_DEFLATED
+            out.writestr(info, data, compresslevel=None if name == 'mimetype' else 9)

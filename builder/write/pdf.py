@@ -1,0 +1,117 @@
+"""The PDF writer: WeasyPrint lays out the print document inside the book folder.
+
+Format differences with the EPUB live in ``styles/print.css`` and in the named
+post-passes below; the chapter documents are the renderer's, unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+from lxml.html import HtmlElement
+
+from ..diagnostics import Diagnostics
+from ..fetcher import BOOK_URL, BUNDLED_STYLES, STYLES_URL, BookFetcher
+from ..model import RenderedBook
+from ..render import print_document
+from .atomic import atomic_output
+from .dates import build_timestamp, iso
+
+
+def write_pdf(rendered: RenderedBook, target: Path, diagnostics: Diagnostics) -> bool:
+    """Lay out and write the PDF; False (with diagnostics) when WeasyPrint reported errors."""
+    from weasyprint import HTML  # imported here: WeasyPrint takes half a second to import
+
+    config = rendered.config
+    moment = iso(build_timestamp(config))
+    html = print_document(rendered, stylesheets(config.root, 'print', config.paper),
+                          {'created': moment, 'modified': moment})
+    tree = lxml.html.document_fromstring(html)
+    tree = footnotes_at_call_sites(tree)
+    html = lxml.html.tostring(tree, encoding='unicode', doctype='<!DOCTYPE html>')
+    with weasyprint_diagnostics(diagnostics) as failed:
+        document = HTML(string=html, base_url=BOOK_URL, url_fetcher=BookFetcher(config.root)).render()
+        if failed():
+            return False
+        with atomic_output(target) as temporary:
+            # A fixed identifier: WeasyPrint would otherwise hash the content, which is stable
+            # too, but naming it makes two builds of one book the same file by construction.
+            identifier = hashlib.md5(f'{config.output_stem}:{moment}'.encode()).hexdigest().encode()
+            document.write_pdf(temporary, pdf_identifier=identifier)
+            if failed():
+                return False
+    return True
+
+
+def stylesheets(book_root: Path, medium: str, paper: str | None = None) -> list[str]:
+    """Bundled styles first, then the book's own ``styles/<medium>.css`` to override them."""
+    urls = [f'{STYLES_URL}{medium}.css']
+    if paper:
+        urls.append(f'{STYLES_URL}paper/{paper}.css')
+    own = book_root / 'styles' / f'{medium}.css'
+    if own.is_file() and own.resolve() != (BUNDLED_STYLES / f'{medium}.css'):
+        urls.append(f'{BOOK_URL}styles/{medium}.css')
+    return urls
+
+
+def footnotes_at_call_sites(tree: HtmlElement) -> HtmlElement:
+    """Move each chapter-end note to where it is called, as CSS ``float: footnote`` needs."""
+    notes = {aside.get('id'): aside for aside in tree.iter('aside') if 'footnote' in aside.classes}
+    for ref in tree.find_class('noteref'):
+        aside = notes.pop(ref.get('href', '#')[1:], None)
+        if aside is None:
+            continue  # a second call of the same note stays a link to it
+        note = lxml.html.Element('span', {'class': 'footnote', 'id': aside.get('id')})
+        for backlink in aside.find_class('backlink'):
+            backlink.drop_tree()
+        for child in aside:
+            if child.tag == 'p':
+                child.tag = 'span'
+                child.set('class', 'footnote-paragraph')
+            note.append(child)
+        note.tail = ref.tail
+        ref.getparent().replace(ref, note)
+    for block in tree.find_class('footnotes'):
+        block.drop_tree()
+    return tree
+
+
+@contextlib.contextmanager
+def weasyprint_diagnostics(diagnostics: Diagnostics) -> Iterator:
+    """Turn WeasyPrint's log records into diagnostics while it works."""
+    handler = _DiagnosticHandler(diagnostics)
+    logger = logging.getLogger('weasyprint')
+    previous = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield lambda: handler.errors > 0
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+# Notices about the machine's libraries, which an author can do nothing about.
+MACHINE_NOTICES = ('Using fontTools instead of HarfBuzz-Subset',)
+
+
+class _DiagnosticHandler(logging.Handler):
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        super().__init__(logging.WARNING)
+        self.diagnostics = diagnostics
+        self.errors = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().splitlines()[0]
+        if message.startswith(MACHINE_NOTICES):
+            return
+        if record.levelno >= logging.ERROR:
+            self.errors += 1
+            self.diagnostics.error('pdf', message)
+        else:
+            self.diagnostics.warning('pdf-style', message)

@@ -1,0 +1,195 @@
+"""YAML data files read safely, with the source location of every value.
+
+PyYAML's defaults surprise authors and endanger builds: ``2024-01-01`` becomes
+a date, ``NO`` becomes False, duplicate keys silently keep the last value, and
+aliases can expand without bound. This loader keeps YAML's syntax but builds
+plain values (str, int, float, true/false, null, lists, mappings) that remember
+their line and column, and reports every problem as a located diagnostic.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics, SourceLocation
+
+MAX_DATA_FILE_BYTES = 5 * 1024 * 1024
+_INT = 'tag:yaml.org,2002:int'
+_FLOAT = 'tag:yaml.org,2002:float'
+_BOOL = 'tag:yaml.org,2002:bool'
+_NULL = 'tag:yaml.org,2002:null'
+_STR = 'tag:yaml.org,2002:str'
+
+
+class YamlMap(dict):
+    """A mapping that knows where it and each of its keys stand in the file."""
+
+    location: SourceLocation
+    key_locations: dict[str, SourceLocation]
+
+    def where(self, key: str) -> SourceLocation:
+        return self.key_locations.get(key, self.location)
+
+
+class YamlList(list):
+    location: SourceLocation
+    item_locations: list[SourceLocation]
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core-schema scalars: no dates, no yes/no booleans, no sexagesimals."""
+
+
+_Resolver.add_implicit_resolver(_BOOL, re.compile(r'^(?:true|True|TRUE|false|False|FALSE)$'), list('tTfF'))
+_Resolver.add_implicit_resolver(_NULL, re.compile(r'^(?:~|null|Null|NULL|)$'), ['~', 'n', 'N', ''])
+_Resolver.add_implicit_resolver(_INT, re.compile(r'^[-+]?[0-9]+$'), list('-+0123456789'))
+_Resolver.add_implicit_resolver(
+    _FLOAT,
+    re.compile(r'^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$'),
+    list('-+0123456789.'),
+)
+
+
+class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _Resolver):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Resolver.__init__(self)
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, 'anchor', None):
+            # Aliases let a few lines expand into gigabytes; data files never need them.
+            raise yaml.MarkedYAMLError(None, None, 'anchors and aliases (&, *) are not allowed', event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(path: Path, relpath: str, diagnostics: Diagnostics) -> Any:
+    """Read one YAML file; on any problem add a located error and return None."""
+    text = read_text(path, relpath, diagnostics, max_bytes=MAX_DATA_FILE_BYTES)
+    if text is None:
+        return None
+    return parse_yaml(text, relpath, diagnostics)
+
+
+def parse_yaml(text: str, relpath: str, diagnostics: Diagnostics, *, line_offset: int = 0) -> Any:
+    """Parse YAML text; ``line_offset`` places text that starts inside a larger file."""
+    try:
+        node = _Composer(text).get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = SourceLocation(relpath, mark.line + 1 + line_offset, mark.column + 1) if mark else SourceLocation(relpath)
+        diagnostics.error('yaml-syntax', (exc.problem or exc.context or 'malformed YAML').strip(), where)
+        return None
+    except yaml.YAMLError as exc:
+        diagnostics.error('yaml-syntax', str(exc).splitlines()[0], SourceLocation(relpath))
+        return None
+    except RecursionError:
+        diagnostics.error('yaml-depth', 'the YAML is nested too deeply', SourceLocation(relpath))
+        return None
+    if node is None:
+        return None
+    builder = _ValueBuilder(relpath, diagnostics, line_offset)
+    try:
+        return builder.build(node)
+    except RecursionError:
+        diagnostics.error('yaml-depth', 'the YAML is nested too deeply', SourceLocation(relpath))
+        return None
+
+
+class _ValueBuilder:
+    def __init__(self, relpath: str, diagnostics: Diagnostics, line_offset: int) -> None:
+        self.relpath = relpath
+        self.diagnostics = diagnostics
+        self.line_offset = line_offset
+
+    def where(self, node: yaml.Node) -> SourceLocation:
+        mark = node.start_mark
+        return SourceLocation(self.relpath, mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def build(self, node: yaml.Node) -> Any:
+        if node.tag.startswith('tag:yaml.org,2002:python') or not node.tag.startswith('tag:yaml.org,2002:'):
+            self.diagnostics.error('yaml-tag', f"the tag '{node.tag}' is not allowed in book data", self.where(node))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            result = YamlList(self.build(item) for item in node.value)
+            result.location = self.where(node)
+            result.item_locations = [self.where(item) for item in node.value]
+            return result
+        return self.scalar(node)
+
+    def mapping(self, node: yaml.MappingNode) -> YamlMap:
+        result = YamlMap()
+        result.location = self.where(node)
+        result.key_locations = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node)
+            if not isinstance(key, str):
+                self.diagnostics.error('yaml-key', f'keys must be text, not {key!r}', self.where(key_node))
+                continue
+            if key in result:
+                first = result.key_locations[key]
+                self.diagnostics.error(
+                    'yaml-duplicate-key', f"duplicate key '{key}' (first given at line {first.line})", self.where(key_node)
+                )
+                continue
+            result[key] = self.build(value_node)
+            result.key_locations[key] = self.where(key_node)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        value = node.value
+        if node.tag == _STR:
+            return value
+        if node.tag == _NULL:
+            return None
+        if node.tag == _BOOL:
+            return value.lower() == 'true'
+        if node.tag == _INT:
+            try:
+                return int(value)
+            except ValueError:
+                self.diagnostics.error('yaml-number', 'this number is too long', self.where(node))
+                return None
+        if node.tag == _FLOAT:
+            return float(value)
+        return value
+
+
+def read_text(path: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: int) -> str | None:
+    """A book file as text: UTF-8, no NUL bytes, within a size limit; else a located error."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        diagnostics.error('file-missing', 'no such file', SourceLocation(relpath))
+        return None
+    except OSError as exc:
+        diagnostics.error('file-unreadable', exc.strerror or str(exc), SourceLocation(relpath))
+        return None
+    if len(data) > max_bytes:
+        diagnostics.error(
+            'file-too-large', f'the file is {len(data):,} bytes; the limit is {max_bytes:,}', SourceLocation(relpath)
+        )
+        return None
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b'\n') + 1
+        column = exc.start - (data.rfind(b'\n', 0, exc.start) + 1) + 1
+        diagnostics.error('file-encoding', 'the file is not valid UTF-8', SourceLocation(relpath, line, column))
+        return None
+    if '\x00' in text:
+        offset = text.index('\x00')
+        line = text.count('\n', 0, offset) + 1
+        column = offset - (text.rfind('\n', 0, offset) + 1) + 1
+        diagnostics.error('file-nul', 'the file contains a NUL byte', SourceLocation(relpath, line, column))
+        return None
+    return text.removeprefix('\ufeff')
