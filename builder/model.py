@@ -91,9 +91,21 @@ class Document:
         return f'{self.id}.xhtml'
 
 
+class PageMap(dict[str, int]):
+    """Element id -> the printed page it falls on, read from WeasyPrint's laid-out book.
+
+    The renderer prints page numbers from it where CSS ``target-counter()``
+    cannot: collapsed lists of pages ("12, 34–36"), the EPUB page-list.
+    """
+
+    def pages_of(self, ids: list[str]) -> list[int]:
+        return sorted({self[i] for i in ids if i in self})
+
+
 @dataclass(frozen=True)
 class RenderedBook:
     config: BookConfig
     documents: tuple[Document, ...]
     headings: tuple[Heading, ...]
     images: tuple[str, ...]
+    pages: PageMap | None = None  # the page map this rendering printed, if any

@@ -10,6 +10,10 @@ from .load import load
 from .parse import parse
 from .render import render
 from .resolve import resolve
+from .paginate import paginate
+from .write.atomic import staged_outputs
+from .write.epub import write_epub
+from .write.pdf import write_pdf
 
 FORMATS = ('pdf', 'epub')
 
@@ -27,23 +31,21 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     parsed = parse(book, diagnostics)
     resolved = resolve(book.config, parsed, diagnostics)
     _stop_on_errors(diagnostics, options)
-    rendered = render(resolved)
     out_dir = options.out_dir or root / 'dist'
-    written = []
-    if 'pdf' in options.formats:
-        from .write.pdf import write_pdf
-
-        target = out_dir / f'{book.config.output_stem}.pdf'
-        if write_pdf(rendered, target, diagnostics):
-            written.append(target)
-    if 'epub' in options.formats and not diagnostics.has_errors():
-        from .write.epub import write_epub
-
-        target = out_dir / f'{book.config.output_stem}.epub'
-        if write_epub(rendered, target, diagnostics):
-            written.append(target)
-    _stop_on_errors(diagnostics, options)
-    return written
+    stem = book.config.output_stem
+    with staged_outputs() as staged:
+        if 'pdf' in options.formats:
+            laid_out = paginate(resolved, diagnostics)
+            _stop_on_errors(diagnostics, options)
+            assert laid_out is not None
+            rendered, document = laid_out
+            write_pdf(document, rendered, staged.stage(out_dir / f'{stem}.pdf'), diagnostics)
+        else:
+            rendered = render(resolved)
+        if 'epub' in options.formats:
+            write_epub(rendered, staged.stage(out_dir / f'{stem}.epub'), diagnostics)
+        _stop_on_errors(diagnostics, options)
+        return staged.commit()
 
 
 def _stop_on_errors(diagnostics: Diagnostics, options: BuildOptions) -> None:

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from .markdown import make_parser
-from .model import Document, RenderedBook, ResolvedBook
+from .model import Document, PageMap, RenderedBook, ResolvedBook
 
 _templates = Environment(
     loader=PackageLoader('builder', 'templates'),
@@ -30,7 +30,8 @@ _templates = Environment(
 )
 
 
-def render(resolved: ResolvedBook) -> RenderedBook:
+def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook:
+    """Render every document; ``pages`` (from a first layout) lets back matter print page numbers."""
     md = make_parser(resolved.config.language)
     _add_reference_rules(md)
     book = resolved.config
@@ -42,12 +43,12 @@ def render(resolved: ResolvedBook) -> RenderedBook:
             landmark='toc'),
     ]
     for parsed in resolved.chapters:
-        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets}
+        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
         html = _templates.get_template('chapter.xhtml').render(chapter=parsed.chapter, body=body)
         documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
                                   if parsed is resolved.chapters[0] else None))
-    return RenderedBook(book, tuple(documents), resolved.headings, resolved.images)
+    return RenderedBook(book, tuple(documents), resolved.headings, resolved.images, pages)
 
 
 def print_document(rendered: RenderedBook, stylesheets: list[str], dates: dict[str, str]) -> str:

@@ -18,14 +18,13 @@ from ebooklib import epub
 from ..diagnostics import Diagnostics
 from ..fetcher import BUNDLED_STYLES
 from ..model import Document, RenderedBook
-from .atomic import atomic_output
 from .cover import draw_cover
 from .dates import build_timestamp, iso
 
 FONT_FILES = sorted(p.name for p in (BUNDLED_STYLES / 'fonts').glob('*.ttf'))
 
 
-def write_epub(rendered: RenderedBook, target: Path, diagnostics: Diagnostics) -> bool:
+def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
     config = rendered.config
     moment = build_timestamp(config)
     book = epub.EpubBook()
@@ -74,11 +73,9 @@ def write_epub(rendered: RenderedBook, target: Path, diagnostics: Diagnostics) -
         {'type': 'toc', 'href': 'nav.xhtml', 'title': 'Contents'},
         *[{'type': d.landmark, 'href': d.file_name, 'title': d.title} for d in documents if d.landmark],
     ]
-    with atomic_output(target) as temporary:
-        epub.write_epub(str(temporary), book, {
-            'raise_exceptions': True, 'mtime': moment, 'epub2_guide': False, 'landmark_title': 'Landmarks'})
-        normalize_zip(temporary, moment.timetuple()[:6])
-    return True
+    epub.write_epub(str(path), book, {
+        'raise_exceptions': True, 'mtime': moment, 'epub2_guide': False, 'landmark_title': 'Landmarks'})
+    normalize_zip(path, moment.timetuple()[:6])
 
 
 def book_identifier(rendered: RenderedBook) -> str:

@@ -11,41 +11,52 @@ import hashlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import lxml.html
 from lxml.html import HtmlElement
 
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL, BUNDLED_STYLES, STYLES_URL, BookFetcher
-from ..model import RenderedBook
+from ..model import PageMap, RenderedBook
 from ..render import print_document
-from .atomic import atomic_output
 from .dates import build_timestamp, iso
 
+if TYPE_CHECKING:
+    from weasyprint import Document
 
-def write_pdf(rendered: RenderedBook, target: Path, diagnostics: Diagnostics) -> bool:
-    """Lay out and write the PDF; False (with diagnostics) when WeasyPrint reported errors."""
+
+def lay_out(rendered: RenderedBook, diagnostics: Diagnostics) -> Document | None:
+    """WeasyPrint's laid-out document for the book, or None (with diagnostics) when it reported errors."""
     from weasyprint import HTML  # imported here: WeasyPrint takes half a second to import
 
     config = rendered.config
     moment = iso(build_timestamp(config))
     html = print_document(rendered, stylesheets(config.root, 'print', config.paper),
                           {'created': moment, 'modified': moment})
-    tree = lxml.html.document_fromstring(html)
-    tree = footnotes_at_call_sites(tree)
+    tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
     html = lxml.html.tostring(tree, encoding='unicode', doctype='<!DOCTYPE html>')
     with weasyprint_diagnostics(diagnostics) as failed:
         document = HTML(string=html, base_url=BOOK_URL, url_fetcher=BookFetcher(config.root)).render()
-        if failed():
-            return False
-        with atomic_output(target) as temporary:
-            # A fixed identifier: WeasyPrint would otherwise hash the content, which is stable
-            # too, but naming it makes two builds of one book the same file by construction.
-            identifier = hashlib.md5(f'{config.output_stem}:{moment}'.encode()).hexdigest().encode()
-            document.write_pdf(temporary, pdf_identifier=identifier)
-            if failed():
-                return False
-    return True
+    return None if failed() else document
+
+
+def page_map(document: Document) -> PageMap:
+    """The page (1-based, as printed) on which each element id of the laid-out book falls."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return PageMap(pages)
+
+
+def write_pdf(document: Document, rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
+    config = rendered.config
+    moment = iso(build_timestamp(config))
+    with weasyprint_diagnostics(diagnostics):
+        # A fixed identifier: two builds of one book are the same file by construction.
+        identifier = hashlib.md5(f'{config.output_stem}:{moment}'.encode()).hexdigest().encode()
+        document.write_pdf(path, pdf_identifier=identifier)
 
 
 def stylesheets(book_root: Path, medium: str, paper: str | None = None) -> list[str]:
