@@ -30,15 +30,20 @@ def lay_out(rendered: RenderedBook, diagnostics: Diagnostics) -> Document | None
     """WeasyPrint's laid-out document for the book, or None (with diagnostics) when it reported errors."""
     from weasyprint import HTML  # imported here: WeasyPrint takes half a second to import
 
+    with weasyprint_diagnostics(diagnostics) as failed:
+        document = HTML(string=print_html(rendered), base_url=BOOK_URL,
+                        url_fetcher=BookFetcher(rendered.config.root)).render()
+    return None if failed() else document
+
+
+def print_html(rendered: RenderedBook) -> str:
+    """The whole book as the one HTML document WeasyPrint lays out."""
     config = rendered.config
     moment = iso(build_timestamp(config))
     html = print_document(rendered, stylesheets(config.root, 'print', config.paper),
                           {'created': moment, 'modified': moment})
     tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
-    html = lxml.html.tostring(tree, encoding='unicode', doctype='<!DOCTYPE html>')
-    with weasyprint_diagnostics(diagnostics) as failed:
-        document = HTML(string=html, base_url=BOOK_URL, url_fetcher=BookFetcher(config.root)).render()
-    return None if failed() else document
+    return lxml.html.tostring(tree, encoding='unicode', doctype='<!DOCTYPE html>')
 
 
 def page_map(document: Document) -> PageMap:

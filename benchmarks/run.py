@@ -1,0 +1,235 @@
+"""Benchmark Coursepack against Pandoc and against WeasyPrint alone, side by side, in one run.
+
+    /work/main/.venv/bin/python benchmarks/run.py --sizes 50,200,800 --runs 3 [--write-readme]
+
+For each size (A4 pages, approximately) it generates a synthetic book
+(``gen_book.py``, seeded) under ``benchmarks/work/`` and measures, as whole
+processes, in rounds (A B C … A B C …) so that a change in machine load hits
+every command alike:
+
+* ``full``: ``coursepack build`` (PDF + EPUB) with ``dist/`` and the cache removed;
+* ``noop``: the same build again, nothing changed;
+* ``edit``: the build after one paragraph of the middle chapter was edited;
+* ``epub``: ``build --format epub`` from scratch;
+* ``handouts``: ``coursepack handouts`` for every chapter, when that command exists;
+* ``pandoc-epub`` and ``pandoc-pdf`` (``--pdf-engine=weasyprint``) on the same chapters;
+* ``floor``: WeasyPrint alone on the builder's print HTML (``floor.py``).
+
+It prints medians with [min–max] and the peak RSS of the largest process, then
+the ratios the issue sets targets for. Pandoc comes from the PyPI package
+pypandoc-binary, installed into this interpreter's environment when missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / 'work'  # git-ignored
+PAGES_PER_CHAPTER = 6.3  # measured on the generated chapters (front matter and back matter aside)
+COMMANDS = ('full', 'noop', 'edit', 'epub', 'handouts', 'pandoc-epub', 'pandoc-pdf', 'floor')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--sizes', default='50,200,800', help='approximate A4 page counts, comma-separated')
+    parser.add_argument('--runs', type=int, default=3, help='timed runs of each command (the median is reported)')
+    parser.add_argument('--only', default=','.join(COMMANDS), help='commands to measure, comma-separated')
+    parser.add_argument('--write-readme', action='store_true', help='record the table in benchmarks/README.md')
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(',')]
+    only = args.only.split(',')
+    pandoc = setup_pandoc()
+    started = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
+    results: dict[int, dict] = {}
+    for size in sizes:
+        results[size] = measure_size(size, args.runs, only, pandoc)
+        print(table({size: results[size]}), flush=True)
+    text = report(results, started, args.runs)
+    print(text)
+    WORK.mkdir(exist_ok=True)
+    (WORK / 'results.json').write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1))
+    if args.write_readme:
+        readme = HERE / 'README.md'
+        old = readme.read_text()
+        start, end = '<!-- results -->', '<!-- /results -->'
+        readme.write_text(old[:old.index(start) + len(start)] + '\n' + text + '\n' + old[old.index(end):])
+
+
+def setup_pandoc() -> Path:
+    """pandoc from pypandoc-binary, installed into this environment on first use."""
+    try:
+        import pypandoc
+    except ImportError:
+        subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', 'pypandoc-binary>=1.15'], check=True)
+        import pypandoc
+    return Path(pypandoc.get_pandoc_path())
+
+
+def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
+    sys.path.insert(0, str(HERE))
+    from gen_book import generate
+
+    chapters = max(1, round((size - 4) / PAGES_PER_CHAPTER))
+    book = generate(WORK / f'book-{size}', chapters)
+    html = WORK / f'book-{size}.html'
+    run([sys.executable, str(HERE / 'floor.py'), 'export', str(book), str(html)], check=True)
+    has_handouts = run([sys.executable, '-m', 'builder', 'handouts', '--help']).returncode == 0
+    commands = {name: command for name, command in commands_for(book, html, pandoc, has_handouts).items()
+                if name in only}
+    samples: dict[str, list[dict]] = {name: [] for name in commands}
+    pages = None
+    for round_ in range(runs):
+        for name, (prepare, argv, cwd, env) in commands.items():
+            if argv is None:
+                continue
+            prepare(round_)
+            sample = timed(argv, cwd, env)
+            if sample['rc'] != 0:
+                print(f'  {size} p {name}: exit {sample["rc"]}: {sample["stderr"][-500:]}', file=sys.stderr)
+            samples[name].append(sample)
+            if name == 'full' and sample['rc'] == 0:
+                pages = pdf_pages(next((book / 'dist').glob('*.pdf')))
+            print(f'  {size} p round {round_ + 1} {name}: {sample["wall"]:.2f} s, {sample["peak_mib"]:.0f} MiB, '
+                  f'load {sample["load"][0]:.1f}', flush=True)
+    return {
+        'chapters': chapters,
+        'markdown_bytes': sum(p.stat().st_size for p in (book / 'chapters').glob('*.md')),
+        'pages': pages,
+        'pandoc_pages': pdf_pages(book / 'pandoc' / 'book.pdf') if (book / 'pandoc' / 'book.pdf').exists() else None,
+        'handouts': has_handouts,
+        'samples': samples,
+    }
+
+
+def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> dict:
+    python = sys.executable
+    coursepack = [python, '-m', 'builder']
+    chapters = sorted(p.name for p in (book / 'pandoc').glob('*.md'))
+    env = {**os.environ, 'PATH': f'{Path(python).parent}:{os.environ["PATH"]}'}  # the venv's weasyprint
+
+    def clean(_round: int) -> None:
+        shutil.rmtree(book / 'dist', ignore_errors=True)
+        shutil.rmtree(book / '.coursepack-cache', ignore_errors=True)
+
+    def nothing(_round: int) -> None:
+        pass
+
+    def edit(round_: int) -> None:
+        files = sorted((book / 'chapters').glob('*.md'))
+        path = files[len(files) // 2]
+        text = path.read_text()
+        paragraphs = text.split('\n\n')
+        i = next(i for i, p in enumerate(paragraphs) if i > 2 and p[:1].isalpha() and len(p) > 300)
+        paragraphs[i] = paragraphs[i].replace('. ', f'. An edited sentence, number {round_ + 1}, ', 1)
+        path.write_text('\n\n'.join(paragraphs))
+
+    pandoc_common = [str(pandoc), '--metadata-file=metadata.yaml', '--citeproc', '--bibliography=references.yaml',
+                     *chapters]
+    return {
+        'full': (clean, [*coursepack, 'build', str(book)], REPO, None),
+        'noop': (nothing, [*coursepack, 'build', str(book)], REPO, None),
+        'edit': (edit, [*coursepack, 'build', str(book)], REPO, None),
+        'epub': (clean, [*coursepack, 'build', str(book), '--format', 'epub'], REPO, None),
+        'handouts': (nothing, [*coursepack, 'handouts', str(book)] if has_handouts else None, REPO, None),
+        'pandoc-epub': (nothing, [*pandoc_common, '-o', 'book.epub'], book / 'pandoc', None),
+        'pandoc-pdf': (nothing, [*pandoc_common, '-s', '--toc', '--toc-depth=2', '--section-divs',
+                                 f'--css={REPO / "styles" / "print.css"}', '--pdf-engine=weasyprint',
+                                 '-o', 'book.pdf'], book / 'pandoc', env),
+        'floor': (nothing, [python, str(HERE / 'floor.py'), 'pdf', str(book), str(html), str(html.with_suffix('.pdf'))],
+                  REPO, None),
+    }
+
+
+def timed(argv: list[str], cwd: Path, env: dict | None) -> dict:
+    out = run([sys.executable, str(HERE / 'timed.py'), *argv], cwd=cwd, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(argv: list[str], check: bool = False, **kwargs) -> subprocess.CompletedProcess:
+    kwargs.setdefault('cwd', REPO)
+    return subprocess.run(argv, capture_output=True, text=True, check=check, **kwargs)
+
+
+def pdf_pages(pdf: Path) -> int:
+    return int(re.search(r'Pages:\s+(\d+)', run(['pdfinfo', str(pdf)]).stdout).group(1))
+
+
+def median(samples: list[dict], key: str = 'wall') -> float | None:
+    values = [s[key] for s in samples if s['rc'] == 0]
+    return statistics.median(values) if values else None
+
+
+def table(results: dict[int, dict]) -> str:
+    sizes = list(results)
+    head = '| command | ' + ' | '.join(f'{results[s]["pages"]} p ({results[s]["chapters"]} ch.)' for s in sizes) + ' |'
+    lines = [head, '|---' * (len(sizes) + 1) + '|']
+    for name in COMMANDS:
+        cells = []
+        for size in sizes:
+            samples = results[size]['samples'].get(name, [])
+            if name == 'handouts' and not results[size]['handouts']:
+                cells.append('n/a (no `handouts` command)')
+                continue
+            if not samples or median(samples) is None:
+                cells.append('–' if not samples else 'failed')
+                continue
+            walls = [s['wall'] for s in samples if s['rc'] == 0]
+            loads = [x for s in samples for x in s['load']]
+            cells.append(f'{median(samples):.2f} s [{min(walls):.2f}–{max(walls):.2f}], '
+                         f'{max(s["peak_mib"] for s in samples):.0f} MiB, load {min(loads):.1f}–{max(loads):.1f}')
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+
+def ratios(results: dict[int, dict]) -> str:
+    def m(size: int, name: str) -> float | None:
+        return median(results[size]['samples'].get(name, []))
+
+    def ratio(a: float | None, b: float | None) -> str:
+        return f'{a / b:.2f}×' if a and b else '–'
+
+    sizes = list(results)
+    rows = [
+        ('full build (PDF+EPUB) ÷ pandoc PDF', '≤ 0.8×', [ratio(m(s, 'full'), m(s, 'pandoc-pdf')) for s in sizes]),
+        ('EPUB alone ÷ pandoc EPUB', '≤ 0.15×', [ratio(m(s, 'epub'), m(s, 'pandoc-epub')) for s in sizes]),
+        ('rebuild, nothing changed', '≤ 0.5 s', [f'{m(s, "noop"):.2f} s' if m(s, 'noop') else '–' for s in sizes]),
+        ('rebuild after a one-paragraph edit ÷ full', '≤ 0.3×', [ratio(m(s, 'edit'), m(s, 'full')) for s in sizes]),
+        ('full build ÷ WeasyPrint alone (floor)', '–', [ratio(m(s, 'full'), m(s, 'floor')) for s in sizes]),
+        ('peak RSS of the largest process, full build', '≤ 250 MiB',
+         [f'{max(x["peak_mib"] for x in results[s]["samples"]["full"]):.0f} MiB'
+          if results[s]['samples'].get('full') else '–' for s in sizes]),
+    ]
+    lines = ['| ratio | target | ' + ' | '.join(f'{results[s]["pages"]} p' for s in sizes) + ' |',
+             '|---|---' + '|---' * len(sizes) + '|']
+    lines += [f'| {name} | {target} | ' + ' | '.join(cells) + ' |' for name, target, cells in rows]
+    full = [(results[s]['pages'], m(s, 'full')) for s in sizes if m(s, 'full')]
+    if len(full) >= 2:
+        (p1, t1), (p2, t2) = full[-2], full[-1]
+        lines.append(f'| full build, {p2} p ÷ {p1} p (pages ×{p2 / p1:.2f}) | ≤ 4.2× | ' +
+                     ' | '.join(['' for _ in sizes[:-1]] + [f'{t2 / t1:.2f}×']) + ' |')
+    return '\n'.join(lines)
+
+
+def report(results: dict[int, dict], started: str, runs: int) -> str:
+    cpu = next((line.split(':', 1)[1].strip() for line in Path('/proc/cpuinfo').read_text().splitlines()
+                if line.startswith('model name')), platform.processor())
+    machine = (f'{started}; {os.cpu_count()} cores ({cpu}); {platform.system()} {platform.release()}; '
+               f'Python {platform.python_version()}; median of {runs} runs per cell, '
+               '[min–max], peak RSS of the largest process, 1-minute load average before/after the runs')
+    return f'Measured {machine}.\n\n{table(results)}\n\n{ratios(results)}\n'
+
+
+if __name__ == '__main__':
+    main()
