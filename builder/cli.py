@@ -23,6 +23,10 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument('--format', choices=(*FORMATS, 'all'), default='all', help='which outputs to build')
     b.add_argument('--out', type=Path, metavar='DIR', help='output folder (default: BOOK_DIR/dist)')
     b.add_argument('--strict', action='store_true', help='treat warnings as errors')
+    b.add_argument('--jobs', type=int, metavar='N',
+                   help='processes that lay out the PDF (default: one per core, for books of 100 pages or more)')
+    b.add_argument('--no-cache', action='store_true',
+                   help='rebuild everything, ignoring and leaving alone BOOK_DIR/.coursepack-cache')
     b.add_argument('--debug', action='store_true', help='show tracebacks of internal errors')
     return parser
 
@@ -41,7 +45,11 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         return 2
     diagnostics = Diagnostics()
     formats = FORMATS if args.format == 'all' else (args.format,)
-    options = BuildOptions(formats=formats, out_dir=args.out.resolve() if args.out else None, strict=args.strict)
+    if args.jobs is not None and args.jobs < 1:
+        print('coursepack: error: --jobs must be 1 or more', file=stderr)
+        return 2
+    options = BuildOptions(formats=formats, out_dir=args.out.resolve() if args.out else None, strict=args.strict,
+                           jobs=args.jobs, cache=not args.no_cache)
     try:
         written = build(root, options, diagnostics)
     except BuildError:

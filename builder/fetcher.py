@@ -11,11 +11,15 @@ images after their absolute URL).
 
 from __future__ import annotations
 
+import functools
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+if TYPE_CHECKING:
+    from weasyprint.urls import URLFetcher
 
 BOOK_URL = 'file:///coursepack/book/'
 STYLES_URL = 'file:///coursepack/styles/'
@@ -26,27 +30,45 @@ class OutsideBookError(PermissionError):
     """A resource the build may not read. WeasyPrint logs it, and the log becomes a diagnostic."""
 
 
-class BookFetcher(URLFetcher):
-    def __init__(self, book_root: Path) -> None:
-        super().__init__(allowed_protocols={'file', 'data'}, timeout=5)
-        self.roots = {BOOK_URL: book_root.resolve(), STYLES_URL: BUNDLED_STYLES}
+def BookFetcher(book_root: Path, css_filter: Callable[[str], str] | None = None) -> URLFetcher:  # noqa: N802
+    """The fetcher for a book; WeasyPrint (half a second to import) is imported on first use only.
 
-    def fetch(self, url: str, headers=None):  # type: ignore[no-untyped-def]
-        scheme = urlparse(url).scheme.lower()
-        if scheme == 'data':
-            return super().fetch(url, headers)
-        if scheme != 'file':
-            raise OutsideBookError(f'builds read nothing from the network: {url}')
-        path = self.real_path(url)
-        # Answer under the virtual URL, so that relative references inside the resource
-        # (a stylesheet's @import or font) resolve inside the virtual roots too.
-        content_type = mimetypes.guess_type(path.name)[0] or 'application/octet-stream'
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={'Content-Type': content_type})
+    ``css_filter``, if given, rewrites the text of every stylesheet fetched.
+    """
+    return _fetcher_class()(book_root, css_filter)
 
-    def real_path(self, url: str) -> Path:
-        for prefix, root in self.roots.items():
-            if url.startswith(prefix):
-                path = (root / unquote(url[len(prefix):].split('#')[0].split('?')[0])).resolve()
-                if path.is_relative_to(root):
-                    return path
-        raise OutsideBookError(f'outside the book folder: {unquote(url)}')
+
+@functools.cache
+def _fetcher_class() -> type:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class _BookFetcher(URLFetcher):
+        def __init__(self, book_root: Path, css_filter: Callable[[str], str] | None) -> None:
+            super().__init__(allowed_protocols={'file', 'data'}, timeout=5)
+            self.roots = {BOOK_URL: book_root.resolve(), STYLES_URL: BUNDLED_STYLES}
+            self.css_filter = css_filter
+
+        def fetch(self, url: str, headers=None):  # type: ignore[no-untyped-def]
+            scheme = urlparse(url).scheme.lower()
+            if scheme == 'data':
+                return super().fetch(url, headers)
+            if scheme != 'file':
+                raise OutsideBookError(f'builds read nothing from the network: {url}')
+            path = self.real_path(url)
+            # Answer under the virtual URL, so that relative references inside the resource
+            # (a stylesheet's @import or font) resolve inside the virtual roots too.
+            content_type = mimetypes.guess_type(path.name)[0] or 'application/octet-stream'
+            body = path.read_bytes()
+            if self.css_filter and content_type == 'text/css':
+                body = self.css_filter(body.decode('utf-8')).encode('utf-8')
+            return URLFetcherResponse(url, body=body, headers={'Content-Type': content_type})
+
+        def real_path(self, url: str) -> Path:
+            for prefix, root in self.roots.items():
+                if url.startswith(prefix):
+                    path = (root / unquote(url[len(prefix):].split('#')[0].split('?')[0])).resolve()
+                    if path.is_relative_to(root):
+                        return path
+            raise OutsideBookError(f'outside the book folder: {unquote(url)}')
+
+    return _BookFetcher

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache
 from .diagnostics import BuildError, Diagnostics
 from .load import load
+from .model import PageMap, RenderedBook, ResolvedBook
 from .parse import parse
 from .render import render
 from .resolve import resolve
 from .paginate import paginate
 from .write.atomic import staged_outputs
+from .write import parallel_pdf
 from .write.epub import write_epub
 from .write.pdf import write_pdf
 
@@ -23,29 +27,68 @@ class BuildOptions:
     formats: tuple[str, ...] = FORMATS
     out_dir: Path | None = None  # default: BOOK/dist
     strict: bool = False
+    jobs: int | None = None  # processes laying out the PDF; None: one per core for books big enough to gain
+    cache: bool = True  # skip what did not change since the last build (BOOK/.coursepack-cache)
 
 
 def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[Path]:
     """Build the book in ``root``; raise :class:`BuildError` after collecting every problem."""
+    out_dir = options.out_dir or root / 'dist'
+    key = cache.builder_key(options)
+    if options.cache:
+        unchanged = cache.unchanged_build(root, out_dir, key)
+        if unchanged is not None:
+            diagnostics.extend(unchanged.diagnostics)
+            return unchanged.outputs
+    inputs = cache.signature(cache.book_files(root, (out_dir,)), root)
     book = load(root, diagnostics)
     parsed = parse(book, diagnostics)
     resolved = resolve(book.config, parsed, diagnostics)
     _stop_on_errors(diagnostics, options)
-    out_dir = options.out_dir or root / 'dist'
     stem = book.config.output_stem
     with staged_outputs() as staged:
         if 'pdf' in options.formats:
-            laid_out = paginate(resolved, diagnostics)
-            _stop_on_errors(diagnostics, options)
-            assert laid_out is not None
-            rendered, document = laid_out
-            write_pdf(document, rendered, staged.stage(out_dir / f'{stem}.pdf'), diagnostics)
+            rendered = _print(resolved, options, inputs, staged.stage(out_dir / f'{stem}.pdf'), diagnostics)
         else:
             rendered = render(resolved)
         if 'epub' in options.formats:
             write_epub(rendered, staged.stage(out_dir / f'{stem}.epub'), diagnostics)
         _stop_on_errors(diagnostics, options)
-        return staged.commit()
+        written = staged.commit()
+    if options.cache:
+        cache.remember_build(root, key, inputs, written, diagnostics)
+    return written
+
+
+def _print(resolved: ResolvedBook, options: BuildOptions, inputs: cache.Signature, path: Path,
+           diagnostics: Diagnostics) -> RenderedBook:
+    """Lay out and write the PDF: in parts on several cores when that pays, else as one document."""
+    root = resolved.config.root
+    jobs = options.jobs or os.cpu_count() or 1
+    first = render(resolved)
+    in_parts = jobs > 1 and parallel_pdf.can_lay_out_in_parts(first) and (
+        options.jobs is not None or parallel_pdf.worth_laying_out_in_parts(first))
+    if in_parts:
+        store = cache.PartStore(root, cache.assets_key(inputs, cache.builder_key('parts')))
+        guess = cache.load_page_map(root) if options.cache else None
+        laid_out = parallel_pdf.lay_out_in_parts(resolved, diagnostics, jobs, store,
+                                                 PageMap(guess) if guess else None)
+        _stop_on_errors(diagnostics, options)
+        assert laid_out is not None
+        rendered, parts = laid_out
+        for target in parallel_pdf.join_parts(parts, path):
+            diagnostics.warning('pdf-style', f'No anchor #{target} for internal URI reference')
+        if options.cache:
+            store.prune()
+    else:
+        result = paginate(resolved, diagnostics)
+        _stop_on_errors(diagnostics, options)
+        assert result is not None
+        rendered, document = result
+        write_pdf(document, rendered, path, diagnostics)
+    if options.cache and rendered.pages is not None:
+        cache.save_page_map(root, rendered.pages)  # the next build's guess of where its parts start
+    return rendered
 
 
 def _stop_on_errors(diagnostics: Diagnostics, options: BuildOptions) -> None:

@@ -32,5 +32,5 @@ def draw_cover(config: BookConfig) -> bytes:
         y += 80
     draw.text((WIDTH / 2, HEIGHT - 260), ', '.join(config.authors), font=small_font, fill=INK, anchor='mm')
     out = io.BytesIO()
-    image.save(out, format='PNG', optimize=True)
+    image.save(out, format='PNG')  # optimize=True: +0.1 s a build for a few KiB
     return out.getvalue()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import lxml.html
 from lxml.html import HtmlElement
 
+from ..config import BookConfig
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL, BUNDLED_STYLES, STYLES_URL, BookFetcher
 from ..model import PageMap, RenderedBook
@@ -38,11 +39,19 @@ def lay_out(rendered: RenderedBook, diagnostics: Diagnostics) -> Document | None
 
 def print_html(rendered: RenderedBook) -> str:
     """The whole book as the one HTML document WeasyPrint lays out."""
+    return serialize(print_tree(rendered))
+
+
+def print_tree(rendered: RenderedBook) -> HtmlElement:
+    """The print document of ``rendered``'s documents, with the print post-passes applied."""
     config = rendered.config
     moment = iso(build_timestamp(config))
     html = print_document(rendered, stylesheets(config.root, 'print', config.paper),
                           {'created': moment, 'modified': moment})
-    tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
+    return footnotes_at_call_sites(lxml.html.document_fromstring(html))
+
+
+def serialize(tree: HtmlElement) -> str:
     return lxml.html.tostring(tree, encoding='unicode', doctype='<!DOCTYPE html>')
 
 
@@ -56,12 +65,14 @@ def page_map(document: Document) -> PageMap:
 
 
 def write_pdf(document: Document, rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
-    config = rendered.config
-    moment = iso(build_timestamp(config))
     with weasyprint_diagnostics(diagnostics):
-        # A fixed identifier: two builds of one book are the same file by construction.
-        identifier = hashlib.md5(f'{config.output_stem}:{moment}'.encode()).hexdigest().encode()
-        document.write_pdf(path, pdf_identifier=identifier)
+        document.write_pdf(path, pdf_identifier=pdf_identifier(rendered.config))
+
+
+def pdf_identifier(config: BookConfig) -> bytes:
+    """A fixed identifier: two builds of one book are the same file by construction."""
+    moment = iso(build_timestamp(config))
+    return hashlib.md5(f'{config.output_stem}:{moment}'.encode()).hexdigest().encode()
 
 
 def stylesheets(book_root: Path, medium: str, paper: str | None = None) -> list[str]:

@@ -1,0 +1,220 @@
+"""Skip work whose inputs did not change, by content, under ``BOOK/.coursepack-cache/``.
+
+A build reads only the book folder and the bundled styles (``fetcher.py``), so
+the book is up to date when every file of the book folder (outputs and dot
+folders aside) has the content it had at the last successful build, the
+builder and the options are the same, and the outputs are the files that
+build wrote. File contents are compared by SHA-256; size and modification time
+only decide which files need hashing again, as ``make`` would, so touching a
+file costs a hash, not a build.
+
+The same folder keeps laid-out parts of the PDF (``parts/``), keyed by the
+hash of everything that decides their layout; see ``write/parallel_pdf.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .diagnostics import Diagnostic, Diagnostics, Level, SourceLocation
+
+CACHE_DIR = '.coursepack-cache'
+RECORD = 'last-build.json'
+PAGES = 'last-page-map.json'
+# Inputs that reach the outputs only through the rendered text, which part keys already hash.
+TEXT_INPUTS = ('.md', '.yaml', '.yml', '.json', '.bib')
+SKIPPED_DIRS = {'dist', '__pycache__', 'node_modules', CACHE_DIR}
+BUILDER_DIR = Path(__file__).resolve().parent
+
+# path -> (size, mtime_ns, sha256)
+Signature = dict[str, tuple[int, int, str]]
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """What an up-to-date build reports: the outputs already there, the warnings they were built with."""
+
+    outputs: list[Path]
+    diagnostics: list[Diagnostic]
+
+
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def book_files(root: Path, skip: tuple[Path, ...] = ()) -> list[Path]:
+    """Every file a build of ``root`` could read: the book folder but outputs, caches and dot folders."""
+    skipped = {p.resolve() for p in skip}
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith('.') and d not in SKIPPED_DIRS
+                         and (Path(folder) / d).resolve() not in skipped)
+        found.extend(Path(folder) / f for f in sorted(files) if not f.startswith('.'))
+    return found
+
+
+def signature(paths: list[Path], base: Path, previous: Signature | None = None) -> Signature:
+    """Size, mtime and content hash of each file; hashes are reused from ``previous`` where size and mtime match."""
+    previous = previous or {}
+    result: Signature = {}
+    for path in paths:
+        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue
+        known = previous.get(name)
+        if known and tuple(known[:2]) == (stat.st_size, stat.st_mtime_ns):
+            result[name] = tuple(known)  # type: ignore[assignment]
+        else:
+            result[name] = (stat.st_size, stat.st_mtime_ns, file_hash(path))
+    return result
+
+
+def file_hash(path: Path) -> str:
+    with path.open('rb') as f:
+        return hashlib.file_digest(f, 'sha256').hexdigest()
+
+
+def same_contents(a: Signature, b: Signature) -> bool:
+    return a.keys() == b.keys() and all(a[k][2] == b[k][2] for k in a)
+
+
+def builder_key(options: Any) -> str:
+    """What besides the book decides the outputs: this builder's code and styles, the options, the date."""
+    parts = [__version__, sys.version, repr(options), os.environ.get('SOURCE_DATE_EPOCH', '')]
+    for path in sorted(BUILDER_DIR.rglob('*')) + sorted((BUILDER_DIR.parent / 'styles').rglob('*')):
+        if path.is_file() and '__pycache__' not in path.parts:
+            stat = path.stat()
+            parts.append(f'{path.name}:{stat.st_size}:{stat.st_mtime_ns}')
+    return hashlib.sha256('\n'.join(parts).encode()).hexdigest()
+
+
+def unchanged_build(root: Path, out_dir: Path, key: str) -> Unchanged | None:
+    """The last build's outputs if nothing that decides them changed since, else None."""
+    record = _read_record(root)
+    if record is None or record.get('key') != key:
+        return None
+    inputs = signature(book_files(root, (out_dir,)), root, _signature(record['inputs']))
+    if not same_contents(inputs, _signature(record['inputs'])):
+        return None
+    outputs = [root / name for name in record['outputs']]  # names are relative to the book, or absolute
+    if not same_contents(signature(outputs, root, _signature(record['outputs'])), _signature(record['outputs'])):
+        return None
+    if inputs != _signature(record['inputs']):  # touched, not changed: remember the new times
+        _write_record(root, {**record, 'inputs': inputs})
+    return Unchanged(outputs, [_diagnostic(d) for d in record['diagnostics']])
+
+
+def remember_build(root: Path, key: str, inputs: Signature, outputs: list[Path], diagnostics: Diagnostics) -> None:
+    """Record a successful build: the inputs as they were when it started, the outputs it wrote."""
+    _write_record(root, {
+        'key': key,
+        'inputs': inputs,
+        'outputs': signature(outputs, root),
+        'diagnostics': [asdict(d) for d in diagnostics],
+    })
+
+
+def _read_record(root: Path) -> dict | None:
+    try:
+        return json.loads((cache_dir(root) / RECORD).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _write_record(root: Path, record: dict) -> None:
+    _write_json(cache_dir(root) / RECORD, record)
+
+
+def _signature(data: dict) -> Signature:
+    return {k: tuple(v) for k, v in data.items()}  # type: ignore[misc]
+
+
+def _diagnostic(data: dict) -> Diagnostic:
+    location = SourceLocation(**data['location']) if data.get('location') else None
+    return Diagnostic(Level(data['level']), data['code'], data['message'], location)
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """A laid-out part of the PDF (``write/parallel_pdf.py``): what joining it into the book needs."""
+
+    key: str
+    pages: int
+    anchors: dict[str, int]  # id -> page within the part, from 1
+    links: list[tuple[int, tuple[float, float, float, float], str]]  # page index, PDF rectangle, target id
+    size: tuple[float, float]  # width and height of its pages, in PDF points
+    pdf: str | None  # the part's PDF, if it was written
+    messages: list[tuple[int, str]]  # WeasyPrint's log: (level, first line)
+
+
+class PartStore:
+    """Laid-out parts by content hash: of their HTML, and of the ``salt`` (builder, styles, images)."""
+
+    def __init__(self, root: Path, salt: str) -> None:
+        self.folder = cache_dir(root) / 'parts'
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.salt = salt
+        self.used: set[str] = set()
+
+    def key(self, html: str) -> str:
+        return hashlib.sha256(f'{self.salt}\n{html}'.encode()).hexdigest()
+
+    def pdf_path(self, key: str) -> Path:
+        return self.folder / f'{key}.pdf'
+
+    def get(self, key: str) -> PartResult | None:
+        try:
+            data = json.loads((self.folder / f'{key}.json').read_text())
+        except (OSError, ValueError):
+            return None
+        if not self.pdf_path(key).is_file():
+            return None
+        self.used.add(key)
+        return PartResult(**{**data, 'links': [(i, tuple(r), t) for i, r, t in data['links']],
+                             'size': tuple(data['size']), 'messages': [tuple(m) for m in data['messages']]})
+
+    def put(self, part: PartResult) -> None:
+        self.used.add(part.key)
+        _write_json(self.folder / f'{part.key}.json', asdict(part))
+
+    def prune(self) -> None:
+        """Keep only the parts the last build used."""
+        for path in self.folder.iterdir():
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def load_page_map(root: Path) -> dict[str, int] | None:
+    """The page map of the last successful PDF build: where parts start, and the numbers they print."""
+    try:
+        return json.loads((cache_dir(root) / PAGES).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def save_page_map(root: Path, pages: dict[str, int]) -> None:
+    _write_json(cache_dir(root) / PAGES, pages)
+
+
+def assets_key(inputs: Signature, key: str) -> str:
+    """The hash of what, besides a part's HTML, decides its layout: the builder and the book's non-text files."""
+    assets = sorted((name, sha) for name, (_, _, sha) in inputs.items() if not name.endswith(TEXT_INPUTS))
+    return hashlib.sha256(json.dumps([key, assets]).encode()).hexdigest()
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, suffix='.part')
+    with os.fdopen(fd, 'w') as f:
+        json.dump(data, f)
+    os.replace(name, path)
