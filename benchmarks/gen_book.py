@@ -46,8 +46,11 @@ CAPITALISED = ('Kabul', 'Moscow', 'Geneva', 'Islamabad', 'Washington', 'Gorbache
                'Shevardnadze', 'Reagan', 'Zia', 'Massoud', 'Herat', 'Kandahar', 'Jalalabad', 'Termez')
 
 
-def generate(out: Path, chapters: int, seed: int = SEED) -> Path:
-    """Write the book into ``out`` (replacing what was there) and return it."""
+def generate(out: Path, chapters: int, seed: int = SEED, words: int = WORDS_PER_CHAPTER, plain: bool = False) -> Path:
+    """Write the book into ``out`` (replacing what was there) and return it.
+
+    ``plain`` leaves out citations, glossary terms and events, and their data files.
+    """
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
@@ -64,9 +67,8 @@ def generate(out: Path, chapters: int, seed: int = SEED) -> Path:
         'language': 'en',
         'date': '2026-01-15',
     }, sort_keys=False, allow_unicode=True))
-    (out / 'references.yaml').write_text(yaml.safe_dump(references, sort_keys=False, allow_unicode=True))
-    (out / 'glossary.yaml').write_text(yaml.safe_dump(terms, sort_keys=False, allow_unicode=True))
-    (out / 'chronology.yaml').write_text(yaml.safe_dump(events, sort_keys=False, allow_unicode=True))
+    if not plain:
+        _write_data(out, references, terms, events)
     (out / 'pandoc' / 'references.yaml').write_text(
         yaml.safe_dump({'references': references}, sort_keys=False, allow_unicode=True))
     (out / 'pandoc' / 'metadata.yaml').write_text(yaml.safe_dump({
@@ -77,7 +79,7 @@ def generate(out: Path, chapters: int, seed: int = SEED) -> Path:
     for n in range(1, chapters + 1):
         chapter_id = f'chapter-{n:03d}'
         title = _title(rng)
-        body = _chapter_body(rng, n, chapter_id, references, terms, events)
+        body = _chapter_body(rng, n, chapter_id, *(([], [], []) if plain else (references, terms, events)), words)
         front = yaml.safe_dump({'id': chapter_id, 'title': title, 'short-title': title.split(':')[0]},
                                sort_keys=False, allow_unicode=True)
         (out / 'chapters' / f'{n:03d}-{chapter_id}.md').write_text(f'---\n{front}---\n\n{body}')
@@ -85,6 +87,11 @@ def generate(out: Path, chapters: int, seed: int = SEED) -> Path:
         (out / 'pandoc' / f'{n:03d}-{chapter_id}.md').write_text(f'# {title} {{#{chapter_id}}}\n\n{pandoc_body}')
     shutil.copytree(out / 'images', out / 'pandoc' / 'images')
     return out
+
+
+def _write_data(out: Path, references: list[dict], terms: list[dict], events: list[dict]) -> None:
+    for name, data in (('references', references), ('glossary', terms), ('chronology', events)):
+        (out / f'{name}.yaml').write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
 
 
 def _sentence(rng: random.Random, words: int) -> str:
@@ -109,6 +116,8 @@ def _paragraph(rng: random.Random, budget: int, refs: list[dict], terms: list[di
         roll = rng.random()
         if roll < 0.12:
             sentence = sentence[:-1] + f' [{_french(rng)}]{{lang=fr}}.'
+        elif roll < 0.45 and not refs:
+            pass
         elif roll < 0.24:
             term = rng.choice(terms)
             sentence = f'The [{term["term"]}]{{.term key={term["key"]}}} ' + sentence[0].lower() + sentence[1:]
@@ -132,13 +141,13 @@ def _paragraph(rng: random.Random, budget: int, refs: list[dict], terms: list[di
 
 
 def _chapter_body(rng: random.Random, number: int, chapter_id: str, refs: list[dict], terms: list[dict],
-                  events: list[dict]) -> str:
+                  events: list[dict], budget: int) -> str:
     blocks: list[str] = []
     notes: list[str] = []
     words = 0
     section = 0
-    while words < WORDS_PER_CHAPTER:
-        if words >= section * WORDS_PER_CHAPTER / 5:
+    while words < budget:
+        if words >= section * budget / 5:
             section += 1
             blocks.append(f'## {_title(rng).split(":")[0]} {{#{chapter_id}-s{section}}}')
             if section == 3:
@@ -147,10 +156,11 @@ def _chapter_body(rng: random.Random, number: int, chapter_id: str, refs: list[d
         blocks.append(text)
         words += used
         if section == 2 and not any(b.startswith('>') for b in blocks):
-            blocks.append('> ' + _sentence(rng, 40) + f' [@{rng.choice(refs)["id"]}, p. {rng.randint(1, 200)}]')
+            cite = f' [@{rng.choice(refs)["id"]}, p. {rng.randint(1, 200)}]' if refs else ''
+            blocks.append('> ' + _sentence(rng, 40) + cite)
         if section == 4 and number > 1 and f'](#chapter-{number - 1:03d})' not in ''.join(blocks):
             earlier = rng.randint(1, number - 1)
-            blocks.append(f'As chapter [](#chapter-{earlier:03d}) showed, and as [the section on it]'
+            blocks.append(f'As [](#chapter-{earlier:03d}) showed, and as [the section on it]'
                           f'(#chapter-{earlier:03d}-s2) explains, ' + _sentence(rng, 20))
     if number % 2 == 0:
         rows = '\n'.join(f'| {1980 + i} | {rng.choice(CAPITALISED)} | {_sentence(rng, 7)} |' for i in range(6))
@@ -215,9 +225,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--chapters', type=int, required=True)
     parser.add_argument('--seed', type=int, default=SEED)
+    parser.add_argument('--words', type=int, default=WORDS_PER_CHAPTER, help='words per chapter')
+    parser.add_argument('--plain', action='store_true', help='no citations, glossary terms or events')
     parser.add_argument('out', type=Path)
     args = parser.parse_args()
-    print(generate(args.out, args.chapters, args.seed))
+    print(generate(args.out, args.chapters, args.seed, args.words, args.plain))
 
 
 if __name__ == '__main__':

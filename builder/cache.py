@@ -164,7 +164,6 @@ class PartStore:
         self.folder = cache_dir(root) / 'parts'
         self.folder.mkdir(parents=True, exist_ok=True)
         self.salt = salt
-        self.used: set[str] = set()
 
     def key(self, html: str) -> str:
         return hashlib.sha256(f'{self.salt}\n{html}'.encode()).hexdigest()
@@ -179,18 +178,16 @@ class PartStore:
             return None
         if not self.pdf_path(key).is_file():
             return None
-        self.used.add(key)
         return PartResult(**{**data, 'links': [(i, tuple(r), t) for i, r, t in data['links']],
                              'size': tuple(data['size']), 'messages': [tuple(m) for m in data['messages']]})
 
     def put(self, part: PartResult) -> None:
-        self.used.add(part.key)
         _write_json(self.folder / f'{part.key}.json', asdict(part))
 
-    def prune(self) -> None:
-        """Keep only the parts the last build used."""
+    def prune(self, keep: set[str]) -> None:
+        """Keep only the parts of the last build."""
         for path in self.folder.iterdir():
-            if path.stem not in self.used:
+            if path.stem not in keep:
                 path.unlink(missing_ok=True)
 
 

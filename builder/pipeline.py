@@ -79,7 +79,7 @@ def _print(resolved: ResolvedBook, options: BuildOptions, inputs: cache.Signatur
         for target in parallel_pdf.join_parts(parts, path):
             diagnostics.warning('pdf-style', f'No anchor #{target} for internal URI reference')
         if options.cache:
-            store.prune()
+            store.prune({part.key for part in parts.parts})
     else:
         result = paginate(resolved, diagnostics)
         _stop_on_errors(diagnostics, options)

@@ -1,0 +1,164 @@
+"""The fast paths give the same book as a clean single-process build.
+
+A PDF laid out in parts on several processes, or rebuilt from cached parts
+after an edit, must have the pages, the printed page numbers, the outline and
+the working links of a clean build of one document; a build with nothing
+changed must not touch the outputs, and must report what the last one did.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import build, copy_book, pdf_pages_text
+
+PDF_ONLY = ('--format', 'pdf')
+
+
+def book_summary(pdf) -> dict:
+    """What a reader of the PDF sees of its structure: pages, contents, outline, links and where they lead."""
+    reader = PdfReader(pdf)
+    pages = pdf_pages_text(pdf)
+
+    def outline(items, depth=0):
+        for item in items:
+            if isinstance(item, list):
+                yield from outline(item, depth + 1)
+            else:
+                yield depth, item.title, reader.get_destination_page_number(item) + 1
+
+    named = {name: reader.get_destination_page_number(dest) + 1 for name, dest in reader.named_destinations.items()}
+    links = Counter()
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get('/Annots') or ():
+            annotation = annotation.get_object()
+            if annotation.get('/Subtype') == '/Link' and '/Dest' in annotation:
+                links[number, named.get(str(annotation['/Dest']))] += 1
+    contents = next(text for text in pages if text.lstrip().startswith('Contents'))
+    return {
+        'pages': len(pages),
+        'contents': re.findall(r'(\S[^\n]*?)\s*\.{3,}\s*(\d+)', contents),
+        'outline': list(outline(reader.outline)),
+        'links': links,
+        'named': named,
+        'folios': [text.rstrip().rsplit(None, 1)[-1] if text.strip() else '' for text in pages],
+        'text': pages,
+    }
+
+
+@pytest.fixture(scope='session')
+def single_process(tmp_path_factory):
+    book = copy_book('parts', tmp_path_factory.mktemp('single'))
+    run = build(book, '--jobs', '1', '--no-cache', *PDF_ONLY)
+    assert run.code == 0, run.err
+    return book_summary(run.output('.pdf'))
+
+
+@pytest.fixture(scope='session')
+def in_parts(tmp_path_factory):
+    book = copy_book('parts', tmp_path_factory.mktemp('parts'))
+    run = build(book, '--jobs', '2', *PDF_ONLY)
+    assert run.code == 0, run.err
+    return run
+
+
+def test_parts_give_the_single_process_book(single_process, in_parts):
+    parts = sorted((in_parts.book / '.coursepack-cache' / 'parts').glob('*.pdf'))
+    assert len(parts) == 3  # front matter, then two runs of chapters
+    summary = book_summary(in_parts.output('.pdf'))
+    assert summary['pages'] == single_process['pages']
+    assert summary['contents'] == single_process['contents']
+    assert {'1', '2', '3', '4', '5'} <= {title.split()[0] for title, _ in summary['contents']}  # numbered chapters
+    assert summary['outline'] == single_process['outline']
+    assert summary['named'] == single_process['named']
+    assert summary['links'] == single_process['links']
+    assert None not in {target for _, target in summary['links']}  # every link leads somewhere
+    assert summary['folios'] == single_process['folios']
+    assert summary['text'] == single_process['text']
+
+
+def test_parts_number_their_pages_from_where_they_start(in_parts):
+    summary = book_summary(in_parts.output('.pdf'))
+    chapters = [page for depth, _, page in summary['outline'] if depth == 0]
+    assert all(page % 2 == 1 for page in chapters)  # chapters open on right-hand pages
+    for number, (folio, text) in enumerate(zip(summary['folios'], summary['text']), start=1):
+        if number >= chapters[0] and text.strip():  # front matter prints no folio; blank pages print nothing
+            assert folio == str(number)
+    # A cross-reference into another part prints the page its target is on.
+    xref = next(t for t in summary['text'][summary['named']['chapter-004'] - 1:] if 'As chapter 3, p.' in t.replace('\xa0', ' '))
+    assert f'As chapter 3, p. {summary["named"]["chapter-003"]} showed' in ' '.join(xref.replace('\xa0', ' ').split())
+
+
+def edit(book, chapter: str, sentences: int) -> None:
+    path = book / 'chapters' / chapter
+    paragraphs = path.read_text().split('\n\n')
+    i = next(i for i, p in enumerate(paragraphs) if i > 2 and p[:1].isalpha() and len(p) > 200)
+    paragraphs[i] += ' An added sentence that makes the paragraph longer.' * sentences
+    path.write_text('\n\n'.join(paragraphs))
+
+
+@pytest.mark.parametrize('sentences', [1, 200])
+def test_rebuild_after_an_edit_is_a_clean_build(tmp_path, sentences):
+    """One sentence keeps every page count; two hundred move the chapters after the edit to later pages."""
+    book = copy_book('parts', tmp_path / 'incremental')
+    assert build(book, '--jobs', '2', *PDF_ONLY).code == 0
+    parts = tmp_path / 'incremental' / 'parts' / '.coursepack-cache' / 'parts'
+    before = {p.name: p.stat().st_mtime_ns for p in parts.glob('*.pdf')}
+    edit(book, '002-chapter-002.md', sentences)
+    run = build(book, '--jobs', '2', *PDF_ONLY)
+    assert run.code == 0, run.err
+    after = {p.name: p.stat().st_mtime_ns for p in parts.glob('*.pdf')}
+    # The edit is in the first run of chapters. The front matter and the second run are
+    # reused as they were, unless the page numbers they print or start from moved.
+    reused = {name for name in before if after.get(name) == before[name]}
+    assert len(reused) == (2 if sentences == 1 else 0)
+
+    clean = copy_book('parts', tmp_path / 'clean')
+    edit(clean, '002-chapter-002.md', sentences)
+    reference = build(clean, '--jobs', '1', '--no-cache', *PDF_ONLY)
+    assert reference.code == 0, reference.err
+    ours, theirs = book_summary(run.output('.pdf')), book_summary(reference.output('.pdf'))
+    for key in ('pages', 'contents', 'outline', 'named', 'links', 'folios', 'text'):
+        assert ours[key] == theirs[key], key
+
+
+def test_nothing_changed_leaves_the_outputs_alone(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    (book / 'chapters' / '03-bare.md').write_text('A chapter without front matter.\n')
+    first = build(book, *PDF_ONLY)
+    assert first.code == 0, first.err
+    assert 'warning[front-matter-missing]' in first.err
+    pdf = first.output('.pdf')
+    written = pdf.stat().st_mtime_ns
+
+    again = build(book, *PDF_ONLY)
+    assert again.code == 0 and pdf.stat().st_mtime_ns == written
+    assert again.err == first.err  # the warnings are reported again, as the outputs still have them
+
+    os.utime(book / 'chapters' / '01-first.md')  # touched, not changed
+    assert build(book, *PDF_ONLY).code == 0 and pdf.stat().st_mtime_ns == written
+
+    (book / 'chapters' / '03-bare.md').write_text('---\ntitle: Bare\n---\n\nNow with a title.\n')
+    changed = build(book, *PDF_ONLY)
+    assert changed.code == 0 and changed.err == '' and pdf.stat().st_mtime_ns != written
+    assert 'Now with a title.' in ''.join(pdf_pages_text(pdf))
+
+    written = pdf.stat().st_mtime_ns
+    pdf.write_bytes(b'damaged')
+    assert build(book, *PDF_ONLY).code == 0
+    assert PdfReader(pdf).pages  # rebuilt, not reported up to date
+
+    written = pdf.stat().st_mtime_ns
+    assert build(book, *PDF_ONLY, '--no-cache').code == 0 and pdf.stat().st_mtime_ns != written
+
+
+def test_jobs_must_be_positive(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    run = build(book, '--jobs', '0')
+    assert run.code == 2 and '--jobs must be 1 or more' in run.err
+    assert not (book / 'dist').exists()
