@@ -48,6 +48,18 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class CiteItem:
+    """One work cited in a Pandoc citation: ``[see @key, p. 12]`` or ``@key``."""
+
+    key: str
+    prefix: str = ''
+    suffix: str = ''
+    label: str | None = None  # a CSL locator label: page, chapter, section, paragraph …
+    locator: str | None = None
+    suppress_author: bool = False  # [-@key]
+
+
+@dataclass(frozen=True)
 class ParsedChapter:
     chapter: Chapter
     tokens: tuple[Token, ...]
