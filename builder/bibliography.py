@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -80,6 +80,7 @@ class Formatted:
     diagnostics: tuple[Diagnostic, ...]
     note_style: bool = False
     title: str = 'References'
+    groups: dict[str, str] = field(default_factory=dict)  # citation id -> its group (chapter id)
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,9 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
         for item in use.items:
             if item.key in by_id:
                 known.append(item)
-                cited.setdefault(use.group if per_group else '', {}).setdefault(item.key, []).append(use.id)
+                ids = cited.setdefault(use.group if per_group else '', {}).setdefault(item.key, [])
+                if not use.author_only:  # its note is the citation the entry points back to
+                    ids.append(use.id)
             else:
                 problems.append(Diagnostic(Level.ERROR, 'cite-unknown', f"no reference '{item.key}'"
                                            f'{did_you_mean(item.key, by_id)}', use.location))
@@ -251,7 +254,7 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
         problems.append(Diagnostic(Level.WARNING, 'reference-no-entry', f"{style.name} prints no bibliography "
                                    f"entry for '{key}' (type {by_id[key].data.get('type')}): it is cited but "
                                    'not listed', by_id[key].location))
-    return Formatted(citations, entries, tuple(problems), style.note, style.title)
+    return Formatted(citations, entries, tuple(problems), style.note, style.title, {u.id: u.group for u in uses})
 
 
 def format_citation_string(text: str, references: Sequence[Reference], style: Style, *, group: str = '',

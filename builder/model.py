@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown_it.token import Token
 
 from .config import BookConfig
 from .diagnostics import SourceLocation
+
+if TYPE_CHECKING:
+    from .bibliography import Formatted, Style
+    from .references import Reference
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class Book:
 
     config: BookConfig
     sources: tuple[SourceFile, ...]
+    references: tuple[Reference, ...] = ()
+    style: Style | None = None  # the citation style, found and checked
 
     @property
     def root(self) -> Path:
@@ -86,6 +92,7 @@ class ResolvedBook:
     # id of any element -> id of the chapter that holds it
     chapter_of: dict[str, str]
     images: tuple[str, ...]  # book-relative paths of the images used
+    bibliography: Formatted | None = None  # formatted citations and reference lists
 
 
 @dataclass(frozen=True)

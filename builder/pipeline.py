@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostics
 from .load import load
 from .parse import parse
@@ -29,7 +30,8 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     """Build the book in ``root``; raise :class:`BuildError` after collecting every problem."""
     book = load(root, diagnostics)
     parsed = parse(book, diagnostics)
-    resolved = resolve(book.config, parsed, diagnostics)
+    bibliography = resolve_citations(book, parsed, diagnostics)
+    resolved = resolve(book.config, parsed, diagnostics, bibliography)
     _stop_on_errors(diagnostics, options)
     out_dir = options.out_dir or root / 'dist'
     stem = book.config.output_stem

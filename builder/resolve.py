@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
+from .bibliography import Formatted
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown.state import location_of
 from .model import Heading, ParsedChapter, ResolvedBook
@@ -19,7 +20,8 @@ from .config import BookConfig
 IMAGE_SIGNATURES = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'GIF87a', b'GIF89a', b'<svg', b'<?xml')
 
 
-def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics) -> ResolvedBook:
+def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics,
+            bibliography: Formatted | None = None) -> ResolvedBook:
     headings: list[Heading] = []
     targets: dict[str, str] = {}
     chapter_of: dict[str, str] = {}
@@ -72,7 +74,8 @@ def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics
                 if not token.content.strip():
                     diagnostics.error('image-alt-missing', 'the image has no alt text: write ![what it shows](…)',
                                       where)
-    return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)))
+    return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
+                        bibliography)
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]

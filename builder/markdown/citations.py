@@ -302,6 +302,7 @@ def render_citation(self, tokens, idx, options, env) -> str:  # type: ignore[no-
     """The formatted citation from ``env['citations']`` (id -> markup), else the source text."""
     token = tokens[idx]
     formatted = (env.get('citations') or {}).get(token.meta.get('id'))
+    ident = escapeHtml(token.meta.get('id', ''))
     if formatted is None:
-        return f'<span class="citation">{escapeHtml(token.content)}</span>'
-    return formatted
+        return f'<span class="citation" id="{ident}">{escapeHtml(token.content)}</span>'
+    return f'<span class="citation" id="{ident}">{formatted}</span>'
