@@ -63,6 +63,7 @@ class CitationUse:
     group: str = ''  # the chapter (or fragment) it stands in; per-chapter bibliographies group by it
     narrative: bool = False  # @key says
     author_only: bool = False  # the author's name alone, its note carrying the citation (note styles)
+    whole_note: bool = False  # the citation is a footnote by itself (note styles)
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,8 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
     csl = _csl_style(style.path, style.locale)
     entry_id = (lambda group, key: _entry_id(f'{group}-{key}')) if per_group else (lambda group, key: _entry_id(key))
 
+    # Works the style lists: a citation links only to an entry that exists (Chicago notes list no encyclopedia).
+    listed = _listed(csl, source, by_id) if csl.has_bibliography() else set()
     cited: dict[str, dict[str, list[str]]] = {}  # group -> key -> citation ids
     citations: dict[str, str] = {}
     engines: dict[str, object] = {}
@@ -199,7 +202,7 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
         engine = engines.get(group)
         if engine is None:  # each bibliography of its own: "first" and "subsequent" count within it
             engine = engines[group] = CitationStylesBibliography(csl, source, MARKUP)
-        links = {i: '#' + entry_id(group, item.key) for i, item in enumerate(known)}
+        links = {i: '#' + entry_id(group, item.key) for i, item in enumerate(known) if item.key in listed}
         cite_items = [CitationItem(item.key, prefix=chr(_ITEM_BASE + i) + item.prefix,
                                    suffix=item.suffix + _ITEM_CLOSE,
                                    **({'locator': Locator(item.label or 'page', item.locator)} if item.locator else {}))
@@ -212,11 +215,14 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
             target.register(citation)  # type: ignore[attr-defined]
         # In a note style, a narrative citation inside a note is a full note citation.
         narrative = use.narrative and not (style.note and not use.author_only)
-        use = CitationUse(use.id, use.items, use.location, use.group, narrative, use.author_only)
+        use = CitationUse(use.id, use.items, use.location, use.group, narrative, use.author_only, use.whole_note)
         marked = {i.key for i in known if i.suppress_author} | ({known[0].key} if narrative else set())
         text = citeproc_fixes.render_marked(lambda: target.cite(citation, lambda _: None),  # type: ignore
                                             marked)
-        citations[use.id] = _markup(_authors(str(text), use), links, quotes_outside=not _punctuation_in_quote(style))
+        text = _authors(str(text), use)
+        if style.note and not use.author_only:
+            text = _as_note(text, use.whole_note)
+        citations[use.id] = _markup(text, links, quotes_outside=not _punctuation_in_quote(style))
 
     for key in nocite:
         if key != '*' and key not in by_id:
@@ -242,10 +248,10 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
             bib.sort()
         result = []
         for item in bib.items if csl.has_bibliography() else ():
-            text = csl.render_bibliography([item])
-            if not text or not str(text[0]).strip():
+            if item.key not in listed:
                 silent.add(item.key)
                 continue
+            text = csl.render_bibliography([item])
             result.append(Entry(item.key, entry_id(group, item.key),
                                 _markup(str(text[0]), {}, quotes_outside=not _punctuation_in_quote(style)),
                                 tuple(keys.get(item.key, ()))))
@@ -255,6 +261,19 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
                                    f"entry for '{key}' (type {by_id[key].data.get('type')}): it is cited but "
                                    'not listed', by_id[key].location))
     return Formatted(citations, entries, tuple(problems), style.note, style.title, {u.id: u.group for u in uses})
+
+
+def _listed(csl, source, by_id) -> set[str]:  # type: ignore[no-untyped-def]
+    from citeproc import Citation, CitationItem, CitationStylesBibliography
+
+    listed = set()
+    for key in by_id:
+        bib = CitationStylesBibliography(csl, source, MARKUP)
+        bib.register(Citation([CitationItem(key)]))
+        text = csl.render_bibliography(bib.items)
+        if text and str(text[0]).strip():
+            listed.add(key)
+    return listed
 
 
 def format_citation_string(text: str, references: Sequence[Reference], style: Style, *, group: str = '',
@@ -312,6 +331,14 @@ def _authors(text: str, use: CitationUse) -> str:
         return chr(_ITEM_BASE) + author + _ITEM_CLOSE + ' ' + rest.replace(chr(_ITEM_BASE), '', 1) \
             .replace(_ITEM_CLOSE, '', 1)
     return _authors(rest, use) if open_ in rest else rest
+
+
+def _as_note(text: str, whole: bool) -> str:
+    """A note starts with a capital ("See …"); a citation inside an author's sentence leaves its full stop to it."""
+    if not whole:
+        return text.rstrip('.')
+    first = next((i for i, c in enumerate(text) if c.isalpha()), None)
+    return text if first is None else text[:first] + text[first].upper() + text[first + 1:]
 
 
 _URL = re.compile(r'https?://[^\s\ue000-\ue1ff]+[^\s.,;:)\ue000-\ue1ff]')

@@ -24,7 +24,8 @@ def citation_uses(group: str, tokens: Iterable[Token]) -> list[CitationUse]:
             if child.type == 'citation':
                 uses.append(CitationUse(child.meta['id'], child.meta['items'],
                                         child.meta.get('loc') or SourceLocation(group), group,
-                                        child.meta['narrative'], child.meta.get('author_only', False)))
+                                        child.meta['narrative'], child.meta.get('author_only', False),
+                                        child.meta.get('in_note', False)))
     return uses
 
 

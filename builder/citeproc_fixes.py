@@ -10,6 +10,10 @@ applied once by :func:`apply`, and each is tested on its own:
   afterwards, so a work with no author prints its title twice (CSL 1.0.2:
   "Substituted variables are suppressed in the rest of the output").
 - ``is-numeric="locator"`` never holds, so "chap. 2" loses its label.
+- ``cs:label`` prints its term even when its variable is empty (CSL: "a label
+  is only rendered if the variable is non-empty"): "February 16. Edition."
+- The works of one citation are put in the order they were first cited in the
+  book, not the author's order (CSL: only a ``cs:sort`` in ``cs:citation`` sorts them).
 
 We also use two hooks of our own: :data:`AUTHOR_MARKS` brackets the first names
 of chosen items in a citation with private-use characters, from which
@@ -36,7 +40,15 @@ _original = {
     'is_numeric': model.If._is_numeric,
     'variable': model.Text._variable,
     'names_render': model.Names.render,
+    'label': model.Label.process,
 }
+
+
+def _label(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any) -> Any:
+    name = variable or self.get('variable')
+    if name and name != 'locator' and name.replace('-', '_') not in item.reference:
+        return None
+    return _original['label'](self, item, variable, *args, **kwargs)
 
 
 def _initialize(self: Any, given: str, mark: str, context: Any) -> str:
@@ -83,6 +95,26 @@ def _substitute_render(self: Any, item: Any, context: Any = None, **kwargs: Any)
     return None
 
 
+def _render_citation(self: Any, citation: Any, callback: Any) -> Any:
+    """citeproc-py's ``Layout.render_citation`` without its sort by first citation."""
+    good = [cite for cite in citation.cites if not cite.is_bad()]
+    bad = [cite for cite in citation.cites if cite.is_bad()]
+    if self.getparent().sort is not None:
+        good = self.getparent().sort.sort(good, self)
+    out = []
+    for item in good:
+        self.repressed = {}
+        try:
+            output = self.render_children(item)
+        except model.VariableError:
+            continue
+        if output is not None:
+            out.append(item.get('prefix', '') + output + item.get('suffix', ''))
+            self.getparent().cites.append(item)
+    out += [callback(item) or f'{item.key}?' for item in bad]
+    return self.format(self.wrap(self.join(out)))
+
+
 def _names_render(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
     text = _original['names_render'](self, item, *args, **kwargs)
     keys, marked = AUTHOR_MARKS.get(), _marked.get()
@@ -108,6 +140,8 @@ def apply() -> None:
     model.Text._variable = _variable
     model.Substitute.render = _substitute_render
     model.Names.render = _names_render
+    model.Layout.render_citation = _render_citation
+    model.Label.process = _label
 
 
 apply()

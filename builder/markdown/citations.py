@@ -210,7 +210,11 @@ def _position(block: Token, lines: list[str], offset: int, path: str) -> SourceL
     line_no = block.map[0] + row  # type: ignore[index]
     # Block content loses its indentation and markers ("> ", "- "); find where the line starts in the file.
     source = lines[line_no] if line_no < len(lines) else ''
-    shift = max(source.find(content.split('\n')[row].strip()), 0)
+    text = content.split('\n')[row]
+    shift = source.find(text)
+    if shift < 0:
+        stripped = text.lstrip()
+        shift = max(source.find(stripped) - (len(text) - len(stripped)), 0)
     return SourceLocation(path, line_no + 1, shift + column + 1)
 
 
