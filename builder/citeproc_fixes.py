@@ -12,6 +12,9 @@ applied once by :func:`apply`, and each is tested on its own:
 - ``is-numeric="locator"`` never holds, so "chap. 2" loses its label.
 - ``cs:label`` prints its term even when its variable is empty (CSL: "a label
   is only rendered if the variable is non-empty"): "February 16. Edition."
+- Sort keys keep their punctuation and case, so a work sorted by a quoted or
+  bracketed title ("“[Chronique…]”") falls after Z; CSL processors compare
+  the words (Haskell citeproc uses Unicode collation, ignoring punctuation).
 - The works of one citation are put in the order they were first cited in the
   book, not the author's order (CSL: only a ``cs:sort`` in ``cs:citation`` sorts them).
 
@@ -41,7 +44,19 @@ _original = {
     'variable': model.Text._variable,
     'names_render': model.Names.render,
     'label': model.Label.process,
+    'sort_keys': model.Key.sort_keys,
 }
+
+
+def _sort_keys(self: Any, items: Any, context: Any) -> list[Any]:
+    def words(key: Any) -> Any:
+        if isinstance(key, list):  # citeproc-py's MixedString: a list of strings
+            key = ''.join(str(part) for part in key)
+        if not isinstance(key, str):
+            return key
+        return ''.join(c for c in key if c.isalnum() or c.isspace()).casefold()
+
+    return [words(key) for key in _original['sort_keys'](self, items, context)]
 
 
 def _label(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any) -> Any:
@@ -142,6 +157,7 @@ def apply() -> None:
     model.Names.render = _names_render
     model.Layout.render_citation = _render_citation
     model.Label.process = _label
+    model.Key.sort_keys = _sort_keys
 
 
 apply()

@@ -109,8 +109,8 @@ def test_pdf_bibliography_entries_and_real_back_reference_pages(cited_book):
     for entry in entries:
         assert entry in bibliography, entry
     # Sorted by the style (author, then title for works without one).
-    order = [bibliography.index(name) for name in ('Borer,', 'Cordovez,', 'Gordon,', 'Hughes,', 'Kalinovsky,',
-                                                   'Roy,', 'Saikal,', 'United Nations. 1988', '“[Chronique',
+    order = [bibliography.index(name) for name in ('Borer,', '“[Chronique', 'Cordovez,', 'Gordon,', 'Hughes,',
+                                                   'Kalinovsky,', 'Roy,', 'Saikal,', 'United Nations. 1988',
                                                    'Wikipedia. n.d.')]
     assert order == sorted(order)
     # The pages an entry names are the pages where the work is cited.
