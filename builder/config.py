@@ -62,6 +62,8 @@ class BookConfig:
     nocite: tuple[str, ...] = _key(
         'Reference ids to list in the bibliography although no chapter cites them; "*" lists every reference.',
         (), kind='list[str]')
+    toc_depth: int = _key('Heading levels listed in the contents: 1 chapters only, 2 with sections, 3 …',
+                          2, kind='int')
     root: Path = field(default=Path('.'), metadata={'internal': True})
     location: SourceLocation = field(default=SourceLocation(MANIFEST), metadata={'internal': True})
     # kebab-case key -> where book.yaml sets it, for problems found after loading
@@ -129,6 +131,11 @@ def _check_value(key: str, value: Any, spec: Any, where: SourceLocation, diagnos
             diagnostics.error('config-type', f"'{key}' must be a list of text values", where)
             return None
         return tuple(value)
+    if kind == 'int':
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 6:
+            diagnostics.error('config-type', f"'{key}' must be a whole number from 1 to 6", where)
+            return None
+        return value
     if not isinstance(value, str) or not value.strip():
         shown = 'a number' if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
         diagnostics.error('config-type', f"'{key}' must be text, not {shown}", where)

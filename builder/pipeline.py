@@ -11,6 +11,7 @@ from .load import load
 from .parse import parse
 from .render import render
 from .resolve import resolve
+from .stylesheets import check_stylesheets
 from .paginate import paginate
 from .write.atomic import staged_outputs
 from .write.epub import write_epub
@@ -32,6 +33,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     parsed = parse(book, diagnostics)
     bibliography = resolve_citations(book, parsed, diagnostics)
     resolved = resolve(book.config, parsed, diagnostics, bibliography)
+    check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, options)
     out_dir = options.out_dir or root / 'dist'
     stem = book.config.output_stem

@@ -43,8 +43,9 @@ def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics
         for i, token in enumerate(tokens):
             ident = token.attrGet('id')
             if token.type == 'heading_open':
-                title = tokens[i + 1].content
-                headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id))
+                title = inline_text(tokens[i + 1])
+                listed = 'unlisted' not in str(token.attrGet('class') or '').split()
+                headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id, listed))
                 define(str(ident), f'section “{title}”', chapter.id, location_of(parsed.env, token))
             elif ident and token.nesting == 1:
                 define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
@@ -76,6 +77,11 @@ def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics
                                       where)
     return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
                         bibliography)
+
+
+def inline_text(inline) -> str:  # type: ignore[no-untyped-def]
+    """The plain text of an inline token, after smart punctuation."""
+    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline'))
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]

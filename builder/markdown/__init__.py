@@ -18,6 +18,7 @@ from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
 from .locations import source_locations_plugin
 from .quotes import localized_quotes_plugin
+from .spans import spans_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
@@ -34,6 +35,7 @@ def make_parser(language: str, *, citation_notes: bool = False) -> MarkdownIt:
         .use(citations_plugin, notes=citation_notes)
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
+        .use(spans_plugin)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)
         .use(localized_quotes_plugin, language=language)
