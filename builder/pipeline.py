@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
+from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostics
 from .load import load
 from .model import PageMap, RenderedBook, ResolvedBook
 from .parse import parse
 from .render import render
 from .resolve import resolve
+from .stylesheets import check_stylesheets
 from .paginate import paginate
 from .write.atomic import staged_outputs
 from .write import parallel_pdf
@@ -43,7 +45,9 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     inputs = cache.signature(cache.book_files(root, (out_dir,)), root)
     book = load(root, diagnostics)
     parsed = parse(book, diagnostics)
-    resolved = resolve(book.config, parsed, diagnostics)
+    bibliography = resolve_citations(book, parsed, diagnostics)
+    resolved = resolve(book.config, parsed, diagnostics, bibliography)
+    check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, options)
     stem = book.config.output_stem
     with staged_outputs() as staged:
