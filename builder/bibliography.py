@@ -23,7 +23,7 @@ from types import SimpleNamespace
 
 from lxml import etree
 
-from . import citeproc_fixes
+from . import citeproc_fixes, citeproc_speed  # noqa: F401 -- citeproc_speed patches citeproc on import
 from .diagnostics import Diagnostic, Level, SourceLocation, did_you_mean
 from .model import CiteItem
 from .references import Reference

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import __version__
 from .diagnostics import Diagnostic, Diagnostics, Level, SourceLocation
+from .model import PageMap
 
 CACHE_DIR = '.coursepack-cache'
 RECORD = 'last-build.json'
@@ -111,7 +112,7 @@ def unchanged_build(root: Path, out_dir: Path, key: str) -> Unchanged | None:
         return None
     if inputs != _signature(record['inputs']):  # touched, not changed: remember the new times
         _write_record(root, {**record, 'inputs': inputs})
-    return Unchanged(outputs, [_diagnostic(d) for d in record['diagnostics']])
+    return Unchanged(outputs, [diagnostic_from_json(d) for d in record['diagnostics']])
 
 
 def remember_build(root: Path, key: str, inputs: Signature, outputs: list[Path], diagnostics: Diagnostics) -> None:
@@ -132,14 +133,14 @@ def _read_record(root: Path) -> dict | None:
 
 
 def _write_record(root: Path, record: dict) -> None:
-    _write_json(cache_dir(root) / RECORD, record)
+    write_json(cache_dir(root) / RECORD, record)
 
 
 def _signature(data: dict) -> Signature:
     return {k: tuple(v) for k, v in data.items()}  # type: ignore[misc]
 
 
-def _diagnostic(data: dict) -> Diagnostic:
+def diagnostic_from_json(data: dict) -> Diagnostic:
     location = SourceLocation(**data['location']) if data.get('location') else None
     return Diagnostic(Level(data['level']), data['code'], data['message'], location)
 
@@ -182,7 +183,7 @@ class PartStore:
                              'size': tuple(data['size']), 'messages': [tuple(m) for m in data['messages']]})
 
     def put(self, part: PartResult) -> None:
-        _write_json(self.folder / f'{part.key}.json', asdict(part))
+        write_json(self.folder / f'{part.key}.json', asdict(part))
 
     def prune(self, keep: set[str]) -> None:
         """Keep only the parts of the last build."""
@@ -191,16 +192,16 @@ class PartStore:
                 path.unlink(missing_ok=True)
 
 
-def load_page_map(root: Path) -> dict[str, int] | None:
-    """The page map of the last successful PDF build: where parts start, and the numbers they print."""
+def load_page_map(root: Path) -> PageMap | None:
+    """The page map of the last PDF build: a guess at where parts start and at the numbers they print."""
     try:
-        return json.loads((cache_dir(root) / PAGES).read_text())
-    except (OSError, ValueError):
+        return PageMap(json.loads((cache_dir(root) / PAGES).read_text()))
+    except (OSError, ValueError, TypeError):
         return None
 
 
 def save_page_map(root: Path, pages: dict[str, int]) -> None:
-    _write_json(cache_dir(root) / PAGES, pages)
+    write_json(cache_dir(root) / PAGES, pages)
 
 
 def assets_key(inputs: Signature, key: str) -> str:
@@ -209,7 +210,7 @@ def assets_key(inputs: Signature, key: str) -> str:
     return hashlib.sha256(json.dumps([key, assets]).encode()).hexdigest()
 
 
-def _write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, suffix='.part')
     with os.fdopen(fd, 'w') as f:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from markdown_it.token import Token
 
 from .bibliography import CitationUse, Formatted, format_citations
+from .citation_cache import cached_formatting
 from .diagnostics import Diagnostics, SourceLocation
 from .model import Book, ParsedChapter
 
@@ -30,13 +31,21 @@ def citation_uses(group: str, tokens: Iterable[Token]) -> list[CitationUse]:
 
 
 def resolve_citations(book: Book, chapters: Sequence[ParsedChapter], diagnostics: Diagnostics,
-                      fragments: Sequence[tuple[str, Sequence[Token]]] = ()) -> Formatted | None:
+                      fragments: Sequence[tuple[str, Sequence[Token]]] = (), *,
+                      cache: bool = False) -> Formatted | None:
+    """Format the citations; ``cache``: reuse the last build's formatting when its inputs are the same."""
     uses = [use for parsed in chapters for use in citation_uses(parsed.chapter.id, parsed.tokens)]
     uses += [use for group, tokens in fragments for use in citation_uses(group, tokens)]
     if book.style is None or (not uses and not book.references):
         return None
     config = book.config
-    formatted = format_citations(book.references, uses, book.style, per_group=config.bibliography == 'per-chapter',
-                                 nocite=config.nocite, nocite_location=config.where('nocite'))
+    options = {'per_group': config.bibliography == 'per-chapter', 'nocite': config.nocite,
+               'nocite_location': config.where('nocite')}
+
+    def compute() -> Formatted:
+        return format_citations(book.references, uses, book.style, **options)
+
+    formatted = (cached_formatting(config.root, (book.references, uses, book.style, options), book.style.path,
+                                   compute) if cache else compute())
     diagnostics.extend(formatted.diagnostics)
     return formatted

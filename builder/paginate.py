@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics
-from .model import RenderedBook, ResolvedBook
+from .model import PageMap, RenderedBook, ResolvedBook
 from .render import render
 from .write.pdf import lay_out, page_map
 
@@ -23,8 +23,10 @@ if TYPE_CHECKING:
 MAX_PASSES = 4
 
 
-def paginate(resolved: ResolvedBook, diagnostics: Diagnostics) -> tuple[RenderedBook, Document] | None:
-    rendered = render(resolved)
+def paginate(resolved: ResolvedBook, diagnostics: Diagnostics,
+             guess: PageMap | None = None) -> tuple[RenderedBook, Document] | None:
+    """``guess``: a page map to print from at first (the last build's), which saves a layout when it is right."""
+    rendered = render(resolved, guess)
     for _ in range(MAX_PASSES):
         document = lay_out(rendered, diagnostics)
         if document is None:

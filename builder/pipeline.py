@@ -10,7 +10,7 @@ from . import cache
 from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostics
 from .load import load
-from .model import PageMap, RenderedBook, ResolvedBook
+from .model import RenderedBook, ResolvedBook
 from .parse import parse
 from .render import render
 from .resolve import resolve
@@ -45,7 +45,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     inputs = cache.signature(cache.book_files(root, (out_dir,)), root)
     book = load(root, diagnostics)
     parsed = parse(book, diagnostics)
-    bibliography = resolve_citations(book, parsed, diagnostics)
+    bibliography = resolve_citations(book, parsed, diagnostics, cache=options.cache)
     resolved = resolve(book.config, parsed, diagnostics, bibliography)
     check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, options)
@@ -72,11 +72,10 @@ def _print(resolved: ResolvedBook, options: BuildOptions, inputs: cache.Signatur
     first = render(resolved)
     in_parts = jobs > 1 and parallel_pdf.can_lay_out_in_parts(first) and (
         options.jobs is not None or parallel_pdf.worth_laying_out_in_parts(first))
+    guess = cache.load_page_map(root) if options.cache else None
     if in_parts:
         store = cache.PartStore(root, cache.assets_key(inputs, cache.builder_key('parts')))
-        guess = cache.load_page_map(root) if options.cache else None
-        laid_out = parallel_pdf.lay_out_in_parts(resolved, diagnostics, jobs, store,
-                                                 PageMap(guess) if guess else None)
+        laid_out = parallel_pdf.lay_out_in_parts(resolved, diagnostics, jobs, store, guess)
         _stop_on_errors(diagnostics, options)
         assert laid_out is not None
         rendered, parts = laid_out
@@ -85,7 +84,7 @@ def _print(resolved: ResolvedBook, options: BuildOptions, inputs: cache.Signatur
         if options.cache:
             store.prune({part.key for part in parts.parts})
     else:
-        result = paginate(resolved, diagnostics)
+        result = paginate(resolved, diagnostics, guess)
         _stop_on_errors(diagnostics, options)
         assert result is not None
         rendered, document = result

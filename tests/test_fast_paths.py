@@ -162,3 +162,26 @@ def test_jobs_must_be_positive(tmp_path):
     run = build(book, '--jobs', '0')
     assert run.code == 2 and '--jobs must be 1 or more' in run.err
     assert not (book / 'dist').exists()
+
+
+def test_citations_are_formatted_again_only_when_they_change(tmp_path):
+    book = copy_book('citations', tmp_path)
+    assert build(book, *PDF_ONLY).code == 0
+    stored = lambda: {p.name: p.stat().st_mtime_ns for p in (book / '.coursepack-cache' / 'citations').glob('*')}  # noqa: E731
+    first = stored()
+    assert len(first) == 1
+
+    chapter = book / 'chapters' / '01-decision.md'
+    chapter.write_text(chapter.read_text().replace('noting the dates', 'noting all the dates', 1))
+    run = build(book, *PDF_ONLY)
+    assert run.code == 0, run.err
+    assert stored() == first  # the prose changed, not the citations: their formatting is reused
+    assert 'noting all the dates' in ''.join(pdf_pages_text(run.output('.pdf')))
+    assert 'Kalinovsky' in ''.join(pdf_pages_text(run.output('.pdf')))
+
+    references = book / 'references.yaml'
+    references.write_text(references.read_text().replace('A long goodbye', 'A very long goodbye'))
+    run = build(book, *PDF_ONLY)
+    assert run.code == 0, run.err
+    assert stored().keys() != first.keys()
+    assert 'a very long goodbye' in ' '.join(' '.join(pdf_pages_text(run.output('.pdf'))).split()).lower()
