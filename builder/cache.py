@@ -161,8 +161,8 @@ class PartResult:
 class PartStore:
     """Laid-out parts by content hash: of their HTML, and of the ``salt`` (builder, styles, images)."""
 
-    def __init__(self, root: Path, salt: str) -> None:
-        self.folder = cache_dir(root) / 'parts'
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.salt = salt
 

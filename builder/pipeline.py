@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,13 +55,16 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, options)
     stem = book.config.output_stem
-    with staged_outputs() as staged:
+    with staged_outputs() as staged, contextlib.ExitStack() as stack:
         if 'pdf' in options.formats:
-            rendered = _print(resolved, options, inputs, staged.stage(out_dir / f'{stem}.pdf'), diagnostics)
+            rendered, pdf_written = _print(resolved, options, inputs, staged.stage(out_dir / f'{stem}.pdf'),
+                                           diagnostics, stack)
         else:
-            rendered = render(resolved)
-        if 'epub' in options.formats:
+            rendered, pdf_written = render(resolved), None
+        if 'epub' in options.formats:  # while the PDF's parts are joined, if they are
             write_epub(rendered, staged.stage(out_dir / f'{stem}.epub'), diagnostics)
+        if pdf_written:
+            pdf_written()
         _stop_on_errors(diagnostics, options)
         written = staged.commit()
     if options.cache:
@@ -65,33 +73,44 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
 
 
 def _print(resolved: ResolvedBook, options: BuildOptions, inputs: cache.Signature, path: Path,
-           diagnostics: Diagnostics) -> RenderedBook:
-    """Lay out and write the PDF: in parts on several cores when that pays, else as one document."""
+           diagnostics: Diagnostics, stack: contextlib.ExitStack) -> tuple[RenderedBook, Callable[[], None] | None]:
+    """Lay out the PDF and write it, in parts on several cores when that pays, else as one document.
+
+    Returns the rendered book, and when the PDF is still being written, a function that waits for it.
+    """
     root = resolved.config.root
     jobs = options.jobs or os.cpu_count() or 1
     first = render(resolved)
     in_parts = jobs > 1 and parallel_pdf.can_lay_out_in_parts(first) and (
         options.jobs is not None or parallel_pdf.worth_laying_out_in_parts(first))
     guess = cache.load_page_map(root) if options.cache else None
-    if in_parts:
-        store = cache.PartStore(root, cache.assets_key(inputs, cache.builder_key('parts')))
-        laid_out = parallel_pdf.lay_out_in_parts(resolved, diagnostics, jobs, store, guess)
-        _stop_on_errors(diagnostics, options)
-        assert laid_out is not None
-        rendered, parts = laid_out
-        for target in parallel_pdf.join_parts(parts, path):
-            diagnostics.warning('pdf-style', f'No anchor #{target} for internal URI reference')
-        if options.cache:
-            store.prune({part.key for part in parts.parts})
-    else:
+    if not in_parts:
         result = paginate(resolved, diagnostics, guess)
         _stop_on_errors(diagnostics, options)
         assert result is not None
         rendered, document = result
         write_pdf(document, rendered, path, diagnostics)
-    if options.cache and rendered.pages is not None:
-        cache.save_page_map(root, rendered.pages)  # the next build's guess of where its parts start
-    return rendered
+        if options.cache and rendered.pages is not None:
+            cache.save_page_map(root, rendered.pages)  # the next build's first guess at its page numbers
+        return rendered, None
+    folder = cache.cache_dir(root) / 'parts' if options.cache else Path(stack.enter_context(
+        tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
+    store = cache.PartStore(folder, cache.assets_key(inputs, cache.builder_key('parts')))
+    laid_out = parallel_pdf.lay_out_in_parts(resolved, diagnostics, jobs, store, guess)
+    _stop_on_errors(diagnostics, options)
+    assert laid_out is not None
+    rendered, parts = laid_out
+    if options.cache:
+        cache.save_page_map(root, parts.page_map())  # the next build's guess at where its parts start
+    joiner = stack.enter_context(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('fork')))
+    joined = joiner.submit(parallel_pdf.join_parts, parts, path)
+
+    def pdf_written() -> None:
+        for target in joined.result():
+            diagnostics.warning('pdf-style', f'No anchor #{target} for internal URI reference')
+        store.prune({part.key for part in parts.parts})
+
+    return rendered, pdf_written
 
 
 def _stop_on_errors(diagnostics: Diagnostics, options: BuildOptions) -> None:

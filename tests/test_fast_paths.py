@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 from pypdf import PdfReader
 
-from conftest import build, copy_book, pdf_pages_text
+from conftest import build, copy_book, dist_fingerprint, pdf_pages_text
 
 PDF_ONLY = ('--format', 'pdf')
 
@@ -153,8 +153,11 @@ def test_nothing_changed_leaves_the_outputs_alone(tmp_path):
     assert build(book, *PDF_ONLY).code == 0
     assert PdfReader(pdf).pages  # rebuilt, not reported up to date
 
+    # --no-cache rebuilds, in parts too, and leaves the cache as it was.
     written = pdf.stat().st_mtime_ns
-    assert build(book, *PDF_ONLY, '--no-cache').code == 0 and pdf.stat().st_mtime_ns != written
+    kept = dist_fingerprint(book / '.coursepack-cache')
+    assert build(book, *PDF_ONLY, '--no-cache', '--jobs', '2').code == 0 and pdf.stat().st_mtime_ns != written
+    assert dist_fingerprint(book / '.coursepack-cache') == kept
 
 
 def test_jobs_must_be_positive(tmp_path):
