@@ -44,17 +44,20 @@ COMMANDS = ('full', 'noop', 'edit', 'epub', 'handouts', 'pandoc-epub', 'pandoc-p
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--sizes', default='50,200,800', help='approximate A4 page counts, comma-separated')
-    parser.add_argument('--runs', type=int, default=3, help='timed runs of each command (the median is reported)')
+    parser.add_argument('--runs', default='3', help='timed runs of each command (the median is reported); '
+                        'one number, or one per size (3,3,1)')
     parser.add_argument('--only', default=','.join(COMMANDS), help='commands to measure, comma-separated')
     parser.add_argument('--write-readme', action='store_true', help='record the table in benchmarks/README.md')
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(',')]
+    runs = [int(r) for r in args.runs.split(',')]
+    runs = dict(zip(sizes, runs if len(runs) == len(sizes) else runs[:1] * len(sizes)))
     only = args.only.split(',')
     pandoc = setup_pandoc()
     started = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
     results: dict[int, dict] = {}
     for size in sizes:
-        results[size] = measure_size(size, args.runs, only, pandoc)
+        results[size] = measure_size(size, runs[size], only, pandoc)
         print(table({size: results[size]}), flush=True)
     text = report(results, started, args.runs)
     print(text)
@@ -101,7 +104,8 @@ def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
             samples[name].append(sample)
             if name == 'full' and sample['rc'] == 0:
                 pages = pdf_pages(next((book / 'dist').glob('*.pdf')))
-            print(f'  {size} p round {round_ + 1} {name}: {sample["wall"]:.2f} s, {sample["peak_mib"]:.0f} MiB, '
+            print(f'  {size} p round {round_ + 1} {name}: {sample["wall"]:.2f} s, cpu {sample["cpu"]:.1f} s, '
+                  f'{sample["peak_mib"]:.0f} MiB, '
                   f'load {sample["load"][0]:.1f}', flush=True)
     return {
         'chapters': chapters,
@@ -188,7 +192,8 @@ def table(results: dict[int, dict]) -> str:
             walls = [s['wall'] for s in samples if s['rc'] == 0]
             loads = [x for s in samples for x in s['load']]
             cells.append(f'{median(samples):.2f} s [{min(walls):.2f}–{max(walls):.2f}], '
-                         f'{max(s["peak_mib"] for s in samples):.0f} MiB, load {min(loads):.1f}–{max(loads):.1f}')
+                         f'cpu {median(samples, "cpu"):.1f} s, {max(s["peak_mib"] for s in samples):.0f} MiB, '
+                         f'load {min(loads):.1f}–{max(loads):.1f}')
         lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
@@ -226,8 +231,9 @@ def report(results: dict[int, dict], started: str, runs: int) -> str:
     cpu = next((line.split(':', 1)[1].strip() for line in Path('/proc/cpuinfo').read_text().splitlines()
                 if line.startswith('model name')), platform.processor())
     machine = (f'{started}; {os.cpu_count()} cores ({cpu}); {platform.system()} {platform.release()}; '
-               f'Python {platform.python_version()}; median of {runs} runs per cell, '
-               '[min–max], peak RSS of the largest process, 1-minute load average before/after the runs')
+               f'Python {platform.python_version()}; median of {runs} runs per cell (per size), '
+               '[min–max] wall time, median CPU time of the whole process tree, peak RSS of the largest process, '
+               '1-minute load average over the runs')
     return f'Measured {machine}.\n\n{table(results)}\n\n{ratios(results)}\n'
 
 

@@ -27,15 +27,17 @@ def paginate(resolved: ResolvedBook, diagnostics: Diagnostics,
              guess: PageMap | None = None) -> tuple[RenderedBook, Document] | None:
     """``guess``: a page map to print from at first (the last build's), which saves a layout when it is right."""
     rendered = render(resolved, guess)
-    for _ in range(MAX_PASSES):
+    for attempt in range(1, MAX_PASSES + 1):
         document = lay_out(rendered, diagnostics)
         if document is None:
             return None
-        pages = page_map(document)
-        again = render(resolved, pages)
+        again = render(resolved, page_map(document))
         if again.documents == rendered.documents:
             return again, document
-        rendered = again
+        if attempt == MAX_PASSES:
+            break
+        # Let this layout go before the next: two laid-out books in memory at once double the peak.
+        rendered, document = again, None
     diagnostics.warning('pagination-unstable', f'page numbers still moved after {MAX_PASSES} layouts; '
                         'some printed page references may be off by one')
     return rendered, document

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable
@@ -102,7 +101,7 @@ def _print(resolved: ResolvedBook, options: BuildOptions, inputs: cache.Signatur
     rendered, parts = laid_out
     if options.cache:
         cache.save_page_map(root, parts.page_map())  # the next build's guess at where its parts start
-    joiner = stack.enter_context(ProcessPoolExecutor(1, mp_context=multiprocessing.get_context('fork')))
+    joiner = stack.enter_context(ProcessPoolExecutor(1, mp_context=parallel_pdf.worker_context()))
     joined = joiner.submit(parallel_pdf.join_parts, parts, path)
 
     def pdf_written() -> None:

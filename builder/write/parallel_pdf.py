@@ -88,8 +88,7 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
     plan = plan_parts(rendered, jobs)
     identifier = pdf_identifier(rendered.config)
     done: list[PartResult | None] = [None] * len(plan)
-    context = multiprocessing.get_context('fork')
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context()) as pool:
         for _ in range(MAX_PASSES):
             # Without any page map, the first pass only counts pages: nothing it would write is final.
             write = pages is not None
@@ -126,6 +125,17 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
     diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '
                       'layouts; build with --jobs 1')
     return None
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a small server that has imported WeasyPrint, not from the builder.
+
+    A worker forked from the builder would count the builder's memory (every
+    chapter's tokens and renderings, 200 MiB for 800 pages) in its own.
+    """
+    context = multiprocessing.get_context('forkserver')
+    context.set_forkserver_preload([__name__, 'weasyprint', 'pypdf'])
+    return context
 
 
 def plan_parts(rendered: RenderedBook, jobs: int) -> list[tuple[int, ...]]:
