@@ -1,4 +1,10 @@
-"""The command line: ``coursepack build [BOOK_DIR] [--format …] [--out DIR] [--strict] [--debug]``.
+"""The command line.
+
+``coursepack build [BOOK_DIR]`` builds every edition of the book;
+``coursepack handouts [BOOK_DIR] [--chapter ID …]`` builds one handout per chapter.
+Both take ``--format``, ``--edition``, ``--out``, the print-shop options
+(``--paper``, ``--simplex``/``--duplex``, ``--bleed``, ``--crop-marks``),
+``--strict`` and ``--debug``.
 
 Exit codes: 0 success, 1 build errors (or warnings with ``--strict``), 2 usage errors.
 """
@@ -11,6 +17,7 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
+from .config import check_length, check_paper
 from .diagnostics import BuildError, Diagnostics
 from .pipeline import FORMATS, BuildOptions, build
 
@@ -18,13 +25,56 @@ from .pipeline import FORMATS, BuildOptions, build
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog='coursepack', description='Build course packs from Markdown.')
     commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    b = commands.add_parser('build', help='build the PDF and EPUB into dist/')
-    b.add_argument('book', nargs='?', default='.', type=Path, metavar='BOOK_DIR', help='the book folder (default: .)')
-    b.add_argument('--format', choices=(*FORMATS, 'all'), default='all', help='which outputs to build')
-    b.add_argument('--out', type=Path, metavar='DIR', help='output folder (default: BOOK_DIR/dist)')
-    b.add_argument('--strict', action='store_true', help='treat warnings as errors')
-    b.add_argument('--debug', action='store_true', help='show tracebacks of internal errors')
+    b = commands.add_parser('build', help='build the PDF and EPUB of every edition into dist/')
+    h = commands.add_parser('handouts', help='build one handout per chapter into dist/handouts/')
+    h.add_argument('--chapter', action='append', default=[], metavar='ID',
+                   help='the id of a chapter to make a handout of (repeatable; default: every chapter)')
+    h.add_argument('--booklet', action='store_true', default=None,
+                   help='impose the PDF as a folded, stapled booklet (book.yaml: handouts: booklet)')
+    for command in (b, h):
+        command.add_argument('book', nargs='?', default='.', type=Path, metavar='BOOK_DIR',
+                             help='the book folder (default: .)')
+        command.add_argument('--format', choices=(*FORMATS, 'all'), default='all', help='which outputs to build')
+        command.add_argument('--edition', action='append', default=[], metavar='NAME',
+                             help='build this edition only (repeatable; default: build: every edition, '
+                             'handouts: the first)')
+        command.add_argument('--out', type=Path, metavar='DIR', help='output folder (default: BOOK_DIR/dist)')
+        shop = command.add_argument_group('print-shop options (override book.yaml)')
+        shop.add_argument('--paper', type=_checked(check_paper), help='a4, letter, a5, or "WIDTH HEIGHT"')
+        sides = shop.add_mutually_exclusive_group()
+        sides.add_argument('--duplex', dest='sides', action='store_const', const='duplex',
+                           help='two-sided: chapters open on a right-hand page')
+        sides.add_argument('--simplex', dest='sides', action='store_const', const='simplex',
+                           help='one-sided: no blank pages')
+        shop.add_argument('--bleed', type=_checked(check_length), metavar='LENGTH', help='bleed, such as 3mm')
+        shop.add_argument('--crop-marks', action='store_true', default=None, help='print crop marks')
+        command.add_argument('--strict', action='store_true', help='treat warnings as errors')
+        command.add_argument('--debug', action='store_true', help='show tracebacks of internal errors')
     return parser
+
+
+def _checked(check):  # type: ignore[no-untyped-def]
+    """An argparse type that validates a value as book.yaml would."""
+    def value(text: str) -> str:
+        problem = check(text)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return text
+    return value
+
+
+def build_options(args: argparse.Namespace) -> BuildOptions:
+    settings = {name: getattr(args, name) for name in ('paper', 'sides', 'bleed', 'crop_marks')
+                if getattr(args, name) is not None}
+    return BuildOptions(
+        formats=FORMATS if args.format == 'all' else (args.format,),
+        out_dir=args.out.resolve() if args.out else None,
+        strict=args.strict,
+        editions=tuple(args.edition),
+        handouts=tuple(args.chapter) if args.command == 'handouts' else None,
+        booklet=bool(getattr(args, 'booklet', False)),
+        settings=tuple(settings.items()),
+    )
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -40,8 +90,7 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         print(f'coursepack: error: {args.book} is not a book folder (no book.yaml)', file=stderr)
         return 2
     diagnostics = Diagnostics()
-    formats = FORMATS if args.format == 'all' else (args.format,)
-    options = BuildOptions(formats=formats, out_dir=args.out.resolve() if args.out else None, strict=args.strict)
+    options = build_options(args)
     try:
         written = build(root, options, diagnostics)
     except BuildError:

@@ -29,7 +29,7 @@ def paginate(resolved: ResolvedBook, diagnostics: Diagnostics) -> tuple[Rendered
         document = lay_out(rendered, diagnostics)
         if document is None:
             return None
-        pages = page_map(document)
+        pages = page_map(document, rendered.selected.first_page)
         again = render(resolved, pages)
         if again.documents == rendered.documents:
             return again, document

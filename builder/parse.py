@@ -20,7 +20,7 @@ FRONT_MATTER_KEYS = ('id', 'title', 'short-title', 'summary', 'unnumbered')
 
 
 def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
-    md = make_parser(book.config.language)
+    md = make_parser(book.config.language, book.config.editions)
     parsed = []
     number = 0
     for source in book.sources:

@@ -1,21 +1,35 @@
-"""One short function that runs the stages in order: load -> parse -> resolve -> render -> write."""
+"""One short function that runs the stages in order: load -> parse -> resolve -> select -> render -> write.
+
+The whole book is parsed and resolved once, so that every problem is reported
+once and every number (chapters, notes) is given once. Each output is then a
+selection of it (an edition, or a one-chapter handout of an edition) that is
+resolved, rendered, laid out and written on its own.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .diagnostics import BuildError, Diagnostics
+from .diagnostics import BuildError, Diagnostics, did_you_mean
 from .load import load
-from .parse import parse
-from .render import render
-from .resolve import resolve
+from .model import PageMap, RenderedBook, ResolvedBook, Selection
 from .paginate import paginate
+from .parse import parse
+from .resolve import resolve
+from .select import select
 from .write.atomic import staged_outputs
+from .write.booklet import impose_booklet
 from .write.epub import write_epub
 from .write.pdf import write_pdf
 
+if TYPE_CHECKING:
+    from weasyprint import Document
+
 FORMATS = ('pdf', 'epub')
+HANDOUTS_DIR = 'handouts'
 
 
 @dataclass(frozen=True)
@@ -23,29 +37,94 @@ class BuildOptions:
     formats: tuple[str, ...] = FORMATS
     out_dir: Path | None = None  # default: BOOK/dist
     strict: bool = False
+    # The editions to build; when empty, every edition the book declares (handouts: the main edition).
+    editions: tuple[str, ...] = ()
+    # Build handouts of these chapter ids (of every chapter when empty) instead of the book.
+    handouts: tuple[str, ...] | None = None
+    booklet: bool = False  # impose handout PDFs as booklets (also set by book.yaml handouts.booklet)
+    # book.yaml values given on the command line, by BookConfig field name: they win over the file.
+    settings: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Output:
+    selection: Selection
+    stem: str  # the path of the output files under the output folder, without suffix
 
 
 def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[Path]:
     """Build the book in ``root``; raise :class:`BuildError` after collecting every problem."""
     book = load(root, diagnostics)
+    book = replace(book, config=replace(book.config, **dict(options.settings)))
     parsed = parse(book, diagnostics)
-    resolved = resolve(book.config, parsed, diagnostics)
+    whole = resolve(book.config, parsed, diagnostics)
+    outputs = list(plan(whole, options, diagnostics))
     _stop_on_errors(diagnostics, options)
     out_dir = options.out_dir or root / 'dist'
-    stem = book.config.output_stem
+    booklet = options.booklet or book.config.handouts.booklet
+    editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers
     with staged_outputs() as staged:
-        if 'pdf' in options.formats:
-            laid_out = paginate(resolved, diagnostics)
-            _stop_on_errors(diagnostics, options)
-            assert laid_out is not None
-            rendered, document = laid_out
-            write_pdf(document, rendered, staged.stage(out_dir / f'{stem}.pdf'), diagnostics)
-        else:
-            rendered = render(resolved)
-        if 'epub' in options.formats:
-            write_epub(rendered, staged.stage(out_dir / f'{stem}.epub'), diagnostics)
+        for output in outputs:
+            selection = output.selection
+            if selection.is_handout and book.config.handouts.page_numbers == 'course-pack':
+                if selection.edition not in editions:
+                    editions[selection.edition] = lay_out(whole, Selection(selection.edition), diagnostics,
+                                                          options)[0].pages or PageMap()
+                selection = replace(selection, first_page=editions[selection.edition].get(selection.chapters[0], 1))
+            rendered, document = lay_out(whole, selection, diagnostics, options)
+            if 'pdf' in options.formats:
+                pdf = staged.stage(out_dir / f'{output.stem}.pdf')
+                write_pdf(document, rendered, pdf, diagnostics)
+                if booklet and selection.is_handout:
+                    impose_booklet(pdf)
+            if 'epub' in options.formats:
+                write_epub(rendered, staged.stage(out_dir / f'{output.stem}.epub'), diagnostics)
         _stop_on_errors(diagnostics, options)
         return staged.commit()
+
+
+def plan(whole: ResolvedBook, options: BuildOptions, diagnostics: Diagnostics) -> Iterator[Output]:
+    """The outputs to write: each asked-for edition of the book, or of each asked-for handout."""
+    config = whole.config
+    for name in options.editions:
+        if name not in config.editions:
+            diagnostics.error('edition-unknown', f"no edition '{name}': book.yaml declares "
+                              f"{', '.join(config.editions)}{did_you_mean(name, config.editions)}")
+    editions = [e for e in config.editions if e in options.editions] if options.editions else list(config.editions)
+    suffix = {e: '' if e == config.main_edition else f'-{e}' for e in editions}
+    if options.handouts is None:
+        for edition in editions:
+            yield Output(Selection(edition), f'{config.output_stem}{suffix[edition]}')
+        return
+    ids = [p.chapter.id for p in whole.chapters]
+    for chapter_id in options.handouts:
+        if chapter_id not in ids:
+            diagnostics.error('chapter-unknown', f"no chapter with the id '{chapter_id}'{did_you_mean(chapter_id, ids)}")
+    if not options.editions:
+        editions = [config.main_edition]  # handouts are for the class, unless an edition is asked for
+    for chapter_id in [i for i in ids if i in options.handouts] if options.handouts else ids:
+        for edition in editions:
+            yield Output(Selection(edition, (chapter_id,)), f'{HANDOUTS_DIR}/{chapter_id}{suffix[edition]}')
+
+
+def lay_out(whole: ResolvedBook, selection: Selection, diagnostics: Diagnostics,
+            options: BuildOptions) -> tuple[RenderedBook, Document]:
+    """Select, resolve, render and lay out one output: its rendering, and WeasyPrint's document.
+
+    Layout runs even when only the EPUB is asked for: the EPUB's page-list
+    carries the printed page numbers, and the same inputs give the same EPUB.
+    """
+    chosen = select(whole, selection, diagnostics)
+    # The whole book was checked already; what only a part lacks (an unused term) is no news to the author.
+    quiet = Diagnostics()
+    resolved = replace(resolve(whole.config, chosen, quiet), selection=selection)
+    if not diagnostics.has_errors():
+        diagnostics.extend(quiet.errors)
+    _stop_on_errors(diagnostics, options)
+    laid_out = paginate(resolved, diagnostics)
+    _stop_on_errors(diagnostics, options)
+    assert laid_out is not None
+    return laid_out
 
 
 def _stop_on_errors(diagnostics: Diagnostics, options: BuildOptions) -> None:

@@ -12,6 +12,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .divs import fenced_div_plugin
+from .editions import edition_content_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
@@ -23,7 +24,7 @@ from .quotes import localized_quotes_plugin
 ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'key', 'title', 'alt', 'width')
 
 
-def make_parser(language: str) -> MarkdownIt:
+def make_parser(language: str, editions: tuple[str, ...] = ()) -> MarkdownIt:
     md = MarkdownIt('commonmark', {'html': False, 'typographer': True, 'xhtmlOut': True})
     md.enable(['table', 'replacements', 'smartquotes'])
     (
@@ -33,6 +34,7 @@ def make_parser(language: str) -> MarkdownIt:
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)
+        .use(edition_content_plugin, editions=editions)
         .use(localized_quotes_plugin, language=language)
         .use(source_locations_plugin)
         .use(nesting_limit_plugin)
