@@ -35,7 +35,9 @@ def impose_booklet(path: Path) -> None:
             page_box = page.mediabox
             sheet.merge_transformed_page(page, Transformation().translate(
                 offset - float(page_box.left), -float(page_box.bottom)))
+        sheet.compress_content_streams()
     if reader.metadata:
         writer.add_metadata({k: v for k, v in reader.metadata.items() if isinstance(v, str)})
+    writer.compress_identical_objects()
     with path.open('wb') as out:
         writer.write(out)
