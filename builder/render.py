@@ -21,7 +21,8 @@ from markdown_it.common.utils import escapeHtml
 from .blocks import with_block_ids
 from .config import BookConfig
 from .markdown import make_parser
-from .model import Document, PageMap, RenderedBook, ResolvedBook, Selection
+from .model import Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
+from .render_bibliography import bibliography_document, bibliography_heading, chapter_references, title_of
 
 _templates = Environment(
     loader=PackageLoader('builder', 'templates'),
@@ -39,15 +40,24 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     _add_reference_rules(md)
     book = resolved.config
     selection = resolved.selection or Selection(book.main_edition)
-    documents = _front_matter(resolved, selection)
+    bibliography = resolved.bibliography
+    chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
+    references_title = title_of(bibliography, book.bibliography_title) if bibliography else ''
+    back = bibliography and bibliography_document(_templates, bibliography, references_title, chapters, pages)
+    headings = resolved.headings + ((bibliography_heading(references_title),) if back else ())
+    documents = _front_matter(book, selection, headings, chapters)
     for parsed in resolved.chapters:
-        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages}
+        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages,
+                               'citations': bibliography.citations if bibliography else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
-        html = _templates.get_template('chapter.xhtml').render(chapter=parsed.chapter, body=body)
+        references = chapter_references(_templates, bibliography, parsed.chapter, references_title, chapters, pages)
+        html = _templates.get_template('chapter.xhtml').render(chapter=parsed.chapter, body=body, references=references)
         documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
                                   if parsed is resolved.chapters[0] else None))
+    if back:
+        documents.append(back)
     documents = [replace(d, body=with_block_ids(d.body, d.id)) for d in documents]
-    return RenderedBook(book, tuple(documents), resolved.headings, resolved.images, pages, selection)
+    return RenderedBook(book, tuple(documents), headings, resolved.images, pages, selection)
 
 
 def edition_label(book: BookConfig, selection: Selection) -> str | None:
@@ -69,20 +79,20 @@ def publication_title(rendered: RenderedBook) -> str:
     return f'{title}, {edition.lower()}' if edition else title
 
 
-def _front_matter(resolved: ResolvedBook, selection: Selection) -> list[Document]:
-    book = resolved.config
+def _front_matter(book: BookConfig, selection: Selection, headings: tuple[Heading, ...],
+                  chapters: dict[str, Chapter]) -> list[Document]:
     edition = edition_label(book, selection)
     if selection.is_handout:
         # A handout opens with a heading block, not a title page: it names the course pack it comes from.
-        chapters = [p.chapter for p in resolved.chapters]
-        html = _templates.get_template('handout.xhtml').render(book=book, chapters=chapters, edition=edition)
+        html = _templates.get_template('handout.xhtml').render(book=book, chapters=list(chapters.values()),
+                                                               edition=edition)
         return [Document('handout', 'handout', book.title, html, landmark='titlepage')]
     return [
         Document('titlepage', 'titlepage', book.title,
                  _templates.get_template('titlepage.xhtml').render(book=book, edition=edition), landmark='titlepage'),
         Document('contents', 'toc', 'Contents', _templates.get_template('contents.xhtml').render(
-            entries=[h for h in resolved.headings if h.level <= 2],
-            chapters={c.chapter.id: c.chapter for c in resolved.chapters}), landmark='toc'),
+            entries=[h for h in headings if h.level <= book.toc_depth and h.listed], chapters=chapters),
+            landmark='toc'),
     ]
 
 
