@@ -388,3 +388,49 @@ def test_bad_print_option_on_the_command_line_is_a_usage_error(tmp_path, capsys)
     assert run.code == 2
     assert "argument --paper: 'paper' must be one of a4, letter, a5" in capsys.readouterr().err
     assert not run.dist.exists()
+
+
+# --- back matter of selections ----------------------------------------------------------------------------------
+
+TEACHER_REFERENCE = '''
+- id: teacher2020
+  type: book
+  title: "A guide for teachers of the Afghan war"
+  author:
+    - family: Teacher
+      given: Tess
+  issued: {date-parts: [[2020]]}
+  publisher: Course Press
+'''
+
+
+def _bibliography_ids(epub) -> list[str]:
+    files = epub_files(epub)
+    tree = etree.fromstring(files['EPUB/bibliography.xhtml'])
+    return sorted(p.get('id') for p in tree.iter(f'{XHTML}p') if 'csl-entry' in (p.get('class') or ''))
+
+
+def test_handout_and_edition_bibliographies_list_exactly_the_works_cited(tmp_path):
+    book = copy_book('citations', tmp_path)
+    (book / 'references.yaml').write_text((book / 'references.yaml').read_text() + TEACHER_REFERENCE)
+    accords = book / 'chapters' / '02-accords.md'
+    accords.write_text(accords.read_text() + '\n::: {.instructor}\nFor the teacher: see [@teacher2020, p. 4].\n:::\n')
+    cited = {chapter: sorted(set(re.findall(r'@([\w-]+)', (book / 'chapters' / f'{name}.md').read_text())))
+             for chapter, name in (('decision', '01-decision'), ('accords', '02-accords'))}
+    run = run_cli('handouts', book, '--format', 'epub')
+    assert run.code == 0, run.err
+    for chapter, keys in cited.items():
+        epub = run.dist / 'handouts' / f'{chapter}.epub'
+        assert _bibliography_ids(epub) == sorted(f'ref-{k}' for k in keys if k != 'teacher2020'), chapter
+    instructor = run_cli('handouts', book, '--format', 'epub', '--chapter', 'accords', '--edition', 'instructor')
+    assert instructor.code == 0, instructor.err
+    assert _bibliography_ids(instructor.dist / 'handouts' / 'accords-instructor.epub') == \
+        sorted(f'ref-{k}' for k in cited['accords'])
+    # The whole book: the student edition leaves out the work only the instructor notes cite.
+    whole = build(book, '--format', 'epub')
+    assert whole.code == 0, whole.err
+    every = sorted(f'ref-{k}' for k in set(cited['decision']) | set(cited['accords']))
+    assert _bibliography_ids(whole.output('.epub', 'instructor')) == every
+    assert _bibliography_ids(whole.output('.epub')) == [i for i in every if i != 'ref-teacher2020']
+    for epub in (*(run.dist / 'handouts').glob('*.epub'), whole.output('.epub'), whole.output('.epub', 'instructor')):
+        epubcheck(epub)
