@@ -1,11 +1,13 @@
-"""Stage 1, load: the book folder -> :class:`Book` (manifest and chapter texts)."""
+"""Stage 1, load: the book folder -> :class:`Book` (manifest, chapter texts, glossary and chronology data)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from .chronology import load_chronology
 from .config import load_config
 from .diagnostics import BuildError, Diagnostics
+from .glossary import load_glossary
 from .model import Book, SourceFile
 from .yamlfile import read_text
 
@@ -21,6 +23,8 @@ def load(root: Path, diagnostics: Diagnostics) -> Book:
         text = read_text(root / name, name, diagnostics, max_bytes=MAX_CHAPTER_BYTES)
         if text is not None:
             sources.append(SourceFile(name, text))
+    terms = load_glossary(config, diagnostics)
+    events = load_chronology(config, diagnostics)
     if diagnostics.has_errors():
         raise BuildError(diagnostics)
-    return Book(config, tuple(sources))
+    return Book(config, tuple(sources), terms, events)

@@ -6,21 +6,25 @@ per-chapter state; the tokens carry ``file:line`` for every diagnostic later.
 
 from __future__ import annotations
 
+import functools
 from pathlib import PurePosixPath
+
+from markdown_it import MarkdownIt
 
 from slugify import slugify
 
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown import make_parser
-from .markdown.state import new_env
-from .model import Book, Chapter, ParsedChapter, SourceFile
+from .markdown.state import chapter_env, new_env
+from .markdown.terms import term_index
+from .model import Book, Chapter, Fragment, ParsedChapter, SourceFile, Term
 from .yamlfile import YamlMap, parse_yaml
 
 FRONT_MATTER_KEYS = ('id', 'title', 'short-title', 'summary', 'unnumbered')
 
 
 def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
-    md = make_parser(book.config.language)
+    md = make_parser(book.config.language, terms=term_index(book.terms), auto_terms=book.config.auto_terms)
     parsed = []
     number = 0
     for source in book.sources:
@@ -43,6 +47,22 @@ def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
         tokens = md.parse(source.text, env)
         parsed.append(ParsedChapter(chapter, tuple(tokens), env))
     return tuple(parsed)
+
+
+def parse_fragment(book: Book, text: str, where: SourceLocation, ident: str, diagnostics: Diagnostics) -> Fragment:
+    """Markdown from a data file, parsed as chapters are (terms in it link, but are not marked automatically).
+
+    ``ident`` prefixes the ids it generates; ``where`` is the line its text starts on.
+    """
+    md = _fragment_parser(book.config.language, book.terms)
+    env = new_env(ident, where.path, diagnostics)
+    chapter_env(env).line_offset = (where.line or 1) - 1
+    return Fragment(tuple(md.parse(text, env)), env, where)
+
+
+@functools.lru_cache(maxsize=4)
+def _fragment_parser(language: str, terms: tuple[Term, ...]) -> MarkdownIt:
+    return make_parser(language, terms=term_index(terms))
 
 
 def _front_matter(source: SourceFile, diagnostics: Diagnostics) -> dict:

@@ -29,7 +29,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     """Build the book in ``root``; raise :class:`BuildError` after collecting every problem."""
     book = load(root, diagnostics)
     parsed = parse(book, diagnostics)
-    resolved = resolve(book.config, parsed, diagnostics)
+    resolved = resolve(book, parsed, diagnostics)
     _stop_on_errors(diagnostics, options)
     out_dir = options.out_dir or root / 'dist'
     stem = book.config.output_stem

@@ -13,13 +13,18 @@ from urllib.parse import unquote, urlparse
 
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown.state import location_of
-from .model import Heading, ParsedChapter, ResolvedBook
-from .config import BookConfig
+from .chronology import resolve_chronology
+from .glossary import resolve_glossary
+from .model import Book, Heading, ParsedChapter, ResolvedBook
+
+GLOSSARY_TITLE = 'Glossary'
+CHRONOLOGY_TITLE = 'Chronology'
 
 IMAGE_SIGNATURES = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'GIF87a', b'GIF89a', b'<svg', b'<?xml')
 
 
-def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics) -> ResolvedBook:
+def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics) -> ResolvedBook:
+    config = book.config
     headings: list[Heading] = []
     targets: dict[str, str] = {}
     chapter_of: dict[str, str] = {}
@@ -72,7 +77,14 @@ def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics
                 if not token.content.strip():
                     diagnostics.error('image-alt-missing', 'the image has no alt text: write ![what it shows](…)',
                                       where)
-    return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)))
+    glossary = resolve_glossary(book, chapters, diagnostics)
+    chronology = resolve_chronology(book, chapters, diagnostics)
+    for ident, title, present in (('glossary', GLOSSARY_TITLE, glossary), ('chronology', CHRONOLOGY_TITLE, chronology)):
+        if present:
+            headings.append(Heading(ident, 1, title, ident))
+            define(ident, f'the {ident}', ident, SourceLocation(getattr(config, ident)))
+    return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
+                        glossary, chronology)
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]

@@ -17,13 +17,16 @@ from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
 from .locations import source_locations_plugin
 from .quotes import localized_quotes_plugin
+from .terms import TermIndex, terms_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
 ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'key', 'title', 'alt', 'width')
 
 
-def make_parser(language: str) -> MarkdownIt:
+def make_parser(language: str, *, terms: TermIndex | None = None, auto_terms: bool = False) -> MarkdownIt:
+    """The parser for a book in ``language``; ``terms`` names the glossary terms unkeyed uses refer to,
+    and ``auto_terms`` marks each term's first use in a chapter without markup."""
     md = MarkdownIt('commonmark', {'html': False, 'typographer': True, 'xhtmlOut': True})
     md.enable(['table', 'replacements', 'smartquotes'])
     (
@@ -35,6 +38,7 @@ def make_parser(language: str) -> MarkdownIt:
         .use(heading_attributes_plugin)
         .use(localized_quotes_plugin, language=language)
         .use(source_locations_plugin)
+        .use(terms_plugin, index=terms, auto=auto_terms)
         .use(nesting_limit_plugin)
     )
     return md

@@ -52,6 +52,9 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
     for path in rendered.images:
         book.add_item(epub.EpubImage(uid=f'img-{path}', file_name=path, content=(config.root / path).read_bytes()))
+    for resource in rendered.resources:
+        book.add_item(epub.EpubItem(uid=f'gen-{resource.path}', file_name=resource.path,
+                                    media_type=resource.media_type, content=resource.content))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
     items = []
