@@ -21,7 +21,7 @@ from .pagerefs import page_runs
 from .resolve import CHRONOLOGY_TITLE, GLOSSARY_TITLE
 from .timeline import draw_timeline
 
-TIMELINE_PATH = 'generated/timeline.svg'
+TIMELINE_PATH = 'generated/timeline{n}.svg'
 
 
 def back_matter(resolved: ResolvedBook, md: MarkdownIt, templates: Environment, base_env: dict[str, Any],
@@ -40,13 +40,15 @@ def back_matter(resolved: ResolvedBook, md: MarkdownIt, templates: Environment, 
         documents.append(Document('glossary', 'backmatter', GLOSSARY_TITLE, body, landmark='glossary'))
     if resolved.chronology:
         language = resolved.config.language
-        svg = draw_timeline(resolved.chronology, language, f'Timeline: {resolved.config.title}')
-        resources.append(Resource(TIMELINE_PATH, 'image/svg+xml', svg))
-        entries = resolved.chronology
+        panels = draw_timeline(resolved.chronology, language, f'Timeline: {resolved.config.title}')
+        figures = []
+        for n, panel in enumerate(panels, start=1):
+            path = TIMELINE_PATH.format(n='' if len(panels) == 1 else f'-{n}')
+            resources.append(Resource(path, 'image/svg+xml', panel.svg))
+            figures.append((path, panel))
         body = templates.get_template('chronology.xhtml').render(
-            title=CHRONOLOGY_TITLE, entries=entries, render=render, uses=uses, language=language,
-            timeline=TIMELINE_PATH, first=entries[0].event.date.first_day.year,
-            last=max(e.event.date.last_day.year for e in entries))
+            title=CHRONOLOGY_TITLE, entries=resolved.chronology, render=render, uses=uses, language=language,
+            figures=figures)
         documents.append(Document('chronology', 'backmatter', CHRONOLOGY_TITLE, body))
     return documents, resources
 

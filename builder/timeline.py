@@ -40,10 +40,12 @@ LANE_WIDTH = 6
 LABEL_GAP = 12
 MARGIN = 16
 MAX_LINES = 2
-PX_PER_YEAR = 90  # the axis scale where events are sparse enough to allow it
+MAX_HEIGHT = 680  # 180 mm at CSS's 96 px per inch: a page below a heading, or an e-reader screen
+PX_PER_YEAR = 70  # the axis scale where events are sparse enough to allow it
 BREAK_AFTER = 1.6 * PX_PER_YEAR  # a longer quiet stretch is cut, with a gap mark
 BREAK_HEIGHT = 34
 YEAR_LABEL_SPACING = 15
+YEAR_GAP = 9  # from a year's tick down to the next row
 WIDE = 1.08  # text is measured this much wider than the book font sets it, for a reader's fallback font
 
 E = ElementMaker(namespace=SVG_NS, nsmap={None: SVG_NS})
@@ -62,19 +64,45 @@ class _Row:
         return len(self.lines) * LINE_HEIGHT + ROW_GAP
 
 
-def draw_timeline(entries: tuple[ChronologyEntry, ...], language: str, title: str) -> bytes:
-    """The SVG document for the chronology's entries (already in date order)."""
+@dataclass(frozen=True)
+class Panel:
+    """One figure of the timeline: a stretch of the chronology that fits a page or a screen."""
+
+    svg: bytes
+    first: int  # years shown
+    last: int
+    events: int
+
+
+def draw_timeline(entries: tuple[ChronologyEntry, ...], language: str, title: str) -> list[Panel]:
+    """The timeline of the chronology's entries (in date order), cut into panels of at most MAX_HEIGHT.
+
+    A long chronology drawn as one figure would be scaled down past reading on a page or a
+    screen; panels keep the type at its size and each fits a page at its natural size.
+    """
     lanes = _range_lanes(entries)
     label_x = AXIS_X + (max(lanes.values(), default=-1) + 1) * (LANE_WIDTH + 3) + LABEL_GAP
     rows = []
     for e in entries:
         date = e.event.date.format(language, short=True)
-        indent = _indent(date)
-        rows.append(_Row(e, date, _wrap(_label(e), WIDTH - MARGIN - label_x, indent),
+        rows.append(_Row(e, date, _wrap(_label(e), WIDTH - MARGIN - label_x, _indent(date)),
                          _years(e.event.date.first_day), _years(e.event.date.last_day) if e.event.date.end else None))
-    axis = _Axis(rows)
-    height = axis.bottom + MARGIN
+    groups: list[list[_Row]] = [[]]
+    for row in rows:
+        if groups[-1] and _Axis([*groups[-1], row]).bottom + MARGIN > MAX_HEIGHT:
+            groups.append([])
+        groups[-1].append(row)
+    panels = []
+    for n, group in enumerate(groups, start=1):
+        axis = _Axis(group)
+        part = f' ({n} of {len(groups)})' if len(groups) > 1 else ''
+        svg = _draw(group, axis, lanes, label_x, f'{title}{part}')
+        panels.append(Panel(svg, int(group[0].start), int(axis.last), len(group)))
+    return panels
 
+
+def _draw(rows: list[_Row], axis: _Axis, lanes: dict[str, int], label_x: float, title: str) -> bytes:
+    height = axis.bottom + MARGIN
     drawing = E.g()
     for top, bottom in axis.segments():
         drawing.append(E.line(x1=_n(AXIS_X), y1=_n(top), x2=_n(AXIS_X), y2=_n(bottom), **{'class': 'axis'}))
@@ -100,15 +128,13 @@ def draw_timeline(entries: tuple[ChronologyEntry, ...], language: str, title: st
         # The date and the label are separate text elements: nested or sibling tspans are
         # where SVG renderers differ most.
         drawing.append(E.text(row.date, x=_n(label_x), y=_n(y + 4), **{'class': 'date'}))
-        indent = _indent(row.date)
         for n, line in enumerate(row.lines):
-            drawing.append(E.text(line, x=_n(label_x + (indent if n == 0 else 0)), y=_n(y + 4 + n * LINE_HEIGHT),
-                                  **{'class': 'label'}))
-
+            x = label_x + (_indent(row.date) if n == 0 else 0)
+            drawing.append(E.text(line, x=_n(x), y=_n(y + 4 + n * LINE_HEIGHT), **{'class': 'label'}))
     svg = E.svg(
         E.title(title),
-        E.desc(f'{len(entries)} events from {_year_of(rows[0].start)} to {_year_of(axis.last)}, '
-               'on a vertical time axis; the chronology lists them with their full dates and sources.'),
+        E.desc(f'{len(rows)} events from {int(rows[0].start)} to {int(axis.last)}, on a vertical time axis; '
+               'the chronology lists them with their full dates and sources.'),
         E.style(STYLE),
         drawing,
         version='1.1', width=_n(WIDTH), height=_n(height), viewBox=f'0 0 {_n(WIDTH)} {_n(height)}', role='img',
@@ -157,16 +183,29 @@ class _Axis:
         self.knots.append((t, y))
 
     def _advance(self, t: float, need: float) -> None:
-        last_t, last_y = self.knots[-1]
-        natural = (t - last_t) * PX_PER_YEAR
-        if natural > BREAK_AFTER:
+        """Run on to time ``t``, at least ``need`` below the last knot, cutting a long quiet stretch."""
+        last_t = self.knots[-1][0]
+        if (t - last_t) * PX_PER_YEAR > BREAK_AFTER:
             # Keep a short proportional run-out on each side of the cut.
-            run = BREAK_AFTER / 3
-            self._knot(last_t + run / PX_PER_YEAR, last_y + max(run, need), cut=False)
-            self._knot(t - run / PX_PER_YEAR, self.knots[-1][1] + BREAK_HEIGHT, cut=True)
-            self._knot(t, self.knots[-1][1] + run, cut=False)
-        elif t > last_t or need > 0:
-            self._knot(t, last_y + max(natural, need), cut=False)
+            run = BREAK_AFTER / 3 / PX_PER_YEAR
+            self._run(last_t + run, need)
+            self._knot(t - run, self.knots[-1][1] + BREAK_HEIGHT, cut=True)
+            need = 0
+        self._run(t, need)
+
+    def _run(self, t: float, need: float) -> None:
+        # Each new year gets a knot of its own below the rows before it, so that its tick
+        # falls between two labels and reads as a boundary, not as one label's year.
+        for year in range(int(self.knots[-1][0]) + 1, int(t) + 1):
+            if year < t:
+                self._step(year, need)
+                need = YEAR_GAP
+        if t > self.knots[-1][0] or need > 0:
+            self._step(t, need)
+
+    def _step(self, t: float, need: float) -> None:
+        last_t, last_y = self.knots[-1]
+        self._knot(t, last_y + max((t - last_t) * PX_PER_YEAR, need), cut=False)
 
     def y(self, t: float) -> float:
         for (t0, y0), (t1, y1), cut in zip(self.knots, self.knots[1:], self.cut):
@@ -259,10 +298,6 @@ def _indent(date: str) -> float:
 
 def _years(day: dt.date) -> float:
     return day.year + (day.timetuple().tm_yday - 1) / 365.25
-
-
-def _year_of(t: float) -> int:
-    return int(t)
 
 
 def _n(value: float) -> str:
