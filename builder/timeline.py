@@ -45,6 +45,7 @@ PX_PER_YEAR = 70  # the axis scale where events are sparse enough to allow it
 BREAK_AFTER = 1.6 * PX_PER_YEAR  # a longer quiet stretch is cut, with a gap mark
 BREAK_HEIGHT = 34
 YEAR_LABEL_SPACING = 15
+RUN_OUT = 0.3  # years of axis before the first event and after the last
 YEAR_GAP = 9  # from a year's tick down to the next row
 WIDE = 1.08  # text is measured this much wider than the book font sets it, for a reader's fallback font
 
@@ -87,11 +88,11 @@ def draw_timeline(entries: tuple[ChronologyEntry, ...], language: str, title: st
         date = e.event.date.format(language, short=True)
         rows.append(_Row(e, date, _wrap(_label(e), WIDTH - MARGIN - label_x, _indent(date)),
                          _years(e.event.date.first_day), _years(e.event.date.last_day) if e.event.date.end else None))
-    groups: list[list[_Row]] = [[]]
-    for row in rows:
-        if groups[-1] and _Axis([*groups[-1], row]).bottom + MARGIN > MAX_HEIGHT:
-            groups.append([])
-        groups[-1].append(row)
+    groups = _split(rows, MAX_HEIGHT)
+    if len(groups) > 1:
+        # Even the panels out, rather than leave a last one with an event or two.
+        even = _split(rows, min(MAX_HEIGHT, _Axis(rows).bottom / len(groups) * 1.1))
+        groups = even if len(even) == len(groups) else groups
     panels = []
     for n, group in enumerate(groups, start=1):
         axis = _Axis(group)
@@ -99,6 +100,16 @@ def draw_timeline(entries: tuple[ChronologyEntry, ...], language: str, title: st
         svg = _draw(group, axis, lanes, label_x, f'{title}{part}')
         panels.append(Panel(svg, int(group[0].start), int(axis.last), len(group)))
     return panels
+
+
+def _split(rows: list[_Row], height: float) -> list[list[_Row]]:
+    """Consecutive rows in groups whose drawings are at most ``height`` tall (a row taller alone stands alone)."""
+    groups: list[list[_Row]] = [[]]
+    for row in rows:
+        if groups[-1] and _Axis([*groups[-1], row]).bottom + MARGIN > height:
+            groups.append([])
+        groups[-1].append(row)
+    return groups
 
 
 def _draw(rows: list[_Row], axis: _Axis, lanes: dict[str, int], label_x: float, title: str) -> bytes:
@@ -164,14 +175,15 @@ class _Axis:
         self.cut: list[bool] = []  # cut[i]: the stretch from knot i to i + 1 is a gap
         self.row_y: list[float] = []
         self.last = max(r.end if r.end is not None else r.start for r in rows)
-        start = float(int(rows[0].start))
+        # Begin a little before the first event (at its year's start if that is near), end a little after.
+        start = max(float(int(rows[0].start)), rows[0].start - RUN_OUT)
         self._knot(start, MARGIN + 6, cut=False)
         for row, previous in zip(rows, [None, *rows[:-1]]):
             need = previous.height if previous else 0.0
             self._advance(row.start, need)
             self.row_y.append(self.knots[-1][1])
-        # Run on to the end of the last range or year, so that it has room and a closing tick.
-        self._advance(float(int(self.last)) + 1, rows[-1].height)
+        # Run on past the last event or range, so that it has room below it.
+        self._advance(self.last + RUN_OUT, rows[-1].height)
 
     @property
     def bottom(self) -> float:
