@@ -49,6 +49,8 @@ class BookConfig:
     chronology: str | None = _key('The chronology data file; chronology.yaml when it exists.')
     auto_terms: bool = _key('Mark the first use of each glossary term in each chapter without {.term} markup.',
                             False, kind='bool')
+    toc_depth: int = _key('Heading levels listed in the contents: 1 chapters only, 2 with sections, 3 …',
+                          2, kind='int')
     root: Path = field(default=Path('.'), metadata={'internal': True})
     location: SourceLocation = field(default=SourceLocation(MANIFEST), metadata={'internal': True})
 
@@ -116,6 +118,11 @@ def _check_value(key: str, value: Any, spec: Any, where: SourceLocation, diagnos
             diagnostics.error('config-type', f"'{key}' must be a list of text values", where)
             return None
         return tuple(value)
+    if kind == 'int':
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 6:
+            diagnostics.error('config-type', f"'{key}' must be a whole number from 1 to 6", where)
+            return None
+        return value
     if not isinstance(value, str) or not value.strip():
         shown = 'a number' if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
         diagnostics.error('config-type', f"'{key}' must be text, not {shown}", where)

@@ -146,6 +146,7 @@ class Heading:
     level: int
     title: str
     chapter_id: str
+    listed: bool = True  # False for Pandoc's {.unlisted}: kept out of the contents
 
 
 @dataclass(frozen=True)

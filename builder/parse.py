@@ -10,7 +10,6 @@ import functools
 from pathlib import PurePosixPath
 
 from markdown_it import MarkdownIt
-
 from slugify import slugify
 
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
@@ -33,11 +32,11 @@ def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
         if not unnumbered:
             number += 1
         chapter_id = str(meta.get('id') or slugify(PurePosixPath(source.path).stem.lstrip('0123456789-_')) or 'chapter')
-        title = str(meta.get('title') or chapter_id)
+        title = typeset(md, str(meta.get('title') or chapter_id))
         chapter = Chapter(
             id=chapter_id,
             title=title,
-            short_title=str(meta.get('short-title') or title),
+            short_title=typeset(md, str(meta['short-title'])) if meta.get('short-title') else title,
             summary=meta.get('summary'),
             number=None if unnumbered else number,
             path=source.path,
@@ -47,6 +46,12 @@ def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
         tokens = md.parse(source.text, env)
         parsed.append(ParsedChapter(chapter, tuple(tokens), env))
     return tuple(parsed)
+
+
+def typeset(md: MarkdownIt, text: str) -> str:
+    """Plain text with the book's smart punctuation, for titles written in front matter."""
+    env = new_env('title', '', Diagnostics())
+    return ''.join(t.content for t in md.parseInline(text, env)[0].children or () if t.type == 'text')
 
 
 def parse_fragment(book: Book, text: str, where: SourceLocation, ident: str, diagnostics: Diagnostics) -> Fragment:

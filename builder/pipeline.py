@@ -10,6 +10,7 @@ from .load import load
 from .parse import parse
 from .render import render
 from .resolve import resolve
+from .stylesheets import check_stylesheets
 from .paginate import paginate
 from .write.atomic import staged_outputs
 from .write.epub import write_epub
@@ -30,6 +31,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     book = load(root, diagnostics)
     parsed = parse(book, diagnostics)
     resolved = resolve(book, parsed, diagnostics)
+    check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, options)
     out_dir = options.out_dir or root / 'dist'
     stem = book.config.output_stem

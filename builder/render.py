@@ -40,7 +40,7 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
         Document('titlepage', 'titlepage', book.title, _templates.get_template('titlepage.xhtml').render(book=book),
                  landmark='titlepage'),
         Document('contents', 'toc', 'Contents', _templates.get_template('contents.xhtml').render(
-            entries=[h for h in resolved.headings if h.level <= 2], chapters={c.chapter.id: c.chapter for c in resolved.chapters}),
+            entries=[h for h in resolved.headings if h.level <= book.toc_depth and h.listed], chapters={c.chapter.id: c.chapter for c in resolved.chapters}),
             landmark='toc'),
     ]
     for parsed in resolved.chapters:

@@ -46,8 +46,9 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
         for i, token in enumerate(tokens):
             ident = token.attrGet('id')
             if token.type == 'heading_open':
-                title = tokens[i + 1].content
-                headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id))
+                title = inline_text(tokens[i + 1])
+                listed = 'unlisted' not in str(token.attrGet('class') or '').split()
+                headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id, listed))
                 define(str(ident), f'section “{title}”', chapter.id, location_of(parsed.env, token))
             elif ident and token.nesting == 1:
                 define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
@@ -85,6 +86,11 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
             define(ident, f'the {ident}', ident, SourceLocation(getattr(config, ident)))
     return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
                         glossary, chronology)
+
+
+def inline_text(inline) -> str:  # type: ignore[no-untyped-def]
+    """The plain text of an inline token, after smart punctuation."""
+    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline'))
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]

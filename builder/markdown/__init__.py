@@ -17,6 +17,7 @@ from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
 from .locations import source_locations_plugin
 from .quotes import localized_quotes_plugin
+from .spans import spans_plugin
 from .terms import TermIndex, terms_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
@@ -34,6 +35,7 @@ def make_parser(language: str, *, terms: TermIndex | None = None, auto_terms: bo
         .use(footnotes_plugin)
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
+        .use(spans_plugin)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)
         .use(localized_quotes_plugin, language=language)

@@ -17,6 +17,7 @@ chapter, in running text only: never in headings, links, code or another term.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 
@@ -25,6 +26,7 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .spans import html_attributes
 from .state import chapter_env
 
 _APOSTROPHES = str.maketrans({'\u2019': "'", '\u2018': "'", '\u00a0': ' '})
@@ -235,7 +237,9 @@ def _render_event_open(self, tokens, idx, options, env) -> str:  # type: ignore[
 
 
 def _open_tag(tag: str, token: Token, kind: str, **attrs: str) -> str:
-    """The open tag with our attributes first, then the author's (lang, title), classes merged."""
+    """The open tag: our class and attributes first, then the author's (lang, title …), classes merged."""
     classes = ' '.join(filter(None, [kind, str(token.attrGet('class') or '')]))
-    merged = {'class': classes, **attrs, **{k: str(v) for k, v in token.attrs.items() if k != 'class'}}
-    return f'<{tag}' + ''.join(f' {name}="{escapeHtml(value)}"' for name, value in merged.items()) + '>'
+    ours = ''.join(f' {name}="{escapeHtml(value)}"' for name, value in {'class': classes, **attrs}.items())
+    authors = copy.copy(token)
+    authors.attrs = {k: v for k, v in token.attrs.items() if k != 'class'}
+    return f'<{tag}{ours}{html_attributes(authors)}>'
