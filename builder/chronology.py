@@ -12,8 +12,7 @@ from .datafile import entries, optional_text, text_list
 from .diagnostics import Diagnostics, did_you_mean
 from .eventdates import EventDateError, parse_event_date
 from .glossary import marked
-from .model import Book, ChronologyEntry, Event, ParsedChapter, Use
-from .parse import parse_fragment
+from .model import Book, ChronologyEntry, Event, Notes, ParsedChapter, Use
 
 FIELDS = ('key', 'date', 'text', 'label', 'sources', 'tags')
 
@@ -46,12 +45,12 @@ def load_chronology(config: BookConfig, diagnostics: Diagnostics) -> tuple[Event
             key=item['key'], date=date, text=item['text'], sources=sources,
             tags=tuple(tag for tag, _ in text_list(item, 'tags', diagnostics)),
             label=optional_text(item, 'label', diagnostics),
-            location=item.where('key'), text_at=item.where('text'),
+            location=item.where('key'), text_at=item.where('text'), sources_at=item.where('sources'),
         ))
     return tuple(events)
 
 
-def resolve_chronology(book: Book, chapters: tuple[ParsedChapter, ...],
+def resolve_chronology(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes,
                        diagnostics: Diagnostics) -> tuple[ChronologyEntry, ...]:
     events = {e.key: e for e in book.events}
     uses: dict[str, list[Use]] = {key: [] for key in events}
@@ -69,7 +68,6 @@ def resolve_chronology(book: Book, chapters: tuple[ParsedChapter, ...],
             diagnostics.error('event-unknown', message, where)
         else:
             uses[key].append(Use(meta['id'], parsed.chapter.id, meta['text'], where))
-    result = [ChronologyEntry(event, parse_fragment(book, event.text, event.text_at, f'chronology-{event.key}',
-                                                    diagnostics), tuple(uses[event.key]))
+    result = [ChronologyEntry(event, notes.events[event.key], notes.event_sources.get(event.key), tuple(uses[event.key]))
               for event in book.events]
     return tuple(sorted(result, key=lambda e: e.event.date.sort_key))

@@ -19,8 +19,6 @@ from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
 from edtf.parser.parser_classes import Date, Interval, Level1Interval, Season, UncertainOrApproximate
 
-from .markdown.quotes import primary
-
 PRECISIONS = ('year', 'season', 'month', 'day')  # coarse to fine
 
 # CLDR has no season names; these are the languages course packs are written in so far.
@@ -122,7 +120,7 @@ class EventDate:
             # A closed-up en dash between single words (1988–1989), a spaced one between phrases.
             text = f'{text}–{end}' if ' ' not in text + end else f'{text} – {end}'
         if self.approximate:
-            text = CIRCA.get(primary(language), CIRCA['en']).format(text)
+            text = CIRCA.get(locale.language, CIRCA['en']).format(text)
         if self.uncertain:
             text += '?'
         return text

@@ -18,8 +18,7 @@ from .config import BookConfig
 from .datafile import entries, optional_text, text_list
 from .diagnostics import Diagnostics, did_you_mean
 from .markdown.terms import all_forms, normalize
-from .model import Book, Fragment, GlossaryEntry, ParsedChapter, Term, TermForm, Use
-from .parse import parse_fragment
+from .model import Book, GlossaryEntry, Notes, ParsedChapter, Term, TermForm, Use
 from .yamlfile import YamlMap
 
 FIELDS = ('key', 'term', 'forms', 'definition', 'see-also', 'sources')
@@ -44,6 +43,7 @@ def load_glossary(config: BookConfig, diagnostics: Diagnostics) -> tuple[Term, .
             sources=optional_text(item, 'sources', diagnostics),
             location=item.where('key'),
             definition_at=item.where('definition'),
+            sources_at=item.where('sources'),
             see_also_at=tuple(where for _, where in see_also),
         ))
     _check_shared_forms(terms, diagnostics)
@@ -89,7 +89,7 @@ def _check_shared_forms(terms: list[Term], diagnostics: Diagnostics) -> None:
                                   term.location)
 
 
-def resolve_glossary(book: Book, chapters: tuple[ParsedChapter, ...],
+def resolve_glossary(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes,
                      diagnostics: Diagnostics) -> tuple[GlossaryEntry, ...]:
     terms = {t.key: t for t in book.terms}
     uses: dict[str, list[Use]] = {key: [] for key in terms}
@@ -115,16 +115,13 @@ def resolve_glossary(book: Book, chapters: tuple[ParsedChapter, ...],
         if not uses[term.key]:
             diagnostics.warning('term-unused', f"the term '{term.key}' is defined but never used in the chapters",
                                 term.location)
-    entries = [GlossaryEntry(term, _definition(book, term, diagnostics), tuple(uses[term.key])) for term in book.terms]
+    entries = [GlossaryEntry(term, notes.definitions[term.key], notes.term_sources.get(term.key), tuple(uses[term.key]))
+               for term in book.terms]
     return tuple(sorted(entries, key=lambda e: (_collator.sort_key(e.term.term), e.term.key)))
 
 
 def _did_you_mean_term(text: str, forms: set[str]) -> str:
     return did_you_mean(normalize(text).casefold(), {form.casefold() for form in forms})
-
-
-def _definition(book: Book, term: Term, diagnostics: Diagnostics) -> Fragment:
-    return parse_fragment(book, term.definition, term.definition_at, f'glossary-{term.key}', diagnostics)
 
 
 def marked(chapters: tuple[ParsedChapter, ...], token_type: str) -> Iterator[tuple[ParsedChapter, object]]:

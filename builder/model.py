@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown_it.token import Token
 
 from .config import BookConfig
 from .diagnostics import SourceLocation
 from .eventdates import EventDate
+
+if TYPE_CHECKING:
+    from .bibliography import Formatted, Style
+    from .references import Reference
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Term:
     sources: str | None  # a Pandoc citation string, "[@a, p. 3; @b]"
     location: SourceLocation  # the entry
     definition_at: SourceLocation
+    sources_at: SourceLocation
     see_also_at: tuple[SourceLocation, ...]
 
 
@@ -57,6 +62,7 @@ class Event:
     label: str | None  # a short label for the timeline figure
     location: SourceLocation
     text_at: SourceLocation
+    sources_at: SourceLocation
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,8 @@ class Book:
 
     config: BookConfig
     sources: tuple[SourceFile, ...]
+    references: tuple[Reference, ...] = ()
+    style: Style | None = None  # the citation style, found and checked
     terms: tuple[Term, ...] = ()
     events: tuple[Event, ...] = ()
 
@@ -89,6 +97,18 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class CiteItem:
+    """One work cited in a Pandoc citation: ``[see @key, p. 12]`` or ``@key``."""
+
+    key: str
+    prefix: str = ''
+    suffix: str = ''
+    label: str | None = None  # a CSL locator label: page, chapter, section, paragraph …
+    locator: str | None = None
+    suppress_author: bool = False  # [-@key]
+
+
+@dataclass(frozen=True)
 class ParsedChapter:
     chapter: Chapter
     tokens: tuple[Token, ...]
@@ -109,6 +129,21 @@ class Fragment:
 
 
 @dataclass(frozen=True)
+class Notes:
+    """The Markdown of the data files, parsed: definitions, event texts and their sources, by key."""
+
+    definitions: dict[str, Fragment] = field(default_factory=dict)
+    term_sources: dict[str, Fragment] = field(default_factory=dict)
+    events: dict[str, Fragment] = field(default_factory=dict)
+    event_sources: dict[str, Fragment] = field(default_factory=dict)
+
+    def streams(self) -> list[tuple[str, tuple[Token, ...]]]:
+        """(group, tokens) of every fragment, glossary first, for resolvers that walk token streams (citations)."""
+        return [*(('glossary', f.tokens) for f in (*self.definitions.values(), *self.term_sources.values())),
+                *(('chronology', f.tokens) for f in (*self.events.values(), *self.event_sources.values()))]
+
+
+@dataclass(frozen=True)
 class Use:
     """One marked use of a term or an event in a chapter: its element id, for links and page numbers."""
 
@@ -122,6 +157,7 @@ class Use:
 class GlossaryEntry:
     term: Term
     definition: Fragment
+    sources: Fragment | None  # the sources citation string, parsed inline
     uses: tuple[Use, ...]
 
     @property
@@ -133,6 +169,7 @@ class GlossaryEntry:
 class ChronologyEntry:
     event: Event
     text: Fragment
+    sources: Fragment | None
     uses: tuple[Use, ...]
 
     @property
@@ -161,13 +198,9 @@ class ResolvedBook:
     # id of any element -> id of the chapter that holds it
     chapter_of: dict[str, str]
     images: tuple[str, ...]  # book-relative paths of the images used
+    bibliography: Formatted | None = None  # formatted citations and reference lists
     glossary: tuple[GlossaryEntry, ...] = ()  # in the book language's collation order
     chronology: tuple[ChronologyEntry, ...] = ()  # in date order
-
-    @property
-    def fragments(self) -> tuple[Fragment, ...]:
-        """The Markdown of the data files (definitions, event texts), for resolvers that walk token streams."""
-        return (*(e.definition for e in self.glossary), *(e.text for e in self.chronology))
 
 
 @dataclass(frozen=True)

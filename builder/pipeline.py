@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostics
 from .load import load
-from .parse import parse
+from .parse import parse, parse_notes
 from .render import render
 from .resolve import resolve
 from .stylesheets import check_stylesheets
@@ -30,7 +31,9 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     """Build the book in ``root``; raise :class:`BuildError` after collecting every problem."""
     book = load(root, diagnostics)
     parsed = parse(book, diagnostics)
-    resolved = resolve(book, parsed, diagnostics)
+    notes = parse_notes(book, diagnostics)
+    bibliography = resolve_citations(book, parsed, diagnostics, notes.streams())
+    resolved = resolve(book, parsed, diagnostics, bibliography, notes)
     check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, options)
     out_dir = options.out_dir or root / 'dist'

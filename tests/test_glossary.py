@@ -146,6 +146,10 @@ def test_glossary_entries_in_collation_order_with_letters_forms_and_see_also(glo
     assert [(a.get('href'), a.text) for a in see_also.iter(f'{XHTML}a')] == [
         ('#glossary-peshawar-seven', 'Peshawar Seven'), ('#glossary-zia', 'Zia ul-Haq')]
     assert definition.find(f'.//{XHTML}em').text == 'Peshawar'  # the definition is Markdown
+    # The sources are Pandoc citations, formatted by the book's citation style and linked to the bibliography.
+    sources = definition.find(f'{XHTML}p[@class="sources"]')
+    cite = sources.find(f'.//{XHTML}a')
+    assert cite.get('href') == 'bibliography.xhtml#ref-fixture-source' and cite.text == 'Writer 2001, 1'
     nav = etree.fromstring(epub_files(glossary_book.output('.epub'))['EPUB/nav.xhtml'])
     landmarks = next(n for n in nav.iter(f'{XHTML}nav') if n.get(f'{EPUB_NS}type') == 'landmarks')
     assert any(a.get(f'{EPUB_NS}type') == 'glossary' and a.get('href') == 'glossary.xhtml'
@@ -168,7 +172,7 @@ def test_chronology_in_date_order_at_each_date_precision(glossary_book):
     assert positions == sorted(positions)
     # Each event lists the pages that discuss it: the withdrawal, in chapters 2 and 3.
     withdrawal = text[text.index(words('15 May 1988 – 15 February 1989')):]
-    assert re.match(r'.*?from its first day to its last\.\s*pp\.\s*7,\s*9\b', withdrawal)
+    assert re.match(r'.*?from its first day to its last\.\s*sources: \(writer 2001, 4\)\s*pp\.\s*7,\s*9\b', withdrawal)
 
 
 def _date_text(p) -> str:
@@ -233,7 +237,7 @@ def test_dense_chronology_labels_never_overlap_and_panels_fit_a_page(tmp_path):
     events = ''.join(
         f'- key: e{n}\n  date: "{1988 + n // 20}-{n % 12 + 1:02d}{"-15" if n % 3 == 0 else ""}"\n'
         f'  text: "Event number {n}, whose description is long enough to need more than one line when it '
-        f'is set as a label beside the axis of the timeline."\n  sources: "[@src]"\n'
+        f'is set as a label beside the axis of the timeline."\n  sources: "[@fixture-source]"\n'
         for n in range(40))
     (book / 'chronology.yaml').write_text((book / 'chronology.yaml').read_text() + events)
     run = build(book, '--format', 'epub')
@@ -305,6 +309,9 @@ BAD_INPUTS = {
     'duplicate event key': (
         'chronology.yaml', lambda t: t.replace('- key: reduction', '- key: gorbachev'),
         'chronology.yaml', 39, 'data-duplicate-key', "the key 'gorbachev' is already used at chronology.yaml:22:3"),
+    'unknown reference in a glossary source': (
+        'glossary.yaml', lambda t: t.replace('[@fixture-source, p. 3]', '[@fixture-sorce, p. 3]'),
+        'glossary.yaml', 5, 'cite-unknown', "no reference 'fixture-sorce' (did you mean 'fixture-source'?)"),
     'glossary file named but missing': (
         'book.yaml', lambda t: t + 'glossary: terms.yaml\n',
         'book.yaml', 7, 'data-file-missing', "the glossary file 'terms.yaml' does not exist"),

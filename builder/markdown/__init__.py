@@ -11,6 +11,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .citations import citations_plugin
 from .divs import fenced_div_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
@@ -25,14 +26,16 @@ from .terms import TermIndex, terms_plugin
 ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'key', 'title', 'alt', 'width')
 
 
-def make_parser(language: str, *, terms: TermIndex | None = None, auto_terms: bool = False) -> MarkdownIt:
-    """The parser for a book in ``language``; ``terms`` names the glossary terms unkeyed uses refer to,
-    and ``auto_terms`` marks each term's first use in a chapter without markup."""
+def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex | None = None,
+                auto_terms: bool = False) -> MarkdownIt:
+    """The parser; ``citation_notes`` makes citations footnotes (for a note citation style), ``terms``
+    names the glossary terms unkeyed uses refer to, ``auto_terms`` marks each term's first use in a chapter."""
     md = MarkdownIt('commonmark', {'html': False, 'typographer': True, 'xhtmlOut': True})
     md.enable(['table', 'replacements', 'smartquotes'])
     (
         md.use(front_matter_plugin)
         .use(footnotes_plugin)
+        .use(citations_plugin, notes=citation_notes)
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
         .use(spans_plugin)
