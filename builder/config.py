@@ -86,6 +86,10 @@ class BookConfig:
     crop_marks: bool = _key('Print crop marks in the bleed area, for a print shop to trim the pages.', False,
                             kind='bool')
     handouts: HandoutConfig = _key('Options of ``coursepack handouts``.', HandoutConfig(), kind='map')
+    glossary: str | None = _key('The glossary data file; glossary.yaml when it exists.')
+    chronology: str | None = _key('The chronology data file; chronology.yaml when it exists.')
+    auto_terms: bool = _key('Mark the first use of each glossary term in each chapter without {.term} markup.',
+                            False, kind='bool')
     references: str | None = _key(
         'The bibliography data file: CSL-YAML (.yaml, .yml), CSL-JSON (.json) or BibTeX (.bib); '
         'references.yaml when absent and that file exists.')
@@ -147,6 +151,8 @@ def load_config(root: Path, diagnostics: Diagnostics) -> BookConfig | None:
         diagnostics.error('config-missing-key', "book.yaml needs a 'title'", data.location)
     _check_semantics(values, data, diagnostics)
     chapters = _chapter_files(root, values.get('chapters'), data, diagnostics)
+    for key in ('glossary', 'chronology'):
+        values[key] = _data_file(root, key, values.get(key), data, diagnostics)
     if diagnostics.has_errors():
         return None
     return BookConfig(**values | {'chapters': chapters}, root=root, key_locations=dict(data.key_locations))
@@ -235,6 +241,18 @@ def _check_semantics(values: dict[str, Any], data: YamlMap, diagnostics: Diagnos
     if 'editions' in values and (not values['editions'] or len(set(values['editions'])) != len(values['editions'])):
         diagnostics.error('config-value', "'editions' must list at least one edition, each once",
                           data.where('editions'))
+
+
+def _data_file(root: Path, key: str, named: str | None, data: YamlMap, diagnostics: Diagnostics) -> str | None:
+    """A data file the book names (it must exist), else ``<key>.yaml`` if the book has one."""
+    if named is None:
+        return f'{key}.yaml' if (root / f'{key}.yaml').is_file() else None
+    path = (root / named).resolve()
+    if not path.is_relative_to(root.resolve()):
+        diagnostics.error('data-file-outside', f"'{named}' is outside the book folder", data.where(key))
+    elif not path.is_file():
+        diagnostics.error('data-file-missing', f"the {key} file '{named}' does not exist", data.where(key))
+    return named
 
 
 def _chapter_files(root: Path, listed: tuple[str, ...] | None, data: YamlMap, diagnostics: Diagnostics) -> tuple[str, ...]:

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostics, did_you_mean
 from .load import load
-from .model import Book, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
+from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
 from .paginate import paginate
-from .parse import parse
+from .parse import parse, parse_notes
 from .resolve import resolve
-from .select import select
+from .select import data_used, select
 from .stylesheets import check_stylesheets
 from .write.atomic import staged_outputs
 from .write.booklet import impose_booklet
@@ -59,7 +59,8 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     book = load(root, diagnostics)
     book = replace(book, config=replace(book.config, **dict(options.settings)))
     parsed = parse(book, diagnostics)
-    whole = resolve_book(book, parsed, diagnostics)
+    notes = parse_notes(book, diagnostics)
+    whole = resolve_book(book, parsed, notes, diagnostics)
     check_stylesheets(root, diagnostics)
     outputs = list(plan(whole, options, diagnostics))
     _stop_on_errors(diagnostics, options)
@@ -71,10 +72,10 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
             selection = output.selection
             if selection.is_handout and book.config.handouts.page_numbers == 'course-pack':
                 if selection.edition not in editions:
-                    editions[selection.edition] = lay_out(book, whole, Selection(selection.edition), diagnostics,
-                                                          options)[0].pages or PageMap()
+                    editions[selection.edition] = lay_out(book, notes, whole, Selection(selection.edition),
+                                                          diagnostics, options)[0].pages or PageMap()
                 selection = replace(selection, first_page=editions[selection.edition].get(selection.chapters[0], 1))
-            rendered, document = lay_out(book, whole, selection, diagnostics, options)
+            rendered, document = lay_out(book, notes, whole, selection, diagnostics, options)
             if 'pdf' in options.formats:
                 pdf = staged.stage(out_dir / f'{output.stem}.pdf')
                 write_pdf(document, rendered, pdf, diagnostics)
@@ -110,13 +111,14 @@ def plan(whole: ResolvedBook, options: BuildOptions, diagnostics: Diagnostics) -
             yield Output(Selection(edition, (chapter_id,)), f'{HANDOUTS_DIR}/{chapter_id}{suffix[edition]}')
 
 
-def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics) -> ResolvedBook:
-    """The resolve stage on some chapters of the book: citations, then cross-references and numbering."""
-    bibliography = resolve_citations(book, chapters, diagnostics)
-    return resolve(book.config, chapters, diagnostics, bibliography)
+def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes,
+                 diagnostics: Diagnostics) -> ResolvedBook:
+    """The resolve stage on some chapters of the book: citations, then cross-references, glossary, chronology."""
+    bibliography = resolve_citations(book, chapters, diagnostics, notes.streams())
+    return resolve(book, chapters, diagnostics, bibliography, notes)
 
 
-def lay_out(book: Book, whole: ResolvedBook, selection: Selection, diagnostics: Diagnostics,
+def lay_out(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection, diagnostics: Diagnostics,
             options: BuildOptions) -> tuple[RenderedBook, Document]:
     """Select, resolve, render and lay out one output: its rendering, and WeasyPrint's document.
 
@@ -124,9 +126,11 @@ def lay_out(book: Book, whole: ResolvedBook, selection: Selection, diagnostics: 
     carries the printed page numbers, and the same inputs give the same EPUB.
     """
     chosen = select(whole, selection, diagnostics)
+    if selection.is_handout:
+        book, notes = data_used(book, notes, chosen)
     # The whole book was checked already; what only a part lacks (an unused term) is no news to the author.
     quiet = Diagnostics()
-    resolved = replace(resolve_book(book, chosen, quiet), selection=selection)
+    resolved = replace(resolve_book(book, chosen, notes, quiet), selection=selection)
     if not diagnostics.has_errors():
         diagnostics.extend(quiet.errors)
     _stop_on_errors(diagnostics, options)

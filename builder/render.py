@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
+from .backmatter import back_matter
 from .blocks import with_block_ids
 from .config import BookConfig
 from .markdown import make_parser
@@ -54,10 +55,13 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
         html = _templates.get_template('chapter.xhtml').render(chapter=parsed.chapter, body=body, references=references)
         documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
                                   if parsed is resolved.chapters[0] else None))
+    generated, resources = back_matter(resolved, md, _templates, {
+        'targets': resolved.targets, 'pages': pages, 'citations': bibliography.citations if bibliography else {}}, pages)
+    documents.extend(generated)
     if back:
         documents.append(back)
     documents = [replace(d, body=with_block_ids(d.body, d.id)) for d in documents]
-    return RenderedBook(book, tuple(documents), headings, resolved.images, pages, selection)
+    return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources), selection)
 
 
 def edition_label(book: BookConfig, selection: Selection) -> str | None:

