@@ -58,14 +58,15 @@ def generate(out: Path, chapters: int, seed: int = SEED, words: int = WORDS_PER_
     (out / 'images').mkdir()
     (out / 'pandoc').mkdir()
     references = _references(rng, 40)
-    terms = _glossary(rng, 60)
-    events = _chronology(rng, 80)
+    terms = _glossary(rng, 60, references)
+    events = _chronology(rng, 80, references)
     (out / 'book.yaml').write_text(yaml.safe_dump({
         'title': f'A Synthetic Course Pack in {chapters} Chapters',
         'subtitle': 'Generated for the Coursepack benchmark',
         'authors': ['Benchmark Generator'],
         'language': 'en',
         'date': '2026-01-15',
+        'editions': ['student'],  # one PDF and one EPUB, as Pandoc makes
     }, sort_keys=False, allow_unicode=True))
     if not plain:
         _write_data(out, references, terms, events)
@@ -194,24 +195,27 @@ def _references(rng: random.Random, count: int) -> list[dict]:
     return refs
 
 
-def _glossary(rng: random.Random, count: int) -> list[dict]:
+def _glossary(rng: random.Random, count: int, refs: list[dict]) -> list[dict]:
     terms, seen = [], set()
     while len(terms) < count:
         word = f'{rng.choice(ENGLISH)} {rng.choice(ENGLISH)}'
         key = word.replace(' ', '-')
-        if key in seen or len(word) < 8:
+        french = _french(rng)
+        if key.lower() in seen or french in seen or len(word) < 8:
             continue
-        seen.add(key)
+        seen |= {key.lower(), french}
         terms.append({'key': key, 'term': word, 'definition': _sentence(rng, 24),
-                      'forms': [{'form': _french(rng), 'kind': 'French', 'lang': 'fr'}]})
+                      'forms': [{'form': french, 'kind': 'French', 'lang': 'fr'}],
+                      'sources': f'[@{rng.choice(refs)["id"]}, p. {rng.randint(1, 300)}]'})
     return terms
 
 
-def _chronology(rng: random.Random, count: int) -> list[dict]:
+def _chronology(rng: random.Random, count: int, refs: list[dict]) -> list[dict]:
     return [{'key': f'event-{i:03d}',
              'date': f'{rng.randint(1979, 1992)}-{rng.randint(1, 12):02d}' + (f'-{rng.randint(1, 28):02d}'
                                                                             if rng.random() < 0.6 else ''),
-             'text': _sentence(rng, 16)} for i in range(count)]
+             'text': _sentence(rng, 16),
+             'sources': f'[@{rng.choice(refs)["id"]}, p. {rng.randint(1, 300)}]'} for i in range(count)]
 
 
 def _bar_chart(rng: random.Random) -> str:

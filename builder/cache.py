@@ -21,15 +21,17 @@ import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .diagnostics import Diagnostic, Diagnostics, Level, SourceLocation
-from .model import PageMap
+
+if TYPE_CHECKING:
+    from .model import PageMap
 
 CACHE_DIR = '.coursepack-cache'
-RECORD = 'last-build.json'
-PAGES = 'last-page-map.json'
+RECORD = 'builds'  # the last successful build, one record per set of options
+PAGES = 'pages'  # the last page map of each output, by output name
 # Inputs that reach the outputs only through the rendered text, which part keys already hash.
 TEXT_INPUTS = ('.md', '.yaml', '.yml', '.json', '.bib')
 SKIPPED_DIRS = {'dist', '__pycache__', 'node_modules', CACHE_DIR}
@@ -99,9 +101,16 @@ def builder_key(options: Any) -> str:
     return hashlib.sha256('\n'.join(parts).encode()).hexdigest()
 
 
-def unchanged_build(root: Path, out_dir: Path, key: str) -> Unchanged | None:
+def record_slot(options: Any) -> str:
+    """Where the last build with these options is recorded: ``build`` and ``handouts`` keep theirs apart."""
+    return hashlib.sha256(repr(options).encode()).hexdigest()[:16]
+
+
+def up_to_date(root: Path, options: Any) -> Unchanged | None:
     """The last build's outputs if nothing that decides them changed since, else None."""
-    record = _read_record(root)
+    out_dir = options.out_dir or root / 'dist'
+    key, slot = builder_key(options), record_slot(options)
+    record = _read_record(root, slot)
     if record is None or record.get('key') != key:
         return None
     inputs = signature(book_files(root, (out_dir,)), root, _signature(record['inputs']))
@@ -111,29 +120,30 @@ def unchanged_build(root: Path, out_dir: Path, key: str) -> Unchanged | None:
     if not same_contents(signature(outputs, root, _signature(record['outputs'])), _signature(record['outputs'])):
         return None
     if inputs != _signature(record['inputs']):  # touched, not changed: remember the new times
-        _write_record(root, {**record, 'inputs': inputs})
+        _write_record(root, slot, {**record, 'inputs': inputs})
     return Unchanged(outputs, [diagnostic_from_json(d) for d in record['diagnostics']])
 
 
-def remember_build(root: Path, key: str, inputs: Signature, outputs: list[Path], diagnostics: Diagnostics) -> None:
+def remember_build(root: Path, options: Any, inputs: Signature, outputs: list[Path],
+                   diagnostics: Diagnostics) -> None:
     """Record a successful build: the inputs as they were when it started, the outputs it wrote."""
-    _write_record(root, {
-        'key': key,
+    _write_record(root, record_slot(options), {
+        'key': builder_key(options),
         'inputs': inputs,
         'outputs': signature(outputs, root),
         'diagnostics': [asdict(d) for d in diagnostics],
     })
 
 
-def _read_record(root: Path) -> dict | None:
+def _read_record(root: Path, slot: str) -> dict | None:
     try:
-        return json.loads((cache_dir(root) / RECORD).read_text())
+        return json.loads((cache_dir(root) / RECORD / f'{slot}.json').read_text())
     except (OSError, ValueError):
         return None
 
 
-def _write_record(root: Path, record: dict) -> None:
-    write_json(cache_dir(root) / RECORD, record)
+def _write_record(root: Path, slot: str, record: dict) -> None:
+    write_json(cache_dir(root) / RECORD / f'{slot}.json', record)
 
 
 def _signature(data: dict) -> Signature:
@@ -192,16 +202,18 @@ class PartStore:
                 path.unlink(missing_ok=True)
 
 
-def load_page_map(root: Path) -> PageMap | None:
-    """The page map of the last PDF build: a guess at where parts start and at the numbers they print."""
+def load_page_map(root: Path, stem: str) -> PageMap | None:
+    """The page map of the last build of an output: a guess at where its parts start, and at the numbers it prints."""
+    from .model import PageMap  # here: the up-to-date check imports this module, and must start fast
+
     try:
-        return PageMap(json.loads((cache_dir(root) / PAGES).read_text()))
+        return PageMap(json.loads((cache_dir(root) / PAGES / f'{stem}.json').read_text()))
     except (OSError, ValueError, TypeError):
         return None
 
 
-def save_page_map(root: Path, pages: dict[str, int]) -> None:
-    write_json(cache_dir(root) / PAGES, pages)
+def save_page_map(root: Path, stem: str, pages: dict[str, int]) -> None:
+    write_json(cache_dir(root) / PAGES / f'{stem}.json', pages)
 
 
 def assets_key(inputs: Signature, key: str) -> str:

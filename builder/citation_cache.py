@@ -20,6 +20,7 @@ from .bibliography import Entry, Formatted
 from .cache import builder_key, cache_dir, diagnostic_from_json, file_hash, write_json
 
 FOLDER = 'citations'
+KEEP = 16
 
 
 def cached_formatting(root: Path, inputs: tuple, style_file: Path, compute: Callable[[], Formatted]) -> Formatted:
@@ -28,14 +29,16 @@ def cached_formatting(root: Path, inputs: tuple, style_file: Path, compute: Call
     folder = cache_dir(root) / FOLDER
     path = folder / f'{key}.json'
     try:
-        return _decode(json.loads(path.read_text()))
+        formatted = _decode(json.loads(path.read_text()))
+        path.touch()  # recently used: kept by the pruning below
+        return formatted
     except (OSError, ValueError, KeyError, TypeError):
         pass
     formatted = compute()
     write_json(path, asdict(formatted))
-    for other in folder.glob('*.json'):  # only the last formatting is worth keeping
-        if other != path:
-            other.unlink(missing_ok=True)
+    # A build formats the whole book, then each edition and handout: keep the most recent few.
+    for old in sorted(folder.glob('*.json'), key=lambda p: p.stat().st_mtime_ns, reverse=True)[KEEP:]:
+        old.unlink(missing_ok=True)
     return formatted
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import mimetypes
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
@@ -30,12 +30,14 @@ class OutsideBookError(PermissionError):
     """A resource the build may not read. WeasyPrint logs it, and the log becomes a diagnostic."""
 
 
-def BookFetcher(book_root: Path, css_filter: Callable[[str], str] | None = None) -> URLFetcher:  # noqa: N802
+def BookFetcher(book_root: Path, generated: Mapping[str, tuple[str, bytes]] | None = None,  # noqa: N802
+                css_filter: Callable[[str], str] | None = None) -> URLFetcher:
     """The fetcher for a book; WeasyPrint (half a second to import) is imported on first use only.
 
-    ``css_filter``, if given, rewrites the text of every stylesheet fetched.
+    :param generated: book-relative path -> (media type, content) of files the build made (figures).
+    :param css_filter: if given, rewrites the text of every stylesheet fetched from a file.
     """
-    return _fetcher_class()(book_root, css_filter)
+    return _fetcher_class()(book_root, generated, css_filter)
 
 
 @functools.cache
@@ -43,9 +45,11 @@ def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class _BookFetcher(URLFetcher):
-        def __init__(self, book_root: Path, css_filter: Callable[[str], str] | None) -> None:
+        def __init__(self, book_root: Path, generated: Mapping[str, tuple[str, bytes]] | None,
+                     css_filter: Callable[[str], str] | None) -> None:
             super().__init__(allowed_protocols={'file', 'data'}, timeout=5)
             self.roots = {BOOK_URL: book_root.resolve(), STYLES_URL: BUNDLED_STYLES}
+            self.generated = dict(generated or {})
             self.css_filter = css_filter
 
         def fetch(self, url: str, headers=None):  # type: ignore[no-untyped-def]
@@ -54,6 +58,9 @@ def _fetcher_class() -> type:
                 return super().fetch(url, headers)
             if scheme != 'file':
                 raise OutsideBookError(f'builds read nothing from the network: {url}')
+            if url.startswith(BOOK_URL) and unquote(url[len(BOOK_URL):]) in self.generated:
+                media_type, content = self.generated[unquote(url[len(BOOK_URL):])]
+                return URLFetcherResponse(url, body=content, headers={'Content-Type': media_type})
             path = self.real_path(url)
             # Answer under the virtual URL, so that relative references inside the resource
             # (a stylesheet's @import or font) resolve inside the virtual roots too.

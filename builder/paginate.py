@@ -31,7 +31,7 @@ def paginate(resolved: ResolvedBook, diagnostics: Diagnostics,
         document = lay_out(rendered, diagnostics)
         if document is None:
             return None
-        again = render(resolved, page_map(document))
+        again = render(resolved, page_map(document, rendered.selected.first_page))
         if again.documents == rendered.documents:
             return again, document
         if attempt == MAX_PASSES:

@@ -1,115 +1,195 @@
-"""One short function that runs the stages in order: load -> parse -> resolve -> render -> write."""
+"""One short function that runs the stages in order: load -> parse -> resolve -> select -> render -> write.
+
+The whole book is parsed and resolved once, so that every problem is reported
+once and every number (chapters, notes) is given once. Each output is then a
+selection of it (an edition, or a one-chapter handout of an edition) that is
+resolved, rendered, laid out and written on its own.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import cache
+from .options import FORMATS, BuildOptions  # noqa: F401 -- FORMATS: part of this module's interface
 from .cite import resolve_citations
-from .diagnostics import BuildError, Diagnostics
+from .diagnostics import BuildError, Diagnostics, did_you_mean
 from .load import load
-from .model import RenderedBook, ResolvedBook
-from .parse import parse
+from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
+from .paginate import paginate
+from .parse import parse, parse_notes
 from .render import render
 from .resolve import resolve
+from .select import data_used, select
 from .stylesheets import check_stylesheets
-from .paginate import paginate
 from .write.atomic import staged_outputs
 from .write import parallel_pdf
+from .write.booklet import impose_booklet
 from .write.epub import write_epub
 from .write.pdf import write_pdf
 
-FORMATS = ('pdf', 'epub')
+if TYPE_CHECKING:
+    from weasyprint import Document
+
+HANDOUTS_DIR = 'handouts'
 
 
 @dataclass(frozen=True)
-class BuildOptions:
-    formats: tuple[str, ...] = FORMATS
-    out_dir: Path | None = None  # default: BOOK/dist
-    strict: bool = False
-    jobs: int | None = None  # processes laying out the PDF; None: one per core for books big enough to gain
-    cache: bool = True  # skip what did not change since the last build (BOOK/.coursepack-cache)
+class Output:
+    selection: Selection
+    stem: str  # the path of the output files under the output folder, without suffix
 
 
 def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[Path]:
     """Build the book in ``root``; raise :class:`BuildError` after collecting every problem."""
     out_dir = options.out_dir or root / 'dist'
-    key = cache.builder_key(options)
     if options.cache:
-        unchanged = cache.unchanged_build(root, out_dir, key)
+        unchanged = cache.up_to_date(root, options)
         if unchanged is not None:
             diagnostics.extend(unchanged.diagnostics)
             return unchanged.outputs
     inputs = cache.signature(cache.book_files(root, (out_dir,)), root)
     book = load(root, diagnostics)
+    book = replace(book, config=replace(book.config, **dict(options.settings)))
     parsed = parse(book, diagnostics)
-    bibliography = resolve_citations(book, parsed, diagnostics, cache=options.cache)
-    resolved = resolve(book.config, parsed, diagnostics, bibliography)
+    notes = parse_notes(book, diagnostics)
+    whole = resolve_book(book, parsed, notes, diagnostics, options)
     check_stylesheets(root, diagnostics)
+    outputs = list(plan(whole, options, diagnostics))
     _stop_on_errors(diagnostics, options)
-    stem = book.config.output_stem
+    booklet = options.booklet or book.config.handouts.booklet
+    editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers
     with staged_outputs() as staged, contextlib.ExitStack() as stack:
-        if 'pdf' in options.formats:
-            rendered, pdf_written = _print(resolved, options, inputs, staged.stage(out_dir / f'{stem}.pdf'),
-                                           diagnostics, stack)
-        else:
-            rendered, pdf_written = render(resolved), None
-        if 'epub' in options.formats:  # while the PDF's parts are joined, if they are
-            write_epub(rendered, staged.stage(out_dir / f'{stem}.epub'), diagnostics)
-        if pdf_written:
-            pdf_written()
+        for output in outputs:
+            selection = output.selection
+            if selection.is_handout and book.config.handouts.page_numbers == 'course-pack':
+                if selection.edition not in editions:
+                    edition = output_stem(whole, Selection(selection.edition))
+                    editions[selection.edition] = lay_out(book, notes, whole, Selection(selection.edition),
+                                                          diagnostics, options, edition, inputs, stack)[0].pages \
+                        or PageMap()
+                selection = replace(selection, first_page=editions[selection.edition].get(selection.chapters[0], 1))
+            rendered, laid_out = lay_out(book, notes, whole, selection, diagnostics, options, output.stem, inputs,
+                                         stack)
+            pdf_written = None
+            if 'pdf' in options.formats:
+                pdf = staged.stage(out_dir / f'{output.stem}.pdf')
+                pdf_written = write_laid_out(laid_out, rendered, pdf, diagnostics, stack)
+                if booklet and selection.is_handout:
+                    pdf_written()
+                    impose_booklet(pdf)
+            if 'epub' in options.formats:  # while the PDF's parts are joined, if it was laid out in parts
+                write_epub(rendered, staged.stage(out_dir / f'{output.stem}.epub'), diagnostics)
+            if pdf_written:
+                pdf_written()
         _stop_on_errors(diagnostics, options)
         written = staged.commit()
     if options.cache:
-        cache.remember_build(root, key, inputs, written, diagnostics)
+        cache.remember_build(root, options, inputs, written, diagnostics)
     return written
 
 
-def _print(resolved: ResolvedBook, options: BuildOptions, inputs: cache.Signature, path: Path,
-           diagnostics: Diagnostics, stack: contextlib.ExitStack) -> tuple[RenderedBook, Callable[[], None] | None]:
-    """Lay out the PDF and write it, in parts on several cores when that pays, else as one document.
+def plan(whole: ResolvedBook, options: BuildOptions, diagnostics: Diagnostics) -> Iterator[Output]:
+    """The outputs to write: each asked-for edition of the book, or of each asked-for handout."""
+    config = whole.config
+    for name in options.editions:
+        if name not in config.editions:
+            diagnostics.error('edition-unknown', f"no edition '{name}': book.yaml declares "
+                              f"{', '.join(config.editions)}{did_you_mean(name, config.editions)}")
+    editions = [e for e in config.editions if e in options.editions] if options.editions else list(config.editions)
+    suffix = {e: '' if e == config.main_edition else f'-{e}' for e in editions}
+    if options.handouts is None:
+        for edition in editions:
+            yield Output(Selection(edition), f'{config.output_stem}{suffix[edition]}')
+        return
+    ids = [p.chapter.id for p in whole.chapters]
+    for chapter_id in options.handouts:
+        if chapter_id not in ids:
+            diagnostics.error('chapter-unknown', f"no chapter with the id '{chapter_id}'{did_you_mean(chapter_id, ids)}")
+    if not options.editions:
+        editions = [config.main_edition]  # handouts are for the class, unless an edition is asked for
+    for chapter_id in [i for i in ids if i in options.handouts] if options.handouts else ids:
+        for edition in editions:
+            yield Output(Selection(edition, (chapter_id,)), f'{HANDOUTS_DIR}/{chapter_id}{suffix[edition]}')
 
-    Returns the rendered book, and when the PDF is still being written, a function that waits for it.
+
+def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes,
+                 diagnostics: Diagnostics, options: BuildOptions) -> ResolvedBook:
+    """The resolve stage on some chapters of the book: citations, then cross-references, glossary, chronology."""
+    bibliography = resolve_citations(book, chapters, diagnostics, notes.streams(), cache=options.cache)
+    return resolve(book, chapters, diagnostics, bibliography, notes)
+
+
+def output_stem(whole: ResolvedBook, selection: Selection) -> str:
+    return next(o.stem for o in plan(whole, BuildOptions(editions=(selection.edition,)), Diagnostics()))
+
+
+def lay_out(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection, diagnostics: Diagnostics,
+            options: BuildOptions, stem: str, inputs: cache.Signature,
+            stack: contextlib.ExitStack) -> tuple[RenderedBook, Document | parallel_pdf.LaidOutParts]:
+    """Select, resolve, render and lay out one output: its rendering, and WeasyPrint's document (or parts).
+
+    Layout runs even when only the EPUB is asked for: the EPUB's page-list
+    carries the printed page numbers, and the same inputs give the same EPUB.
+    A whole book of about 100 pages or more is laid out in parts on several
+    cores (``write/parallel_pdf.py``). The last build's page map of the same
+    output is the first guess at its page numbers: when it is right, one
+    layout is enough.
     """
-    root = resolved.config.root
+    chosen = select(whole, selection, diagnostics)
+    if selection.is_handout:
+        book, notes = data_used(book, notes, chosen)
+    # The whole book was checked already; what only a part lacks (an unused term) is no news to the author.
+    quiet = Diagnostics()
+    resolved = replace(resolve_book(book, chosen, notes, quiet, options), selection=selection)
+    if not diagnostics.has_errors():
+        diagnostics.extend(quiet.errors)
+    _stop_on_errors(diagnostics, options)
+    root = book.config.root
+    guess = cache.load_page_map(root, stem) if options.cache else None
     jobs = options.jobs or os.cpu_count() or 1
-    first = render(resolved)
-    in_parts = jobs > 1 and parallel_pdf.can_lay_out_in_parts(first) and (
-        options.jobs is not None or parallel_pdf.worth_laying_out_in_parts(first))
-    guess = cache.load_page_map(root) if options.cache else None
-    if not in_parts:
-        result = paginate(resolved, diagnostics, guess)
-        _stop_on_errors(diagnostics, options)
-        assert result is not None
-        rendered, document = result
-        write_pdf(document, rendered, path, diagnostics)
-        if options.cache and rendered.pages is not None:
-            cache.save_page_map(root, rendered.pages)  # the next build's first guess at its page numbers
-        return rendered, None
-    folder = cache.cache_dir(root) / 'parts' if options.cache else Path(stack.enter_context(
-        tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
-    store = cache.PartStore(folder, cache.assets_key(inputs, cache.builder_key('parts')))
-    laid_out = parallel_pdf.lay_out_in_parts(resolved, diagnostics, jobs, store, guess)
+    if jobs > 1 and not selection.is_handout and parallel_pdf.can_lay_out_in_parts(
+            first := render(resolved)) and (options.jobs is not None or parallel_pdf.worth_laying_out_in_parts(first)):
+        folder = cache.cache_dir(root) / 'parts' / stem if options.cache else Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
+        store = cache.PartStore(folder, cache.assets_key(inputs, cache.builder_key('parts')))
+        laid_out: tuple[RenderedBook, Any] | None = parallel_pdf.lay_out_in_parts(resolved, diagnostics, jobs,
+                                                                                   store, guess)
+        if laid_out is not None:
+            store.prune({part.key for part in laid_out[1].parts})
+    else:
+        laid_out = paginate(resolved, diagnostics, guess)
     _stop_on_errors(diagnostics, options)
     assert laid_out is not None
-    rendered, parts = laid_out
-    if options.cache:
-        cache.save_page_map(root, parts.page_map())  # the next build's guess at where its parts start
-    joiner = stack.enter_context(ProcessPoolExecutor(1, mp_context=parallel_pdf.worker_context()))
-    joined = joiner.submit(parallel_pdf.join_parts, parts, path)
+    if options.cache and laid_out[0].pages is not None:
+        cache.save_page_map(root, stem, laid_out[0].pages)
+    return laid_out
 
-    def pdf_written() -> None:
+
+def write_laid_out(laid_out: Document | parallel_pdf.LaidOutParts, rendered: RenderedBook, path: Path,
+                   diagnostics: Diagnostics, stack: contextlib.ExitStack) -> Callable[[], None]:
+    """Write the PDF; return a function that waits until it is written.
+
+    Parts are joined in another process, so that the EPUB can be written meanwhile.
+    """
+    if not isinstance(laid_out, parallel_pdf.LaidOutParts):
+        write_pdf(laid_out, rendered, path, diagnostics)
+        return lambda: None
+    joiner = stack.enter_context(ProcessPoolExecutor(1, mp_context=parallel_pdf.worker_context()))
+    joined = joiner.submit(parallel_pdf.join_parts, laid_out, path)
+
+    def written() -> None:
         for target in joined.result():
             diagnostics.warning('pdf-style', f'No anchor #{target} for internal URI reference')
-        store.prune({part.key for part in parts.parts})
 
-    return rendered, pdf_written
+    return written
 
 
 def _stop_on_errors(diagnostics: Diagnostics, options: BuildOptions) -> None:

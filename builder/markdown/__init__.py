@@ -13,20 +13,25 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .citations import citations_plugin
 from .divs import fenced_div_plugin
+from .editions import edition_content_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
 from .locations import source_locations_plugin
 from .quotes import localized_quotes_plugin
 from .spans import spans_plugin
+from .terms import TermIndex, terms_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
 ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'key', 'title', 'alt', 'width')
 
 
-def make_parser(language: str, *, citation_notes: bool = False) -> MarkdownIt:
-    """The parser; ``citation_notes`` makes citations footnotes (for a note citation style)."""
+def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex | None = None,
+                auto_terms: bool = False, editions: tuple[str, ...] = ()) -> MarkdownIt:
+    """The parser; ``citation_notes`` makes citations footnotes (for a note citation style), ``terms``
+    names the glossary terms unkeyed uses refer to, ``auto_terms`` marks each term's first use in a chapter,
+    ``editions`` names the classes of edition-only content."""
     md = MarkdownIt('commonmark', {'html': False, 'typographer': True, 'xhtmlOut': True})
     md.enable(['table', 'replacements', 'smartquotes'])
     (
@@ -38,8 +43,10 @@ def make_parser(language: str, *, citation_notes: bool = False) -> MarkdownIt:
         .use(spans_plugin)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)
+        .use(edition_content_plugin, editions=editions)
         .use(localized_quotes_plugin, language=language)
         .use(source_locations_plugin)
+        .use(terms_plugin, index=terms, auto=auto_terms)
         .use(nesting_limit_plugin)
     )
     return md

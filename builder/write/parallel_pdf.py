@@ -36,7 +36,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import lxml.html
 from lxml.html import HtmlElement
 
 from ..cache import PartResult, PartStore
@@ -44,7 +43,7 @@ from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL, BUNDLED_STYLES
 from ..model import PageMap, RenderedBook, ResolvedBook
 from ..render import render
-from .pdf import MACHINE_NOTICES, pdf_identifier, print_tree, serialize
+from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_tree, serialize
 
 PART_BYTES = 400_000  # chapter XHTML per part: about 100 A4 pages of prose, 150 MiB in WeasyPrint
 MAX_PASSES = 4
@@ -103,7 +102,7 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
                     continue
                 done[i] = store.get(key)
                 if done[i] is None:
-                    futures[i] = pool.submit(lay_out_part, key, html, rendered.config.root,
+                    futures[i] = pool.submit(lay_out_part, key, html, rendered.config.root, generated_files(rendered),
                                              store.pdf_path(key) if write else None, identifier)
             for i, future in futures.items():
                 done[i] = future.result()
@@ -113,7 +112,7 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
             if any(level >= logging.ERROR for r in results for level, _ in r.messages):
                 _report(results, diagnostics)
                 return None
-            laid_out = LaidOutParts(results, joined_starts(results))
+            laid_out = LaidOutParts(results, joined_starts(results, rendered.config.sides != 'simplex'))
             new_pages = laid_out.page_map()
             again = render(resolved, new_pages)
             stable = all(r.pdf and r.key == store.key(part_html(again, part, start, new_pages))
@@ -153,18 +152,20 @@ def plan_parts(rendered: RenderedBook, jobs: int) -> list[tuple[int, ...]]:
     return parts
 
 
-def joined_starts(parts: tuple[PartResult, ...]) -> tuple[int, ...]:
-    """The first page of each part in the book: after the part before it, on a right-hand (odd) page."""
+def joined_starts(parts: tuple[PartResult, ...], duplex: bool) -> tuple[int, ...]:
+    """The first page of each part in the book: after the part before it, printed two-sided on a right-hand page."""
     starts = [1]
     for part in parts[:-1]:
         following = starts[-1] + part.pages
-        starts.append(following + (following % 2 == 0))
+        starts.append(following + (duplex and following % 2 == 0))
     return tuple(starts)
 
 
 def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int, pages: PageMap | None) -> str:
-    tree = print_tree(replace(rendered, documents=tuple(rendered.documents[i] for i in part)))
-    return serialize(first_page_number(pages_from_map(tree, pages), start))
+    """The print document of one part, numbering its pages from ``start`` (as a handout's are numbered)."""
+    tree = print_tree(replace(rendered, documents=tuple(rendered.documents[i] for i in part),
+                              selection=replace(rendered.selected, first_page=start)))
+    return serialize(pages_from_map(tree, pages))
 
 
 def pages_from_map(tree: HtmlElement, pages: PageMap | None) -> HtmlElement:
@@ -176,19 +177,13 @@ def pages_from_map(tree: HtmlElement, pages: PageMap | None) -> HtmlElement:
     return tree
 
 
-def first_page_number(tree: HtmlElement, start: int) -> HtmlElement:
-    style = lxml.html.Element('style')
-    style.text = f'@page :first {{ counter-reset: page {start} }}'
-    tree.find('head').append(style)
-    return tree
-
-
 def page_numbers_from_attribute(css: str) -> str:
     """The stylesheet with ``target-counter(attr(href), page)`` read from the link's ``data-page`` instead."""
     return TARGET_PAGE.sub('attr(data-page)', css)
 
 
-def lay_out_part(key: str, html: str, root: Path, pdf: Path | None, identifier: bytes) -> PartResult:
+def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str, bytes]], pdf: Path | None,
+                 identifier: bytes) -> PartResult:
     """In a worker process: lay one part out, note its pages, anchors and outgoing links, write its PDF."""
     from weasyprint import HTML
 
@@ -201,7 +196,7 @@ def lay_out_part(key: str, html: str, root: Path, pdf: Path | None, identifier: 
     logger.propagate = False
     try:
         document = HTML(string=html, base_url=BOOK_URL,
-                        url_fetcher=BookFetcher(root, page_numbers_from_attribute)).render()
+                        url_fetcher=BookFetcher(root, generated, page_numbers_from_attribute)).render()
         anchors: dict[str, int] = {}
         for number, page in enumerate(document.pages, start=1):
             for anchor in page.anchors:

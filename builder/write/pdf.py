@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,7 @@ from ..config import BookConfig
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL, BUNDLED_STYLES, STYLES_URL, BookFetcher
 from ..model import PageMap, RenderedBook
+from ..printshop import page_setup
 from ..render import print_document
 from .dates import build_timestamp, iso
 
@@ -33,7 +34,7 @@ def lay_out(rendered: RenderedBook, diagnostics: Diagnostics) -> Document | None
 
     with weasyprint_diagnostics(diagnostics) as failed:
         document = HTML(string=print_html(rendered), base_url=BOOK_URL,
-                        url_fetcher=BookFetcher(rendered.config.root)).render()
+                        url_fetcher=BookFetcher(rendered.config.root, generated_files(rendered))).render()
     return None if failed() else document
 
 
@@ -46,7 +47,7 @@ def print_tree(rendered: RenderedBook) -> HtmlElement:
     """The print document of ``rendered``'s documents, with the print post-passes applied."""
     config = rendered.config
     moment = iso(build_timestamp(config))
-    html = print_document(rendered, stylesheets(config.root, 'print', config.paper),
+    html = print_document(rendered, stylesheets(config.root, 'print', page_setup(config, rendered.selected)),
                           {'created': moment, 'modified': moment})
     return footnotes_at_call_sites(lxml.html.document_fromstring(html))
 
@@ -55,10 +56,15 @@ def serialize(tree: HtmlElement) -> str:
     return lxml.html.tostring(tree, encoding='unicode', doctype='<!DOCTYPE html>')
 
 
-def page_map(document: Document) -> PageMap:
-    """The page (1-based, as printed) on which each element id of the laid-out book falls."""
+def generated_files(rendered: RenderedBook) -> dict[str, tuple[str, bytes]]:
+    """Files the build made (figures), by book-relative path, for the fetcher."""
+    return {r.path: (r.media_type, r.content) for r in rendered.resources}
+
+
+def page_map(document: Document, first_page: int = 1) -> PageMap:
+    """The page (as printed: counted from ``first_page``) on which each element id of the laid-out book begins."""
     pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
+    for number, page in enumerate(document.pages, start=first_page):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
     return PageMap(pages)
@@ -75,11 +81,9 @@ def pdf_identifier(config: BookConfig) -> bytes:
     return hashlib.md5(f'{config.output_stem}:{moment}'.encode()).hexdigest().encode()
 
 
-def stylesheets(book_root: Path, medium: str, paper: str | None = None) -> list[str]:
-    """Bundled styles first, then the book's own ``styles/<medium>.css`` to override them."""
-    urls = [f'{STYLES_URL}{medium}.css']
-    if paper:
-        urls.append(f'{STYLES_URL}paper/{paper}.css')
+def stylesheets(book_root: Path, medium: str, setup: Sequence[str] = ()) -> list[str]:
+    """Bundled styles first, then the page setup, then the book's own ``styles/<medium>.css`` to override them."""
+    urls = [f'{STYLES_URL}{medium}.css', *setup]
     own = book_root / 'styles' / f'{medium}.css'
     if own.is_file() and own.resolve() != (BUNDLED_STYLES / f'{medium}.css'):
         urls.append(f'{BOOK_URL}styles/{medium}.css')
@@ -93,7 +97,8 @@ def footnotes_at_call_sites(tree: HtmlElement) -> HtmlElement:
         aside = notes.pop(ref.get('href', '#')[1:], None)
         if aside is None:
             continue  # a second call of the same note stays a link to it
-        note = lxml.html.Element('span', {'class': 'footnote', 'id': aside.get('id')})
+        note = lxml.html.Element('span', {'class': 'footnote', 'id': aside.get('id'),
+                                          'data-number': aside.get('data-number', '')})
         for backlink in aside.find_class('backlink'):
             backlink.drop_tree()
         for child in aside:

@@ -1,0 +1,29 @@
+"""What a build is asked for: the options of the command line, as one frozen value.
+
+Its own module, light to import, so that the command line can tell that a book
+is up to date (``cache.up_to_date``) without importing the pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FORMATS = ('pdf', 'epub')
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    formats: tuple[str, ...] = FORMATS
+    out_dir: Path | None = None  # default: BOOK/dist
+    strict: bool = False
+    # The editions to build; when empty, every edition the book declares (handouts: the main edition).
+    editions: tuple[str, ...] = ()
+    # Build handouts of these chapter ids (of every chapter when empty) instead of the book.
+    handouts: tuple[str, ...] | None = None
+    booklet: bool = False  # impose handout PDFs as booklets (also set by book.yaml handouts.booklet)
+    # book.yaml values given on the command line, by BookConfig field name: they win over the file.
+    settings: tuple[tuple[str, Any], ...] = ()
+    jobs: int | None = None  # processes laying out a PDF; None: one per core, for books big enough to gain
+    cache: bool = True  # skip what did not change since the last build (BOOK/.coursepack-cache)
