@@ -14,16 +14,18 @@ from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown import make_parser
 from .markdown.state import new_env
 from .model import Book, Chapter, ParsedChapter, SourceFile
+from .progress import SILENT, Progress
 from .yamlfile import YamlMap, parse_yaml
 
 FRONT_MATTER_KEYS = ('id', 'title', 'short-title', 'summary', 'unnumbered')
 
 
-def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
+def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> tuple[ParsedChapter, ...]:
     md = make_parser(book.config.language)
     parsed = []
     number = 0
     for source in book.sources:
+        progress.item(source.path)
         meta = _front_matter(source, diagnostics)
         unnumbered = meta.get('unnumbered') is True
         if not unnumbered:
