@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Protocol, TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 
 class Progress(Protocol):
@@ -68,14 +68,13 @@ class PlainProgress:
 
 
 class RichProgress:
-    """A live bar on a terminal: spinner, stage, bar, count, current chapter, time elapsed."""
+    """A live bar on a terminal: spinner, stage, bar, current chapter or pass, time elapsed."""
 
     def __init__(self, stream: TextIO) -> None:
         self._bar = RichBar(
             SpinnerColumn(),
             TextColumn('[bold]{task.description:<10}'),
             BarColumn(bar_width=24),
-            MofNCompleteColumn(),
             TextColumn('{task.fields[current]}', style='dim'),
             TimeElapsedColumn(),
             console=Console(file=stream),
@@ -85,11 +84,15 @@ class RichProgress:
         self._bar.start()
 
     def stage(self, name: str, items: int = 0) -> None:
-        self._bar.update(self._task, description=name, total=items or None, completed=0, current='')
+        # One task per stage: a stage of unknown length shows a pulsing bar, not the last stage's count.
+        self._bar.remove_task(self._task)
+        self._task = self._bar.add_task(name, total=items or None, current='')
 
     def item(self, name: str) -> None:
-        # The count is of items started ("2/6" while the second chapter is parsed).
-        self._bar.update(self._task, advance=1, current=name)
+        task = self._bar.tasks[-1]
+        # The count is of items started: "2/6 chapters/02-decision.md" while the second chapter is parsed.
+        count = f'{int(task.completed) + 1}/{int(task.total)} ' if task.total else ''
+        self._bar.update(self._task, advance=1, current=f'{count}{name}')
 
     def close(self) -> None:
         self._bar.stop()

@@ -79,7 +79,8 @@ def _qpdf(path: Path, shown: str, diagnostics: Diagnostics) -> str:
         return 'qpdf --check: no problems'
     # qpdf exits 2 on errors and 3 on warnings only, and writes them to stderr, one a line.
     report = diagnostics.error if run.returncode == 2 else diagnostics.warning
-    problems = [line.strip() for line in run.stderr.splitlines() if line.strip()] or ['qpdf --check failed']
+    problems = [line.replace(f'{path} ', '').replace(f'{path}: ', '').strip()
+                for line in run.stderr.splitlines() if line.strip()] or ['qpdf --check failed']
     for line in problems:
         report('qpdf', line, SourceLocation(shown))
     return f'qpdf --check: {len(problems)} problem(s)'
