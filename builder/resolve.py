@@ -48,7 +48,7 @@ def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics
                 define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
             for child in token.children or ():
                 child_id = child.attrGet('id')
-                if child_id and child.nesting == 1:
+                if child_id and (child.nesting == 1 or child.type == 'image'):  # a figure's id: ![…](…){#id}
                     define(str(child_id), str(child_id), chapter.id, location_of(parsed.env, child))
 
     images: list[str] = []

@@ -86,6 +86,9 @@ def test_watch_rebuilds_reports_errors_and_recovers(tmp_path):
         assert watcher.process.poll() is None
         assert 'A sentence written while watching.' in ' '.join(pdf_pages_text(pdf))  # the last good outputs
 
+        chapter.write_text(original + '\nA sentence written while watching.\n')  # the error undone
+        watcher.wait_for(r'the inputs are back to those of the last good build')
+
         chapter.write_text(original + '\nThe error is fixed.\n')
         watcher.wait_for(r'\] rebuilt in')
         assert 'The error is fixed.' in ' '.join(pdf_pages_text(pdf))

@@ -21,6 +21,7 @@ from ..model import Document, RenderedBook
 from .cover import draw_cover
 from .dates import build_timestamp, iso
 
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FONT_FILES = sorted(p.name for p in (BUNDLED_STYLES / 'fonts').glob('*.ttf'))
 
 
@@ -31,8 +32,8 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     book.set_identifier(book_identifier(rendered))
     book.set_title(config.title)
     book.set_language(config.language)
-    for author in config.authors:
-        book.add_author(author)
+    for number, author in enumerate(config.authors, start=1):
+        book.add_author(author, uid=f'creator{number}')  # ebooklib's default uid repeats: a duplicate id
     if config.description:
         book.add_metadata('DC', 'description', config.description)
     if config.rights:
@@ -50,8 +51,9 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
-    for path in rendered.images:
-        book.add_item(epub.EpubImage(uid=f'img-{path}', file_name=path, content=(config.root / path).read_bytes()))
+    # Not `path`: that is the EPUB's own path, written below. Ids are numbered: a path is no XML name.
+    for number, image in enumerate(rendered.images, start=1):
+        book.add_item(epub.EpubImage(uid=f'image{number}', file_name=image, content=(config.root / image).read_bytes()))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
     items = []
@@ -126,6 +128,7 @@ def _toc(rendered: RenderedBook, documents: list[Document]) -> list:
 
 def normalize_zip(path: Path, date_time: tuple) -> None:
     """Rewrite the EPUB with ``mimetype`` first and stored, and every entry at one fixed time."""
+    date_time = max(date_time, ZIP_EPOCH)  # a book without a date is dated 1970, before zip's first time
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
     entries.sort(key=lambda e: (e[0] != 'mimetype', e[0] != 'META-INF/container.xml'))
