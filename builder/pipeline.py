@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostics
 from .load import load
 from .model import ResolvedBook
@@ -18,6 +19,7 @@ from .parse import parse
 from .progress import Progress
 from .render import render
 from .resolve import resolve
+from .stylesheets import check_stylesheets
 from .write.atomic import staged_outputs
 from .write.epub import write_epub
 from .write.pdf import write_pdf
@@ -39,7 +41,9 @@ def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     progress.stage('parse', len(book.sources))
     parsed = parse(book, diagnostics, progress)
     progress.stage('resolve')
-    resolved = resolve(book.config, parsed, diagnostics)
+    bibliography = resolve_citations(book, parsed, diagnostics)
+    resolved = resolve(book.config, parsed, diagnostics, bibliography)
+    check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, options)
     return resolved
 

@@ -75,6 +75,21 @@ def test_bad_input_is_a_located_error_and_dist_is_untouched(tmp_path, case):
     assert dist_fingerprint(good.dist) == before
 
 
+@pytest.mark.parametrize('css, code, column', [
+    ('@import url("http://127.0.0.1:9/x.css");\n', 'style-remote', 9),
+    ('body { background: url(../../secret.png); }\n', 'style-outside', 20),
+    ('@font-face { src: url("fonts/missing.ttf"); }\n', 'style-missing', 19),
+])
+def test_book_stylesheet_urls_are_checked(tmp_path, css, code, column):
+    book = copy_book('minimal', tmp_path)
+    (book / 'styles').mkdir()
+    (book / 'styles' / 'print.css').write_text('/* book overrides */\n' + css)
+    run = build(book)
+    assert run.code == 1
+    assert f'styles/print.css:2:{column}: error[{code}]' in run.err, run.err
+    assert not (book / 'dist').exists()
+
+
 def test_not_utf8_is_located(tmp_path):
     book = copy_book('minimal', tmp_path)
     chapter = book / 'chapters' / '02-second.md'

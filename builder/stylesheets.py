@@ -1,0 +1,65 @@
+"""The book's own stylesheets, checked before any engine reads them.
+
+A ``url()`` or ``@import`` in ``styles/*.css`` that leaves the book folder or
+names a network address would be refused by the fetcher during layout, with no
+line to point at. Reading the CSS with tinycss2 (WeasyPrint's parser) here
+gives the author the file, line and column instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import tinycss2
+
+from .diagnostics import Diagnostics, SourceLocation
+
+MAX_STYLESHEET_BYTES = 1024 * 1024
+
+
+def check_stylesheets(root: Path, diagnostics: Diagnostics) -> None:
+    for path in sorted((root / 'styles').glob('*.css')):
+        relpath = path.relative_to(root).as_posix()
+        rules = tinycss2.parse_stylesheet(path.read_text(encoding='utf-8', errors='replace'))
+        for token in _walk(rules):
+            url = _url_of(token)
+            if url is not None:
+                _check_url(root, path.parent, url, SourceLocation(relpath, token.source_line, token.source_column),
+                           diagnostics)
+
+
+def _walk(nodes):  # type: ignore[no-untyped-def]
+    for node in nodes:
+        yield node
+        for child_list in ('prelude', 'content', 'arguments'):
+            children = getattr(node, child_list, None)
+            if isinstance(children, list):
+                yield from _walk(children)
+
+
+def _url_of(token) -> str | None:  # type: ignore[no-untyped-def]
+    if token.type == 'url':
+        return token.value
+    if token.type == 'function' and token.lower_name == 'url':
+        strings = [a.value for a in token.arguments if a.type == 'string']
+        return strings[0] if strings else None
+    if token.type == 'at-rule' and token.lower_at_keyword == 'import':
+        strings = [a.value for a in token.prelude if a.type == 'string']
+        return strings[0] if strings else None
+    return None
+
+
+def _check_url(root: Path, base: Path, url: str, where: SourceLocation, diagnostics: Diagnostics) -> None:
+    scheme = urlparse(url).scheme.lower()
+    if scheme == 'data':
+        return
+    if scheme:
+        diagnostics.error('style-remote', f"'{url}' is not in the book folder: builds read no network or outside "
+                          'file; copy it into the book', where)
+        return
+    target = (base / unquote(url.split('#')[0].split('?')[0])).resolve()
+    if not target.is_relative_to(root.resolve()):
+        diagnostics.error('style-outside', f"'{url}' is outside the book folder", where)
+    elif not target.is_file():
+        diagnostics.error('style-missing', f"'{url}' does not exist", where)
