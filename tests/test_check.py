@@ -116,7 +116,21 @@ def test_check_outputs_without_outputs(tmp_path):
     assert 'error[outputs-missing]: there is no PDF or EPUB to check: run coursepack build first' in run.err
 
 
-@pytest.mark.xfail(strict=True, reason='needs citations (issue 3) and the glossary and chronology (issue 4)')
+def test_check_reports_an_unknown_citation(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    (book / 'references.yaml').write_text('- id: kalinovsky2011\n  type: book\n  title: A Long Goodbye\n'
+                                          '  issued: {date-parts: [[2011]]}\n')
+    second = book / 'chapters' / '02-second.md'
+    second.write_text(second.read_text() + '\nAs [@kalinovsky2012, p. 3] says.\n')
+    run = run_cli('check', book)
+    assert run.code == 1
+    line = next(line for line in run.err.splitlines() if 'error[cite-unknown]' in line)
+    assert line.startswith('chapters/02-second.md:14:'), line
+    assert "no reference 'kalinovsky2012'" in line and "(did you mean 'kalinovsky2011'?)" in line
+    assert not (book / 'dist').exists()
+
+
+@pytest.mark.xfail(strict=True, reason='unknown terms and invalid dates are reported by issue 4 (glossary, chronology)')
 def test_check_reports_unknown_citation_term_and_date(tmp_path):
     book = copy_book('minimal', tmp_path)
     (book / 'references.yaml').write_text('- id: kalinovsky2011\n  type: book\n  title: A Long Goodbye\n'

@@ -50,12 +50,10 @@ def test_new_book_builds_at_once(new_book):
     assert b'styles/book.css' in epub['EPUB/content.opf']
 
 
-@pytest.mark.xfail(strict=True, reason="term and event spans keep their 'key' attribute until issue 4 handles them")
 def test_new_book_passes_epubcheck(new_book):
     epubcheck(new_book.output('.epub'))
 
 
-@pytest.mark.xfail(strict=True, reason='citations are rendered by issue 3')
 def test_new_book_citations_are_formatted(new_book):
     text = ' '.join(pdf_pages_text(new_book.output('.pdf')))
     assert '[@' not in text and '@cordovez1995' not in text
