@@ -27,7 +27,8 @@ from watchfiles import watch as watch_changes
 from .pipeline import BuildOptions
 
 DATA_SUFFIXES = ('.yaml', '.yml', '.json', '.bib', '.csl')
-IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.gif', '.svg')
+# Files a book may keep in any folder: images, and CSL styles named by citation-style.
+ANYWHERE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.gif', '.svg', '.csl')
 INPUT_FOLDERS = ('chapters', 'styles')
 # Folders of tools and outputs, which a book never reads from.
 SKIPPED_FOLDERS = frozenset({'dist', 'node_modules', '__pycache__', 'venv'})
@@ -36,11 +37,11 @@ READY_AFTER_MS = 300
 
 def input_files(root: Path, out_dir: Path) -> list[Path]:
     """The files a build of ``root`` reads: book.yaml and the data files beside it, everything
-    under chapters/ and styles/, and the images anywhere else in the book folder."""
+    under chapters/ and styles/, and the images and CSL styles anywhere else in the book folder."""
     found = [p for p in root.iterdir() if p.is_file() and p.suffix in DATA_SUFFIXES]
     for path in _walk(root, out_dir):
         top = path.relative_to(root).parts[0]
-        if top in INPUT_FOLDERS or path.suffix.lower() in IMAGE_SUFFIXES:
+        if top in INPUT_FOLDERS or path.suffix.lower() in ANYWHERE_SUFFIXES:
             found.append(path)
     return sorted(found)
 
