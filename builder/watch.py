@@ -2,7 +2,7 @@
 
 The watcher builds once, then waits on file-system events (watchfiles) in the
 book folder. A batch of events leads to a rebuild only if the content of the
-book's inputs (:func:`input_files`) changed: saving a file unchanged, touching
+book's inputs (:func:`~builder.inputs.input_files`) changed: saving a file unchanged, touching
 it, or editing a file the build does not read costs a hash, not a build; so
 does undoing an error back to the last good state, whose outputs are still in
 ``dist/``. A failed build is reported like any other and the watcher goes on
@@ -15,57 +15,18 @@ not to this loop.
 
 from __future__ import annotations
 
-import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from watchfiles import Change, DefaultFilter
 from watchfiles import watch as watch_changes
 
+from .inputs import inputs_digest
 from .pipeline import BuildOptions
 
-DATA_SUFFIXES = ('.yaml', '.yml', '.json', '.bib', '.csl')
-# Files a book may keep in any folder: images, and CSL styles named by citation-style.
-ANYWHERE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.gif', '.svg', '.csl')
-INPUT_FOLDERS = ('chapters', 'styles')
-# Folders of tools and outputs, which a book never reads from.
-SKIPPED_FOLDERS = frozenset({'dist', 'node_modules', '__pycache__', 'venv'})
 READY_AFTER_MS = 300
-
-
-def input_files(root: Path, out_dir: Path) -> list[Path]:
-    """The files a build of ``root`` reads: book.yaml and the data files beside it, everything
-    under chapters/ and styles/, and the images and CSL styles anywhere else in the book folder."""
-    found = [p for p in root.iterdir() if p.is_file() and p.suffix in DATA_SUFFIXES]
-    for path in _walk(root, out_dir):
-        top = path.relative_to(root).parts[0]
-        if top in INPUT_FOLDERS or path.suffix.lower() in ANYWHERE_SUFFIXES:
-            found.append(path)
-    return sorted(found)
-
-
-def inputs_digest(root: Path, out_dir: Path) -> str:
-    """A hash of the inputs' names and contents: equal digests, equal builds."""
-    digest = hashlib.sha256()
-    for path in input_files(root, out_dir):
-        digest.update(path.relative_to(root).as_posix().encode() + b'\0')
-        try:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
-        except OSError:  # deleted between listing and reading: the next event rebuilds
-            digest.update(b'unreadable')
-    return digest.hexdigest()
-
-
-def _walk(folder: Path, out_dir: Path) -> Iterable[Path]:
-    for path in folder.iterdir():
-        if path.name.startswith('.') or path.name in SKIPPED_FOLDERS or path == out_dir:
-            continue
-        if path.is_dir():
-            yield from _walk(path, out_dir)
-        elif path.is_file():
-            yield path
 
 
 class BookFilter(DefaultFilter):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
@@ -76,6 +77,20 @@ def test_check_outputs_validates_the_built_files(minimal_book, tmp_path):
     assert re.search(r'\d+ KiB, \d+ pages; qpdf --check: no problems', pdf_line), pdf_line
     assert re.search(r'2 chapters; EPUBCheck 5\.\d+\.\d+: 0 error\(s\), 0 warning\(s\); Ace: ', epub_line), epub_line
     assert 'check passed: 0 error(s), 0 warning(s)' in run.out
+
+
+def test_check_outputs_warns_about_outputs_older_than_their_sources(minimal_book, tmp_path):
+    book = tmp_path / 'book'
+    shutil.copytree(minimal_book.book, book)
+    chapter = book / 'chapters' / '02-second.md'
+    later = max(p.stat().st_mtime for p in (book / 'dist').iterdir()) + 10
+    os.utime(chapter, (later, later))
+    run = run_cli('check', book, '--outputs')
+    assert run.code == 0, run.err
+    stale = [line for line in run.err.splitlines() if 'warning[output-stale]' in line]
+    assert len(stale) == 2 and all(line.endswith(': warning[output-stale]: older than chapters/02-second.md, '
+                                                 'changed since the last build: run coursepack build') for line in stale)
+    assert run_cli('check', book, '--outputs', '--strict').code == 1
 
 
 def test_check_outputs_reports_damaged_files(minimal_book, tmp_path):

@@ -104,3 +104,22 @@ def test_watch_rebuilds_reports_errors_and_recovers(tmp_path):
     assert code == 0
     assert not any('Traceback' in line for line in watcher.seen)
     assert watcher.seen[-1].endswith('] stopped')
+
+
+def test_the_inputs_are_what_a_build_reads(tmp_path):
+    from builder.inputs import input_files, inputs_digest
+
+    book = copy_book('minimal', tmp_path)
+    for name in ('references.bib', 'styles/print.css', 'figures/map.png', 'csl/house.csl', 'notes.txt',
+                 'dist/old.pdf', '.git/config', 'drafts/ideas.md', 'chapters/figures/route.svg'):
+        (book / name).parent.mkdir(parents=True, exist_ok=True)
+        (book / name).write_text(name)
+    found = [p.relative_to(book).as_posix() for p in input_files(book, book / 'dist')]
+    assert found == ['book.yaml', 'chapters/01-first.md', 'chapters/02-second.md', 'chapters/figures/route.svg',
+                     'csl/house.csl', 'figures/map.png', 'references.bib', 'styles/print.css']
+    before = inputs_digest(book, book / 'dist')
+    (book / 'notes.txt').write_text('changed')
+    (book / 'dist' / 'old.pdf').write_text('changed')
+    assert inputs_digest(book, book / 'dist') == before
+    (book / 'figures' / 'map.png').write_text('changed')
+    assert inputs_digest(book, book / 'dist') != before
