@@ -112,8 +112,9 @@ def _check(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
     if not args.quiet:
         for result in validated:
             print(result, file=stdout)
-    print(f'coursepack: check {"failed" if failed else "passed"}: {_counts(everything)} '
-          f'({time.perf_counter() - started:.1f} s)', file=stderr if failed else stdout)
+    if failed or not args.quiet:
+        print(f'coursepack: check {"failed" if failed else "passed"}: {_counts(everything)} '
+              f'({time.perf_counter() - started:.1f} s)', file=stderr if failed else stdout)
     return 1 if failed else 0
 
 

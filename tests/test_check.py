@@ -23,6 +23,8 @@ def test_check_a_good_book_writes_nothing(tmp_path):
     assert run.code == 0, run.err
     assert 'check passed: 0 error(s), 0 warning(s)' in run.out
     assert not (book / 'dist').exists()
+    quiet = run_cli('check', book, '--quiet')
+    assert (quiet.code, quiet.out, quiet.err) == (0, '', '')
 
 
 def test_check_reports_every_problem_with_its_location_and_writes_nothing(tmp_path):
