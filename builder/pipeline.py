@@ -16,7 +16,7 @@ from .load import load
 from .model import ResolvedBook
 from .paginate import paginate
 from .parse import parse
-from .progress import Progress
+from .progress import SILENT, Progress
 from .render import render
 from .resolve import resolve
 from .stylesheets import check_stylesheets
@@ -34,7 +34,7 @@ class BuildOptions:
     strict: bool = False
 
 
-def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress) -> ResolvedBook:
+def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> ResolvedBook:
     """Load, parse and resolve the book in ``root``; raise :class:`BuildError` after collecting every problem."""
     progress.stage('load')
     book = load(root, diagnostics)
@@ -48,7 +48,7 @@ def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     return resolved
 
 
-def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress) -> list[Path]:
+def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> list[Path]:
     """Check the book in ``root``, then write its outputs; return the paths written."""
     resolved = check(root, options, diagnostics, progress)
     out_dir = options.out_dir or root / 'dist'

@@ -149,7 +149,8 @@ def _ace(path: Path, shown: str, diagnostics: Diagnostics) -> str:
             test = finding.get('earl:test') or {}
             violations += 1
             impact = test.get('earl:impact', 'serious')
-            text = f"{test.get('dct:title', 'rule')} ({impact}): {(finding.get('earl:result') or {}).get('dct:description', '')}"
+            detail = (finding.get('earl:result') or {}).get('dct:description', '')
+            text = f"{test.get('dct:title', 'rule')} ({impact}): {detail}"
             where = SourceLocation(f'{shown}/{url}' if url else shown)
             (diagnostics.error if impact in ACE_ERRORS else diagnostics.warning)('ace', text.strip(), where)
     return f'Ace: {violations} violation(s)'
