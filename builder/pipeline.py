@@ -15,7 +15,7 @@ from .diagnostics import BuildError, Diagnostics
 from .load import load
 from .model import ResolvedBook
 from .paginate import paginate
-from .parse import parse
+from .parse import parse, parse_notes
 from .progress import SILENT, Progress
 from .render import render
 from .resolve import resolve
@@ -40,9 +40,10 @@ def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     book = load(root, diagnostics)
     progress.stage('parse', len(book.sources))
     parsed = parse(book, diagnostics, progress)
+    notes = parse_notes(book, diagnostics)
     progress.stage('resolve')
-    bibliography = resolve_citations(book, parsed, diagnostics)
-    resolved = resolve(book.config, parsed, diagnostics, bibliography)
+    bibliography = resolve_citations(book, parsed, diagnostics, notes.streams())
+    resolved = resolve(book, parsed, diagnostics, bibliography, notes)
     check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, options)
     return resolved

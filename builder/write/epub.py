@@ -8,6 +8,7 @@ The zip is then rewritten with fixed entry times, which ebooklib cannot do.
 
 from __future__ import annotations
 
+import re
 import uuid
 import zipfile
 from pathlib import Path
@@ -51,9 +52,12 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
-    # Not `path`: that is the EPUB's own path, written below. Ids are numbered: a path is no XML name.
-    for number, image in enumerate(rendered.images, start=1):
-        book.add_item(epub.EpubImage(uid=f'image{number}', file_name=image, content=(config.root / image).read_bytes()))
+    for image in rendered.images:  # not `path`: that is the EPUB's own path, written below
+        book.add_item(epub.EpubImage(uid=_item_id('img', image), file_name=image,
+                                     content=(config.root / image).read_bytes()))
+    for resource in rendered.resources:
+        book.add_item(epub.EpubItem(uid=_item_id('gen', resource.path), file_name=resource.path,
+                                    media_type=resource.media_type, content=resource.content))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
     items = []
@@ -105,6 +109,11 @@ def links_across_files(documents: list[Document]) -> list[str]:
                 link.set('href', f'{target}{href}')
         bodies.append(lxml.html.tostring(tree, encoding='unicode'))
     return bodies
+
+
+def _item_id(prefix: str, path: str) -> str:
+    """A manifest id for a file: an XML name, so no slashes."""
+    return f"{prefix}-{re.sub(r'[^A-Za-z0-9_.-]', '-', path)}"
 
 
 def _xhtml_page(document: Document, body: str) -> str:
