@@ -147,20 +147,46 @@ def test_check_reports_an_unknown_citation(tmp_path):
     assert not (book / 'dist').exists()
 
 
-@pytest.mark.xfail(strict=True, reason='unknown terms and invalid dates are reported by issue 4 (glossary, chronology)')
-def test_check_reports_unknown_citation_term_and_date(tmp_path):
+def book_with_sources(tmp_path, date: str):
     book = copy_book('minimal', tmp_path)
     (book / 'references.yaml').write_text('- id: kalinovsky2011\n  type: book\n  title: A Long Goodbye\n'
                                           '  issued: {date-parts: [[2011]]}\n')
     (book / 'glossary.yaml').write_text('- key: mujahideen\n  term: mujahideen\n  definition: Fighters.\n')
-    (book / 'chronology.yaml').write_text('- key: geneva-accords\n  date: "1988-14-04"\n  text: The accords.\n')
+    (book / 'chronology.yaml').write_text(f'- key: geneva-accords\n  date: "{date}"\n  text: The accords.\n'
+                                          '  sources: "[@kalinovsky2011]"\n')
     second = book / 'chapters' / '02-second.md'
-    second.write_text(second.read_text() + '\nAs [@kalinovsky2012, p. 3] says, the [rebels]{.term key=mujahedin}.\n')
+    second.write_text(second.read_text() + '\nAs [@kalinovsky2012, p. 3] says, the [rebels]{.term key=mujahedin}\n'
+                      'signed [the accords]{.event key=geneva-accords}.\n')
+    return book
+
+
+def test_check_reports_unknown_citation_and_term_together(tmp_path):
+    book = book_with_sources(tmp_path, '1988-04-14')
     run = run_cli('check', book)
     assert run.code == 1
-    found = {(path, code) for path, _, level, code in located(run.err) if level == 'error'}
-    assert any(path == 'chapters/02-second.md' and 'cite' in code for path, code in found), run.err
-    assert any(path == 'chapters/02-second.md' and 'term' in code for path, code in found), run.err
-    assert any(path == 'chronology.yaml' and 'date' in code for path, code in found), run.err
-    assert "kalinovsky2012" in run.err and "did you mean 'kalinovsky2011'" in run.err
+    errors = [(path, line, code) for path, line, level, code in located(run.err) if level == 'error']
+    assert errors == [('chapters/02-second.md', 14, 'term-unknown'), ('chapters/02-second.md', 14, 'cite-unknown')]
+    assert "no reference 'kalinovsky2012' (did you mean 'kalinovsky2011'?)" in run.err
+    assert "no glossary term 'mujahedin' (did you mean 'mujahideen'?)" in run.err
+    assert not (book / 'dist').exists()
+
+
+def test_check_reports_an_invalid_date(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    (book / 'chronology.yaml').write_text('- key: geneva-accords\n  date: "1988-14-04"\n  text: The accords.\n')
+    run = run_cli('check', book)
+    assert run.code == 1
+    assert located(run.err)[0] == ('chronology.yaml', 2, 'error', 'event-date'), run.err
+    assert not (book / 'dist').exists()
+
+
+@pytest.mark.xfail(strict=True, reason='load stops at the first data-file error, before the chapters are checked: '
+                   'going on naively cascades (a JSON syntax error makes every citation unknown); needs a decision')
+def test_check_reports_unknown_citation_term_and_date_in_one_run(tmp_path):
+    book = book_with_sources(tmp_path, '1988-14-04')
+    run = run_cli('check', book)
+    assert run.code == 1
+    errors = {(path, code) for path, _, level, code in located(run.err) if level == 'error'}
+    assert {('chapters/02-second.md', 'cite-unknown'), ('chapters/02-second.md', 'term-unknown'),
+            ('chronology.yaml', 'event-date')} <= errors, run.err
     assert not (book / 'dist').exists()

@@ -26,7 +26,6 @@ DEFAULT_MANIFEST = 'title: An Example from the Manual\n'
 
 # Examples that use syntax or keys still being built on other branches. Remove a mark when its feature lands.
 PENDING = {
-    'data-files': "glossary sources count as citations once issue 4 reads glossary.yaml (now: reference-unused)",
     'editions': "the 'editions' key comes with issue 6",
 }
 
@@ -143,7 +142,7 @@ def test_every_book_yaml_key_is_documented_with_its_type_and_default():
         assert table[key] == (documented_type(spec), documented_default(spec.default)), key
 
 
-@pytest.mark.xfail(strict=True, reason='the manual documents the keys of issues 4 and 6 before they are merged')
+@pytest.mark.xfail(strict=True, reason='the manual documents the keys of issue 6 before it is merged')
 def test_every_documented_key_exists():
     assert set(manifest_table()) <= {key for key, _ in declared_keys()}
 

@@ -60,7 +60,6 @@ def test_new_book_citations_are_formatted(new_book):
     assert 'Kalinovsky' in text and 'A Long Goodbye' in text  # the citation and the bibliography
 
 
-@pytest.mark.xfail(strict=True, reason='the glossary and chronology are built by issue 4')
 def test_new_book_has_glossary_and_chronology(new_book):
     text = ' '.join(pdf_pages_text(new_book.output('.pdf')))
     assert 'The communist party that took power in Kabul in April 1978.' in ' '.join(text.split())
