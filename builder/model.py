@@ -234,9 +234,6 @@ class PageMap(dict[str, int]):
     cannot: collapsed lists of pages ("12, 34–36"), the EPUB page-list.
     """
 
-    def pages_of(self, ids: list[str]) -> list[int]:
-        return sorted({self[i] for i in ids if i in self})
-
 
 @dataclass(frozen=True)
 class RenderedBook:
