@@ -1,9 +1,11 @@
-"""One short function that runs the stages in order: load -> parse -> resolve -> select -> render -> write.
+"""The stages in order: load -> parse -> resolve -> select -> render -> write.
 
-The whole book is parsed and resolved once, so that every problem is reported
-once and every number (chapters, notes) is given once. Each output is then a
-selection of it (an edition, or a one-chapter handout of an edition) that is
-resolved, rendered, laid out and written on its own.
+``check`` is the first half of ``build``: the whole book is loaded, parsed and
+resolved once, so that every problem is reported once and every number
+(chapters, notes) is given once, without laying anything out or writing a
+file. ``build`` then makes each output as a selection of it (an edition, or a
+one-chapter handout of an edition) that is resolved, rendered, laid out and
+written on its own.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .diagnostics import BuildError, Diagnostics, did_you_mean
 from .load import load
 from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
 from .paginate import paginate
+from .progress import SILENT, Progress
 from .parse import parse, parse_notes
 from .resolve import resolve
 from .select import data_used, select
@@ -54,34 +57,56 @@ class Output:
     stem: str  # the path of the output files under the output folder, without suffix
 
 
-def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[Path]:
-    """Build the book in ``root``; raise :class:`BuildError` after collecting every problem."""
+@dataclass(frozen=True)
+class Checked:
+    """What ``check`` found: the whole book, resolved, and the outputs to make of it."""
+
+    book: Book
+    notes: Notes
+    whole: ResolvedBook
+    outputs: tuple[Output, ...]
+
+
+def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> Checked:
+    """Load, parse and resolve the book in ``root``; raise :class:`BuildError` after collecting every problem."""
+    progress.stage('load')
     book = load(root, diagnostics)
     book = replace(book, config=replace(book.config, **dict(options.settings)))
-    parsed = parse(book, diagnostics)
+    progress.stage('parse', len(book.sources))
+    parsed = parse(book, diagnostics, progress)
     notes = parse_notes(book, diagnostics)
+    progress.stage('resolve')
     whole = resolve_book(book, parsed, notes, diagnostics)
     check_stylesheets(root, diagnostics)
-    outputs = list(plan(whole, options, diagnostics))
+    outputs = tuple(plan(whole, options, diagnostics))
     _stop_on_errors(diagnostics, options)
+    return Checked(book, notes, whole, outputs)
+
+
+def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> list[Path]:
+    """Check the book in ``root``, then write its outputs; return the paths written."""
+    checked = check(root, options, diagnostics, progress)
+    book, notes, whole = checked.book, checked.notes, checked.whole
     out_dir = options.out_dir or root / 'dist'
     booklet = options.booklet or book.config.handouts.booklet
     editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers
     with staged_outputs() as staged:
-        for output in outputs:
+        for output in checked.outputs:
             selection = output.selection
             if selection.is_handout and book.config.handouts.page_numbers == 'course-pack':
                 if selection.edition not in editions:
                     editions[selection.edition] = lay_out(book, notes, whole, Selection(selection.edition),
-                                                          diagnostics, options)[0].pages or PageMap()
+                                                          diagnostics, options, progress)[0].pages or PageMap()
                 selection = replace(selection, first_page=editions[selection.edition].get(selection.chapters[0], 1))
-            rendered, document = lay_out(book, notes, whole, selection, diagnostics, options)
+            rendered, document = lay_out(book, notes, whole, selection, diagnostics, options, progress)
             if 'pdf' in options.formats:
+                progress.stage(f'write {output.stem}.pdf')
                 pdf = staged.stage(out_dir / f'{output.stem}.pdf')
                 write_pdf(document, rendered, pdf, diagnostics)
                 if booklet and selection.is_handout:
                     impose_booklet(pdf)
             if 'epub' in options.formats:
+                progress.stage(f'write {output.stem}.epub')
                 write_epub(rendered, staged.stage(out_dir / f'{output.stem}.epub'), diagnostics)
         _stop_on_errors(diagnostics, options)
         return staged.commit()
@@ -119,7 +144,7 @@ def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes,
 
 
 def lay_out(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection, diagnostics: Diagnostics,
-            options: BuildOptions) -> tuple[RenderedBook, Document]:
+            options: BuildOptions, progress: Progress = SILENT) -> tuple[RenderedBook, Document]:
     """Select, resolve, render and lay out one output: its rendering, and WeasyPrint's document.
 
     Layout runs even when only the EPUB is asked for: the EPUB's page-list
@@ -134,7 +159,7 @@ def lay_out(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection,
     if not diagnostics.has_errors():
         diagnostics.extend(quiet.errors)
     _stop_on_errors(diagnostics, options)
-    laid_out = paginate(resolved, diagnostics)
+    laid_out = paginate(resolved, diagnostics, progress)
     _stop_on_errors(diagnostics, options)
     assert laid_out is not None
     return laid_out
