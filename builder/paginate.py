@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics
 from .model import PageMap, RenderedBook, ResolvedBook
+from .progress import SILENT, Progress
 from .render import render
 from .write.pdf import lay_out, page_map
 
@@ -23,11 +24,13 @@ if TYPE_CHECKING:
 MAX_PASSES = 4
 
 
-def paginate(resolved: ResolvedBook, diagnostics: Diagnostics,
+def paginate(resolved: ResolvedBook, diagnostics: Diagnostics, progress: Progress = SILENT,
              guess: PageMap | None = None) -> tuple[RenderedBook, Document] | None:
     """``guess``: a page map to print from at first (the last build's), which saves a layout when it is right."""
+    progress.stage('lay out')
     rendered = render(resolved, guess)
     for attempt in range(1, MAX_PASSES + 1):
+        progress.item(f'pass {attempt}')
         document = lay_out(rendered, diagnostics)
         if document is None:
             return None

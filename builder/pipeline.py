@@ -1,9 +1,11 @@
-"""One short function that runs the stages in order: load -> parse -> resolve -> select -> render -> write.
+"""The stages in order: load -> parse -> resolve -> select -> render -> write.
 
-The whole book is parsed and resolved once, so that every problem is reported
-once and every number (chapters, notes) is given once. Each output is then a
-selection of it (an edition, or a one-chapter handout of an edition) that is
-resolved, rendered, laid out and written on its own.
+``check`` is the first half of ``build``: the whole book is loaded, parsed and
+resolved once, so that every problem is reported once and every number
+(chapters, notes) is given once, without laying anything out or writing a
+file. ``build`` then makes each output as a selection of it (an edition, or a
+one-chapter handout of an edition) that is resolved, rendered, laid out and
+written on its own.
 """
 
 from __future__ import annotations
@@ -18,19 +20,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import cache
-from .options import FORMATS, BuildOptions  # noqa: F401 -- FORMATS: part of this module's interface
 from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostics, did_you_mean
 from .load import load
 from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
 from .paginate import paginate
+from .progress import SILENT, Progress
+from .options import FORMATS, BuildOptions  # noqa: F401 -- FORMATS: part of this module's interface
 from .parse import parse, parse_notes
 from .render import render
 from .resolve import resolve
 from .select import data_used, select
 from .stylesheets import check_stylesheets
-from .write.atomic import staged_outputs
 from .write import parallel_pdf
+from .write.atomic import staged_outputs
 from .write.booklet import impose_booklet
 from .write.epub import write_epub
 from .write.pdf import write_pdf
@@ -47,8 +50,38 @@ class Output:
     stem: str  # the path of the output files under the output folder, without suffix
 
 
-def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[Path]:
-    """Build the book in ``root``; raise :class:`BuildError` after collecting every problem."""
+@dataclass(frozen=True)
+class Checked:
+    """What ``check`` found: the whole book, resolved, and the outputs to make of it."""
+
+    book: Book
+    notes: Notes
+    whole: ResolvedBook
+    outputs: tuple[Output, ...]
+
+
+def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> Checked:
+    """Load, parse and resolve the book in ``root``; raise :class:`BuildError` after collecting every problem."""
+    progress.stage('load')
+    book = load(root, diagnostics)
+    book = replace(book, config=replace(book.config, **dict(options.settings)))
+    progress.stage('parse', len(book.sources))
+    parsed = parse(book, diagnostics, progress)
+    notes = parse_notes(book, diagnostics)
+    progress.stage('resolve')
+    whole = resolve_book(book, parsed, notes, diagnostics, options)
+    check_stylesheets(root, diagnostics)
+    outputs = tuple(plan(whole, options, diagnostics))
+    _stop_on_errors(diagnostics, options)
+    return Checked(book, notes, whole, outputs)
+
+
+def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> list[Path]:
+    """Check the book in ``root``, then write its outputs; return the paths written.
+
+    With ``options.cache``, nothing is done when nothing changed since the last
+    build (``cache.up_to_date``), and each output starts from its last page map.
+    """
     out_dir = options.out_dir or root / 'dist'
     if options.cache:
         unchanged = cache.up_to_date(root, options)
@@ -56,36 +89,32 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
             diagnostics.extend(unchanged.diagnostics)
             return unchanged.outputs
     inputs = cache.signature(cache.book_files(root, (out_dir,)), root)
-    book = load(root, diagnostics)
-    book = replace(book, config=replace(book.config, **dict(options.settings)))
-    parsed = parse(book, diagnostics)
-    notes = parse_notes(book, diagnostics)
-    whole = resolve_book(book, parsed, notes, diagnostics, options)
-    check_stylesheets(root, diagnostics)
-    outputs = list(plan(whole, options, diagnostics))
-    _stop_on_errors(diagnostics, options)
+    checked = check(root, options, diagnostics, progress)
+    book, notes, whole = checked.book, checked.notes, checked.whole
     booklet = options.booklet or book.config.handouts.booklet
     editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers
     with staged_outputs() as staged, contextlib.ExitStack() as stack:
-        for output in outputs:
+        for output in checked.outputs:
             selection = output.selection
             if selection.is_handout and book.config.handouts.page_numbers == 'course-pack':
                 if selection.edition not in editions:
-                    edition = output_stem(whole, Selection(selection.edition))
-                    editions[selection.edition] = lay_out(book, notes, whole, Selection(selection.edition),
-                                                          diagnostics, options, edition, inputs, stack)[0].pages \
-                        or PageMap()
+                    whole_edition = Selection(selection.edition)
+                    stem = next(o.stem for o in plan(whole, BuildOptions(editions=(selection.edition,)), diagnostics))
+                    editions[selection.edition] = lay_out(book, notes, whole, whole_edition, diagnostics, options,
+                                                          progress, stem, inputs, stack)[0].pages or PageMap()
                 selection = replace(selection, first_page=editions[selection.edition].get(selection.chapters[0], 1))
-            rendered, laid_out = lay_out(book, notes, whole, selection, diagnostics, options, output.stem, inputs,
-                                         stack)
+            rendered, laid_out = lay_out(book, notes, whole, selection, diagnostics, options, progress, output.stem,
+                                         inputs, stack)
             pdf_written = None
             if 'pdf' in options.formats:
+                progress.stage(f'write {output.stem}.pdf')
                 pdf = staged.stage(out_dir / f'{output.stem}.pdf')
                 pdf_written = write_laid_out(laid_out, rendered, pdf, diagnostics, stack)
                 if booklet and selection.is_handout:
                     pdf_written()
                     impose_booklet(pdf)
             if 'epub' in options.formats:  # while the PDF's parts are joined, if it was laid out in parts
+                progress.stage(f'write {output.stem}.epub')
                 write_epub(rendered, staged.stage(out_dir / f'{output.stem}.epub'), diagnostics)
             if pdf_written:
                 pdf_written()
@@ -127,12 +156,8 @@ def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes,
     return resolve(book, chapters, diagnostics, bibliography, notes)
 
 
-def output_stem(whole: ResolvedBook, selection: Selection) -> str:
-    return next(o.stem for o in plan(whole, BuildOptions(editions=(selection.edition,)), Diagnostics()))
-
-
 def lay_out(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection, diagnostics: Diagnostics,
-            options: BuildOptions, stem: str, inputs: cache.Signature,
+            options: BuildOptions, progress: Progress, stem: str, inputs: cache.Signature,
             stack: contextlib.ExitStack) -> tuple[RenderedBook, Document | parallel_pdf.LaidOutParts]:
     """Select, resolve, render and lay out one output: its rendering, and WeasyPrint's document (or parts).
 
@@ -140,8 +165,8 @@ def lay_out(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection,
     carries the printed page numbers, and the same inputs give the same EPUB.
     A whole book of about 100 pages or more is laid out in parts on several
     cores (``write/parallel_pdf.py``). The last build's page map of the same
-    output is the first guess at its page numbers: when it is right, one
-    layout is enough.
+    output (``stem``) is the first guess at its page numbers: when it is
+    right, one layout is enough.
     """
     chosen = select(whole, selection, diagnostics)
     if selection.is_handout:
@@ -155,17 +180,18 @@ def lay_out(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection,
     root = book.config.root
     guess = cache.load_page_map(root, stem) if options.cache else None
     jobs = options.jobs or os.cpu_count() or 1
+    laid_out: tuple[RenderedBook, Any] | None
     if jobs > 1 and not selection.is_handout and parallel_pdf.can_lay_out_in_parts(
             first := render(resolved)) and (options.jobs is not None or parallel_pdf.worth_laying_out_in_parts(first)):
+        progress.stage('lay out in parts')
         folder = cache.cache_dir(root) / 'parts' / stem if options.cache else Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
         store = cache.PartStore(folder, cache.assets_key(inputs, cache.builder_key('parts')))
-        laid_out: tuple[RenderedBook, Any] | None = parallel_pdf.lay_out_in_parts(resolved, diagnostics, jobs,
-                                                                                   store, guess)
+        laid_out = parallel_pdf.lay_out_in_parts(resolved, diagnostics, jobs, store, guess)
         if laid_out is not None:
             store.prune({part.key for part in laid_out[1].parts})
     else:
-        laid_out = paginate(resolved, diagnostics, guess)
+        laid_out = paginate(resolved, diagnostics, progress, guess)
     _stop_on_errors(diagnostics, options)
     assert laid_out is not None
     if options.cache and laid_out[0].pages is not None:

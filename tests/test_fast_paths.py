@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from conftest import build, copy_book, dist_fingerprint, pdf_pages_text
 
 PDF_ONLY = ('--format', 'pdf')
+QUIET = (*PDF_ONLY, '--quiet')  # diagnostics only on stderr: no progress lines
 
 
 def book_summary(pdf) -> dict:
@@ -134,33 +135,33 @@ def test_rebuild_after_an_edit_is_a_clean_build(tmp_path, sentences):
 def test_nothing_changed_leaves_the_outputs_alone(tmp_path):
     book = copy_book('minimal', tmp_path)
     (book / 'chapters' / '03-bare.md').write_text('A chapter without front matter.\n')
-    first = build(book, *PDF_ONLY)
+    first = build(book, *QUIET)
     assert first.code == 0, first.err
     assert 'warning[front-matter-missing]' in first.err
     pdf = first.output('.pdf')
     written = pdf.stat().st_mtime_ns
 
-    again = build(book, *PDF_ONLY)
+    again = build(book, *QUIET)
     assert again.code == 0 and pdf.stat().st_mtime_ns == written
     assert again.err == first.err  # the warnings are reported again, as the outputs still have them
 
     os.utime(book / 'chapters' / '01-first.md')  # touched, not changed
-    assert build(book, *PDF_ONLY).code == 0 and pdf.stat().st_mtime_ns == written
+    assert build(book, *QUIET).code == 0 and pdf.stat().st_mtime_ns == written
 
     (book / 'chapters' / '03-bare.md').write_text('---\ntitle: Bare\n---\n\nNow with a title.\n')
-    changed = build(book, *PDF_ONLY)
+    changed = build(book, *QUIET)
     assert changed.code == 0 and changed.err == '' and pdf.stat().st_mtime_ns != written
     assert 'Now with a title.' in ''.join(pdf_pages_text(pdf))
 
     written = pdf.stat().st_mtime_ns
     pdf.write_bytes(b'damaged')
-    assert build(book, *PDF_ONLY).code == 0
+    assert build(book, *QUIET).code == 0
     assert PdfReader(pdf).pages  # rebuilt, not reported up to date
 
     # --no-cache rebuilds, in parts too, and leaves the cache as it was.
     written = pdf.stat().st_mtime_ns
     kept = dist_fingerprint(book / '.coursepack-cache')
-    assert build(book, *PDF_ONLY, '--no-cache', '--jobs', '2').code == 0 and pdf.stat().st_mtime_ns != written
+    assert build(book, *QUIET, '--no-cache', '--jobs', '2').code == 0 and pdf.stat().st_mtime_ns != written
     assert dist_fingerprint(book / '.coursepack-cache') == kept
 
 

@@ -28,6 +28,7 @@ from .pagelist import PageTarget, with_page_breaks
 XHTML = 'http://www.w3.org/1999/xhtml'
 OPS = 'http://www.idpf.org/2007/ops'
 
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FONT_FILES = sorted(p.name for p in (BUNDLED_STYLES / 'fonts').glob('*.ttf'))
 
 
@@ -38,8 +39,8 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     book.set_identifier(book_identifier(rendered))
     book.set_title(publication_title(rendered))
     book.set_language(config.language)
-    for author in config.authors:
-        book.add_author(author)
+    for number, author in enumerate(config.authors, start=1):
+        book.add_author(author, uid=f'creator{number}')  # ebooklib's default uid repeats: a duplicate id
     if config.description:
         book.add_metadata('DC', 'description', config.description)
     if config.rights:
@@ -57,7 +58,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
-    for image in rendered.images:
+    for image in rendered.images:  # not `path`: that is the EPUB's own path, written below
         book.add_item(epub.EpubImage(uid=_item_id('img', image), file_name=image,
                                      content=(config.root / image).read_bytes()))
     for resource in rendered.resources:
@@ -200,6 +201,7 @@ def _toc(rendered: RenderedBook, documents: list[Document]) -> list:
 
 def normalize_zip(path: Path, date_time: tuple) -> None:
     """Rewrite the EPUB with ``mimetype`` first and stored, and every entry at one fixed time."""
+    date_time = max(date_time, ZIP_EPOCH)  # a book without a date is dated 1970, before zip's first time
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
     entries.sort(key=lambda e: (e[0] != 'mimetype', e[0] != 'META-INF/container.xml'))
