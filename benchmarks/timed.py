@@ -1,9 +1,9 @@
 """Run a command and print, as one JSON line, its wall time and the peak RSS of its largest process.
 
 The CPU time is the sum over the command's process tree of each process's
-user and system time as last seen (so it can miss the last 20 ms of a
+user and system time as last seen (so it can miss the last 100 ms of a
 process). The peak is the largest resident set of any single process of the command's
-tree: the command and every descendant, polled from ``/proc`` every 20 ms,
+tree: the command and every descendant, polled from ``/proc`` every 100 ms,
 and ``RUSAGE_CHILDREN``'s ``ru_maxrss`` for the descendants it reaped (a
 process shorter than the polling interval). Polling is needed because
 workers started by a fork server are not the command's children.
@@ -63,7 +63,7 @@ while process.poll() is None:
     for pid in descendants(process.pid):
         peak = max(peak, rss_kib(pid))
         cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
-    time.sleep(0.02)
+    time.sleep(0.1)
 stderr = process.stderr.read()
 wall = time.perf_counter() - start
 peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)

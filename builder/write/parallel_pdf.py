@@ -45,7 +45,8 @@ from ..model import PageMap, RenderedBook, ResolvedBook
 from ..render import render
 from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_tree, serialize
 
-PART_BYTES = 400_000  # chapter XHTML per part: about 100 A4 pages of prose, 150 MiB in WeasyPrint
+PART_BYTES = 300_000  # chapter XHTML per part: about 70 A4 pages of prose, under 250 MiB in WeasyPrint
+WORTH_BYTES = 400_000  # about 100 pages: below, starting processes costs more than laying out in parts saves
 MAX_PASSES = 4
 PX = 0.75  # CSS px -> PDF pt
 TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)')
@@ -63,7 +64,7 @@ def can_lay_out_in_parts(rendered: RenderedBook) -> bool:
 
 def worth_laying_out_in_parts(rendered: RenderedBook) -> bool:
     """Below about one part's worth of pages, starting processes costs more than it saves."""
-    return sum(len(d.body) for d in rendered.documents if d.kind == 'chapter') >= PART_BYTES
+    return sum(len(d.body) for d in rendered.documents if d.kind == 'chapter') >= WORTH_BYTES
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,9 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
     plan = plan_parts(rendered, jobs)
     identifier = pdf_identifier(rendered.config)
     done: list[PartResult | None] = [None] * len(plan)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context()) as pool:
+    # A fresh process for each part (forked from the server, so cheap): Python keeps the memory
+    # of a part laid out before, and a worker's peak would be its two largest parts, not one.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(), max_tasks_per_child=1) as pool:
         for _ in range(MAX_PASSES):
             # Without any page map, the first pass only counts pages: nothing it would write is final.
             write = pages is not None
