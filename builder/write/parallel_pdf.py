@@ -12,8 +12,8 @@ What a part cannot know by itself comes from a page map of the whole book:
   Chapters open on right-hand pages, so every part after the front matter
   starts on an odd page, and the blank left-hand page before it, if any, is
   added when the parts are joined (``:blank`` pages print nothing);
-* the page of every place it links to: the post-pass :func:`pages_from_map`
-  writes it into the link's ``data-page``, and stylesheets read
+* the page of every place it links to where a number is printed: the post-pass
+  :func:`pages_from_map` writes it into the link's ``data-page``, and stylesheets read
   ``attr(data-page)`` where they said ``target-counter(attr(href), page)``
   (:func:`page_numbers_from_attribute`).
 
@@ -58,8 +58,7 @@ def can_lay_out_in_parts(rendered: RenderedBook) -> bool:
     """Parts need at least two chapters, and stylesheets whose page references all read ``attr(data-page)``."""
     if sum(d.kind == 'chapter' for d in rendered.documents) < 2:
         return False
-    sheets = [*(BUNDLED_STYLES).glob('*.css'), *(rendered.config.root / 'styles').glob('*.css')]
-    return not any('target-counter' in page_numbers_from_attribute(p.read_text()) for p in sheets)
+    return not any('target-counter' in page_numbers_from_attribute(p.read_text()) for p in print_stylesheets(rendered))
 
 
 def worth_laying_out_in_parts(rendered: RenderedBook) -> bool:
@@ -87,6 +86,7 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
     rendered = render(resolved, pages)
     plan = plan_parts(rendered, jobs)
     identifier = pdf_identifier(rendered.config)
+    selectors = page_reference_selectors(rendered)
     done: list[PartResult | None] = [None] * len(plan)
     # A fresh process for each part (forked from the server, so cheap): Python keeps the memory
     # of a part laid out before, and a worker's peak would be its two largest parts, not one.
@@ -96,7 +96,7 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
             write = pages is not None
             starts = [1 if i == 0 or not pages else pages.get(rendered.documents[part[0]].id, 1)
                       for i, part in enumerate(plan)]
-            htmls = [part_html(rendered, part, start, pages) for part, start in zip(plan, starts)]
+            htmls = [part_html(rendered, part, start, pages, selectors) for part, start in zip(plan, starts)]
             futures = {}
             for i, html in enumerate(htmls):
                 key = store.key(html)
@@ -118,7 +118,7 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
             laid_out = LaidOutParts(results, joined_starts(results, rendered.config.sides != 'simplex'))
             new_pages = laid_out.page_map()
             again = render(resolved, new_pages)
-            stable = all(r.pdf and r.key == store.key(part_html(again, part, start, new_pages))
+            stable = all(r.pdf and r.key == store.key(part_html(again, part, start, new_pages, selectors))
                          for r, part, start in zip(results, plan, laid_out.starts))
             if stable:
                 _report(results, diagnostics)
@@ -164,20 +164,54 @@ def joined_starts(parts: tuple[PartResult, ...], duplex: bool) -> tuple[int, ...
     return tuple(starts)
 
 
-def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int, pages: PageMap | None) -> str:
+def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int, pages: PageMap | None,
+              selectors: list) -> str:
     """The print document of one part, numbering its pages from ``start`` (as a handout's are numbered)."""
     tree = print_tree(replace(rendered, documents=tuple(rendered.documents[i] for i in part),
                               selection=replace(rendered.selected, first_page=start)))
-    return serialize(pages_from_map(tree, pages))
+    return serialize(pages_from_map(tree, pages, selectors))
 
 
-def pages_from_map(tree: HtmlElement, pages: PageMap | None) -> HtmlElement:
-    """Write the page of each internal link's target into its ``data-page``, for ``attr(data-page)``."""
-    for link in tree.iter('a'):
-        href = link.get('href', '')
-        if href.startswith('#'):
-            link.set('data-page', str(pages.get(href[1:], '')) if pages else '')
+def pages_from_map(tree: HtmlElement, pages: PageMap | None, selectors: list) -> HtmlElement:
+    """Write the page of each link's target into its ``data-page``, where a stylesheet prints it.
+
+    Only the links ``selectors`` match (those of the rules that print
+    ``target-counter()``): a citation's link to its entry prints no page, and
+    had it a ``data-page``, every part citing a work would change, and be laid
+    out again, whenever the bibliography moved.
+    """
+    import cssselect2
+
+    for element in cssselect2.ElementWrapper.from_html_root(tree).iter_subtree():
+        href = element.etree_element.get('href', '')
+        if href.startswith('#') and any(selector.test(element) for selector in selectors):
+            element.etree_element.set('data-page', str(pages.get(href[1:], '')) if pages else '')
     return tree
+
+
+def page_reference_selectors(rendered: RenderedBook) -> list:
+    """The selectors of the print stylesheets' rules that print ``target-counter(attr(href), page)``."""
+    import cssselect2
+    import tinycss2
+
+    def rules(nodes):  # type: ignore[no-untyped-def]
+        for node in nodes:
+            if node.type == 'qualified-rule':
+                yield node
+            elif node.type == 'at-rule' and node.content is not None:  # @media print { … }
+                yield from rules(tinycss2.parse_rule_list(node.content, skip_whitespace=True, skip_comments=True))
+
+    selectors = []
+    for sheet in print_stylesheets(rendered):
+        for rule in rules(tinycss2.parse_stylesheet(sheet.read_text(), skip_whitespace=True, skip_comments=True)):
+            if TARGET_PAGE.search(tinycss2.serialize(rule.content)):
+                selectors.extend(cssselect2.compile_selector_list(rule.prelude))
+    return selectors
+
+
+def print_stylesheets(rendered: RenderedBook) -> list[Path]:
+    own = rendered.config.root / 'styles' / 'print.css'
+    return [BUNDLED_STYLES / 'print.css', *([own] if own.is_file() else [])]
 
 
 def page_numbers_from_attribute(css: str) -> str:
