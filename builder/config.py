@@ -21,6 +21,7 @@ from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST = 'book.yaml'
 PAPER_SIZES = ('a4', 'letter')
+PDF_STANDARDS = ('ua-1',)
 _LANGUAGE = re.compile(r'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$')
 
 
@@ -45,6 +46,9 @@ class BookConfig:
         'Chapter files in reading order; all of chapters/*.md in name order when absent.', (), kind='list[str]'
     )
     paper: str = _key('Paper size of the PDF.', 'a4', choices=PAPER_SIZES)
+    pdf_standard: str | None = _key(
+        'A standard the PDF is written to: ua-1 (PDF/UA-1: tagged, with a structure tree, the language '
+        'and figure alt text, for screen readers).', choices=PDF_STANDARDS)
     root: Path = field(default=Path('.'), metadata={'internal': True})
     location: SourceLocation = field(default=SourceLocation(MANIFEST), metadata={'internal': True})
 

@@ -50,8 +50,8 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
-    for path in rendered.images:
-        book.add_item(epub.EpubImage(uid=f'img-{path}', file_name=path, content=(config.root / path).read_bytes()))
+    for image in rendered.images:
+        book.add_item(epub.EpubImage(uid=f'img-{image}', file_name=image, content=(config.root / image).read_bytes()))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
     items = []
