@@ -11,7 +11,8 @@ from .parse import parse
 from .render import render
 from .resolve import resolve
 from .paginate import paginate
-from .write.atomic import staged_outputs
+from .write.atomic import discard_interrupted, staged_outputs
+from .write.dates import check_source_date_epoch
 from .write.epub import write_epub
 from .write.pdf import write_pdf
 
@@ -27,13 +28,15 @@ class BuildOptions:
 
 def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[Path]:
     """Build the book in ``root``; raise :class:`BuildError` after collecting every problem."""
+    out_dir = options.out_dir or root / 'dist'
+    discard_interrupted(out_dir)
+    check_source_date_epoch(diagnostics)
     book = load(root, diagnostics)
     parsed = parse(book, diagnostics)
     resolved = resolve(book.config, parsed, diagnostics)
     _stop_on_errors(diagnostics, options)
-    out_dir = options.out_dir or root / 'dist'
     stem = book.config.output_stem
-    with staged_outputs() as staged:
+    with staged_outputs(out_dir) as staged:
         if 'pdf' in options.formats:
             laid_out = paginate(resolved, diagnostics)
             _stop_on_errors(diagnostics, options)

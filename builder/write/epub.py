@@ -19,7 +19,7 @@ from ..diagnostics import Diagnostics
 from ..fetcher import BUNDLED_STYLES
 from ..model import Document, RenderedBook
 from .cover import draw_cover
-from .dates import build_timestamp, iso
+from .dates import build_timestamp, zip_time
 
 FONT_FILES = sorted(p.name for p in (BUNDLED_STYLES / 'fonts').glob('*.ttf'))
 
@@ -75,7 +75,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     ]
     epub.write_epub(str(path), book, {
         'raise_exceptions': True, 'mtime': moment, 'epub2_guide': False, 'landmark_title': 'Landmarks'})
-    normalize_zip(path, moment.timetuple()[:6])
+    normalize_zip(path, zip_time(moment))
 
 
 def book_identifier(rendered: RenderedBook) -> str:
