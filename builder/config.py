@@ -153,6 +153,8 @@ def _chapter_files(root: Path, listed: tuple[str, ...] | None, data: YamlMap, di
         path = (root / name).resolve()
         if not path.is_relative_to(root.resolve()):
             diagnostics.error('chapter-outside', f"chapter '{name}' is outside the book folder", where)
+        elif path.exists() and not path.is_file():
+            diagnostics.error('chapter-not-file', f"chapter '{name}' is not a file", where)
         elif not path.is_file():
             candidates = [p.relative_to(root).as_posix() for p in (root / 'chapters').glob('*.md')]
             diagnostics.error('chapter-missing', f"chapter file '{name}' does not exist{did_you_mean(name, candidates)}",

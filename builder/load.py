@@ -7,6 +7,7 @@ from pathlib import Path
 from .config import load_config
 from .diagnostics import BuildError, Diagnostics
 from .model import Book, SourceFile
+from .stylesheets import check_stylesheets
 from .yamlfile import read_text
 
 MAX_CHAPTER_BYTES = 2 * 1024 * 1024
@@ -21,6 +22,7 @@ def load(root: Path, diagnostics: Diagnostics) -> Book:
         text = read_text(root / name, name, diagnostics, max_bytes=MAX_CHAPTER_BYTES)
         if text is not None:
             sources.append(SourceFile(name, text))
+    check_stylesheets(root, diagnostics)
     if diagnostics.has_errors():
         raise BuildError(diagnostics)
     return Book(config, tuple(sources))

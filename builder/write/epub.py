@@ -8,6 +8,7 @@ The zip is then rewritten with fixed entry times, which ebooklib cannot do.
 
 from __future__ import annotations
 
+import mimetypes
 import uuid
 import zipfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from ebooklib import epub
 from ..diagnostics import Diagnostics
 from ..fetcher import BUNDLED_STYLES
 from ..model import Document, RenderedBook
+from ..stylesheets import stylesheet_resources
 from .cover import draw_cover
 from .dates import build_timestamp, zip_time
 
@@ -45,8 +47,13 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
                                 content=(BUNDLED_STYLES / 'epub.css').read_bytes()))
     own_css = config.root / 'styles' / 'epub.css'
     if own_css.is_file() and own_css.resolve() != BUNDLED_STYLES / 'epub.css':
+        # Kept in styles/ beside the files it names, which keep their place in the book folder.
         book.add_item(epub.EpubItem(uid='book-style', file_name='styles/book.css', media_type='text/css',
                                     content=own_css.read_bytes()))
+        for resource in stylesheet_resources(config.root, 'styles/epub.css'):
+            if resource not in rendered.images:
+                book.add_item(epub.EpubItem(uid=f'style-{resource}', file_name=resource, content=(
+                    config.root / resource).read_bytes(), media_type=mimetypes.guess_type(resource)[0] or 'application/octet-stream'))
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
