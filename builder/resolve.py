@@ -42,6 +42,11 @@ def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics
             ident = token.attrGet('id')
             if token.type == 'heading_open':
                 title = tokens[i + 1].content
+                if token.tag == 'h1':
+                    # Level 1 is the chapter's own title, which the front matter gives.
+                    diagnostics.error('heading-level', "a chapter's sections start at ##: its title comes from "
+                                      "'title' in the front matter", location_of(parsed.env, token))
+                    continue
                 headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id))
                 define(str(ident), f'section “{title}”', chapter.id, location_of(parsed.env, token))
             elif ident and token.nesting == 1:

@@ -118,6 +118,15 @@ CASES = {
     'unknown cross-reference': (
         append(CHAPTER, '\nSee [](#frist).\n'),
         CHAPTER, 14, 'xref-unknown', "no chapter or section with the id 'frist' (did you mean 'first'?)"),
+    'a level-1 heading inside a chapter': (
+        append(CHAPTER, '\n# A second title\n'),
+        CHAPTER, 14, 'heading-level', "a chapter's sections start at ##"),
+    'a note that is never called': (
+        append(CHAPTER, '\nEscaped \\[^a] call.\n\n[^a]: The text of the note.\n'),
+        CHAPTER, 16, 'footnote-unused', 'the note [^a] is never called, so its text would be lost'),
+    'two notes with one label': (
+        append(CHAPTER, '\nA call.[^a]\n\n[^a]: One.\n\n[^a]: Two.\n'),
+        CHAPTER, 18, 'footnote-duplicate', 'the note [^a] is already defined on line 16'),
     'missing image': (
         append(CHAPTER, '\n![A map](map.png)\n'),
         CHAPTER, 14, 'image-missing', "the image 'map.png' does not exist"),

@@ -16,6 +16,7 @@ from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
 from .locations import source_locations_plugin
+from .punctuation import smart_punctuation_plugin
 from .quotes import localized_quotes_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
@@ -33,6 +34,7 @@ def make_parser(language: str) -> MarkdownIt:
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)
+        .use(smart_punctuation_plugin)
         .use(localized_quotes_plugin, language=language)
         .use(source_locations_plugin)
         .use(nesting_limit_plugin)
