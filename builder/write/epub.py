@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostics
 from ..fetcher import BUNDLED_STYLES
 from ..model import Document, RenderedBook
 from ..stylesheets import stylesheet_resources
+from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
 from .dates import build_timestamp, zip_time
 
@@ -33,8 +34,8 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     book.set_identifier(book_identifier(rendered))
     book.set_title(config.title)
     book.set_language(config.language)
-    for author in config.authors:
-        book.add_author(author)
+    for number, author in enumerate(config.authors, start=1):
+        book.add_author(author, uid=f'creator-{number}')  # ebooklib would give every author the id "creator"
     if config.description:
         book.add_metadata('DC', 'description', config.description)
     if config.rights:
@@ -42,6 +43,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     if config.date:
         book.add_metadata('DC', 'date', config.date)
     book.set_cover('cover.png', draw_cover(config))
+    declare_accessibility(book, rendered)
 
     book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
                                 content=(BUNDLED_STYLES / 'epub.css').read_bytes()))
@@ -50,15 +52,16 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         # Kept in styles/ beside the files it names, which keep their place in the book folder.
         book.add_item(epub.EpubItem(uid='book-style', file_name='styles/book.css', media_type='text/css',
                                     content=own_css.read_bytes()))
-        for resource in stylesheet_resources(config.root, 'styles/epub.css'):
-            if resource not in rendered.images:
-                book.add_item(epub.EpubItem(uid=f'style-{resource}', file_name=resource, content=(
-                    config.root / resource).read_bytes(), media_type=mimetypes.guess_type(resource)[0] or 'application/octet-stream'))
+        resources = [r for r in stylesheet_resources(config.root, 'styles/epub.css') if r not in rendered.images]
+        for number, resource in enumerate(resources, start=1):
+            kind = mimetypes.guess_type(resource)[0] or 'application/octet-stream'
+            book.add_item(epub.EpubItem(uid=f'style-resource-{number}', file_name=resource, media_type=kind,
+                                        content=(config.root / resource).read_bytes()))
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
-    for image in rendered.images:
-        book.add_item(epub.EpubImage(uid=f'img-{image}', file_name=image, content=(config.root / image).read_bytes()))
+    for number, image in enumerate(rendered.images, start=1):  # ids are XML names: no '/' from the path
+        book.add_item(epub.EpubImage(uid=f'image-{number}', file_name=image, content=(config.root / image).read_bytes()))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
     items = []
@@ -80,8 +83,11 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         {'type': 'toc', 'href': 'nav.xhtml', 'title': 'Contents'},
         *[{'type': d.landmark, 'href': d.file_name, 'title': d.title} for d in documents if d.landmark],
     ]
-    epub.write_epub(str(path), book, {
-        'raise_exceptions': True, 'mtime': moment, 'epub2_guide': False, 'landmark_title': 'Landmarks'})
+    # epub3_pages off: ebooklib would list every element with an epub:type as a "page".
+    writer = AccessibleEpubWriter(str(path), book, {
+        'mtime': moment, 'epub2_guide': False, 'landmark_title': 'Landmarks', 'epub3_pages': False})
+    writer.process()
+    writer.write()
     normalize_zip(path, zip_time(moment))
 
 
