@@ -18,6 +18,7 @@ from .limits import nesting_limit_plugin
 from .locations import source_locations_plugin
 from .punctuation import smart_punctuation_plugin
 from .quotes import localized_quotes_plugin
+from .tables import empty_header_cells_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
@@ -36,6 +37,7 @@ def make_parser(language: str) -> MarkdownIt:
         .use(heading_attributes_plugin)
         .use(smart_punctuation_plugin)
         .use(localized_quotes_plugin, language=language)
+        .use(empty_header_cells_plugin)
         .use(source_locations_plugin)
         .use(nesting_limit_plugin)
     )

@@ -47,21 +47,21 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
 
     book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
                                 content=(BUNDLED_STYLES / 'epub.css').read_bytes()))
-    own_css = config.root / 'styles' / 'epub.css'
-    if own_css.is_file() and own_css.resolve() != BUNDLED_STYLES / 'epub.css':
-        # Kept in styles/ beside the files it names, which keep their place in the book folder.
-        book.add_item(epub.EpubItem(uid='book-style', file_name='styles/book.css', media_type='text/css',
-                                    content=own_css.read_bytes()))
-        resources = [r for r in stylesheet_resources(config.root, 'styles/epub.css') if r not in rendered.images]
-        for number, resource in enumerate(resources, start=1):
-            kind = mimetypes.guess_type(resource)[0] or 'application/octet-stream'
-            book.add_item(epub.EpubItem(uid=f'style-resource-{number}', file_name=resource, media_type=kind,
-                                        content=(config.root / resource).read_bytes()))
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
     for number, image in enumerate(rendered.images, start=1):  # ids are XML names: no '/' from the path
         book.add_item(epub.EpubImage(uid=f'image-{number}', file_name=image, content=(config.root / image).read_bytes()))
+    own_css = config.root / 'styles' / 'epub.css'
+    if own_css.is_file() and own_css.resolve() != BUNDLED_STYLES / 'epub.css':
+        # Kept in styles/ beside the files it names, which keep their place in the book folder.
+        book.add_item(epub.EpubItem(uid='book-style', file_name='styles/book.css', media_type='text/css',
+                                    content=own_css.read_bytes()))
+        resources = [r for r in stylesheet_resources(config.root, 'styles/epub.css') if not book.get_item_with_href(r)]
+        for number, resource in enumerate(resources, start=1):
+            kind = mimetypes.guess_type(resource)[0] or 'application/octet-stream'
+            book.add_item(epub.EpubItem(uid=f'style-resource-{number}', file_name=resource, media_type=kind,
+                                        content=(config.root / resource).read_bytes()))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
     items = []
