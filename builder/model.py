@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown_it.token import Token
 
 from .config import BookConfig
 from .diagnostics import SourceLocation
+
+if TYPE_CHECKING:
+    from .bibliography import Formatted, Style
+    from .references import Reference
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,8 @@ class Book:
 
     config: BookConfig
     sources: tuple[SourceFile, ...]
+    references: tuple[Reference, ...] = ()
+    style: Style | None = None  # the citation style, found and checked
 
     @property
     def root(self) -> Path:
@@ -48,6 +54,18 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class CiteItem:
+    """One work cited in a Pandoc citation: ``[see @key, p. 12]`` or ``@key``."""
+
+    key: str
+    prefix: str = ''
+    suffix: str = ''
+    label: str | None = None  # a CSL locator label: page, chapter, section, paragraph …
+    locator: str | None = None
+    suppress_author: bool = False  # [-@key]
+
+
+@dataclass(frozen=True)
 class ParsedChapter:
     chapter: Chapter
     tokens: tuple[Token, ...]
@@ -60,6 +78,7 @@ class Heading:
     level: int
     title: str
     chapter_id: str
+    listed: bool = True  # False for Pandoc's {.unlisted}: kept out of the contents
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,7 @@ class ResolvedBook:
     # id of any element -> id of the chapter that holds it
     chapter_of: dict[str, str]
     images: tuple[str, ...]  # book-relative paths of the images used
+    bibliography: Formatted | None = None  # formatted citations and reference lists
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from markdown_it import MarkdownIt
 from slugify import slugify
 
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
@@ -20,7 +21,7 @@ FRONT_MATTER_KEYS = ('id', 'title', 'short-title', 'summary', 'unnumbered')
 
 
 def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
-    md = make_parser(book.config.language)
+    md = make_parser(book.config.language, citation_notes=bool(book.style and book.style.note))
     parsed = []
     number = 0
     for source in book.sources:
@@ -29,11 +30,11 @@ def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
         if not unnumbered:
             number += 1
         chapter_id = str(meta.get('id') or slugify(PurePosixPath(source.path).stem.lstrip('0123456789-_')) or 'chapter')
-        title = str(meta.get('title') or chapter_id)
+        title = typeset(md, str(meta.get('title') or chapter_id))
         chapter = Chapter(
             id=chapter_id,
             title=title,
-            short_title=str(meta.get('short-title') or title),
+            short_title=typeset(md, str(meta['short-title'])) if meta.get('short-title') else title,
             summary=meta.get('summary'),
             number=None if unnumbered else number,
             path=source.path,
@@ -43,6 +44,12 @@ def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
         tokens = md.parse(source.text, env)
         parsed.append(ParsedChapter(chapter, tuple(tokens), env))
     return tuple(parsed)
+
+
+def typeset(md: MarkdownIt, text: str) -> str:
+    """Plain text with the book's smart punctuation, for titles written in front matter."""
+    env = new_env('title', '', Diagnostics())
+    return ''.join(t.content for t in md.parseInline(text, env)[0].children or () if t.type == 'text')
 
 
 def _front_matter(source: SourceFile, diagnostics: Diagnostics) -> dict:

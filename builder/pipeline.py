@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostics
 from .load import load
 from .parse import parse
 from .render import render
 from .resolve import resolve
+from .stylesheets import check_stylesheets
 from .paginate import paginate
 from .write.atomic import discard_interrupted, staged_outputs
 from .write.dates import check_source_date_epoch
@@ -33,7 +35,9 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     check_source_date_epoch(diagnostics)
     book = load(root, diagnostics)
     parsed = parse(book, diagnostics)
-    resolved = resolve(book.config, parsed, diagnostics)
+    bibliography = resolve_citations(book, parsed, diagnostics)
+    resolved = resolve(book.config, parsed, diagnostics, bibliography)
+    check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, options)
     stem = book.config.output_stem
     with staged_outputs(out_dir) as staged:

@@ -20,6 +20,7 @@ from markdown_it.common.utils import escapeHtml
 
 from .markdown import make_parser
 from .model import Document, PageMap, RenderedBook, ResolvedBook
+from .render_bibliography import bibliography_document, bibliography_heading, chapter_references, title_of
 
 _templates = Environment(
     loader=PackageLoader('builder', 'templates'),
@@ -36,20 +37,29 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     md = make_parser(resolved.config.language)
     _add_reference_rules(md)
     book = resolved.config
+    bibliography = resolved.bibliography
+    chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
+    references_title = title_of(bibliography, book.bibliography_title) if bibliography else ''
+    back = bibliography and bibliography_document(_templates, bibliography, references_title, chapters, pages)
+    headings = resolved.headings + ((bibliography_heading(references_title),) if back else ())
     documents = [
         Document('titlepage', 'titlepage', book.title, _templates.get_template('titlepage.xhtml').render(book=book),
                  landmark='titlepage'),
         Document('contents', 'toc', 'Contents', _templates.get_template('contents.xhtml').render(
-            entries=[h for h in resolved.headings if h.level <= 2], chapters={c.chapter.id: c.chapter for c in resolved.chapters}),
+            entries=[h for h in headings if h.level <= book.toc_depth and h.listed], chapters=chapters),
             landmark='toc'),
     ]
     for parsed in resolved.chapters:
-        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages}
+        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages,
+                               'citations': bibliography.citations if bibliography else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
-        html = _templates.get_template('chapter.xhtml').render(chapter=parsed.chapter, body=body)
+        references = chapter_references(_templates, bibliography, parsed.chapter, references_title, chapters, pages)
+        html = _templates.get_template('chapter.xhtml').render(chapter=parsed.chapter, body=body, references=references)
         documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
                                   if parsed is resolved.chapters[0] else None))
-    return RenderedBook(book, tuple(documents), resolved.headings, resolved.images, pages)
+    if back:
+        documents.append(back)
+    return RenderedBook(book, tuple(documents), headings, resolved.images, pages)
 
 
 def print_document(rendered: RenderedBook, stylesheets: list[str], dates: dict[str, str]) -> str:

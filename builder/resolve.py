@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
+from .bibliography import Formatted
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown.state import location_of
 from .model import Heading, ParsedChapter, ResolvedBook
@@ -19,7 +20,8 @@ from .config import BookConfig
 IMAGE_SIGNATURES = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'GIF87a', b'GIF89a', b'<svg', b'<?xml')
 
 
-def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics) -> ResolvedBook:
+def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics,
+            bibliography: Formatted | None = None) -> ResolvedBook:
     headings: list[Heading] = []
     targets: dict[str, str] = {}
     chapter_of: dict[str, str] = {}
@@ -41,13 +43,14 @@ def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics
         for i, token in enumerate(tokens):
             ident = token.attrGet('id')
             if token.type == 'heading_open':
-                title = tokens[i + 1].content
+                title = inline_text(tokens[i + 1])
                 if token.tag == 'h1':
                     # Level 1 is the chapter's own title, which the front matter gives.
                     diagnostics.error('heading-level', "a chapter's sections start at ##: its title comes from "
                                       "'title' in the front matter", location_of(parsed.env, token))
                     continue
-                headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id))
+                listed = 'unlisted' not in str(token.attrGet('class') or '').split()
+                headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id, listed))
                 define(str(ident), f'section “{title}”', chapter.id, location_of(parsed.env, token))
             elif ident and token.nesting == 1:
                 define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
@@ -77,7 +80,13 @@ def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics
                 if not token.content.strip():
                     diagnostics.error('image-alt-missing', 'the image has no alt text: write ![what it shows](…)',
                                       where)
-    return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)))
+    return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
+                        bibliography)
+
+
+def inline_text(inline) -> str:  # type: ignore[no-untyped-def]
+    """The plain text of an inline token, after smart punctuation."""
+    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline'))
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]

@@ -156,3 +156,10 @@ def test_raw_html_is_escaped(tmp_path):
     assert b'<script' not in epub_files(run.output('.epub'))['EPUB/second.xhtml']
     assert '<script>alert(1)</script>' in xhtml_text(epub_files(run.output('.epub'))['EPUB/second.xhtml'])
     epubcheck(run.output('.epub'))
+
+
+def test_span_attributes_that_are_not_html_become_data_attributes(minimal_book):
+    second = etree.fromstring(epub_files(minimal_book.output('.epub'))['EPUB/second.xhtml'])
+    span = second.find(f'.//{XHTML}span[@class="highlight"]')
+    assert span.get('data-key') == 'demo' and span.get('key') is None
+    assert span.text == 'a highlighted phrase'

@@ -11,6 +11,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .citations import citations_plugin
 from .divs import fenced_div_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
@@ -19,20 +20,24 @@ from .locations import source_locations_plugin
 from .punctuation import smart_punctuation_plugin
 from .quotes import localized_quotes_plugin
 from .tables import empty_header_cells_plugin
+from .spans import spans_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
 ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'key', 'title', 'alt', 'width')
 
 
-def make_parser(language: str) -> MarkdownIt:
+def make_parser(language: str, *, citation_notes: bool = False) -> MarkdownIt:
+    """The parser; ``citation_notes`` makes citations footnotes (for a note citation style)."""
     md = MarkdownIt('commonmark', {'html': False, 'typographer': True, 'xhtmlOut': True})
     md.enable(['table', 'replacements', 'smartquotes'])
     (
         md.use(front_matter_plugin)
         .use(footnotes_plugin)
+        .use(citations_plugin, notes=citation_notes)
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
+        .use(spans_plugin)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)
         .use(smart_punctuation_plugin)

@@ -13,6 +13,7 @@ from markdown_it.rules_core import StateCore
 from mdit_py_plugins.attrs.parse import ParseError, parse
 from mdit_py_plugins.container import container_plugin
 
+from .spans import html_attributes
 from .state import diagnostics_from_env, location_of
 
 DIV = 'container_div_open'
@@ -48,4 +49,4 @@ def _div_attributes(state: StateCore, allowed: set[str]) -> None:
 
 
 def _render_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-    return f'<div{self.renderAttrs(tokens[idx])}>\n'
+    return f'<div{html_attributes(tokens[idx])}>\n'
