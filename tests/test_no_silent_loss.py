@@ -2,7 +2,8 @@
 
 Hypothesis writes chapters from the constructs authors use (paragraphs with
 emphasis and stray punctuation, headings, nested lists, quotes, tables,
-footnotes, divs, language spans, code) and book manifests with arbitrary text.
+footnotes, divs, language spans, code), book manifests with arbitrary text,
+and reference files with the chapters that cite them.
 Each build must either succeed with every word of the input in the EPUB's
 text, or fail with located one-line errors and exit code 1, never a traceback.
 """
@@ -118,7 +119,7 @@ def meant_words(text: str) -> list[str]:
     return re.findall(f'[{LETTERS}]+', ' '.join(v for v in values if isinstance(v, str)))
 
 
-def check_build(book: Path, expected: list[str]) -> bool:
+def check_build(book: Path, expected: list[str], *, ignore_case: bool = False) -> bool:
     """The property; True when the build succeeded."""
     run = build(book, '--format', 'epub')
     assert 'Traceback' not in run.err and 'internal error' not in run.err, run.err
@@ -131,8 +132,9 @@ def check_build(book: Path, expected: list[str]) -> bool:
     # Text nodes joined by spaces: a word next to code or emphasis stays a word of its own.
     text = ' '.join(' '.join(etree.fromstring(data).itertext()) for name, data in files.items()
                     if name.endswith('.xhtml') and name not in ('EPUB/nav.xhtml', 'EPUB/cover.xhtml'))
-    present = set(re.findall(r'[^\W\d_]+', text))  # whole words: 'c' is not found in 'chapter'
-    missing = [word for word in expected if word not in present]
+    fold = str.casefold if ignore_case else str
+    present = {fold(word) for word in re.findall(r'[^\W\d_]+', text)}  # whole words: 'c' is not in 'chapter'
+    missing = [word for word in expected if fold(word) not in present]
     assert not missing, (missing, run.err)
     return True
 
@@ -187,5 +189,51 @@ def test_any_manifest_text_reaches_the_epub_or_the_build_says_why(tmp_path):
         book = fresh_book(tmp_path / 'book')
         (book / 'book.yaml').write_text(text)
         check_build(book, expected)
+
+    property_()
+
+
+@st.composite
+def references(draw) -> tuple[str, str, list[str]]:
+    """A references.yaml written by hand (titles may hold any text), a chapter citing some entries,
+    and the words the EPUB must show: cited authors' family names and their works' titles."""
+    entries, citations = [], []
+    for number in range(draw(st.integers(1, 4))):
+        key = f'ref{number}{draw(st.text(alphabet="abcxyz", max_size=3))}'
+        title = draw(st.one_of(YAML_NOISE, st.lists(words, min_size=1, max_size=5).map(' '.join)))
+        family, given = draw(words), draw(words)
+        kind = draw(st.sampled_from(['book', 'article-journal', 'chapter', 'webpage', 'report']))
+        year = draw(st.integers(1800, 2030))
+        entries.append(f'- id: {key}\n  type: {kind}\n  title: {title}\n  author:\n    - family: {family}\n'
+                       f'      given: {given}\n  issued: {{date-parts: [[{year}]]}}\n')
+        if draw(st.booleans()) or number == 0:
+            locator = draw(st.sampled_from(['', ', p. 12', ', pp. 3–5', ', sec. Origins', ', para. 4']))
+            citations.append(draw(st.sampled_from([f'[@{key}{locator}]', f'@{key} says', f'[-@{key}]'])))
+    if draw(st.integers(0, 5)) == 0:
+        citations.append('[@nosuchkey]')  # an unknown key: the build must say where
+    data = ''.join(entries)
+    chapter_text = ' '.join(f'Text {citation}.' for citation in citations) + '\n'
+    try:
+        parsed = yaml.safe_load(data) or []
+    except yaml.YAMLError:
+        return data, chapter_text, []
+    cited = {c.split('@')[1].split(',')[0].split(']')[0].split(' ')[0] for c in citations}
+    expected = []
+    for entry in parsed:
+        if isinstance(entry, dict) and entry.get('id') in cited:
+            expected += [entry['author'][0]['family']] if isinstance(entry['author'][0]['family'], str) else []
+            expected += re.findall(r'[^\W\d_]+', entry['title']) if isinstance(entry.get('title'), str) else []
+    return data, chapter_text, expected
+
+
+def test_any_references_reach_the_epub_or_the_build_says_why(tmp_path):
+    @SETTINGS
+    @given(references())
+    def property_(generated: tuple[str, str, list[str]]) -> None:
+        data, chapter_text, expected = generated
+        book = fresh_book(tmp_path / 'book')
+        (book / 'references.yaml').write_text(data)
+        (book / 'chapters' / '02-second.md').write_text('---\nid: second\ntitle: Cited\n---\n\n' + chapter_text)
+        check_build(book, expected, ignore_case=True)  # styles may capitalise titles
 
     property_()

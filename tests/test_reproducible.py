@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 from lxml import etree
 
-from conftest import build, copy_book, epub_files
+from conftest import build, copy_book, epub_files, epubcheck
 
 REPO = Path(__file__).resolve().parent.parent
 OPF = '{http://www.idpf.org/2007/opf}'
@@ -90,6 +90,7 @@ def test_a_book_without_a_date_and_extreme_epochs_still_build(tmp_path, monkeypa
     assert undated.code == 0, undated.err
     with zipfile.ZipFile(undated.output('.epub')) as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    epubcheck(undated.output('.epub'))
     monkeypatch.setenv('SOURCE_DATE_EPOCH', '99999999999')  # the year 5138
     late = build(book, '--format', 'epub')
     assert late.code == 0, late.err
