@@ -50,6 +50,10 @@ class BookConfig:
     pdf_standard: str | None = _key(
         'A standard the PDF is written to: ua-1 (PDF/UA-1: tagged, with a structure tree, the language '
         'and figure alt text, for screen readers).', choices=PDF_STANDARDS)
+    glossary: str | None = _key('The glossary data file; glossary.yaml when it exists.')
+    chronology: str | None = _key('The chronology data file; chronology.yaml when it exists.')
+    auto_terms: bool = _key('Mark the first use of each glossary term in each chapter without {.term} markup.',
+                            False, kind='bool')
     references: str | None = _key(
         'The bibliography data file: CSL-YAML (.yaml, .yml), CSL-JSON (.json) or BibTeX (.bib); '
         'references.yaml when absent and that file exists.')
@@ -117,6 +121,8 @@ def load_config(root: Path, diagnostics: Diagnostics) -> BookConfig | None:
         diagnostics.error('config-missing-key', "book.yaml needs a 'title'", data.location)
     _check_semantics(values, data, diagnostics)
     chapters = _chapter_files(root, values.get('chapters'), data, diagnostics)
+    for key in ('glossary', 'chronology'):
+        values[key] = _data_file(root, key, values.get(key), data, diagnostics)
     if diagnostics.has_errors():
         return None
     return BookConfig(**values | {'chapters': chapters}, root=root, key_locations=dict(data.key_locations))
@@ -128,6 +134,11 @@ def data_location(value: Any) -> SourceLocation:
 
 def _check_value(key: str, value: Any, spec: Any, where: SourceLocation, diagnostics: Diagnostics) -> Any:
     kind = spec.metadata['kind']
+    if kind == 'bool':
+        if not isinstance(value, bool):
+            diagnostics.error('config-type', f"'{key}' must be true or false, not {value!r}", where)
+            return None
+        return value
     if kind == 'list[str]':
         if isinstance(value, str):
             value = [value]
@@ -168,6 +179,18 @@ def _check_semantics(values: dict[str, Any], data: YamlMap, diagnostics: Diagnos
         except ValueError:
             diagnostics.error('config-value', f"'date' must be YYYY-MM-DD, not '{values['date']}'", data.where('date'))
             del values['date']
+
+
+def _data_file(root: Path, key: str, named: str | None, data: YamlMap, diagnostics: Diagnostics) -> str | None:
+    """A data file the book names (it must exist), else ``<key>.yaml`` if the book has one."""
+    if named is None:
+        return f'{key}.yaml' if (root / f'{key}.yaml').is_file() else None
+    path = (root / named).resolve()
+    if not path.is_relative_to(root.resolve()):
+        diagnostics.error('data-file-outside', f"'{named}' is outside the book folder", data.where(key))
+    elif not path.is_file():
+        diagnostics.error('data-file-missing', f"the {key} file '{named}' does not exist", data.where(key))
+    return named
 
 
 def _chapter_files(root: Path, listed: tuple[str, ...] | None, data: YamlMap, diagnostics: Diagnostics) -> tuple[str, ...]:

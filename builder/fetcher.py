@@ -12,6 +12,7 @@ images after their absolute URL).
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -27,9 +28,11 @@ class OutsideBookError(PermissionError):
 
 
 class BookFetcher(URLFetcher):
-    def __init__(self, book_root: Path) -> None:
+    def __init__(self, book_root: Path, generated: Mapping[str, tuple[str, bytes]] | None = None) -> None:
+        """:param generated: book-relative path -> (media type, content) of files the build made (figures)."""
         super().__init__(allowed_protocols={'file', 'data'}, timeout=5)
         self.roots = {BOOK_URL: book_root.resolve(), STYLES_URL: BUNDLED_STYLES}
+        self.generated = dict(generated or {})
 
     def fetch(self, url: str, headers=None):  # type: ignore[no-untyped-def]
         scheme = urlparse(url).scheme.lower()
@@ -37,6 +40,9 @@ class BookFetcher(URLFetcher):
             return super().fetch(url, headers)
         if scheme != 'file':
             raise OutsideBookError(f'builds read nothing from the network: {url}')
+        if url.startswith(BOOK_URL) and unquote(url[len(BOOK_URL):]) in self.generated:
+            media_type, content = self.generated[unquote(url[len(BOOK_URL):])]
+            return URLFetcherResponse(url, body=content, headers={'Content-Type': media_type})
         path = self.real_path(url)
         # Answer under the virtual URL, so that relative references inside the resource
         # (a stylesheet's @import or font) resolve inside the virtual roots too.

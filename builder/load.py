@@ -1,12 +1,14 @@
-"""Stage 1, load: the book folder -> :class:`Book` (manifest and chapter texts)."""
+"""Stage 1, load: the book folder -> :class:`Book` (manifest, chapter texts, glossary and chronology data)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from .bibliography import find_style
+from .chronology import load_chronology
 from .config import load_config
 from .diagnostics import BuildError, Diagnostics
+from .glossary import load_glossary
 from .model import Book, SourceFile
 from .references import load_references
 from .yamlfile import read_text
@@ -27,6 +29,8 @@ def load(root: Path, diagnostics: Diagnostics) -> Book:
     style = find_style(config.citation_style, root, config.language)
     if isinstance(style, str):
         diagnostics.error('citation-style', style, config.where('citation-style'))
+    terms = load_glossary(config, diagnostics)
+    events = load_chronology(config, diagnostics)
     if diagnostics.has_errors():
         raise BuildError(diagnostics)
-    return Book(config, tuple(sources), references, style)
+    return Book(config, tuple(sources), references, style, terms, events)

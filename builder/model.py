@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +10,7 @@ from markdown_it.token import Token
 
 from .config import BookConfig
 from .diagnostics import SourceLocation
+from .eventdates import EventDate
 
 if TYPE_CHECKING:
     from .bibliography import Formatted, Style
@@ -25,13 +26,55 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class TermForm:
+    """Another form of a glossary term that may appear in the text."""
+
+    form: str
+    kind: str  # plural | abbreviation | spelled-out | variant | French …
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Term:
+    """A ``glossary.yaml`` entry as written: the definition is still Markdown source."""
+
+    key: str
+    term: str
+    forms: tuple[TermForm, ...]
+    definition: str
+    see_also: tuple[str, ...]
+    sources: str | None  # a Pandoc citation string, "[@a, p. 3; @b]"
+    location: SourceLocation  # the entry
+    definition_at: SourceLocation
+    sources_at: SourceLocation
+    see_also_at: tuple[SourceLocation, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    """A ``chronology.yaml`` entry as written: the text is still Markdown source."""
+
+    key: str
+    date: EventDate
+    text: str
+    sources: str | None
+    tags: tuple[str, ...]
+    label: str | None  # a short label for the timeline figure
+    location: SourceLocation
+    text_at: SourceLocation
+    sources_at: SourceLocation
+
+
+@dataclass(frozen=True)
 class Book:
-    """What the load stage gives: the manifest and the chapter sources, in reading order."""
+    """What the load stage gives: the manifest, the chapter sources in reading order, the data files."""
 
     config: BookConfig
     sources: tuple[SourceFile, ...]
     references: tuple[Reference, ...] = ()
     style: Style | None = None  # the citation style, found and checked
+    terms: tuple[Term, ...] = ()
+    events: tuple[Event, ...] = ()
 
     @property
     def root(self) -> Path:
@@ -73,6 +116,68 @@ class ParsedChapter:
 
 
 @dataclass(frozen=True)
+class Fragment:
+    """Markdown from a data file (a definition, an event), parsed like a chapter.
+
+    Kept with its env and location so that later resolvers (citations) can
+    walk it exactly as they walk the chapters' token streams.
+    """
+
+    tokens: tuple[Token, ...]
+    env: dict[str, Any]
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class Notes:
+    """The Markdown of the data files, parsed: definitions, event texts and their sources, by key."""
+
+    definitions: dict[str, Fragment] = field(default_factory=dict)
+    term_sources: dict[str, Fragment] = field(default_factory=dict)
+    events: dict[str, Fragment] = field(default_factory=dict)
+    event_sources: dict[str, Fragment] = field(default_factory=dict)
+
+    def streams(self) -> list[tuple[str, tuple[Token, ...]]]:
+        """(group, tokens) of every fragment, glossary first, for resolvers that walk token streams (citations)."""
+        return [*(('glossary', f.tokens) for f in (*self.definitions.values(), *self.term_sources.values())),
+                *(('chronology', f.tokens) for f in (*self.events.values(), *self.event_sources.values()))]
+
+
+@dataclass(frozen=True)
+class Use:
+    """One marked use of a term or an event in a chapter: its element id, for links and page numbers."""
+
+    id: str
+    chapter_id: str
+    text: str  # the words marked, as they read in the chapter
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: Term
+    definition: Fragment
+    sources: Fragment | None  # the sources citation string, parsed inline
+    uses: tuple[Use, ...]
+
+    @property
+    def id(self) -> str:
+        return f'glossary-{self.term.key}'
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    event: Event
+    text: Fragment
+    sources: Fragment | None
+    uses: tuple[Use, ...]
+
+    @property
+    def id(self) -> str:
+        return f'chronology-{self.event.key}'
+
+
+@dataclass(frozen=True)
 class Heading:
     id: str
     level: int
@@ -94,6 +199,17 @@ class ResolvedBook:
     chapter_of: dict[str, str]
     images: tuple[str, ...]  # book-relative paths of the images used
     bibliography: Formatted | None = None  # formatted citations and reference lists
+    glossary: tuple[GlossaryEntry, ...] = ()  # in the book language's collation order
+    chronology: tuple[ChronologyEntry, ...] = ()  # in date order
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A file the renderer generates (the timeline figure), written into the EPUB and served to WeasyPrint."""
+
+    path: str  # book-relative, as documents refer to it
+    media_type: str
+    content: bytes
 
 
 @dataclass(frozen=True)
@@ -118,9 +234,6 @@ class PageMap(dict[str, int]):
     cannot: collapsed lists of pages ("12, 34–36"), the EPUB page-list.
     """
 
-    def pages_of(self, ids: list[str]) -> list[int]:
-        return sorted({self[i] for i in ids if i in self})
-
 
 @dataclass(frozen=True)
 class RenderedBook:
@@ -129,3 +242,4 @@ class RenderedBook:
     headings: tuple[Heading, ...]
     images: tuple[str, ...]
     pages: PageMap | None = None  # the page map this rendering printed, if any
+    resources: tuple[Resource, ...] = ()

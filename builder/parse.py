@@ -6,6 +6,7 @@ per-chapter state; the tokens carry ``file:line`` for every diagnostic later.
 
 from __future__ import annotations
 
+import functools
 from pathlib import PurePosixPath
 
 from markdown_it import MarkdownIt
@@ -13,15 +14,17 @@ from slugify import slugify
 
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown import make_parser
-from .markdown.state import new_env
-from .model import Book, Chapter, ParsedChapter, SourceFile
+from .markdown.state import chapter_env, new_env
+from .markdown.terms import term_index
+from .model import Book, Chapter, Fragment, Notes, ParsedChapter, SourceFile, Term
 from .yamlfile import YamlMap, parse_yaml
 
 FRONT_MATTER_KEYS = ('id', 'title', 'short-title', 'summary', 'unnumbered')
 
 
 def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
-    md = make_parser(book.config.language, citation_notes=bool(book.style and book.style.note))
+    md = make_parser(book.config.language, citation_notes=bool(book.style and book.style.note),
+                     terms=term_index(book.terms), auto_terms=book.config.auto_terms)
     parsed = []
     number = 0
     for source in book.sources:
@@ -50,6 +53,38 @@ def typeset(md: MarkdownIt, text: str) -> str:
     """Plain text with the book's smart punctuation, for titles written in front matter."""
     env = new_env('title', '', Diagnostics())
     return ''.join(t.content for t in md.parseInline(text, env)[0].children or () if t.type == 'text')
+
+
+def parse_notes(book: Book, diagnostics: Diagnostics) -> Notes:
+    """The Markdown of the glossary and the chronology: definitions and event texts as blocks, sources inline."""
+    return Notes(
+        {t.key: parse_fragment(book, t.definition, t.definition_at, f'glossary-{t.key}', diagnostics)
+         for t in book.terms},
+        {t.key: parse_fragment(book, t.sources, t.sources_at, f'glossary-{t.key}-sources', diagnostics, inline=True)
+         for t in book.terms if t.sources},
+        {e.key: parse_fragment(book, e.text, e.text_at, f'chronology-{e.key}', diagnostics) for e in book.events},
+        {e.key: parse_fragment(book, e.sources, e.sources_at, f'chronology-{e.key}-sources', diagnostics, inline=True)
+         for e in book.events if e.sources},
+    )
+
+
+def parse_fragment(book: Book, text: str, where: SourceLocation, ident: str, diagnostics: Diagnostics, *,
+                   inline: bool = False) -> Fragment:
+    """Markdown from a data file, parsed as chapters are (terms in it link, but are not marked automatically).
+
+    ``ident`` prefixes the ids it generates; ``where`` is the line its text starts on. Citations
+    stay in the text even in a note style: a glossary or a chronology has no notes.
+    """
+    md = _fragment_parser(book.config.language, book.terms)
+    env = new_env(ident, where.path, diagnostics)
+    chapter_env(env).line_offset = (where.line or 1) - 1
+    tokens = md.parseInline(text, env) if inline else md.parse(text, env)
+    return Fragment(tuple(tokens), env, where)
+
+
+@functools.lru_cache(maxsize=4)
+def _fragment_parser(language: str, terms: tuple[Term, ...]) -> MarkdownIt:
+    return make_parser(language, terms=term_index(terms))
 
 
 def _front_matter(source: SourceFile, diagnostics: Diagnostics) -> dict:

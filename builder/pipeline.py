@@ -8,7 +8,7 @@ from pathlib import Path
 from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostics
 from .load import load
-from .parse import parse
+from .parse import parse, parse_notes
 from .render import render
 from .resolve import resolve
 from .stylesheets import check_stylesheets
@@ -35,8 +35,9 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> list[P
     check_source_date_epoch(diagnostics)
     book = load(root, diagnostics)
     parsed = parse(book, diagnostics)
-    bibliography = resolve_citations(book, parsed, diagnostics)
-    resolved = resolve(book.config, parsed, diagnostics, bibliography)
+    notes = parse_notes(book, diagnostics)
+    bibliography = resolve_citations(book, parsed, diagnostics, notes.streams())
+    resolved = resolve(book, parsed, diagnostics, bibliography, notes)
     check_stylesheets(root, diagnostics)
     _stop_on_errors(diagnostics, options)
     stem = book.config.output_stem

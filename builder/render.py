@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
+from .backmatter import back_matter
 from .markdown import make_parser
 from .model import Document, PageMap, RenderedBook, ResolvedBook
 from .render_bibliography import bibliography_document, bibliography_heading, chapter_references, title_of
@@ -57,9 +58,12 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
         html = _templates.get_template('chapter.xhtml').render(chapter=parsed.chapter, body=body, references=references)
         documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
                                   if parsed is resolved.chapters[0] else None))
+    generated, resources = back_matter(resolved, md, _templates, {
+        'targets': resolved.targets, 'pages': pages, 'citations': bibliography.citations if bibliography else {}}, pages)
+    documents.extend(generated)
     if back:
         documents.append(back)
-    return RenderedBook(book, tuple(documents), headings, resolved.images, pages)
+    return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources))
 
 
 def print_document(rendered: RenderedBook, stylesheets: list[str], dates: dict[str, str]) -> str:

@@ -1,7 +1,7 @@
 """The reference lists: one bibliography after the chapters, or one at the end of each chapter.
 
 Each entry says where the work is cited. With a page map (the PDF's layout)
-that is "Cited on pp. 3, 17", each page a link to the first citation on it;
+that is "Cited on pp. 3, 17–19", each page a link to the first citation on it;
 without one (an EPUB-only build) it is "Cited in chapter 2 (1, 2)", links back
 to each citation. The markup is the templates'; the formatted entries are
 :mod:`builder.bibliography`'s.
@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from .bibliography import Entry, Formatted
 from .model import Chapter, Document, Heading, PageMap
+from .pagerefs import page_runs
 
 BIBLIOGRAPHY_ID = 'bibliography'
 
@@ -66,12 +67,10 @@ def cited_on(entry: Entry, bibliography: Formatted, chapters: dict[str, Chapter]
     if not entry.citations:
         return None
     if pages is not None and all(c in pages for c in entry.citations):
-        first_on: dict[int, str] = {}
-        for ident in entry.citations:
-            first_on.setdefault(pages[ident], ident)
-        numbers = sorted(first_on)
-        lead = 'Cited on p.' if len(numbers) == 1 else 'Cited on pp.'
-        return CitedOn(lead, tuple((str(n), '#' + first_on[n], ()) for n in numbers))
+        runs = page_runs(entry.citations, pages)
+        single = len(runs) == 1 and runs[0].first == runs[0].last
+        return CitedOn('Cited on p.' if single else 'Cited on pp.', tuple(
+            (str(r.first) if r.first == r.last else f'{r.first}–{r.last}', '#' + r.first_id, ()) for r in runs))
     by_chapter: dict[str, list[str]] = {}
     for ident in entry.citations:
         by_chapter.setdefault(bibliography.groups.get(ident, ''), []).append(ident)

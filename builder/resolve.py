@@ -13,15 +13,20 @@ from urllib.parse import unquote, urlparse
 
 from .bibliography import Formatted
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
+from .chronology import resolve_chronology
+from .glossary import resolve_glossary
 from .markdown.state import location_of
-from .model import Heading, ParsedChapter, ResolvedBook
-from .config import BookConfig
+from .model import Book, Heading, Notes, ParsedChapter, ResolvedBook
+
+GLOSSARY_TITLE = 'Glossary'
+CHRONOLOGY_TITLE = 'Chronology'
 
 IMAGE_SIGNATURES = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'GIF87a', b'GIF89a', b'<svg', b'<?xml')
 
 
-def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics,
-            bibliography: Formatted | None = None) -> ResolvedBook:
+def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics,
+            bibliography: Formatted | None = None, notes: Notes | None = None) -> ResolvedBook:
+    config = book.config
     headings: list[Heading] = []
     targets: dict[str, str] = {}
     chapter_of: dict[str, str] = {}
@@ -80,8 +85,14 @@ def resolve(config: BookConfig, chapters: tuple[ParsedChapter, ...], diagnostics
                 if not token.content.strip():
                     diagnostics.error('image-alt-missing', 'the image has no alt text: write ![what it shows](…)',
                                       where)
+    glossary = resolve_glossary(book, chapters, notes or Notes(), diagnostics)
+    chronology = resolve_chronology(book, chapters, notes or Notes(), diagnostics)
+    for ident, title, present in (('glossary', GLOSSARY_TITLE, glossary), ('chronology', CHRONOLOGY_TITLE, chronology)):
+        if present:
+            headings.append(Heading(ident, 1, title, ident))
+            define(ident, f'the {ident}', ident, SourceLocation(getattr(config, ident)))
     return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
-                        bibliography)
+                        bibliography, glossary, chronology)
 
 
 def inline_text(inline) -> str:  # type: ignore[no-untyped-def]

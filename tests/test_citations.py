@@ -120,9 +120,9 @@ def test_pdf_bibliography_entries_and_real_back_reference_pages(cited_book):
         'Roy, Olivier.': ('Roy 1985',),
     }
     for entry, forms in cited_at.items():
-        listed = re.search(re.escape(entry) + r'.*?Cited on pp?\. ([\d, ]+)\.', bibliography)
+        listed = re.search(re.escape(entry) + r'.*?Cited on pp?\. ([\d, –]+)\.', bibliography)
         assert listed, entry
-        printed = [int(n) for n in listed[1].split(', ')]
+        printed = [page for run in listed[1].split(', ') for page in expand_run(run)]
         actual = [i + 1 for i, p in enumerate(pages[:start]) if any(f in p for f in forms)]
         assert printed == actual, (entry, printed, actual)
     assert len(set(cited_at)) == 3 and any(len(v) > 1 for v in [re.findall(r'Cited on pp\.', bibliography)])
@@ -300,3 +300,9 @@ def test_unused_and_unformattable_references_are_warnings(tmp_path):
         in found
     assert any(code == 'reference-unformattable' and "'untitled'" in msg for _, _, code, msg in found), found
     assert build(book, '--format', 'epub', '--strict').code == 1
+
+
+def expand_run(run: str) -> list[int]:
+    """'7–9' -> [7, 8, 9]; '5' -> [5]."""
+    first, _, last = run.partition('–')
+    return list(range(int(first), int(last or first) + 1))

@@ -21,14 +21,17 @@ from .punctuation import smart_punctuation_plugin
 from .quotes import localized_quotes_plugin
 from .tables import empty_header_cells_plugin
 from .spans import spans_plugin
+from .terms import TermIndex, terms_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
 ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'key', 'title', 'alt', 'width')
 
 
-def make_parser(language: str, *, citation_notes: bool = False) -> MarkdownIt:
-    """The parser; ``citation_notes`` makes citations footnotes (for a note citation style)."""
+def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex | None = None,
+                auto_terms: bool = False) -> MarkdownIt:
+    """The parser; ``citation_notes`` makes citations footnotes (for a note citation style), ``terms``
+    names the glossary terms unkeyed uses refer to, ``auto_terms`` marks each term's first use in a chapter."""
     md = MarkdownIt('commonmark', {'html': False, 'typographer': True, 'xhtmlOut': True})
     md.enable(['table', 'replacements', 'smartquotes'])
     (
@@ -44,6 +47,7 @@ def make_parser(language: str, *, citation_notes: bool = False) -> MarkdownIt:
         .use(localized_quotes_plugin, language=language)
         .use(empty_header_cells_plugin)
         .use(source_locations_plugin)
+        .use(terms_plugin, index=terms, auto=auto_terms)
         .use(nesting_limit_plugin)
     )
     return md

@@ -181,7 +181,7 @@ def _suffixed(item: CiteItem, rest: str) -> CiteItem:
 
 def _locate(state: StateCore) -> None:
     """Stamp each citation with its file, line and column, found from its raw text in its block."""
-    path = chapter_env(state.env).path
+    path, offset = chapter_env(state.env).path, chapter_env(state.env).line_offset
     lines = state.src.split('\n')
     notes = state.env.get('footnotes', {}).get('list', {})
     for block in state.tokens:
@@ -196,14 +196,14 @@ def _locate(state: StateCore) -> None:
                     at = block.content.find(child.meta['raw'], cursor)
                     if at >= 0:
                         cursor = at + len(child.meta['raw'])
-                        child.meta['loc'] = _position(block, lines, at, path)
+                        child.meta['loc'] = _position(block, lines, at, path, offset)
                 elif child.type == 'footnote_ref' and 'tokens' in notes.get(child.meta['id'], {}):
                     walk(notes[child.meta['id']]['tokens'])  # an inline note ^[…] is parsed apart
 
         walk(block.children)
 
 
-def _position(block: Token, lines: list[str], offset: int, path: str) -> SourceLocation:
+def _position(block: Token, lines: list[str], offset: int, path: str, line_offset: int = 0) -> SourceLocation:
     content = block.content
     row = content.count('\n', 0, offset)
     column = offset - (content.rfind('\n', 0, offset) + 1)
@@ -215,7 +215,8 @@ def _position(block: Token, lines: list[str], offset: int, path: str) -> SourceL
     if shift < 0:
         stripped = text.lstrip()
         shift = max(source.find(stripped) - (len(text) - len(stripped)), 0)
-    return SourceLocation(path, line_no + 1, shift + column + 1)
+    # line_offset places Markdown that starts inside a data file (a glossary definition).
+    return SourceLocation(path, line_no + 1 + line_offset, shift + column + 1)
 
 
 def _citations_to_notes(state: StateCore) -> None:

@@ -20,13 +20,13 @@ def source_locations_plugin(md: MarkdownIt) -> None:
 
 
 def _stamp(state: StateCore) -> None:
-    path = chapter_env(state.env).path
+    path, offset = chapter_env(state.env).path, chapter_env(state.env).line_offset
     for block in state.tokens:
         if block.map:
-            block.meta.setdefault('loc', SourceLocation(path, block.map[0] + 1))
+            block.meta.setdefault('loc', SourceLocation(path, block.map[0] + 1 + offset))
         if block.type != 'inline' or not block.children or not block.map:
             continue
-        line = block.map[0] + 1
+        line = block.map[0] + 1 + offset
         for child in block.children:
             child.meta.setdefault('loc', SourceLocation(path, line, child.meta.get('column')))
             if child.type in ('softbreak', 'hardbreak'):

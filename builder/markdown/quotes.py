@@ -1,64 +1,86 @@
 """Smart punctuation that follows the language of the text.
 
-markdown-it's smartquotes rule curls quotes with one pair for the whole
-parser. We let it curl English-style, then this rule rewrites the quotes in
-French text (the book language, or a ``[…]{lang=fr}`` span) to guillemets and
-puts the non-breaking spaces that French typography asks for inside them and
-before ``; : ! ?``, as citeproc localises its quotes after formatting.
+markdown-it's smartquotes rule curls quotes with the one pair of its
+``quotes`` option. This rule takes its place: it runs the same pairing
+(``process_inlines``) over each stretch of text in one language, the book's or
+a ``[…]{lang=fr}`` span's, with that language's quotes (British English
+‘single’ outside, American “double”, French « guillemets »), then puts in the
+non-breaking spaces French typography asks for inside guillemets and before
+``; : ! ?``.
 """
 
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_core.smartquotes import process_inlines
 from markdown_it.token import Token
 
 NBSP = '\u00a0'
 NARROW_NBSP = '\u202f'
 
-# (outer open, outer close, inner open, inner close) by primary language subtag.
+# Outer open, outer close, inner open, inner close: by full language tag, else by primary subtag.
 QUOTES = {
     'en': '\u201c\u201d\u2018\u2019',
+    'en-gb': '\u2018\u2019\u201c\u201d',
     'fr': '«»\u201c\u201d',
     'de': '\u201e\u201c\u201a\u2018',
 }
 
 
-def primary(language: str) -> str:
-    return language.split('-')[0].lower()
+def quotes_for(language: str) -> str:
+    tag = language.lower()
+    return QUOTES.get(tag) or QUOTES.get(tag.split('-')[0]) or QUOTES['en']
 
 
 def localized_quotes_plugin(md: MarkdownIt, *, language: str) -> None:
-    md.core.ruler.after('smartquotes', 'localized_quotes', lambda state: _localize(state, language))
+    md.core.ruler.at('smartquotes', lambda state: _smartquotes(state, language))
 
 
-def _localize(state: StateCore, language: str) -> None:
-    for block in state.tokens:
-        if block.type == 'inline' and block.children:
-            _localize_inline(block.children, primary(language))
+def _smartquotes(state: StateCore, language: str) -> None:
+    if not state.md.options.typographer:
+        return
+    default = state.md.options.quotes
+    try:
+        for block in state.tokens:
+            if block.type == 'inline' and block.children:
+                for run_language, run in _language_runs(block.children, language):
+                    state.md.options.quotes = quotes_for(run_language)
+                    process_inlines(run, state)
+                    if run_language.lower().split('-')[0] == 'fr':
+                        for token in run:
+                            if token.type == 'text':
+                                token.content = _french_spacing(token.content)
+    finally:
+        state.md.options.quotes = default
 
 
-def _localize_inline(children: list[Token], book_language: str) -> None:
+def _language_runs(children: list[Token], book_language: str) -> list[tuple[str, list[Token]]]:
+    """The inline tokens cut into stretches of one language, in order."""
+    runs: list[tuple[str, list[Token]]] = []
     stack = [book_language]
     for token in children:
-        if token.type == 'span_open':
-            stack.append(primary(str(token.attrGet('lang') or stack[-1])))
-        elif token.type == 'span_close' and len(stack) > 1:
+        if token.type == 'span_open' and token.attrGet('lang'):
+            stack.append(str(token.attrGet('lang')))
+        elif token.type == 'span_close' and len(stack) > 1 and _closes_lang(children, token):
             stack.pop()
-        elif token.type == 'text':
-            token.content = localize_text(token.content, stack[-1])
+        if not runs or runs[-1][0] != stack[-1]:
+            runs.append((stack[-1], []))
+        runs[-1][1].append(token)
+    return runs
 
 
-def localize_text(text: str, language: str) -> str:
-    if language == 'en':
-        return text
-    pairs = QUOTES.get(language)
-    if pairs:
-        english = QUOTES['en']
-        text = text.translate(str.maketrans({english[0]: pairs[0], english[1]: pairs[1]}))
-    if language == 'fr':
-        text = _french_spacing(text)
-    return text
+def _closes_lang(children: list[Token], close: Token) -> bool:
+    """Whether a span_close ends a span that set a language (spans nest, so count levels)."""
+    depth = 0
+    for token in reversed(children[: children.index(close)]):
+        if token.type == 'span_close':
+            depth += 1
+        elif token.type == 'span_open':
+            if depth == 0:
+                return bool(token.attrGet('lang'))
+            depth -= 1
+    return False
 
 
 def _french_spacing(text: str) -> str:

@@ -19,7 +19,8 @@ class ChapterEnv:
     chapter_id: str
     path: str
     diagnostics: Diagnostics
-    # Front matter spans lines that markdown-it still sees, so map[0] is already the file line.
+    # Lines before the text markdown-it sees: 0 for chapters (their front matter is parsed too),
+    # the line a definition starts on, less one, for Markdown inside a data file.
     line_offset: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -42,5 +43,5 @@ def location_of(env: dict[str, Any], token: Token) -> SourceLocation:
     if 'loc' in token.meta:
         return token.meta['loc']
     if token.map:
-        return SourceLocation(ce.path, token.map[0] + 1)
+        return SourceLocation(ce.path, token.map[0] + 1 + ce.line_offset)
     return SourceLocation(ce.path)

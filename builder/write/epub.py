@@ -9,6 +9,7 @@ The zip is then rewritten with fixed entry times, which ebooklib cannot do.
 from __future__ import annotations
 
 import mimetypes
+import re
 import uuid
 import zipfile
 from pathlib import Path
@@ -50,18 +51,22 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
-    for number, image in enumerate(rendered.images, start=1):  # ids are XML names: no '/' from the path
-        book.add_item(epub.EpubImage(uid=f'image-{number}', file_name=image, content=(config.root / image).read_bytes()))
+    for image in rendered.images:  # not `path`: that is where the EPUB goes
+        book.add_item(epub.EpubImage(uid=_item_id('img', image), file_name=image,
+                                     content=(config.root / image).read_bytes()))
+    for resource in rendered.resources:
+        book.add_item(epub.EpubItem(uid=_item_id('gen', resource.path), file_name=resource.path,
+                                    media_type=resource.media_type, content=resource.content))
     own_css = config.root / 'styles' / 'epub.css'
     if own_css.is_file() and own_css.resolve() != BUNDLED_STYLES / 'epub.css':
         # Kept in styles/ beside the files it names, which keep their place in the book folder.
         book.add_item(epub.EpubItem(uid='book-style', file_name='styles/book.css', media_type='text/css',
                                     content=own_css.read_bytes()))
-        resources = [r for r in stylesheet_resources(config.root, 'styles/epub.css') if not book.get_item_with_href(r)]
-        for number, resource in enumerate(resources, start=1):
-            kind = mimetypes.guess_type(resource)[0] or 'application/octet-stream'
-            book.add_item(epub.EpubItem(uid=f'style-resource-{number}', file_name=resource, media_type=kind,
-                                        content=(config.root / resource).read_bytes()))
+        for resource in stylesheet_resources(config.root, 'styles/epub.css'):
+            if not book.get_item_with_href(resource):
+                kind = mimetypes.guess_type(resource)[0] or 'application/octet-stream'
+                book.add_item(epub.EpubItem(uid=_item_id('style', resource), file_name=resource, media_type=kind,
+                                            content=(config.root / resource).read_bytes()))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
     items = []
@@ -116,6 +121,11 @@ def links_across_files(documents: list[Document]) -> list[str]:
                 link.set('href', f'{target}{href}')
         bodies.append(lxml.html.tostring(tree, encoding='unicode'))
     return bodies
+
+
+def _item_id(prefix: str, path: str) -> str:
+    """A manifest id for a file: an XML name, so no slashes."""
+    return f"{prefix}-{re.sub(r'[^A-Za-z0-9_.-]', '-', path)}"
 
 
 def _xhtml_page(document: Document, body: str) -> str:

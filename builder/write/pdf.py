@@ -37,7 +37,8 @@ def lay_out(rendered: RenderedBook, diagnostics: Diagnostics) -> Document | None
     tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
     html = lxml.html.tostring(tree, encoding='unicode', doctype='<!DOCTYPE html>')
     with weasyprint_diagnostics(diagnostics) as failed:
-        document = HTML(string=html, base_url=BOOK_URL, url_fetcher=BookFetcher(config.root)).render()
+        generated = {r.path: (r.media_type, r.content) for r in rendered.resources}
+        document = HTML(string=html, base_url=BOOK_URL, url_fetcher=BookFetcher(config.root, generated)).render()
     return None if failed() else document
 
 

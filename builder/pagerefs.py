@@ -1,0 +1,38 @@
+"""Printed page references collapsed as a reader expects them: "12, 34–36".
+
+Each page of a run links to the first marked element on that page, so the
+numbers in the PDF are clickable; the page map comes from WeasyPrint's layout
+(:mod:`builder.paginate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .model import PageMap
+
+
+@dataclass(frozen=True)
+class PageRun:
+    first: int
+    last: int
+    first_id: str  # the first element on the first page
+    last_id: str  # the first element on the last page
+
+
+def page_runs(ids: Iterable[str], pages: PageMap | None) -> list[PageRun]:
+    """Runs of consecutive pages on which the elements ``ids`` (in reading order) fall."""
+    if pages is None:
+        return []
+    first_on: dict[int, str] = {}
+    for ident in ids:
+        if ident in pages:
+            first_on.setdefault(pages[ident], ident)
+    runs: list[PageRun] = []
+    for page in sorted(first_on):
+        if runs and runs[-1].last == page - 1:
+            runs[-1] = PageRun(runs[-1].first, page, runs[-1].first_id, first_on[page])
+        else:
+            runs.append(PageRun(page, page, first_on[page], first_on[page]))
+    return runs
