@@ -91,14 +91,14 @@ def _fields_are_text(ident: str, data: dict, where: SourceLocation, diagnostics:
     for key, value in data.items():
         if isinstance(value, list) and all(isinstance(name, dict) for name in value):  # author, editor, …
             problems += [(name, part) for name in value for part in NAME_PARTS
-                         if part in name and not isinstance(name[part], (str, int))]
+                         if part in name and not isinstance(name[part], str)]
         elif value is None or isinstance(value, bool):
             problems.append((data, key))
     for mapping, key in problems:
-        shown = 'empty' if mapping[key] is None else repr(mapping[key])
         at = mapping.where(key) if isinstance(mapping, YamlMap) else where
-        diagnostics.error('reference-field', f"'{key}' of the reference '{ident}' must be text, not {shown}: "
-                          'put it in quotes', at)
+        problem = ('is empty: fill it in or delete it' if mapping[key] is None
+                   else f'must be text, not {mapping[key]!r}: put it in quotes')
+        diagnostics.error('reference-field', f"'{key}' of the reference '{ident}' {problem}", at)
     return not problems
 
 

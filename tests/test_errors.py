@@ -127,6 +127,10 @@ CASES = {
     'two notes with one label': (
         append(CHAPTER, '\nA call.[^a]\n\n[^a]: One.\n\n[^a]: Two.\n'),
         CHAPTER, 18, 'footnote-duplicate', 'the note [^a] is already defined on line 16'),
+    'a reference name that YAML reads as true': (
+        write('references.yaml', '- id: ref\n  type: book\n  title: T\n  author:\n    - family: Smith\n'
+              '      given: TRUE\n', append(CHAPTER, '\nCited [@ref].\n')),
+        'references.yaml', 6, 'reference-field', "'given' of the reference 'ref' must be text, not True"),
     'missing image': (
         append(CHAPTER, '\n![A map](map.png)\n'),
         CHAPTER, 14, 'image-missing', "the image 'map.png' does not exist"),
