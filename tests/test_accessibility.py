@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from conftest import epub_files, epubcheck
+from conftest import build, copy_book, epub_files, epubcheck
 
 REPO = Path(__file__).resolve().parent.parent
 ACE = REPO / 'tools' / 'ace' / 'node_modules' / '.bin' / 'ace-cli'
@@ -78,6 +78,15 @@ def test_ace_finds_no_violation(accessible_book, tmp_path):
     result = ace(accessible_book.output('.epub'), tmp_path / 'ace')
     assert result.returncode == 0, result.stderr
     assert ': pass, 0 violation(s)' in result.stderr
+
+
+@needs_ace
+def test_ace_finds_no_violation_in_glossary_and_chronology(tmp_path):
+    book = copy_book('glossary', tmp_path)
+    run = build(book, '--format', 'epub')
+    assert run.code == 0, run.err
+    result = ace(run.output('.epub'), tmp_path / 'ace')
+    assert result.returncode == 0, result.stderr
 
 
 @needs_ace
