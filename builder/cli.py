@@ -1,71 +1,216 @@
-"""The command line: ``coursepack build [BOOK_DIR] [--format …] [--out DIR] [--strict] [--debug]``.
+"""The command line: ``coursepack build | handouts | check | watch | new``.
 
-Exit codes: 0 success, 1 build errors (or warnings with ``--strict``), 2 usage errors.
+``build`` makes every edition of the book; ``handouts`` one handout per chapter.
+Both take ``--format``, ``--edition``, ``--out``, the print-shop options
+(``--paper``, ``--simplex``/``--duplex``, ``--bleed``, ``--crop-marks``),
+``--strict``, ``--quiet`` and ``--debug``.
+
+Exit codes: 0 success, 1 errors in the book or its outputs (or warnings with
+``--strict``), 2 usage errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
+from .config import check_length, check_paper
 from .diagnostics import BuildError, Diagnostics
-from .pipeline import FORMATS, BuildOptions, build
+from .newbook import new_book
+from .outputs import summarize
+from .pipeline import FORMATS, BuildOptions, build, check
+from .progress import Progress, progress_for
+from .validate import validate_outputs
+
+T = TypeVar('T')
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog='coursepack', description='Build course packs from Markdown.')
     commands = parser.add_subparsers(dest='command', required=True, metavar='COMMAND')
-    b = commands.add_parser('build', help='build the PDF and EPUB into dist/')
-    b.add_argument('book', nargs='?', default='.', type=Path, metavar='BOOK_DIR', help='the book folder (default: .)')
-    b.add_argument('--format', choices=(*FORMATS, 'all'), default='all', help='which outputs to build')
-    b.add_argument('--out', type=Path, metavar='DIR', help='output folder (default: BOOK_DIR/dist)')
-    b.add_argument('--strict', action='store_true', help='treat warnings as errors')
-    b.add_argument('--debug', action='store_true', help='show tracebacks of internal errors')
+
+    b = commands.add_parser('build', help='build the PDF and EPUB of every edition into dist/')
+    _book_arguments(b)
+    _output_arguments(b)
+
+    h = commands.add_parser('handouts', help='build one handout per chapter into dist/handouts/')
+    h.add_argument('--chapter', action='append', default=[], metavar='ID',
+                   help='the id of a chapter to make a handout of (repeatable; default: every chapter)')
+    h.add_argument('--booklet', action='store_true', default=None,
+                   help='impose the PDF as a folded, stapled booklet (book.yaml: handouts: booklet)')
+    _book_arguments(h)
+    _output_arguments(h)
+
+    c = commands.add_parser('check', help='report every problem in the book without building it')
+    _book_arguments(c)
+    c.add_argument('--outputs', action='store_true',
+                   help='also validate the files in dist/ (PDF checks, EPUBCheck, Ace when installed)')
+    c.add_argument('--out', type=Path, metavar='DIR', help='where the outputs are (default: BOOK_DIR/dist)')
+
+    w = commands.add_parser('watch', help='rebuild whenever a chapter, data file or style changes')
+    _book_arguments(w)
+    _output_arguments(w)
+
+    n = commands.add_parser('new', help='start a new book folder that builds at once')
+    n.add_argument('dir', type=Path, metavar='DIR', help='the folder to create (must not exist yet)')
     return parser
+
+
+def _book_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('book', nargs='?', default=Path('.'), type=Path, metavar='BOOK_DIR',
+                        help='the book folder (default: .)')
+    parser.add_argument('--strict', action='store_true', help='treat warnings as errors')
+    parser.add_argument('--quiet', '-q', action='store_true', help='print only diagnostics: no progress, no summary')
+    parser.add_argument('--debug', action='store_true', help='show tracebacks of internal errors')
+
+
+def _output_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('--format', choices=(*FORMATS, 'all'), default='all', help='which outputs to build')
+    parser.add_argument('--edition', action='append', default=[], metavar='NAME',
+                        help='build this edition only (repeatable; default: build: every edition, '
+                        'handouts: the first)')
+    parser.add_argument('--out', type=Path, metavar='DIR', help='output folder (default: BOOK_DIR/dist)')
+    shop = parser.add_argument_group('print-shop options (override book.yaml)')
+    shop.add_argument('--paper', type=_checked(check_paper), help='a4, letter, a5, or "WIDTH HEIGHT"')
+    sides = shop.add_mutually_exclusive_group()
+    sides.add_argument('--duplex', dest='sides', action='store_const', const='duplex',
+                       help='two-sided: chapters open on a right-hand page')
+    sides.add_argument('--simplex', dest='sides', action='store_const', const='simplex',
+                       help='one-sided: no blank pages')
+    shop.add_argument('--bleed', type=_checked(check_length), metavar='LENGTH', help='bleed, such as 3mm')
+    shop.add_argument('--crop-marks', action='store_true', default=None, help='print crop marks')
+
+
+def _checked(check):  # type: ignore[no-untyped-def]
+    """An argparse type that validates a value as book.yaml would."""
+    def value(text: str) -> str:
+        problem = check(text)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return text
+    return value
+
+
+def build_options(args: argparse.Namespace) -> BuildOptions:
+    settings = {name: getattr(args, name) for name in ('paper', 'sides', 'bleed', 'crop_marks')
+                if getattr(args, name) is not None}
+    return BuildOptions(
+        formats=FORMATS if args.format == 'all' else (args.format,),
+        out_dir=args.out.resolve() if args.out else None,
+        strict=args.strict,
+        editions=tuple(args.edition),
+        handouts=tuple(args.chapter) if args.command == 'handouts' else None,
+        booklet=bool(getattr(args, 'booklet', False)),
+        settings=tuple(settings.items()),
+    )
 
 
 def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    parser = make_parser()
     try:
-        args = parser.parse_args(argv)
+        args = make_parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if args.command == 'new':
+        return _new(args.dir, stdout, stderr)
     root = args.book.resolve()
     if not (root / 'book.yaml').is_file():
         print(f'coursepack: error: {args.book} is not a book folder (no book.yaml)', file=stderr)
         return 2
+    if args.command == 'check':
+        out_dir = args.out.resolve() if args.out else None
+        return _check(root, args, BuildOptions(out_dir=out_dir, strict=args.strict), stdout, stderr)
+    options = build_options(args)
+    if args.command == 'watch':
+        from .watch import watch  # imported here: only watch needs watchfiles
+
+        return watch(root, options, lambda: _build(root, args, options, stdout, stderr), stdout)
+    return _build(root, args, options, stdout, stderr)
+
+
+def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: TextIO, stderr: TextIO) -> int:
     diagnostics = Diagnostics()
-    formats = FORMATS if args.format == 'all' else (args.format,)
-    options = BuildOptions(formats=formats, out_dir=args.out.resolve() if args.out else None, strict=args.strict)
-    try:
-        written = build(root, options, diagnostics)
-    except BuildError:
-        report(diagnostics, stderr)
+    written = _guarded(lambda progress: build(root, options, diagnostics, progress), diagnostics, args, stderr)
+    if written is None:
         return 1
+    if not args.quiet:
+        for path in written:
+            print(f'wrote {_shown(path)} ({summarize(path)})', file=stdout)
+    return 0
+
+
+def _check(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: TextIO, stderr: TextIO) -> int:
+    started = time.perf_counter()
+    sources = Diagnostics()
+    checked = _guarded(lambda progress: check(root, options, sources, progress), sources, args, stderr, summary=False)
+    outputs = Diagnostics()
+    validated = []
+    if args.outputs:
+        out_dir = options.out_dir or root / 'dist'
+        validated = validate_outputs(root, out_dir, _shown(out_dir), outputs)
+        report(outputs, stderr, summary=False)
+    everything = Diagnostics()
+    everything.extend([*sources, *outputs])
+    failed = checked is None or everything.has_errors(strict=args.strict)
+    if not args.quiet:
+        for result in validated:
+            print(result, file=stdout)
+    if failed or not args.quiet:
+        print(f'coursepack: check {"failed" if failed else "passed"}: {_counts(everything)} '
+              f'({time.perf_counter() - started:.1f} s)', file=stderr if failed else stdout)
+    return 1 if failed else 0
+
+
+def _guarded(work: Callable[[Progress], T], diagnostics: Diagnostics, args: argparse.Namespace, stderr: TextIO, *,
+                summary: bool = True) -> T | None:
+    """Run ``work(progress)``; report its diagnostics, and any internal error plainly; None on failure."""
+    progress = progress_for(stderr, quiet=args.quiet)
+    try:
+        result = work(progress)
+    except BuildError:
+        progress.close()
+        report(diagnostics, stderr, summary=summary)
+        return None
     except Exception as exc:  # an internal error: say so plainly, and show the traceback only on request
-        report(diagnostics, stderr)
+        progress.close()
+        report(diagnostics, stderr, summary=summary)
         if args.debug:
             traceback.print_exc(file=stderr)
         print(f'coursepack: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)',
               file=stderr)
-        return 1
-    report(diagnostics, stderr)
-    for path in written:
-        print(f'wrote {_shown(path)} ({path.stat().st_size / 1024:,.0f} KiB)', file=stdout)
+        return None
+    progress.close()
+    report(diagnostics, stderr, summary=False)
+    return result
+
+
+def report(diagnostics: Diagnostics, stream: TextIO, *, summary: bool = True) -> None:
+    """Print the diagnostics in reading order, then, after a failed build, one line that counts them."""
+    for diagnostic in diagnostics.sorted():
+        print(diagnostic, file=stream)
+    if summary and diagnostics.errors:
+        print(f'coursepack: build failed: {_counts(diagnostics)}', file=stream)
+
+
+def _new(target: Path, stdout: TextIO, stderr: TextIO) -> int:
+    try:
+        new_book(target)
+    except FileExistsError:
+        print(f'coursepack: error: {target} already exists and is not empty; choose a new folder name', file=stderr)
+        return 2
+    print(f'created {target}: edit {target / "book.yaml"} first (see {target / "README.md"}), '
+          f'then run: coursepack build {target}', file=stdout)
     return 0
 
 
-def report(diagnostics: Diagnostics, stream: TextIO) -> None:
-    for diagnostic in diagnostics.sorted():
-        print(diagnostic, file=stream)
-    if diagnostics.errors:
-        print(f'coursepack: build failed: {len(diagnostics.errors)} error(s), {len(diagnostics.warnings)} warning(s)',
-              file=stream)
+def _counts(diagnostics: Diagnostics) -> str:
+    return f'{len(diagnostics.errors)} error(s), {len(diagnostics.warnings)} warning(s)'
 
 
 def _shown(path: Path) -> str:

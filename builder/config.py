@@ -20,14 +20,42 @@ from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST = 'book.yaml'
-PAPER_SIZES = ('a4', 'letter')
+PAPER_SIZES = ('a4', 'letter', 'a5')
 PDF_STANDARDS = ('ua-1',)
 BIBLIOGRAPHY_PLACES = ('end', 'per-chapter')
 _LANGUAGE = re.compile(r'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$')
+_LENGTH = r'(?:\d+(?:\.\d+)?|\.\d+)(?:mm|cm|in|pt)'
+_PAPER = re.compile(rf'^{_LENGTH} {_LENGTH}$')
+_EDITION = re.compile(r'^[a-z][a-z0-9-]*$')
 
 
-def _key(doc: str, default: Any = None, *, kind: str = 'str', choices: tuple[str, ...] = ()) -> Any:
-    return field(default=default, metadata={'doc': doc, 'kind': kind, 'choices': choices})
+def check_paper(value: str) -> str | None:
+    """Why ``value`` is not a paper size, or None: a named size or an explicit ``WIDTH HEIGHT``."""
+    if value in PAPER_SIZES or _PAPER.match(value):
+        return None
+    return f"'paper' must be one of {', '.join(PAPER_SIZES)} or a width and height such as \"170mm 240mm\", not '{value}'"
+
+
+def check_length(value: str) -> str | None:
+    if re.fullmatch(_LENGTH, value):
+        return None
+    return f"'{value}' is not a length such as 3mm, 0.125in or 9pt"
+
+
+def _key(doc: str, default: Any = None, *, kind: str = 'str', choices: tuple[str, ...] = (),
+         check: Any = None) -> Any:
+    return field(default=default, metadata={'doc': doc, 'kind': kind, 'choices': choices, 'check': check})
+
+
+@dataclass(frozen=True)
+class HandoutConfig:
+    """The ``handouts:`` section: how ``coursepack handouts`` makes one PDF/EPUB per chapter."""
+
+    page_numbers: str = _key("Handout pages number from 1 ('restart'), or keep the course pack's page numbers "
+                             "('course-pack') so that a class can cite either.", 'restart',
+                             choices=('restart', 'course-pack'))
+    booklet: bool = _key('Impose handout PDFs two-up in saddle-stitch order, for a copy shop to fold and staple.',
+                         False, kind='bool')
 
 
 @dataclass(frozen=True)
@@ -46,10 +74,20 @@ class BookConfig:
     chapters: tuple[str, ...] = _key(
         'Chapter files in reading order; all of chapters/*.md in name order when absent.', (), kind='list[str]'
     )
-    paper: str = _key('Paper size of the PDF.', 'a4', choices=PAPER_SIZES)
-    pdf_standard: str | None = _key(
-        'A standard the PDF is written to: ua-1 (PDF/UA-1: tagged, with a structure tree, the language '
-        'and figure alt text, for screen readers).', choices=PDF_STANDARDS)
+    editions: tuple[str, ...] = _key(
+        'The editions to build, the first one the main edition. Content in a ``::: {.NAME}`` div or ``[…]{.NAME}`` '
+        'span, where NAME is another edition, appears only in that edition (answer keys, teaching notes).',
+        ('student', 'instructor'), kind='list[str]')
+    paper: str = _key('Paper size of the PDF: a4, letter, a5, or an explicit width and height ("170mm 240mm").',
+                      'a4', check=check_paper)
+    sides: str = _key("'duplex' (printed on both sides: chapters open on a right-hand page, with a blank page "
+                      "before when needed) or 'simplex' (one side: no blank pages).", 'duplex',
+                      choices=('duplex', 'simplex'))
+    bleed: str | None = _key('Bleed around each page for a print shop, a length such as 3mm.', check=check_length)
+    crop_marks: bool = _key('Print crop marks in the bleed area, for a print shop to trim the pages.', False,
+                            kind='bool')
+    handouts: HandoutConfig = _key('Options of ``coursepack handouts``.', HandoutConfig(), kind='map')
+PDF_STANDARDS = ('ua-1',)
     glossary: str | None = _key('The glossary data file; glossary.yaml when it exists.')
     chronology: str | None = _key('The chronology data file; chronology.yaml when it exists.')
     auto_terms: bool = _key('Mark the first use of each glossary term in each chapter without {.term} markup.',
@@ -90,10 +128,14 @@ class BookConfig:
     def build_date(self) -> dt.date:
         return dt.date.fromisoformat(self.date) if self.date else dt.date(1970, 1, 1)
 
+    @property
+    def main_edition(self) -> str:
+        return self.editions[0]
 
-def public_keys() -> list[tuple[str, Any]]:
+
+def public_keys(schema: type = BookConfig) -> list[tuple[str, Any]]:
     """The manifest keys as (kebab-case name, dataclass field), in declaration order."""
-    return [(f.name.replace('_', '-'), f) for f in fields(BookConfig) if not f.metadata.get('internal')]
+    return [(f.name.replace('_', '-'), f) for f in fields(schema) if not f.metadata.get('internal')]
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> BookConfig | None:
@@ -106,17 +148,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> BookConfig | None:
         diagnostics.error('config-type', 'book.yaml must be a mapping of keys to values', data_location(data))
         return None
 
-    known = dict(public_keys())
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        where = data.where(key)
-        if key not in known:
-            diagnostics.error('config-unknown-key', f"unknown key '{key}'{did_you_mean(key, known)}", where)
-            continue
-        checked = _check_value(key, value, known[key], where, diagnostics)
-        if checked is not None:
-            values[known[key].name] = checked
-
+    values = _check_mapping(data, BookConfig, diagnostics)
     if 'title' not in values:
         diagnostics.error('config-missing-key', "book.yaml needs a 'title'", data.location)
     _check_semantics(values, data, diagnostics)
@@ -132,8 +164,29 @@ def data_location(value: Any) -> SourceLocation:
     return getattr(value, 'location', SourceLocation(MANIFEST))
 
 
+def _check_mapping(data: YamlMap, schema: type, diagnostics: Diagnostics, prefix: str = '') -> dict[str, Any]:
+    """The checked values of ``data`` against the keys ``schema`` declares, by field name."""
+    known = dict(public_keys(schema))
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        where = data.where(key)
+        if key not in known:
+            diagnostics.error('config-unknown-key', f"unknown key '{prefix}{key}'{did_you_mean(key, known)}", where)
+            continue
+        checked = _check_value(prefix + key, value, known[key], where, diagnostics)
+        if checked is not None:
+            values[known[key].name] = checked
+    return values
+
+
 def _check_value(key: str, value: Any, spec: Any, where: SourceLocation, diagnostics: Diagnostics) -> Any:
     kind = spec.metadata['kind']
+    if kind == 'map':
+        if not isinstance(value, YamlMap):
+            diagnostics.error('config-type', f"'{key}' must be a mapping of keys to values", where)
+            return None
+        schema = type(spec.default)
+        return schema(**_check_mapping(value, schema, diagnostics, prefix=f'{key}.'))
     if kind == 'bool':
         if not isinstance(value, bool):
             diagnostics.error('config-type', f"'{key}' must be true or false, not {value!r}", where)
@@ -163,6 +216,10 @@ def _check_value(key: str, value: Any, spec: Any, where: SourceLocation, diagnos
             where,
         )
         return None
+    problem = spec.metadata['check'] and spec.metadata['check'](value)
+    if problem:
+        diagnostics.error('config-value', problem if problem.startswith("'" + key) else f"'{key}': {problem}", where)
+        return None
     return value
 
 
@@ -179,6 +236,13 @@ def _check_semantics(values: dict[str, Any], data: YamlMap, diagnostics: Diagnos
         except ValueError:
             diagnostics.error('config-value', f"'date' must be YYYY-MM-DD, not '{values['date']}'", data.where('date'))
             del values['date']
+    for name in values.get('editions', ()):
+        if not _EDITION.match(name):
+            diagnostics.error('config-value', f"edition names are lower-case words such as student or instructor, "
+                              f"not '{name}'", data.where('editions'))
+    if 'editions' in values and (not values['editions'] or len(set(values['editions'])) != len(values['editions'])):
+        diagnostics.error('config-value', "'editions' must list at least one edition, each once",
+                          data.where('editions'))
 
 
 def _data_file(root: Path, key: str, named: str | None, data: YamlMap, diagnostics: Diagnostics) -> str | None:

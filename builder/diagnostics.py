@@ -83,10 +83,12 @@ class Diagnostics:
 
     def sorted(self) -> list[Diagnostic]:
         """Diagnostics in reading order: by file, then line; unlocated ones last."""
-        return sorted(
-            self._items,
-            key=lambda d: (d.location is None, d.location or SourceLocation(''), d.code),
-        )
+        def reading_order(d: Diagnostic) -> tuple:
+            where = d.location or SourceLocation('')
+            # A line or column may be unknown (None), which does not compare with a number: it sorts first.
+            return (d.location is None, where.path, where.line or 0, where.column or 0, d.code)
+
+        return sorted(self._items, key=reading_order)
 
 
 class BuildError(Exception):

@@ -187,6 +187,19 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Selection:
+    """What one output holds: an edition of the whole book, or of a handout of some chapters."""
+
+    edition: str
+    chapters: tuple[str, ...] | None = None  # chapter ids of a handout; None for the whole book
+    first_page: int = 1  # the number printed on the first page (a handout may keep the course pack's)
+
+    @property
+    def is_handout(self) -> bool:
+        return self.chapters is not None
+
+
+@dataclass(frozen=True)
 class ResolvedBook:
     """The parsed book with every cross-chapter reference checked and its targets known."""
 
@@ -201,6 +214,7 @@ class ResolvedBook:
     bibliography: Formatted | None = None  # formatted citations and reference lists
     glossary: tuple[GlossaryEntry, ...] = ()  # in the book language's collation order
     chronology: tuple[ChronologyEntry, ...] = ()  # in date order
+    selection: Selection | None = None  # set by the select stage; None for the whole book as written
 
 
 @dataclass(frozen=True)
@@ -243,3 +257,9 @@ class RenderedBook:
     images: tuple[str, ...]
     pages: PageMap | None = None  # the page map this rendering printed, if any
     resources: tuple[Resource, ...] = ()
+    selection: Selection | None = None
+
+    @property
+    def selected(self) -> Selection:
+        """What this rendering holds (the whole main edition unless a selection was made)."""
+        return self.selection or Selection(self.config.main_edition)

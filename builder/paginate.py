@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics
 from .model import RenderedBook, ResolvedBook
+from .progress import SILENT, Progress
 from .render import render
 from .write.pdf import lay_out, page_map
 
@@ -23,13 +24,16 @@ if TYPE_CHECKING:
 MAX_PASSES = 4
 
 
-def paginate(resolved: ResolvedBook, diagnostics: Diagnostics) -> tuple[RenderedBook, Document] | None:
+def paginate(resolved: ResolvedBook, diagnostics: Diagnostics, progress: Progress = SILENT,
+             ) -> tuple[RenderedBook, Document] | None:
+    progress.stage('lay out')
     rendered = render(resolved)
-    for _ in range(MAX_PASSES):
+    for number in range(1, MAX_PASSES + 1):
+        progress.item(f'pass {number}')
         document = lay_out(rendered, diagnostics)
         if document is None:
             return None
-        pages = page_map(document)
+        pages = page_map(document, rendered.selected.first_page)
         again = render(resolved, pages)
         if again.documents == rendered.documents:
             return again, document

@@ -17,17 +17,20 @@ from .markdown import make_parser
 from .markdown.state import chapter_env, new_env
 from .markdown.terms import term_index
 from .model import Book, Chapter, Fragment, Notes, ParsedChapter, SourceFile, Term
+from .progress import SILENT, Progress
 from .yamlfile import YamlMap, parse_yaml
 
 FRONT_MATTER_KEYS = ('id', 'title', 'short-title', 'summary', 'unnumbered')
 
 
-def parse(book: Book, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
+def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> tuple[ParsedChapter, ...]:
     md = make_parser(book.config.language, citation_notes=bool(book.style and book.style.note),
-                     terms=term_index(book.terms), auto_terms=book.config.auto_terms)
+                     terms=term_index(book.terms), auto_terms=book.config.auto_terms,
+                     editions=book.config.editions)
     parsed = []
     number = 0
     for source in book.sources:
+        progress.item(source.path)
         meta = _front_matter(source, diagnostics)
         unnumbered = meta.get('unnumbered') is True
         if not unnumbered:

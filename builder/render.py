@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -19,8 +20,10 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
 from .backmatter import back_matter
+from .blocks import with_block_ids
+from .config import BookConfig
 from .markdown import make_parser
-from .model import Document, PageMap, RenderedBook, ResolvedBook
+from .model import Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
 from .render_bibliography import bibliography_document, bibliography_heading, chapter_references, title_of
 
 _templates = Environment(
@@ -38,18 +41,13 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     md = make_parser(resolved.config.language)
     _add_reference_rules(md)
     book = resolved.config
+    selection = resolved.selection or Selection(book.main_edition)
     bibliography = resolved.bibliography
     chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
     references_title = title_of(bibliography, book.bibliography_title) if bibliography else ''
     back = bibliography and bibliography_document(_templates, bibliography, references_title, chapters, pages)
     headings = resolved.headings + ((bibliography_heading(references_title),) if back else ())
-    documents = [
-        Document('titlepage', 'titlepage', book.title, _templates.get_template('titlepage.xhtml').render(book=book),
-                 landmark='titlepage'),
-        Document('contents', 'toc', 'Contents', _templates.get_template('contents.xhtml').render(
-            entries=[h for h in headings if h.level <= book.toc_depth and h.listed], chapters=chapters),
-            landmark='toc'),
-    ]
+    documents = _front_matter(book, selection, headings, chapters)
     for parsed in resolved.chapters:
         env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages,
                                'citations': bibliography.citations if bibliography else {}}
@@ -63,13 +61,51 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     documents.extend(generated)
     if back:
         documents.append(back)
-    return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources))
+    documents = [replace(d, body=with_block_ids(d.body, d.id)) for d in documents]
+    return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources), selection)
+
+
+def edition_label(book: BookConfig, selection: Selection) -> str | None:
+    """'Instructor edition' for any edition but the main one, which goes without saying."""
+    if selection.edition == book.main_edition:
+        return None
+    return f"{selection.edition.replace('-', ' ').capitalize()} edition"
+
+
+def publication_title(rendered: RenderedBook) -> str:
+    """The title of this output: the book's, with the edition and the handout's chapter when not the main book."""
+    config = rendered.config
+    selection = rendered.selected
+    title = config.title
+    if selection.is_handout:
+        chapters = [d.title for d in rendered.documents if d.kind == 'chapter']
+        title = f"{', '.join(chapters)} (a handout from {config.title})"
+    edition = edition_label(config, selection)
+    return f'{title}, {edition.lower()}' if edition else title
+
+
+def _front_matter(book: BookConfig, selection: Selection, headings: tuple[Heading, ...],
+                  chapters: dict[str, Chapter]) -> list[Document]:
+    edition = edition_label(book, selection)
+    if selection.is_handout:
+        # A handout opens with a heading block, not a title page: it names the course pack it comes from.
+        html = _templates.get_template('handout.xhtml').render(book=book, chapters=list(chapters.values()),
+                                                               edition=edition)
+        return [Document('handout', 'handout', book.title, html, landmark='titlepage')]
+    return [
+        Document('titlepage', 'titlepage', book.title,
+                 _templates.get_template('titlepage.xhtml').render(book=book, edition=edition), landmark='titlepage'),
+        Document('contents', 'toc', 'Contents', _templates.get_template('contents.xhtml').render(
+            entries=[h for h in headings if h.level <= book.toc_depth and h.listed], chapters=chapters),
+            landmark='toc'),
+    ]
 
 
 def print_document(rendered: RenderedBook, stylesheets: list[str], dates: dict[str, str]) -> str:
     """The whole book as one HTML document, as WeasyPrint lays it out."""
     return _templates.get_template('print.html').render(
-        book=rendered.config, documents=rendered.documents, stylesheets=stylesheets, dates=dates)
+        book=rendered.config, title=publication_title(rendered), documents=rendered.documents,
+        stylesheets=stylesheets, dates=dates)
 
 
 def _add_reference_rules(md: MarkdownIt) -> None:

@@ -61,7 +61,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                 define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
             for child in token.children or ():
                 child_id = child.attrGet('id')
-                if child_id and child.nesting == 1:
+                if child_id and (child.nesting == 1 or child.type == 'image'):  # a figure's id: ![…](…){#id}
                     define(str(child_id), str(child_id), chapter.id, location_of(parsed.env, child))
 
     images: list[str] = []

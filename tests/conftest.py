@@ -31,10 +31,17 @@ class Run:
     def dist(self) -> Path:
         return self.book / 'dist'
 
-    def output(self, suffix: str) -> Path:
-        found = sorted(self.dist.glob(f'*{suffix}'))
-        assert len(found) == 1, (suffix, found, self.err)
-        return found[0]
+    def output(self, suffix: str, edition: str | None = None) -> Path:
+        """The output with this suffix: of the main edition, or of the named one (``book-NAME.pdf``)."""
+        found = sorted(self.dist.glob(f'*{suffix}'), key=lambda p: len(p.name))
+        assert found, (suffix, self.err)
+        main = found[0]
+        if edition is None:
+            assert all(p.name.startswith(main.name.removesuffix(suffix) + '-') for p in found[1:]), found
+            return main
+        named = [p for p in found if p.name == main.name.removesuffix(suffix) + f'-{edition}{suffix}']
+        assert len(named) == 1, (edition, found)
+        return named[0]
 
 
 def copy_book(name: str, tmp_path: Path) -> Path:

@@ -69,7 +69,7 @@ def test_epub_images_keep_their_alt_text_and_several_authors_are_valid(accessibl
     corner = etree.fromstring(files['EPUB/reading.xhtml']).find('.//{http://www.w3.org/1999/xhtml}thead/{http://www.w3.org/1999/xhtml}tr/*')
     assert (etree.QName(corner).localname, corner.text) == ('td', None)
     creators = package(accessible_book).iter('{http://purl.org/dc/elements/1.1/}creator')
-    assert [(c.text, c.get('id')) for c in creators] == [('Test Author', 'creator-1'), ('Second Author', 'creator-2')]
+    assert [(c.text, c.get('id')) for c in creators] == [('Test Author', 'creator1'), ('Second Author', 'creator2')]
     epubcheck(accessible_book.output('.epub'))
 
 

@@ -13,6 +13,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .citations import citations_plugin
 from .divs import fenced_div_plugin
+from .editions import edition_content_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
@@ -29,9 +30,10 @@ ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'key', 'title', 'alt', 'width')
 
 
 def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex | None = None,
-                auto_terms: bool = False) -> MarkdownIt:
+                auto_terms: bool = False, editions: tuple[str, ...] = ()) -> MarkdownIt:
     """The parser; ``citation_notes`` makes citations footnotes (for a note citation style), ``terms``
-    names the glossary terms unkeyed uses refer to, ``auto_terms`` marks each term's first use in a chapter."""
+    names the glossary terms unkeyed uses refer to, ``auto_terms`` marks each term's first use in a chapter,
+    ``editions`` names the classes of edition-only content."""
     md = MarkdownIt('commonmark', {'html': False, 'typographer': True, 'xhtmlOut': True})
     md.enable(['table', 'replacements', 'smartquotes'])
     (
@@ -44,6 +46,7 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)
         .use(smart_punctuation_plugin)
+        .use(edition_content_plugin, editions=editions)
         .use(localized_quotes_plugin, language=language)
         .use(empty_header_cells_plugin)
         .use(source_locations_plugin)

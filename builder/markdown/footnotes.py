@@ -31,6 +31,11 @@ def footnotes_plugin(md: MarkdownIt) -> None:
     md.add_render_rule('footnote_anchor', _render_backlink)
 
 
+def note_number(token) -> str:  # type: ignore[no-untyped-def]
+    """The number (or letter) a note prints: the same in every edition, see :mod:`.editions`."""
+    return str(token.meta.get('number', token.meta['id'] + 1))
+
+
 def _anchor_name(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     return f"{env.get('docId', 'doc')}-{tokens[idx].meta['id'] + 1}"
 
@@ -43,7 +48,7 @@ def _ref_id(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-
 
 def _render_ref(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     name = self.rules['footnote_anchor_name'](tokens, idx, options, env)
-    number = tokens[idx].meta['id'] + 1
+    number = note_number(tokens[idx])
     return (
         f'<a class="noteref" epub:type="noteref" role="doc-noteref" href="#fn-{name}" '
         f'id="{_ref_id(self, tokens, idx, options, env)}">{number}</a>'
@@ -52,7 +57,8 @@ def _render_ref(self, tokens, idx, options, env) -> str:  # type: ignore[no-unty
 
 def _render_open(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
     name = self.rules['footnote_anchor_name'](tokens, idx, options, env)
-    return f'<aside class="footnote" epub:type="footnote" role="doc-footnote" id="fn-{name}">\n'
+    return (f'<aside class="footnote" epub:type="footnote" role="doc-footnote" id="fn-{name}" '
+            f'data-number="{note_number(tokens[idx])}">\n')
 
 
 def _render_backlink(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]

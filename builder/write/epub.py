@@ -16,14 +16,20 @@ from pathlib import Path
 
 import lxml.html
 from ebooklib import epub
+from lxml import etree
 
 from ..diagnostics import Diagnostics
 from ..fetcher import BUNDLED_STYLES
 from ..model import Document, RenderedBook
+from ..render import publication_title
 from ..stylesheets import stylesheet_resources
 from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
 from .dates import build_timestamp, zip_time
+from .pagelist import PageTarget, with_page_breaks
+
+XHTML = 'http://www.w3.org/1999/xhtml'
+OPS = 'http://www.idpf.org/2007/ops'
 
 FONT_FILES = sorted(p.name for p in (BUNDLED_STYLES / 'fonts').glob('*.ttf'))
 
@@ -33,10 +39,10 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     moment = build_timestamp(config)
     book = epub.EpubBook()
     book.set_identifier(book_identifier(rendered))
-    book.set_title(config.title)
+    book.set_title(publication_title(rendered))
     book.set_language(config.language)
     for number, author in enumerate(config.authors, start=1):
-        book.add_author(author, uid=f'creator-{number}')  # ebooklib would give every author the id "creator"
+        book.add_author(author, uid=f'creator{number}')  # ebooklib's default uid repeats: a duplicate id
     if config.description:
         book.add_metadata('DC', 'description', config.description)
     if config.rights:
@@ -51,7 +57,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
-    for image in rendered.images:  # not `path`: that is where the EPUB goes
+    for image in rendered.images:  # not `path`: that is the EPUB's own path, written below
         book.add_item(epub.EpubImage(uid=_item_id('img', image), file_name=image,
                                      content=(config.root / image).read_bytes()))
     for resource in rendered.resources:
@@ -69,8 +75,17 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
                                             content=(config.root / resource).read_bytes()))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
+    bodies = links_across_files(documents)
+    page_list: list[PageTarget] = []
+    if rendered.pages is not None:
+        selection = rendered.selected
+        bodies, page_list = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
+                                             selection.first_page)
+        # The page source: the PDF this build lays out from the same sources (EPUB Accessibility 1.1).
+        book.add_metadata('DC', 'source', print_source(rendered))
+        book.add_metadata(None, 'meta', print_source(rendered), {'property': 'pageBreakSource'})
     items = []
-    for document, body in zip(documents, links_across_files(documents)):
+    for document, body in zip(documents, bodies):
         item = epub.EpubHtml(uid=document.id, file_name=document.file_name, title=document.title,
                              lang=config.language, content=_xhtml_page(document, body))
         for css in book.get_items_of_media_type('text/css'):
@@ -88,20 +103,66 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         {'type': 'toc', 'href': 'nav.xhtml', 'title': 'Contents'},
         *[{'type': d.landmark, 'href': d.file_name, 'title': d.title} for d in documents if d.landmark],
     ]
-    # epub3_pages off: ebooklib would list every element with an epub:type as a "page".
-    writer = AccessibleEpubWriter(str(path), book, {
-        'mtime': moment, 'epub2_guide': False, 'landmark_title': 'Landmarks', 'epub3_pages': False})
+    writer = _PageListWriter(str(path), book, {
+        'raise_exceptions': True, 'mtime': moment, 'epub2_guide': False, 'landmark_title': 'Landmarks',
+        'epub3_pages': False}, page_list)
     writer.process()
     writer.write()
     normalize_zip(path, zip_time(moment))
 
 
 def book_identifier(rendered: RenderedBook) -> str:
-    """The book's stable identifier: the manifest's, else a name-based UUID of title and authors."""
+    """A stable identifier: the manifest's, else a name-based UUID of title and authors.
+
+    Each edition and handout is a publication of its own, so those other than
+    the whole main edition get an identifier derived from the book's.
+    """
     config = rendered.config
-    if config.identifier:
-        return config.identifier
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'coursepack:' + config.title + '|' + '|'.join(config.authors))}"
+    base = config.identifier or (
+        f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'coursepack:' + config.title + '|' + '|'.join(config.authors))}")
+    part = _part_name(rendered)
+    return base if not part else f'urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, base + "|" + part)}'
+
+
+def print_source(rendered: RenderedBook) -> str:
+    """How the EPUB names the print version its page numbers come from: the PDF built beside it."""
+    return f'{publication_title(rendered)}, PDF'
+
+
+def _part_name(rendered: RenderedBook) -> str:
+    selection = rendered.selected
+    names: list[str] = [] if selection.edition == rendered.config.main_edition else [selection.edition]
+    if selection.is_handout:
+        names.append('handout:' + ','.join(selection.chapters or ()))
+    return '|'.join(names)
+
+
+class _PageListWriter(AccessibleEpubWriter):
+    """ebooklib's writer, with a page-list nav built from our page targets.
+
+    ebooklib's own page-list takes every element with an ``epub:type`` and an
+    id (chapters and notes too), so it is turned off and this one is added.
+    """
+
+    def __init__(self, name: str, book: epub.EpubBook, options: dict, pages: list[PageTarget]) -> None:
+        super().__init__(name, book, options)
+        self.page_targets = pages
+
+    def _get_nav(self, item):  # type: ignore[no-untyped-def]
+        nav = super()._get_nav(item)
+        if not self.page_targets:
+            return nav
+        tree = etree.fromstring(nav)
+        body = tree.find(f'{{{XHTML}}}body')
+        page_list = etree.SubElement(body, f'{{{XHTML}}}nav', {f'{{{OPS}}}type': 'page-list', 'id': 'page-list',
+                                                               'hidden': 'hidden'})
+        etree.SubElement(page_list, f'{{{XHTML}}}h2').text = 'Pages'
+        entries = etree.SubElement(page_list, f'{{{XHTML}}}ol')
+        for target in self.page_targets:
+            link = etree.SubElement(etree.SubElement(entries, f'{{{XHTML}}}li'), f'{{{XHTML}}}a',
+                                    {'href': f'{target.file_name}#{target.id}'})
+            link.text = target.label
+        return etree.tostring(tree, encoding='utf-8', xml_declaration=True)
 
 
 def links_across_files(documents: list[Document]) -> list[str]:

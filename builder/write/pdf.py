@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL, BUNDLED_STYLES, STYLES_URL, BookFetcher
 from ..model import PageMap, RenderedBook
+from ..printshop import page_setup
 from ..render import print_document
 from .dates import build_timestamp, iso
 
@@ -32,7 +33,7 @@ def lay_out(rendered: RenderedBook, diagnostics: Diagnostics) -> Document | None
 
     config = rendered.config
     moment = iso(build_timestamp(config))
-    html = print_document(rendered, stylesheets(config.root, 'print', config.paper),
+    html = print_document(rendered, stylesheets(config.root, 'print', page_setup(config, rendered.selected)),
                           {'created': moment, 'modified': moment})
     tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
     html = lxml.html.tostring(tree, encoding='unicode', doctype='<!DOCTYPE html>')
@@ -42,10 +43,10 @@ def lay_out(rendered: RenderedBook, diagnostics: Diagnostics) -> Document | None
     return None if failed() else document
 
 
-def page_map(document: Document) -> PageMap:
-    """The page (1-based, as printed) on which each element id of the laid-out book falls."""
+def page_map(document: Document, first_page: int = 1) -> PageMap:
+    """The page (as printed: counted from ``first_page``) on which each element id of the laid-out book begins."""
     pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages, start=1):
+    for number, page in enumerate(document.pages, start=first_page):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
     return PageMap(pages)
@@ -65,11 +66,9 @@ def write_pdf(document: Document, rendered: RenderedBook, path: Path, diagnostic
         document.write_pdf(path, pdf_identifier=identifier, pdf_variant=PDF_VARIANTS.get(config.pdf_standard or ''))
 
 
-def stylesheets(book_root: Path, medium: str, paper: str | None = None) -> list[str]:
-    """Bundled styles first, then the book's own ``styles/<medium>.css`` to override them."""
-    urls = [f'{STYLES_URL}{medium}.css']
-    if paper:
-        urls.append(f'{STYLES_URL}paper/{paper}.css')
+def stylesheets(book_root: Path, medium: str, setup: Sequence[str] = ()) -> list[str]:
+    """Bundled styles first, then the page setup, then the book's own ``styles/<medium>.css`` to override them."""
+    urls = [f'{STYLES_URL}{medium}.css', *setup]
     own = book_root / 'styles' / f'{medium}.css'
     if own.is_file() and own.resolve() != (BUNDLED_STYLES / f'{medium}.css'):
         urls.append(f'{BOOK_URL}styles/{medium}.css')
@@ -83,7 +82,8 @@ def footnotes_at_call_sites(tree: HtmlElement) -> HtmlElement:
         aside = notes.pop(ref.get('href', '#')[1:], None)
         if aside is None:
             continue  # a second call of the same note stays a link to it
-        note = lxml.html.Element('span', {'class': 'footnote', 'id': aside.get('id')})
+        note = lxml.html.Element('span', {'class': 'footnote', 'id': aside.get('id'),
+                                          'data-number': aside.get('data-number', '')})
         for backlink in aside.find_class('backlink'):
             backlink.drop_tree()
         for child in aside:

@@ -1,0 +1,60 @@
+"""The files a build reads, for watch mode and for telling whether outputs are up to date.
+
+Listed from the book folder's layout rather than from a build, so that they
+are known even when the book is broken: book.yaml and the data files beside
+it, everything under ``chapters/`` and ``styles/``, and the images and CSL
+styles anywhere in the book folder, leaving out outputs and tool folders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+DATA_SUFFIXES = ('.yaml', '.yml', '.json', '.bib', '.csl')
+# Files a book may keep in any folder: images, and CSL styles named by citation-style.
+ANYWHERE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.gif', '.svg', '.csl')
+INPUT_FOLDERS = ('chapters', 'styles')
+# Folders of tools and outputs, which a book never reads from.
+SKIPPED_FOLDERS = frozenset({'dist', 'node_modules', '__pycache__', 'venv'})
+
+
+def input_files(root: Path, out_dir: Path) -> list[Path]:
+    """The files a build of ``root`` reads: book.yaml and the data files beside it, everything
+    under chapters/ and styles/, and the images and CSL styles anywhere else in the book folder."""
+    found = [p for p in root.iterdir() if p.is_file() and p.suffix in DATA_SUFFIXES]
+    for path in _walk(root, out_dir):
+        top = path.relative_to(root).parts[0]
+        if top in INPUT_FOLDERS or path.suffix.lower() in ANYWHERE_SUFFIXES:
+            found.append(path)
+    return sorted(set(found))  # a .csl beside book.yaml is found twice
+
+
+def inputs_digest(root: Path, out_dir: Path) -> str:
+    """A hash of the inputs' names and contents: equal digests, equal builds."""
+    digest = hashlib.sha256()
+    for path in input_files(root, out_dir):
+        digest.update(path.relative_to(root).as_posix().encode() + b'\0')
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:  # deleted between listing and reading: the next event rebuilds
+            digest.update(b'unreadable')
+    return digest.hexdigest()
+
+
+def _walk(folder: Path, out_dir: Path) -> Iterable[Path]:
+    for path in folder.iterdir():
+        if path.name.startswith('.') or path.name in SKIPPED_FOLDERS or path == out_dir:
+            continue
+        if path.is_dir():
+            yield from _walk(path, out_dir)
+        elif path.is_file():
+            yield path
+
+
+def newest_input(root: Path, out_dir: Path) -> tuple[Path, float] | None:
+    """The most recently modified input and its modification time."""
+    times = [(path, path.stat().st_mtime) for path in input_files(root, out_dir)]
+    return max(times, key=lambda item: item[1], default=None)
+

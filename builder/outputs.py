@@ -1,0 +1,79 @@
+"""What an output file is, read from the file itself: its size and how many pages or chapters it has.
+
+Read from the written files rather than from the build's memory, so that the
+summary after a build and ``coursepack check --outputs`` describe exactly what
+a reader will open, whichever writer made it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+from pypdf import PdfReader
+
+NS = {
+    'c': 'urn:oasis:names:tc:opendocument:xmlns:container',
+    'opf': 'http://www.idpf.org/2007/opf',
+}
+EPUB_TYPE = '{http://www.idpf.org/2007/ops}type'
+
+
+@dataclass(frozen=True)
+class OutputSummary:
+    path: Path
+    size: int  # bytes
+    pages: int | None  # PDF pages, or the EPUB page-list's entries when it has one
+    chapters: int | None = None  # EPUB chapter documents
+
+    def __str__(self) -> str:
+        parts = [_size(self.size)]
+        if self.chapters is not None:
+            parts.append(_count(self.chapters, 'chapter'))
+        if self.pages is not None:
+            parts.append(_count(self.pages, 'page') if self.chapters is None else f'{self.pages} print pages')
+        return ', '.join(parts)
+
+
+def summarize(path: Path) -> OutputSummary:
+    """Size and extent of a PDF or EPUB file; raises the reader's error on a damaged file."""
+    size = path.stat().st_size
+    if path.suffix == '.pdf':
+        return OutputSummary(path, size, len(PdfReader(path).pages))
+    if path.suffix == '.epub':
+        chapters, pages = _epub_extent(path)
+        return OutputSummary(path, size, pages, chapters)
+    return OutputSummary(path, size, None)
+
+
+def _epub_extent(path: Path) -> tuple[int, int | None]:
+    """(chapters, print pages): the spine's chapter documents, and its page-break markers if it has any.
+
+    A page-list entry points at a page-break marker, so the markers are the
+    print pages the EPUB knows; counting them avoids trusting a nav whose
+    page-list was filled with other elements.
+    """
+    chapters = pages = 0
+    with zipfile.ZipFile(path) as z:
+        container = etree.fromstring(z.read('META-INF/container.xml'))
+        opf_path = container.find('.//c:rootfile', NS).get('full-path')
+        opf = etree.fromstring(z.read(opf_path))
+        base = posixpath.dirname(opf_path)
+        hrefs = {item.get('id'): item.get('href') for item in opf.iterfind('opf:manifest/opf:item', NS)}
+        for ref in opf.iterfind('opf:spine/opf:itemref', NS):
+            document = etree.fromstring(z.read(posixpath.join(base, hrefs[ref.get('idref')])))
+            types = [set(e.get(EPUB_TYPE, '').split()) | {e.get('role', '')} for e in document.iter()]
+            chapters += any('chapter' in t for t in types)
+            pages += sum(1 for t in types if t & {'pagebreak', 'doc-pagebreak'})
+    return chapters, pages or None
+
+
+def _size(size: int) -> str:
+    return f'{size / 1024:,.0f} KiB' if size < 1024 * 1024 else f'{size / 1024 / 1024:,.1f} MiB'
+
+
+def _count(n: int, noun: str) -> str:
+    return f'{n} {noun}' + ('' if n == 1 else 's')

@@ -1,0 +1,45 @@
+"""Print-shop options -> the page setup of the PDF.
+
+Paper size, sides, bleed and crop marks come from ``book.yaml`` or the command
+line (validated by :mod:`builder.config`). Named paper sizes and simplex
+printing are bundled stylesheets (``styles/paper/*.css``, ``styles/sides/``);
+what is a free value (an explicit size, the bleed, the first page number of a
+handout) is one small generated ``@page`` rule, passed as a ``data:`` URL so
+that the print document stays the one place that lists its styles.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from .config import PAPER_SIZES, BookConfig
+from .fetcher import STYLES_URL
+from .model import Selection
+
+
+def page_setup(config: BookConfig, selection: Selection) -> list[str]:
+    """Stylesheet URLs for the page setup, applied after the bundled print.css."""
+    urls = []
+    if config.paper in PAPER_SIZES:
+        urls.append(f'{STYLES_URL}paper/{config.paper}.css')
+    if config.sides == 'simplex':
+        urls.append(f'{STYLES_URL}sides/simplex.css')
+    css = page_rules(config, selection)
+    if css:
+        urls.append('data:text/css;charset=utf-8,' + quote(css))
+    return urls
+
+
+def page_rules(config: BookConfig, selection: Selection) -> str:
+    declarations = []
+    if config.paper not in PAPER_SIZES:
+        declarations.append(f'size: {config.paper}')  # checked: two lengths
+    if config.bleed:
+        declarations.append(f'bleed: {config.bleed}')
+    if config.crop_marks:
+        declarations.append('marks: crop')
+    rules = [f"@page {{ {'; '.join(declarations)}; }}"] if declarations else []
+    if selection.first_page != 1:
+        # counter-reset on the first page sets the number printed on it.
+        rules.append(f'@page :first {{ counter-reset: page {selection.first_page}; }}')
+    return '\n'.join(rules)

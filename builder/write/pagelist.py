@@ -1,0 +1,64 @@
+"""The EPUB's print page numbers: page-break markers where the PDF's pages begin, and the page-list.
+
+The page map comes from WeasyPrint's layout of the same edition (every block
+has an id, :mod:`builder.blocks`, and the map gives the printed page on which
+each id begins). Walking the EPUB's blocks in reading order, the marker of
+page N goes at the start of the first block that begins on page N or later:
+then every block is preceded by the marker of the page it begins on. Pages on
+which no block begins (a blank page before a chapter, a page that one long
+paragraph fills, the printed contents that the EPUB replaces by its nav) have
+their marker at the same place as the next page's.
+
+The granularity is the block: a page that begins in the middle of a paragraph
+has its marker before the next block, not in the middle of the paragraph's text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import lxml.html
+from lxml import etree
+
+from ..blocks import blocks
+from ..model import PageMap
+
+
+@dataclass(frozen=True)
+class PageTarget:
+    file_name: str
+    id: str
+    label: str
+
+
+def with_page_breaks(files: list[str], bodies: list[str], pages: PageMap,
+                     first_page: int) -> tuple[list[str], list[PageTarget]]:
+    """The bodies with page-break markers, and the page-list entries pointing at them."""
+    targets: list[PageTarget] = []
+    marked: list[str] = []
+    next_page = first_page
+    for file_name, body in zip(files, bodies):
+        tree = lxml.html.fragment_fromstring(body)
+        for block in blocks(tree):
+            page = pages.get(block.get('id', ''))
+            while page is not None and next_page <= page:
+                _insert_marker(block, next_page)
+                targets.append(PageTarget(file_name, f'page-{next_page}', str(next_page)))
+                next_page += 1
+        marked.append(etree.tostring(tree, method='xml', encoding='unicode'))
+    return marked, targets
+
+
+def _insert_marker(block: etree._Element, page: int) -> None:
+    """Put the marker first in the block, after the markers already there."""
+    marker = lxml.html.Element('span', {'id': f'page-{page}', 'role': 'doc-pagebreak', 'aria-label': str(page)})
+    marker.set('epub:type', 'pagebreak')
+    markers = [c for c in block if c.get('role') == 'doc-pagebreak']
+    if markers:
+        marker.tail = markers[-1].tail
+        markers[-1].tail = None
+        markers[-1].addnext(marker)
+    else:
+        marker.tail = block.text
+        block.text = None
+        block.insert(0, marker)

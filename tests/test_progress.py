@@ -1,0 +1,92 @@
+"""Progress while building: a live bar on a terminal, plain lines in logs, nothing with --quiet; then a summary."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from builder.cli import main
+from builder.diagnostics import Diagnostics
+from builder.pipeline import BuildOptions, build as build_book
+from conftest import build, copy_book
+
+
+class Recorder:
+    """A Progress that remembers what the pipeline told it."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple] = []
+
+    def stage(self, name: str, items: int = 0) -> None:
+        self.events.append(('stage', name, items))
+
+    def item(self, name: str) -> None:
+        self.events.append(('item', name))
+
+    def close(self) -> None:
+        self.events.append(('close',))
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_pipeline_reports_each_stage_and_chapter(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    recorder = Recorder()
+    written = build_book(book, BuildOptions(), Diagnostics(), recorder)
+    assert len(written) == 2
+    events = recorder.events
+    assert events[:6] == [
+        ('stage', 'load', 0),
+        ('stage', 'parse', 2), ('item', 'chapters/01-first.md'), ('item', 'chapters/02-second.md'),
+        ('stage', 'resolve', 0),
+        ('stage', 'lay out', 0),
+    ]
+    assert events[6] == ('item', 'pass 1')
+    assert events[-2:] == [('stage', 'write PDF', 0), ('stage', 'write EPUB', 0)]
+
+
+def test_plain_lines_off_a_terminal_and_a_summary_of_each_output(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    run = build(book)
+    assert run.code == 0, run.err
+    lines = run.err.splitlines()
+    assert lines[:4] == ['coursepack: load', 'coursepack: parse 1/2 chapters/01-first.md',
+                         'coursepack: parse 2/2 chapters/02-second.md', 'coursepack: resolve']
+    assert 'coursepack: lay out pass 1' in lines and lines[-1] == 'coursepack: write EPUB'
+    pdf, epub = run.output('.pdf'), run.output('.epub')
+    pages = len(PdfReader(pdf).pages)
+    summary = run.out.splitlines()
+    assert len(summary) == 2
+    pdf_kib, epub_kib = round(pdf.stat().st_size / 1024), round(epub.stat().st_size / 1024)
+    assert re.fullmatch(rf'wrote \S+/{pdf.name} \({pdf_kib:,} KiB, {pages} pages\)', summary[0]), summary
+    assert re.fullmatch(rf'wrote \S+/{epub.name} \(\d[\d.,]* (KiB|MiB), 2 chapters\)', summary[1]), summary
+    assert epub_kib > 0
+
+
+def test_quiet_prints_only_problems(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    run = build(book, '--quiet')
+    assert run.code == 0 and run.out == '' and run.err == ''
+    second = book / 'chapters' / '02-second.md'
+    second.write_text(second.read_text() + '\nSee [](#nowhere).\n')
+    failed = build(book, '-q')
+    assert failed.code == 1 and failed.out == ''
+    assert failed.err.splitlines() == [
+        "chapters/02-second.md:14: error[xref-unknown]: no chapter or section with the id 'nowhere'",
+        'coursepack: build failed: 1 error(s), 0 warning(s)',
+    ]
+
+
+def test_a_live_bar_on_a_terminal(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    out, err = io.StringIO(), Terminal()
+    assert main(['build', str(book), '--format', 'pdf'], stdout=out, stderr=err) == 0
+    shown = err.getvalue()
+    assert '\x1b[' in shown  # drawn with terminal control sequences, and erased when done
+    assert 'coursepack: parse' not in shown
+    assert out.getvalue().startswith('wrote ')
