@@ -22,6 +22,7 @@ from .yamlfile import YamlList, YamlMap, load_yaml
 MANIFEST = 'book.yaml'
 PAPER_SIZES = ('a4', 'letter', 'a5')
 PDF_STANDARDS = ('ua-1',)
+PDF_STANDARDS = ('ua-1',)
 BIBLIOGRAPHY_PLACES = ('end', 'per-chapter')
 _LANGUAGE = re.compile(r'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$')
 _LENGTH = r'(?:\d+(?:\.\d+)?|\.\d+)(?:mm|cm|in|pt)'
@@ -80,6 +81,9 @@ class BookConfig:
         ('student', 'instructor'), kind='list[str]')
     paper: str = _key('Paper size of the PDF: a4, letter, a5, or an explicit width and height ("170mm 240mm").',
                       'a4', check=check_paper)
+    pdf_standard: str | None = _key(
+        'A standard the PDF is written to: ua-1 (PDF/UA-1: tagged, with a structure tree, the language '
+        'and figure alt text, for screen readers).', choices=PDF_STANDARDS)
     sides: str = _key("'duplex' (printed on both sides: chapters open on a right-hand page, with a blank page "
                       "before when needed) or 'simplex' (one side: no blank pages).", 'duplex',
                       choices=('duplex', 'simplex'))
@@ -87,7 +91,6 @@ class BookConfig:
     crop_marks: bool = _key('Print crop marks in the bleed area, for a print shop to trim the pages.', False,
                             kind='bool')
     handouts: HandoutConfig = _key('Options of ``coursepack handouts``.', HandoutConfig(), kind='map')
-PDF_STANDARDS = ('ua-1',)
     glossary: str | None = _key('The glossary data file; glossary.yaml when it exists.')
     chronology: str | None = _key('The chronology data file; chronology.yaml when it exists.')
     auto_terms: bool = _key('Mark the first use of each glossary term in each chapter without {.term} markup.',
