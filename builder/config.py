@@ -22,7 +22,6 @@ from .yamlfile import YamlList, YamlMap, load_yaml
 MANIFEST = 'book.yaml'
 PAPER_SIZES = ('a4', 'letter', 'a5')
 PDF_STANDARDS = ('ua-1',)
-PDF_STANDARDS = ('ua-1',)
 BIBLIOGRAPHY_PLACES = ('end', 'per-chapter')
 _LANGUAGE = re.compile(r'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$')
 _LENGTH = r'(?:\d+(?:\.\d+)?|\.\d+)(?:mm|cm|in|pt)'
