@@ -25,8 +25,9 @@ from .parse import parse, parse_notes
 from .resolve import resolve
 from .select import data_used, select
 from .stylesheets import check_stylesheets
-from .write.atomic import staged_outputs
+from .write.atomic import discard_interrupted, staged_outputs
 from .write.booklet import impose_booklet
+from .write.dates import check_source_date_epoch
 from .write.epub import write_epub
 from .write.pdf import write_pdf
 
@@ -70,6 +71,7 @@ class Checked:
 def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> Checked:
     """Load, parse and resolve the book in ``root``; raise :class:`BuildError` after collecting every problem."""
     progress.stage('load')
+    check_source_date_epoch(diagnostics)
     book = load(root, diagnostics)
     book = replace(book, config=replace(book.config, **dict(options.settings)))
     progress.stage('parse', len(book.sources))
@@ -85,12 +87,13 @@ def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
 
 def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> list[Path]:
     """Check the book in ``root``, then write its outputs; return the paths written."""
+    out_dir = options.out_dir or root / 'dist'
+    discard_interrupted(out_dir)  # what a killed build left behind
     checked = check(root, options, diagnostics, progress)
     book, notes, whole = checked.book, checked.notes, checked.whole
-    out_dir = options.out_dir or root / 'dist'
     booklet = options.booklet or book.config.handouts.booklet
     editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers
-    with staged_outputs() as staged:
+    with staged_outputs(out_dir) as staged:
         for output in checked.outputs:
             selection = output.selection
             if selection.is_handout and book.config.handouts.page_numbers == 'course-pack':

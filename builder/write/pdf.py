@@ -52,13 +52,18 @@ def page_map(document: Document, first_page: int = 1) -> PageMap:
     return PageMap(pages)
 
 
+# book.yaml's ``pdf-standard`` -> WeasyPrint's PDF variant. PDF/UA-1 tags the PDF (a structure tree
+# with headings, lists, tables, figures and their alt text) and names its language.
+PDF_VARIANTS = {'ua-1': 'pdf/ua-1'}
+
+
 def write_pdf(document: Document, rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
     config = rendered.config
     moment = iso(build_timestamp(config))
     with weasyprint_diagnostics(diagnostics):
         # A fixed identifier: two builds of one book are the same file by construction.
         identifier = hashlib.md5(f'{config.output_stem}:{moment}'.encode()).hexdigest().encode()
-        document.write_pdf(path, pdf_identifier=identifier)
+        document.write_pdf(path, pdf_identifier=identifier, pdf_variant=PDF_VARIANTS.get(config.pdf_standard or ''))
 
 
 def stylesheets(book_root: Path, medium: str, setup: Sequence[str] = ()) -> list[str]:
