@@ -90,7 +90,7 @@ CASES = {
         CHAPTER, 3, 'front-matter-type', "'title' must be text"),
     'paper size': (
         replace('book.yaml', 'paper: a4', 'paper: a44'),
-        'book.yaml', 6, 'config-value', "'paper' must be one of a4, letter, not 'a44' (did you mean 'a4'?)"),
+        'book.yaml', 6, 'config-value', "'paper' must be one of a4, letter, a5 or a width and height"),
     'unknown pdf standard': (
         append('book.yaml', 'pdf-standard: ua1\n'),
         'book.yaml', 7, 'config-value', "'pdf-standard' must be one of ua-1, not 'ua1' (did you mean 'ua-1'?)"),
