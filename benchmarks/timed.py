@@ -16,6 +16,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,7 +57,9 @@ def rss_kib(pid: int) -> int:
 
 start = time.perf_counter()
 load_before = os.getloadavg()[0]
-process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+# stderr to a file, not a pipe: nobody reads a pipe while polling, and a full pipe would stop the command.
+errors = tempfile.TemporaryFile('w+')
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=errors, text=True)
 peak = 0
 cpu: dict[int, float] = {}
 while process.poll() is None:
@@ -64,7 +67,8 @@ while process.poll() is None:
         peak = max(peak, rss_kib(pid))
         cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
     time.sleep(0.1)
-stderr = process.stderr.read()
+errors.seek(0)
+stderr = errors.read()
 wall = time.perf_counter() - start
 peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({'wall': wall, 'cpu': sum(cpu.values()), 'peak_mib': peak / 1024, 'rc': process.returncode, 'stderr': stderr[-2000:],

@@ -21,6 +21,7 @@ from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST = 'book.yaml'
 PAPER_SIZES = ('a4', 'letter', 'a5')
+PDF_STANDARDS = ('ua-1',)
 BIBLIOGRAPHY_PLACES = ('end', 'per-chapter')
 _LANGUAGE = re.compile(r'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$')
 _LENGTH = r'(?:\d+(?:\.\d+)?|\.\d+)(?:mm|cm|in|pt)'
@@ -79,6 +80,9 @@ class BookConfig:
         ('student', 'instructor'), kind='list[str]')
     paper: str = _key('Paper size of the PDF: a4, letter, a5, or an explicit width and height ("170mm 240mm").',
                       'a4', check=check_paper)
+    pdf_standard: str | None = _key(
+        'A standard the PDF is written to: ua-1 (PDF/UA-1: tagged, with a structure tree, the language '
+        'and figure alt text, for screen readers).', choices=PDF_STANDARDS)
     sides: str = _key("'duplex' (printed on both sides: chapters open on a right-hand page, with a blank page "
                       "before when needed) or 'simplex' (one side: no blank pages).", 'duplex',
                       choices=('duplex', 'simplex'))
@@ -269,6 +273,8 @@ def _chapter_files(root: Path, listed: tuple[str, ...] | None, data: YamlMap, di
         path = (root / name).resolve()
         if not path.is_relative_to(root.resolve()):
             diagnostics.error('chapter-outside', f"chapter '{name}' is outside the book folder", where)
+        elif path.exists() and not path.is_file():
+            diagnostics.error('chapter-not-file', f"chapter '{name}' is not a file", where)
         elif not path.is_file():
             candidates = [p.relative_to(root).as_posix() for p in (root / 'chapters').glob('*.md')]
             diagnostics.error('chapter-missing', f"chapter file '{name}' does not exist{did_you_mean(name, candidates)}",

@@ -33,8 +33,9 @@ from .resolve import resolve
 from .select import data_used, select
 from .stylesheets import check_stylesheets
 from .write import parallel_pdf
-from .write.atomic import staged_outputs
+from .write.atomic import discard_interrupted, staged_outputs
 from .write.booklet import impose_booklet
+from .write.dates import check_source_date_epoch
 from .write.epub import write_epub
 from .write.pdf import write_pdf
 
@@ -63,6 +64,7 @@ class Checked:
 def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> Checked:
     """Load, parse and resolve the book in ``root``; raise :class:`BuildError` after collecting every problem."""
     progress.stage('load')
+    check_source_date_epoch(diagnostics)
     book = load(root, diagnostics)
     book = replace(book, config=replace(book.config, **dict(options.settings)))
     progress.stage('parse', len(book.sources))
@@ -83,6 +85,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     build (``cache.up_to_date``), and each output starts from its last page map.
     """
     out_dir = options.out_dir or root / 'dist'
+    discard_interrupted(out_dir)  # what a killed build left behind
     if options.cache:
         unchanged = cache.up_to_date(root, options)
         if unchanged is not None:
@@ -93,7 +96,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     book, notes, whole = checked.book, checked.notes, checked.whole
     booklet = options.booklet or book.config.handouts.booklet
     editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers
-    with staged_outputs() as staged, contextlib.ExitStack() as stack:
+    with staged_outputs(out_dir) as staged, contextlib.ExitStack() as stack:
         for output in checked.outputs:
             selection = output.selection
             if selection.is_handout and book.config.handouts.page_numbers == 'course-pack':

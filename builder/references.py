@@ -77,8 +77,29 @@ def _checked(entries: list[tuple[Any, SourceLocation]], diagnostics: Diagnostics
             diagnostics.error('reference-no-type', f"the reference '{ident}' has no 'type' (book, chapter, "
                               'article-journal, webpage, …)', where)
             continue
-        references.append(Reference(ident, {**_plain(data), 'id': ident}, where))
+        if _fields_are_text(ident, data, where, diagnostics):
+            references.append(Reference(ident, {**_plain(data), 'id': ident}, where))
     return tuple(references)
+
+
+NAME_PARTS = ('family', 'given', 'literal', 'suffix', 'dropping-particle', 'non-dropping-particle')
+
+
+def _fields_are_text(ident: str, data: dict, where: SourceLocation, diagnostics: Diagnostics) -> bool:
+    """Names and plain fields hold text (or numbers): YAML reads an unquoted true, no or null otherwise."""
+    problems = []
+    for key, value in data.items():
+        if isinstance(value, list) and all(isinstance(name, dict) for name in value):  # author, editor, …
+            problems += [(name, part) for name in value for part in NAME_PARTS
+                         if part in name and not isinstance(name[part], str)]
+        elif value is None or isinstance(value, bool):
+            problems.append((data, key))
+    for mapping, key in problems:
+        at = mapping.where(key) if isinstance(mapping, YamlMap) else where
+        problem = ('is empty: fill it in or delete it' if mapping[key] is None
+                   else f'must be text, not {mapping[key]!r}: put it in quotes')
+        diagnostics.error('reference-field', f"'{key}' of the reference '{ident}' {problem}", at)
+    return not problems
 
 
 def _plain(value: Any) -> Any:

@@ -10,6 +10,7 @@ named post-passes on the element tree.
 from __future__ import annotations
 
 import copy
+import posixpath
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -124,7 +125,7 @@ def _add_reference_rules(md: MarkdownIt) -> None:
     def image(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
         # Sources are written relative to the chapter; outputs resolve them from the book folder.
         chapter_dir = PurePosixPath(env['builder'].path).parent
-        src = (chapter_dir / str(tokens[idx].attrGet('src'))).as_posix()
+        src = posixpath.normpath((chapter_dir / str(tokens[idx].attrGet('src'))).as_posix())
         return default_image(*_with_attrs(tokens, idx, src=src), options, env)
 
     md.add_render_rule('link_open', link_open)

@@ -29,6 +29,27 @@ def check_stylesheets(root: Path, diagnostics: Diagnostics) -> None:
                            diagnostics)
 
 
+def stylesheet_resources(root: Path, relpath: str) -> tuple[str, ...]:
+    """The files in the book that one of its stylesheets names (fonts, images), book-relative.
+
+    The EPUB carries them beside the stylesheet; those that leave the book or
+    are missing were reported by :func:`check_stylesheets` and are left out.
+    """
+    path = root / relpath
+    if not path.is_file():
+        return ()
+    book = root.resolve()
+    found = []
+    for token in _walk(tinycss2.parse_stylesheet(path.read_text(encoding='utf-8', errors='replace'))):
+        url = _url_of(token)
+        if url is None or urlparse(url).scheme:
+            continue
+        target = _target(path.parent, url)
+        if target.is_relative_to(book) and target.is_file():
+            found.append(target.relative_to(book).as_posix())
+    return tuple(dict.fromkeys(found))
+
+
 def _walk(nodes):  # type: ignore[no-untyped-def]
     for node in nodes:
         yield node
@@ -58,8 +79,13 @@ def _check_url(root: Path, base: Path, url: str, where: SourceLocation, diagnost
         diagnostics.error('style-remote', f"'{url}' is not in the book folder: builds read no network or outside "
                           'file; copy it into the book', where)
         return
-    target = (base / unquote(url.split('#')[0].split('?')[0])).resolve()
+    target = _target(base, url)
     if not target.is_relative_to(root.resolve()):
         diagnostics.error('style-outside', f"'{url}' is outside the book folder", where)
     elif not target.is_file():
         diagnostics.error('style-missing', f"'{url}' does not exist", where)
+
+
+def _target(base: Path, url: str) -> Path:
+    """The file a relative URL in a stylesheet in ``base`` names."""
+    return (base / unquote(url.split('#')[0].split('?')[0])).resolve()

@@ -18,6 +18,7 @@ import yaml
 from .diagnostics import Diagnostics, SourceLocation
 
 MAX_DATA_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 50  # book data is a few levels deep: a list of entries, each a mapping of a few lists
 _INT = 'tag:yaml.org,2002:int'
 _FLOAT = 'tag:yaml.org,2002:float'
 _BOOL = 'tag:yaml.org,2002:bool'
@@ -62,12 +63,21 @@ class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, ya
         yaml.composer.Composer.__init__(self)
         _Resolver.__init__(self)
 
+    depth = 0
+
     def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, 'anchor', None):
             # Aliases let a few lines expand into gigabytes; data files never need them.
-            raise yaml.MarkedYAMLError(None, None, 'anchors and aliases (&, *) are not allowed', event.start_mark)
-        return super().compose_node(parent, index)
+            raise _Refused('yaml-alias', 'anchors and aliases (&, *) are not allowed', event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            # Deeper data would only meet Python's recursion limit, here or in a later stage.
+            raise _Refused('yaml-depth', f'the data is nested more than {MAX_DEPTH} levels deep', event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def load_yaml(path: Path, relpath: str, diagnostics: Diagnostics) -> Any:
@@ -85,22 +95,23 @@ def parse_yaml(text: str, relpath: str, diagnostics: Diagnostics, *, line_offset
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = SourceLocation(relpath, mark.line + 1 + line_offset, mark.column + 1) if mark else SourceLocation(relpath)
-        diagnostics.error('yaml-syntax', (exc.problem or exc.context or 'malformed YAML').strip(), where)
+        code = exc.code if isinstance(exc, _Refused) else 'yaml-syntax'
+        diagnostics.error(code, (exc.problem or exc.context or 'malformed YAML').strip(), where)
         return None
     except yaml.YAMLError as exc:
         diagnostics.error('yaml-syntax', str(exc).splitlines()[0], SourceLocation(relpath))
         return None
-    except RecursionError:
-        diagnostics.error('yaml-depth', 'the YAML is nested too deeply', SourceLocation(relpath))
-        return None
     if node is None:
         return None
-    builder = _ValueBuilder(relpath, diagnostics, line_offset)
-    try:
-        return builder.build(node)
-    except RecursionError:
-        diagnostics.error('yaml-depth', 'the YAML is nested too deeply', SourceLocation(relpath))
-        return None
+    return _ValueBuilder(relpath, diagnostics, line_offset).build(node)
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that book data may not use."""
+
+    def __init__(self, code: str, problem: str, mark: yaml.Mark) -> None:
+        super().__init__(None, None, problem, mark)
+        self.code = code
 
 
 class _ValueBuilder:
@@ -175,21 +186,35 @@ def read_text(path: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: 
         diagnostics.error('file-unreadable', exc.strerror or str(exc), SourceLocation(relpath))
         return None
     if len(data) > max_bytes:
-        diagnostics.error(
-            'file-too-large', f'the file is {len(data):,} bytes; the limit is {max_bytes:,}', SourceLocation(relpath)
-        )
+        diagnostics.error('file-too-large', f'the file is {len(data):,} bytes; the limit is {max_bytes:,}, '
+                          'reached on this line', _offset_location(data, max_bytes, relpath, b'\n'))
         return None
     try:
         text = data.decode('utf-8')
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b'\n') + 1
-        column = exc.start - (data.rfind(b'\n', 0, exc.start) + 1) + 1
-        diagnostics.error('file-encoding', 'the file is not valid UTF-8', SourceLocation(relpath, line, column))
+        diagnostics.error('file-encoding', 'the file is not valid UTF-8',
+                          _offset_location(data, exc.start, relpath, b'\n'))
         return None
-    if '\x00' in text:
-        offset = text.index('\x00')
-        line = text.count('\n', 0, offset) + 1
-        column = offset - (text.rfind('\n', 0, offset) + 1) + 1
-        diagnostics.error('file-nul', 'the file contains a NUL byte', SourceLocation(relpath, line, column))
+    forbidden = _FORBIDDEN.search(text)
+    if forbidden:
+        char = forbidden.group()
+        where = _offset_location(text, forbidden.start(), relpath, '\n')
+        if char == '\x00':
+            diagnostics.error('file-nul', 'the file contains a NUL byte', where)
+        else:
+            diagnostics.error('file-control-character', f'the file contains the invisible character U+{ord(char):04X}, '
+                              'which XHTML and PDF text cannot hold; delete it', where)
         return None
     return text.removeprefix('\ufeff')
+
+
+# Characters XML 1.0 forbids (so neither the EPUB nor the PDF's text can carry them):
+# C0 controls other than tab, line feed and carriage return, and the non-characters U+FFFE, U+FFFF.
+_FORBIDDEN = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
+def _offset_location(content, offset: int, relpath: str, newline) -> SourceLocation:  # type: ignore[no-untyped-def]
+    """The line and column of ``offset`` in a text or byte string."""
+    line = content.count(newline, 0, offset) + 1
+    column = offset - (content.rfind(newline, 0, offset) + 1) + 1
+    return SourceLocation(relpath, line, column)

@@ -106,3 +106,12 @@ def minimal_book(tmp_path_factory) -> Run:
     run = build(book)
     assert run.code == 0, run.err
     return run
+
+
+@pytest.fixture(scope='session')
+def accessible_book(tmp_path_factory) -> Run:
+    """The sample book with an image, its own stylesheet and a PDF/UA-1 PDF, built once."""
+    book = copy_book('accessible', tmp_path_factory.mktemp('books'))
+    run = build(book)
+    assert run.code == 0, run.err
+    return run

@@ -2,77 +2,214 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from lxml import etree
+from pypdf import PdfReader
 
-from conftest import build, copy_book, dist_fingerprint
+from conftest import build, copy_book, dist_fingerprint, epub_files, epubcheck, pdf_pages_text, xhtml_text
 
+REPO = Path(__file__).resolve().parent.parent
 LOCATED = re.compile(r'^(?P<path>[\w./-]+):(?P<line>\d+)(:(?P<col>\d+))?: error\[(?P<code>[\w-]+)\]: (?P<msg>.+)$')
+CHAPTER = 'chapters/02-second.md'  # 13 lines; text appended after a blank line starts on line 14
 
 
-def breaks(book, path: str, transform) -> None:
-    target = book / path
-    target.write_text(transform(target.read_text()))
+def append(path: str, text: str):
+    return lambda book: (book / path).write_text((book / path).read_text() + text)
 
 
+def replace(path: str, old: str, new: str):
+    def breaker(book: Path) -> None:
+        text = (book / path).read_text()
+        assert old in text
+        (book / path).write_text(text.replace(old, new))
+    return breaker
+
+
+def append_bytes(path: str, data: bytes):
+    return lambda book: (book / path).write_bytes((book / path).read_bytes() + data)
+
+
+def write(path: str, text: str, *then):
+    def breaker(book: Path) -> None:
+        (book / path).parent.mkdir(parents=True, exist_ok=True)
+        (book / path).write_text(text)
+        for more in then:
+            more(book)
+    return breaker
+
+
+def nested_list(depth: int) -> str:
+    return '\n' + ''.join('  ' * level + '- level\n' for level in range(depth))
+
+
+def nested_divs(depth: int) -> str:
+    fences = [':' * (3 + depth - level) for level in range(depth)]
+    return '\n' + ''.join(f'{fence} {{.box}}\n' for fence in fences) + 'inside\n' + ''.join(
+        f'{fence}\n' for fence in reversed(fences))
+
+
+# case: (how to break the book, file, line, code, words of the message)
 CASES = {
     'missing chapter file': (
-        'book.yaml', lambda t: t + 'chapters:\n  - chapters/01-first.md\n  - chapters/03-thrid.md\n',
+        append('book.yaml', 'chapters:\n  - chapters/01-first.md\n  - chapters/03-thrid.md\n'),
         'book.yaml', 9, 'chapter-missing', "chapter file 'chapters/03-thrid.md' does not exist"),
+    'a folder where a chapter file should be': (
+        lambda book: (book / 'chapters' / '03-folder.md').mkdir() or append(
+            'book.yaml', 'chapters:\n  - chapters/01-first.md\n  - chapters/03-folder.md\n')(book),
+        'book.yaml', 9, 'chapter-not-file', "chapter 'chapters/03-folder.md' is not a file"),
+    'chapter outside the book': (
+        append('book.yaml', 'chapters:\n  - ../outside.md\n'),
+        'book.yaml', 8, 'chapter-outside', "chapter '../outside.md' is outside the book folder"),
+    'chapter listed twice': (
+        append('book.yaml', 'chapters:\n  - chapters/01-first.md\n  - chapters/01-first.md\n'),
+        'book.yaml', 9, 'chapter-duplicate', "chapter 'chapters/01-first.md' is listed twice"),
     'malformed yaml': (
-        'book.yaml', lambda t: t.replace('authors: [Test Author]', 'authors: [Test Author'),
+        replace('book.yaml', 'authors: [Test Author]', 'authors: [Test Author'),
         'book.yaml', 4, 'yaml-syntax', 'expected'),
+    'malformed front matter': (
+        replace(CHAPTER, 'title: The Second Chapter', 'title: [The Second Chapter'),
+        CHAPTER, 4, 'yaml-syntax', 'expected'),
     'unknown key with did-you-mean': (
-        'book.yaml', lambda t: t + 'subtitel: oops\n',
+        append('book.yaml', 'subtitel: oops\n'),
         'book.yaml', 7, 'config-unknown-key', "unknown key 'subtitel' (did you mean 'subtitle'?)"),
-    'wrong type': (
-        'book.yaml', lambda t: t.replace('language: en', 'language: 12'),
-        'book.yaml', 4, 'config-type', "'language' must be text"),
-    'paper size': (
-        'book.yaml', lambda t: t.replace('paper: a4', 'paper: a44'),
-        'book.yaml', 6, 'config-value', "'paper' must be one of a4, letter"),
-    'image outside the book': (
-        'chapters/02-second.md', lambda t: t + '\n![A map](../../outside.png)\n',
-        'chapters/02-second.md', 14, 'image-outside', "the image '../../outside.png' is outside the book folder"),
-    'image on the network': (
-        'chapters/02-second.md', lambda t: t + '\n![A map](http://example.org/map.png)\n',
-        'chapters/02-second.md', 14, 'image-remote', 'is not in the book folder'),
-    'missing image': (
-        'chapters/02-second.md', lambda t: t + '\n![A map](map.png)\n',
-        'chapters/02-second.md', 14, 'image-missing', "the image 'map.png' does not exist"),
-    'unknown cross-reference': (
-        'chapters/02-second.md', lambda t: t + '\nSee [](#frist).\n',
-        'chapters/02-second.md', 14, 'xref-unknown', "no chapter or section with the id 'frist' (did you mean 'first'?)"),
     'unknown front matter key': (
-        'chapters/02-second.md', lambda t: t.replace('title: The Second', 'titel: The Second'),
-        'chapters/02-second.md', 3, 'front-matter-unknown-key', "unknown front matter key 'titel'"),
-    'nesting too deep': (
-        'chapters/02-second.md', lambda t: t + '\n' + '> ' * 30 + 'deep\n',
-        'chapters/02-second.md', 14, 'nesting-too-deep', 'nested more than'),
+        replace(CHAPTER, 'title: The Second', 'titel: The Second'),
+        CHAPTER, 3, 'front-matter-unknown-key', "unknown front matter key 'titel' (did you mean 'title'?)"),
+    'wrong type': (
+        replace('book.yaml', 'language: en', 'language: 12'),
+        'book.yaml', 4, 'config-type', "'language' must be text, not a number"),
+    'wrong type in front matter': (
+        replace(CHAPTER, 'title: The Second Chapter', 'title: [The, Second, Chapter]'),
+        CHAPTER, 3, 'front-matter-type', "'title' must be text"),
+    'paper size': (
+        replace('book.yaml', 'paper: a4', 'paper: a44'),
+        'book.yaml', 6, 'config-value', "'paper' must be one of a4, letter, a5 or a width and height"),
+    'unknown pdf standard': (
+        append('book.yaml', 'pdf-standard: ua1\n'),
+        'book.yaml', 7, 'config-value', "'pdf-standard' must be one of ua-1, not 'ua1' (did you mean 'ua-1'?)"),
+    'invalid date': (
+        replace('book.yaml', '2024-01-15', '2024-02-30'),
+        'book.yaml', 5, 'config-value', "'date' must be YYYY-MM-DD, not '2024-02-30'"),
+    'not UTF-8': (
+        append_bytes(CHAPTER, b'\nbad \xff byte\n'),
+        CHAPTER, 14, 'file-encoding', 'the file is not valid UTF-8'),
+    'not UTF-8 in book.yaml': (
+        append_bytes('book.yaml', b'rights: \xe9t\xe9\n'),
+        'book.yaml', 7, 'file-encoding', 'the file is not valid UTF-8'),
+    'NUL byte': (
+        append(CHAPTER, '\nnul \x00 here\n'),
+        CHAPTER, 14, 'file-nul', 'the file contains a NUL byte'),
+    'invisible control character': (
+        append(CHAPTER, '\nA bell \x07 rings.\n'),
+        CHAPTER, 14, 'file-control-character', 'the invisible character U+0007'),
+    'huge chapter': (
+        append(CHAPTER, '\n' + 'word ' * 500_000),
+        CHAPTER, 14, 'file-too-large', 'the limit is 2,097,152'),
+    'duplicate ids': (
+        append(CHAPTER, '\n## Again {#first-opening}\n'),
+        CHAPTER, 14, 'id-duplicate', "the id 'first-opening' is already used at chapters/01-first.md:7"),
+    'unknown cross-reference': (
+        append(CHAPTER, '\nSee [](#frist).\n'),
+        CHAPTER, 14, 'xref-unknown', "no chapter or section with the id 'frist' (did you mean 'first'?)"),
+    'a level-1 heading inside a chapter': (
+        append(CHAPTER, '\n# A second title\n'),
+        CHAPTER, 14, 'heading-level', "a chapter's sections start at ##"),
+    'a note that is never called': (
+        append(CHAPTER, '\nEscaped \\[^a] call.\n\n[^a]: The text of the note.\n'),
+        CHAPTER, 16, 'footnote-unused', 'the note [^a] is never called, so its text would be lost'),
+    'two notes with one label': (
+        append(CHAPTER, '\nA call.[^a]\n\n[^a]: One.\n\n[^a]: Two.\n'),
+        CHAPTER, 18, 'footnote-duplicate', 'the note [^a] is already defined on line 16'),
+    'a reference name that YAML reads as true': (
+        write('references.yaml', '- id: ref\n  type: book\n  title: T\n  author:\n    - family: Smith\n'
+              '      given: TRUE\n', append(CHAPTER, '\nCited [@ref].\n')),
+        'references.yaml', 6, 'reference-field', "'given' of the reference 'ref' must be text, not True"),
+    'missing image': (
+        append(CHAPTER, '\n![A map](map.png)\n'),
+        CHAPTER, 14, 'image-missing', "the image 'map.png' does not exist"),
+    'not an image': (
+        write('chapters/map.png', 'this is text, not a picture\n', append(CHAPTER, '\n![A map](map.png)\n')),
+        CHAPTER, 14, 'image-format', "'map.png' is not a PNG, JPEG, GIF or SVG image"),
+    'image outside the book': (
+        append(CHAPTER, '\n![A map](../../outside.png)\n'),
+        CHAPTER, 14, 'image-outside', "the image '../../outside.png' is outside the book folder"),
+    'image on the network': (
+        append(CHAPTER, '\n![A map](http://example.org/map.png)\n'),
+        CHAPTER, 14, 'image-remote', "the image 'http://example.org/map.png' is not in the book folder"),
+    'image without alt text': (
+        write('chapters/map.png', '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>\n',
+              append(CHAPTER, '\n![](map.png)\n')),
+        CHAPTER, 14, 'image-alt-missing', 'the image has no alt text'),
+    'network address in the print stylesheet': (
+        write('styles/print.css', 'h1 { color: navy; }\n.chapter-title {\n  background: url(https://example.org/o.png);\n}\n'),
+        'styles/print.css', 3, 'style-remote', "'https://example.org/o.png' is not in the book folder"),
+    'network @import in the EPUB stylesheet': (
+        write('styles/epub.css', '@import "http://example.org/more.css";\n'),
+        'styles/epub.css', 1, 'style-remote', "'http://example.org/more.css' is not in the book folder"),
+    'quotes nested too deep': (
+        append(CHAPTER, '\n' + '> ' * 30 + 'deep\n'),
+        CHAPTER, 14, 'nesting-too-deep', 'content is nested too deeply'),
+    'lists nested too deep': (
+        append(CHAPTER, nested_list(40)),
+        CHAPTER, 21, 'nesting-too-deep', 'content is nested too deeply'),
+    'emphasis nested too deep': (
+        append(CHAPTER, '\n' + '*' * 20_000 + 'deep' + '*' * 20_000 + '\n'),
+        CHAPTER, 14, 'nesting-too-deep', 'content is nested too deeply'),
+    'divs nested too deep': (
+        append(CHAPTER, nested_divs(30)),
+        CHAPTER, 30, 'nesting-too-deep', 'content is nested too deeply'),
+    'YAML aliases that expand without bound': (
+        append('book.yaml', 'a: &a ["lol", "lol", "lol"]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n'),
+        'book.yaml', 7, 'yaml-alias', 'anchors and aliases (&, *) are not allowed'),
+    'aliases in front matter': (
+        replace(CHAPTER, 'id: second', 'id: &x second\nsummary: *x'),
+        CHAPTER, 2, 'yaml-alias', 'anchors and aliases (&, *) are not allowed'),
+    'YAML nested without bound': (
+        append('book.yaml', 'subtitle: ' + '[' * 5000 + ']' * 5000 + '\n'),
+        'book.yaml', 7, 'yaml-depth', 'nested more than 50 levels deep'),
+    'a !!python tag': (
+        append('book.yaml', 'rights: !!python/object/apply:os.system ["touch pwned"]\n'),
+        'book.yaml', 7, 'yaml-tag', "the tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+    'a !!python tag in front matter': (
+        replace(CHAPTER, 'id: second', 'id: !!python/name:os.system'),
+        CHAPTER, 2, 'yaml-tag', "the tag 'tag:yaml.org,2002:python/name:os.system' is not allowed"),
 }
 
 
-@pytest.mark.parametrize('case', CASES, ids=list(CASES))
-def test_bad_input_is_a_located_error_and_dist_is_untouched(tmp_path, case):
-    path, transform, where, line, code, message = CASES[case]
-    book = copy_book('minimal', tmp_path)
-    (tmp_path / 'outside.png').write_bytes(b'\x89PNG\r\n\x1a\n')
-    good = build(book)
-    assert good.code == 0, good.err
-    before = dist_fingerprint(good.dist)
+@pytest.fixture(scope='session')
+def built_minimal(minimal_book):
+    return minimal_book.book
 
-    breaks(book, path, transform)
+
+@pytest.mark.parametrize('case', CASES, ids=list(CASES))
+def test_bad_input_is_a_located_error_and_dist_is_untouched(tmp_path, built_minimal, case):
+    breaker, where, line, code, message = CASES[case]
+    book = tmp_path / 'books' / 'minimal'
+    shutil.copytree(built_minimal, book)  # with the good build's dist/
+    (tmp_path / 'outside.png').write_bytes(b'\x89PNG\r\n\x1a\n')
+    before = dist_fingerprint(book / 'dist')
+    assert before
+
+    breaker(book)
     bad = build(book)
 
     assert bad.code == 1
-    assert 'Traceback' not in bad.err
-    errors = [m for m in map(LOCATED.match, bad.err.splitlines()) if m]
-    assert errors, bad.err
-    first = errors[0]
-    assert (first['path'], int(first['line']), first['code']) == (where, line, code), bad.err
-    assert message in first['msg'], bad.err
-    assert dist_fingerprint(good.dist) == before
+    assert 'Traceback' not in bad.err and 'internal error' not in bad.err, bad.err
+    lines = bad.err.splitlines()
+    assert lines[-1].startswith('coursepack: build failed: ')
+    errors = [LOCATED.match(text) for text in lines if ': error[' in text]
+    assert errors and all(errors), bad.err  # every error located, each on one line
+    assert any((e['path'], int(e['line']), e['code']) == (where, line, code) and message in e['msg']
+               for e in errors), bad.err
+    assert dist_fingerprint(book / 'dist') == before
+    assert not (tmp_path / 'books' / 'minimal' / 'pwned').exists()
 
 
 @pytest.mark.parametrize('css, code, column', [
@@ -90,13 +227,32 @@ def test_book_stylesheet_urls_are_checked(tmp_path, css, code, column):
     assert not (book / 'dist').exists()
 
 
-def test_not_utf8_is_located(tmp_path):
+def test_every_problem_is_reported_at_once(tmp_path):
     book = copy_book('minimal', tmp_path)
-    chapter = book / 'chapters' / '02-second.md'
-    chapter.write_bytes(chapter.read_bytes() + b'\nbad \xff byte\n')
+    append(CHAPTER, '\n![](missing.png)\n\nSee [](#nowhere).\n')(book)
+    append('chapters/01-first.md', '\n## Twice {#first-opening}\n')(book)
     run = build(book)
     assert run.code == 1
-    assert 'chapters/02-second.md:14:5: error[file-encoding]: the file is not valid UTF-8' in run.err
+    codes = [m['code'] for m in map(LOCATED.match, run.err.splitlines()) if m]
+    assert codes == ['id-duplicate', 'image-alt-missing', 'image-missing', 'xref-unknown'], run.err
+    assert 'build failed: 4 error(s)' in run.err
+
+
+def test_unreadable_file_is_located(tmp_path):
+    """chmod 000 stops no one running as root, so the build then runs without the capabilities that bypass it."""
+    book = copy_book('minimal', tmp_path)
+    (book / CHAPTER).chmod(0)
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which('setpriv'):
+            pytest.skip('running as root without setpriv (util-linux), a file cannot be made unreadable')
+        prefix = ['setpriv', '--bounding-set=-dac_override,-dac_read_search']
+    result = subprocess.run([*prefix, sys.executable, '-m', 'builder', 'build', str(book)], cwd=REPO,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert f'{CHAPTER}: error[file-unreadable]: Permission denied' in result.stderr
+    assert 'Traceback' not in result.stderr
+    assert not (book / 'dist').exists()
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -105,3 +261,32 @@ def test_usage_errors_exit_2(tmp_path):
     from conftest import run_cli
 
     assert run_cli('build', tmp_path, '--format', 'docx').code == 2
+
+
+def test_raw_html_and_script_never_reach_an_output(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    append(CHAPTER, '\n<script>alert(1)</script> and <b onclick="steal()">bold</b>\n\n'
+                    '[a span]{onclick="steal()" style="color: red"} and [a link](javascript:alert(2))\n\n'
+                    '<iframe src="https://example.org"></iframe>\n')(book)
+    run = build(book)
+    assert run.code == 0, run.err
+
+    files = epub_files(run.output('.epub'))
+    for name, data in files.items():
+        if name.endswith('.xhtml'):
+            for element in etree.fromstring(data).iter():
+                assert etree.QName(element).localname not in ('script', 'iframe', 'b'), (name, element)
+                assert not [a for a in element.attrib if a.startswith('on') or a == 'style'], (name, element.attrib)
+                assert not element.get('href', '').startswith('javascript:'), name
+    assert b'scripted' not in files['EPUB/content.opf']
+    text = xhtml_text(files['EPUB/second.xhtml'])
+    assert '<script>alert(1)</script> and <b onclick=“steal()”>bold</b>' in text  # shown as written
+    assert '[a link](javascript:alert(2))' in text
+    epubcheck(run.output('.epub'))
+
+    reader = PdfReader(run.output('.pdf'))
+    assert '/Names' not in reader.trailer['/Root'] or '/JavaScript' not in reader.trailer['/Root']['/Names']
+    assert '/OpenAction' not in reader.trailer['/Root']
+    assert b'/JavaScript' not in run.output('.pdf').read_bytes() and b'/JS ' not in run.output('.pdf').read_bytes()
+    pages = ' '.join(' '.join(pdf_pages_text(run.output('.pdf'))).split())
+    assert '<script>alert(1)</script>' in pages

@@ -18,7 +18,9 @@ from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
 from .locations import source_locations_plugin
+from .punctuation import smart_punctuation_plugin
 from .quotes import localized_quotes_plugin
+from .tables import empty_header_cells_plugin
 from .spans import spans_plugin
 from .terms import TermIndex, terms_plugin
 
@@ -43,8 +45,10 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(spans_plugin)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)
+        .use(smart_punctuation_plugin)
         .use(edition_content_plugin, editions=editions)
         .use(localized_quotes_plugin, language=language)
+        .use(empty_header_cells_plugin)
         .use(source_locations_plugin)
         .use(terms_plugin, index=terms, auto=auto_terms)
         .use(nesting_limit_plugin)

@@ -11,11 +11,16 @@ id, so that they stay unique in the one-document PDF.
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from mdit_py_plugins.footnote import footnote_plugin
+
+from ..diagnostics import SourceLocation
+from .state import diagnostics_from_env, location_of
 
 
 def footnotes_plugin(md: MarkdownIt) -> None:
     md.use(footnote_plugin, inline=True)
+    md.core.ruler.before('footnote_tail', 'footnote_definitions', _check_definitions)
     md.add_render_rule('footnote_anchor_name', _anchor_name)
     md.add_render_rule('footnote_ref', _render_ref)
     md.add_render_rule('footnote_block_open', lambda self, t, i, o, env: (
@@ -61,3 +66,22 @@ def _render_backlink(self, tokens, idx, options, env) -> str:  # type: ignore[no
         f' <a class="backlink" role="doc-backlink" href="#{_ref_id(self, tokens, idx, options, env)}">'
         '\u21a9\ufe0e</a>'
     )
+
+
+def _check_definitions(state: StateCore) -> None:
+    """The plugin silently drops a note that is never called, and all but the last of two with one label."""
+    called = state.env.get('footnotes', {}).get('refs', {})
+    defined: dict[str, SourceLocation] = {}
+    for i, token in enumerate(state.tokens):
+        if token.type != 'footnote_reference_open':
+            continue
+        label = token.meta['label']
+        where = location_of(state.env, next((t for t in state.tokens[i:] if t.map), token))
+        if label in defined:
+            diagnostics_from_env(state.env).error(
+                'footnote-duplicate', f'the note [^{label}] is already defined on line {defined[label].line}', where)
+        elif called.get(f':{label}', -1) < 0:
+            diagnostics_from_env(state.env).error(
+                'footnote-unused', f'the note [^{label}] is never called, so its text would be lost: '
+                f'write [^{label}] where it belongs, or delete it', where)
+        defined.setdefault(label, where)

@@ -28,8 +28,8 @@ def _check_depth(state: StateCore) -> None:
         if deepest > MAX_DEPTH or token.level >= MAX_DEPTH:
             diagnostics_from_env(state.env).error(
                 'nesting-too-deep',
-                f'content is nested more than {MAX_DEPTH} levels deep (lists, quotes, emphasis); '
-                'the engines would drop or fail on it',
+                'content is nested too deeply: lists, quotes, divs and emphasis inside one another here '
+                f'make more than {MAX_DEPTH} levels of markup, which the engines would drop or fail on; flatten it',
                 location_of(state.env, token),
             )
             return

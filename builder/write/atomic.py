@@ -1,9 +1,16 @@
 """Outputs replace their previous versions only when the whole build has succeeded.
 
-Writers write into temporary files beside their targets; the build renames
-them all over the old outputs at the end, or deletes them when anything
-failed. A failed or killed build thus leaves the previous outputs intact, and
-a reader never sees half a file.
+Writers write into hidden temporary files beside their targets
+(``dist/.coursepack-book.pdf.k3j9x2ab.part``); the build renames them all over
+the old outputs at the end, or deletes them when anything failed. A failed
+build thus leaves the previous outputs intact, and a reader never sees half a
+file.
+
+A build killed outright (SIGKILL, a power cut) cannot delete its temporaries,
+so the next build of the same output folder does, before anything else. While
+a build writes, it holds an advisory lock on the output folder, so that a
+second build started meanwhile neither deletes the first one's temporaries
+nor interleaves its outputs with them: it waits for the first to finish.
 """
 
 from __future__ import annotations
@@ -14,23 +21,53 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; concurrent builds of one folder are not guarded there
+    fcntl = None  # type: ignore[assignment]
+
+PREFIX = '.coursepack-'
+SUFFIX = '.part'
+
+
+def discard_interrupted(out_dir: Path) -> list[Path]:
+    """Delete the temporaries that killed builds left in ``out_dir``; return what was deleted."""
+    if not out_dir.is_dir():
+        return []
+    with _folder_lock(out_dir):
+        stale = sorted(out_dir.rglob(f'{PREFIX}*{SUFFIX}'))
+        for path in stale:
+            path.unlink(missing_ok=True)
+    return stale
+
 
 class StagedOutputs:
-    def __init__(self) -> None:
+    def __init__(self, out_dir: Path, stack: contextlib.ExitStack) -> None:
+        self._out_dir = out_dir
+        self._stack = stack
+        self._locked = False
         self._staged: dict[Path, Path] = {}
 
     def stage(self, target: Path) -> Path:
         """A temporary path to write ``target``'s new content to."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f'.{target.name}.', suffix='.part', dir=target.parent)
+        if not self._locked:
+            self._out_dir.mkdir(parents=True, exist_ok=True)
+            self._stack.enter_context(_folder_lock(self._out_dir))
+            self._locked = True
+        fd, name = tempfile.mkstemp(prefix=f'{PREFIX}{target.name}.', suffix=SUFFIX, dir=target.parent)
         os.close(fd)
         self._staged[target] = Path(name)
         return Path(name)
 
     def commit(self) -> list[Path]:
-        for target, temporary in self._staged.items():
+        for temporary in self._staged.values():
             temporary.chmod(0o644)
+            _sync(temporary)  # the content is on disk before the name points at it
+        for target, temporary in self._staged.items():
             os.replace(temporary, target)
+        for folder in {target.parent for target in self._staged}:
+            _sync(folder)
         committed = list(self._staged)
         self._staged.clear()
         return committed
@@ -42,9 +79,32 @@ class StagedOutputs:
 
 
 @contextlib.contextmanager
-def staged_outputs() -> Iterator[StagedOutputs]:
-    staged = StagedOutputs()
+def staged_outputs(out_dir: Path) -> Iterator[StagedOutputs]:
+    """Outputs under ``out_dir`` staged for one build; whatever is not committed is deleted on exit."""
+    with contextlib.ExitStack() as stack:
+        staged = StagedOutputs(out_dir, stack)
+        try:
+            yield staged
+        finally:
+            staged.discard()
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        yield staged
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released by the kernel too when a killed build's process ends
+        yield
     finally:
-        staged.discard()  # whatever was not committed
+        os.close(fd)
+
+
+def _sync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -8,6 +8,7 @@ The zip is then rewritten with fixed entry times, which ebooklib cannot do.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 import uuid
 import zipfile
@@ -21,14 +22,15 @@ from ..diagnostics import Diagnostics
 from ..fetcher import BUNDLED_STYLES
 from ..model import Document, RenderedBook
 from ..render import publication_title
+from ..stylesheets import stylesheet_resources
+from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
-from .dates import build_timestamp, iso
+from .dates import build_timestamp, zip_time
 from .pagelist import PageTarget, with_page_breaks
 
 XHTML = 'http://www.w3.org/1999/xhtml'
 OPS = 'http://www.idpf.org/2007/ops'
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FONT_FILES = sorted(p.name for p in (BUNDLED_STYLES / 'fonts').glob('*.ttf'))
 
 
@@ -48,13 +50,10 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     if config.date:
         book.add_metadata('DC', 'date', config.date)
     book.set_cover('cover.png', draw_cover(config))
+    declare_accessibility(book, rendered)
 
     book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
                                 content=(BUNDLED_STYLES / 'epub.css').read_bytes()))
-    own_css = config.root / 'styles' / 'epub.css'
-    if own_css.is_file() and own_css.resolve() != BUNDLED_STYLES / 'epub.css':
-        book.add_item(epub.EpubItem(uid='book-style', file_name='styles/book.css', media_type='text/css',
-                                    content=own_css.read_bytes()))
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
                                     content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
@@ -64,6 +63,16 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     for resource in rendered.resources:
         book.add_item(epub.EpubItem(uid=_item_id('gen', resource.path), file_name=resource.path,
                                     media_type=resource.media_type, content=resource.content))
+    own_css = config.root / 'styles' / 'epub.css'
+    if own_css.is_file() and own_css.resolve() != BUNDLED_STYLES / 'epub.css':
+        # Kept in styles/ beside the files it names, which keep their place in the book folder.
+        book.add_item(epub.EpubItem(uid='book-style', file_name='styles/book.css', media_type='text/css',
+                                    content=own_css.read_bytes()))
+        for resource in stylesheet_resources(config.root, 'styles/epub.css'):
+            if not book.get_item_with_href(resource):
+                kind = mimetypes.guess_type(resource)[0] or 'application/octet-stream'
+                book.add_item(epub.EpubItem(uid=_item_id('style', resource), file_name=resource, media_type=kind,
+                                            content=(config.root / resource).read_bytes()))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
     bodies = links_across_files(documents)
@@ -99,7 +108,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         'epub3_pages': False, 'compresslevel': 0}, page_list)  # compressed once, by normalize_zip
     writer.process()
     writer.write()
-    normalize_zip(path, moment.timetuple()[:6])
+    normalize_zip(path, zip_time(moment))
 
 
 def book_identifier(rendered: RenderedBook) -> str:
@@ -128,7 +137,7 @@ def _part_name(rendered: RenderedBook) -> str:
     return '|'.join(names)
 
 
-class _PageListWriter(epub.EpubWriter):
+class _PageListWriter(AccessibleEpubWriter):
     """ebooklib's writer, with a page-list nav built from our page targets.
 
     ebooklib's own page-list takes every element with an ``epub:type`` and an
@@ -201,7 +210,6 @@ def _toc(rendered: RenderedBook, documents: list[Document]) -> list:
 
 def normalize_zip(path: Path, date_time: tuple) -> None:
     """Rewrite the EPUB with ``mimetype`` first and stored, and every entry at one fixed time."""
-    date_time = max(date_time, ZIP_EPOCH)  # a book without a date is dated 1970, before zip's first time
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
     entries.sort(key=lambda e: (e[0] != 'mimetype', e[0] != 'META-INF/container.xml'))

@@ -55,8 +55,10 @@ CROSS_PART_NOTICE = 'No anchor #'
 
 
 def can_lay_out_in_parts(rendered: RenderedBook) -> bool:
-    """Parts need at least two chapters, and stylesheets whose page references all read ``attr(data-page)``."""
+    """Parts need two chapters, no PDF standard, and stylesheets whose page references can read ``data-page``."""
     if sum(d.kind == 'chapter' for d in rendered.documents) < 2:
+        return False
+    if rendered.config.pdf_standard:  # a tagged PDF's structure tree does not survive joining with pypdf
         return False
     return not any('target-counter' in page_numbers_from_attribute(p.read_text()) for p in print_stylesheets(rendered))
 

@@ -70,9 +70,15 @@ def page_map(document: Document, first_page: int = 1) -> PageMap:
     return PageMap(pages)
 
 
+# book.yaml's ``pdf-standard`` -> WeasyPrint's PDF variant. PDF/UA-1 tags the PDF (a structure tree
+# with headings, lists, tables, figures and their alt text) and names its language.
+PDF_VARIANTS = {'ua-1': 'pdf/ua-1'}
+
+
 def write_pdf(document: Document, rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
     with weasyprint_diagnostics(diagnostics):
-        document.write_pdf(path, pdf_identifier=pdf_identifier(rendered.config))
+        document.write_pdf(path, pdf_identifier=pdf_identifier(rendered.config),
+                           pdf_variant=PDF_VARIANTS.get(rendered.config.pdf_standard or ''))
 
 
 def pdf_identifier(config: BookConfig) -> bytes:

@@ -1,0 +1,76 @@
+"""Nothing lost: a build killed half-way leaves the previous outputs intact, and the next build tidies up."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import build, copy_book, dist_fingerprint
+
+REPO = Path(__file__).resolve().parent.parent
+PARAGRAPH = ' '.join(['The withdrawal was planned in stages, and each stage was argued over in Moscow and Kabul.'] * 6)
+
+
+def a_longer_book(tmp_path: Path) -> Path:
+    """The minimal book with enough extra chapters that writing its PDF takes a noticeable time."""
+    book = copy_book('minimal', tmp_path)
+    for number in range(3, 9):
+        sections = '\n\n'.join(f'## Part {part}\n\n' + '\n\n'.join([PARAGRAPH] * 8) for part in range(5))
+        (book / 'chapters' / f'{number:02d}-more.md').write_text(
+            f'---\nid: more-{number}\ntitle: More {number}\n---\n\n{sections}\n')
+    return book
+
+
+def temporaries(dist: Path) -> list[str]:
+    return sorted(p.name for p in dist.iterdir() if p.name.endswith('.part'))
+
+
+def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans_up(tmp_path):
+    book = a_longer_book(tmp_path)
+    dist = book / 'dist'
+    dist.mkdir()
+    # The previous outputs: any bytes will do, as long as they survive.
+    (dist / 'a-minimal-course-pack.pdf').write_bytes(b'%PDF- the previous build')
+    (dist / 'a-minimal-course-pack.epub').write_bytes(b'PK the previous build')
+    before = dist_fingerprint(dist)
+
+    process = subprocess.Popen([sys.executable, '-m', 'builder', 'build', str(book)], cwd=REPO,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        while process.poll() is None and not temporaries(dist):
+            time.sleep(0.002)
+        # The build has started writing its outputs: kill it there.
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+        stderr = process.stderr.read().decode()
+        process.stderr.close()
+    assert process.returncode == -signal.SIGKILL, ('the build ended before it could be killed', stderr)
+
+    left = temporaries(dist)
+    assert left and all(name.startswith('.coursepack-') for name in left), left  # hidden, and ours
+    after = dist_fingerprint(dist)
+    assert {name: after[name] for name in before} == before
+    assert sorted(after) == sorted([*before, *left])
+
+    # The next build, even one that fails, removes what the killed one left; a good one then replaces the outputs.
+    chapter = book / 'chapters' / '01-first.md'
+    good_text = chapter.read_text()
+    chapter.write_text(good_text + '\n![](missing.png)\n')
+    failed = build(book)
+    assert failed.code == 1
+    assert temporaries(dist) == []
+    assert dist_fingerprint(dist) == before
+    chapter.write_text(good_text)
+    rebuilt = build(book)
+    assert rebuilt.code == 0, rebuilt.err
+    names = sorted(p.name for p in dist.iterdir())
+    assert set(before) <= set(names) and not [name for name in names if name.startswith('.')], names
+    assert (dist / 'a-minimal-course-pack.pdf').read_bytes().startswith(b'%PDF-1.')
+    rebuilt_files = dist_fingerprint(dist)
+    assert all(rebuilt_files[name] != before[name] for name in before)  # both outputs replaced
+

@@ -1,0 +1,105 @@
+"""Reproducible outputs: the same inputs give the same PDF and EPUB bytes, wherever and whenever they are built."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pikepdf
+from lxml import etree
+
+from conftest import build, copy_book, epub_files, epubcheck
+
+REPO = Path(__file__).resolve().parent.parent
+OPF = '{http://www.idpf.org/2007/opf}'
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def second_checkout(tmp_path: Path) -> Path:
+    """The builder and its bundled styles copied to another path, as a second clone would be."""
+    checkout = tmp_path / 'elsewhere' / 'checkout'
+    for part in ('builder', 'styles'):
+        shutil.copytree(REPO / part, checkout / part, ignore=shutil.ignore_patterns('__pycache__'))
+    return checkout
+
+
+def test_same_bytes_from_another_checkout_path_time_zone_and_process(tmp_path, accessible_book, monkeypatch):
+    """The sample book has an image, its own stylesheet with a url() and a PDF/UA-1 PDF, all path-sensitive."""
+    monkeypatch.delenv('SOURCE_DATE_EPOCH', raising=False)
+    checkout = second_checkout(tmp_path)
+    book = copy_book('accessible', tmp_path / 'a' / 'much' / 'deeper' / 'folder')
+    env = {k: v for k, v in os.environ.items() if k != 'SOURCE_DATE_EPOCH'} | {'TZ': 'America/New_York'}
+    result = subprocess.run([sys.executable, '-m', 'builder', 'build', str(book)], cwd=checkout, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    imported = subprocess.run([sys.executable, '-c', 'import builder; print(builder.__file__)'], cwd=checkout,
+                              env=env, capture_output=True, text=True, check=True).stdout
+    assert Path(imported.strip()).is_relative_to(checkout)  # the copy, not this checkout, did the build
+    for suffix in ('.pdf', '.epub'):
+        ours, theirs = accessible_book.output(suffix), next((book / 'dist').glob(f'*{suffix}'))
+        assert ours.name == theirs.name
+        assert sha256(ours) == sha256(theirs), suffix
+
+
+def test_epub_zip_entries_have_fixed_order_times_and_modes(accessible_book):
+    with zipfile.ZipFile(accessible_book.output('.epub')) as z:
+        infos = z.infolist()
+    assert [i.filename for i in infos[:2]] == ['mimetype', 'META-INF/container.xml']
+    assert infos[0].compress_type == zipfile.ZIP_STORED
+    assert {i.date_time for i in infos} == {(2023, 9, 1, 0, 0, 0)}  # the book's date
+    assert {i.external_attr >> 16 for i in infos} == {0o644}
+
+
+def test_source_date_epoch_sets_every_date_in_both_outputs(tmp_path, monkeypatch):
+    moment = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', str(int(moment.timestamp())))
+    book = copy_book('accessible', tmp_path)
+    run = build(book)
+    assert run.code == 0, run.err
+
+    with pikepdf.open(run.output('.pdf')) as pdf:
+        assert str(pdf.docinfo['/CreationDate']).startswith('D:20250304050607')
+        assert str(pdf.docinfo['/ModDate']).startswith('D:20250304050607')
+        xmp = pdf.open_metadata()
+        dates = {key: value for key, value in xmp.items() if key.endswith(('CreateDate', 'ModifyDate', 'MetadataDate'))}
+        assert dates and all(value.startswith('2025-03-04T05:06:07') for value in dates.values()), dates
+    files = epub_files(run.output('.epub'))
+    opf = etree.fromstring(files['EPUB/content.opf'])
+    modified = [m.text for m in opf.iter(f'{OPF}meta') if m.get('property') == 'dcterms:modified']
+    assert modified == ['2025-03-04T05:06:07Z']
+    with zipfile.ZipFile(run.output('.epub')) as z:
+        assert {i.date_time for i in z.infolist()} == {(2025, 3, 4, 5, 6, 6)}  # zip times count in 2 s steps
+
+
+def test_a_book_without_a_date_and_extreme_epochs_still_build(tmp_path, monkeypatch):
+    """Zip entries cannot hold times before 1980 or after 2107: the times are moved into that range."""
+    book = copy_book('minimal', tmp_path)
+    manifest = book / 'book.yaml'
+    manifest.write_text(''.join(line for line in manifest.read_text().splitlines(True) if not line.startswith('date:')))
+    monkeypatch.delenv('SOURCE_DATE_EPOCH', raising=False)
+    undated = build(book, '--format', 'epub')
+    assert undated.code == 0, undated.err
+    with zipfile.ZipFile(undated.output('.epub')) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    epubcheck(undated.output('.epub'))
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', '99999999999')  # the year 5138
+    late = build(book, '--format', 'epub')
+    assert late.code == 0, late.err
+
+
+def test_a_malformed_source_date_epoch_is_an_error(tmp_path, monkeypatch):
+    book = copy_book('minimal', tmp_path)
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', 'yesterday')
+    run = build(book)
+    assert run.code == 1
+    assert "error[source-date-epoch]: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970" in run.err
+    assert not (book / 'dist').exists()
