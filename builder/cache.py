@@ -77,8 +77,11 @@ def signature(paths: list[Path], base: Path, previous: Signature | None = None) 
         known = previous.get(name)
         if known and tuple(known[:2]) == (stat.st_size, stat.st_mtime_ns):
             result[name] = tuple(known)  # type: ignore[assignment]
-        else:
+            continue
+        try:
             result[name] = (stat.st_size, stat.st_mtime_ns, file_hash(path))
+        except OSError:
+            continue  # left out, as if missing: the build then reads it and reports the problem, located
     return result
 
 

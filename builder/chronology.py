@@ -60,6 +60,8 @@ def resolve_chronology(book: Book, chapters: tuple[ParsedChapter, ...], notes: N
         if key is None:
             diagnostics.error('event-key-missing', 'an event passage names its event: '
                               f"[{meta['text']}]{{.event key=…}}", where)
+        elif key not in events and not book.knows_all('chronology'):
+            continue
         elif key not in events:
             if events:
                 message = f"no event '{key}' in {book.config.chronology}{did_you_mean(key, events)}"

@@ -47,5 +47,6 @@ def resolve_citations(book: Book, chapters: Sequence[ParsedChapter], diagnostics
 
     formatted = (cached_formatting(config.root, (book.references, uses, book.style, options), book.style.path,
                                    compute) if cache else compute())
-    diagnostics.extend(formatted.diagnostics)
+    diagnostics.extend(d for d in formatted.diagnostics
+                       if book.knows_all('references') or d.code not in ('cite-unknown', 'nocite-unknown'))
     return formatted

@@ -97,6 +97,8 @@ def resolve_glossary(book: Book, chapters: tuple[ParsedChapter, ...], notes: Not
     for parsed, token in marked(chapters, 'term_open'):
         meta, where = token.meta, token.meta['loc']
         key = meta['key']
+        if key not in terms and not book.knows_all('glossary'):
+            continue
         if not terms:
             diagnostics.error('term-unknown', f"'{meta['text']}' is marked as a glossary term, but the book has "
                               'no glossary (glossary.yaml)', where)

@@ -25,12 +25,26 @@ def load(root: Path, diagnostics: Diagnostics) -> Book:
         text = read_text(root / name, name, diagnostics, max_bytes=MAX_CHAPTER_BYTES)
         if text is not None:
             sources.append(SourceFile(name, text))
-    references = load_references(root, config.references, diagnostics, config.where('references'))
+    if diagnostics.has_errors():
+        raise BuildError(diagnostics)
+    # Problems in the data files do not stop the load: the chapters are still checked against what
+    # could be read, so that one run reports every problem (the pipeline stops after resolve).
+    broken = set()
+
+    def counted(name: str, loaded):  # type: ignore[no-untyped-def]
+        before = len(diagnostics.errors)
+        value = loaded()
+        if len(diagnostics.errors) > before:
+            broken.add(name)
+        return value
+
+    references = counted('references', lambda: load_references(root, config.references, diagnostics,
+                                                               config.where('references')))
     style = find_style(config.citation_style, root, config.language)
     if isinstance(style, str):
         diagnostics.error('citation-style', style, config.where('citation-style'))
-    terms = load_glossary(config, diagnostics)
-    events = load_chronology(config, diagnostics)
-    if diagnostics.has_errors():
-        raise BuildError(diagnostics)
-    return Book(config, tuple(sources), references, style, terms, events)
+        style = None
+        broken.add('references')
+    terms = counted('glossary', lambda: load_glossary(config, diagnostics))
+    events = counted('chronology', lambda: load_chronology(config, diagnostics))
+    return Book(config, tuple(sources), references, style, terms, events, frozenset(broken))

@@ -75,6 +75,13 @@ class Book:
     style: Style | None = None  # the citation style, found and checked
     terms: tuple[Term, ...] = ()
     events: tuple[Event, ...] = ()
+    # Data files ('references', 'glossary', 'chronology') that had errors: the build stops anyway, and a
+    # key a chapter names may be one of the entries dropped, so "unknown key" would be no news to the author.
+    broken: frozenset[str] = frozenset()
+
+    def knows_all(self, data: str) -> bool:
+        """Whether an unknown key of this data file is a real mistake, worth reporting."""
+        return data not in self.broken
 
     @property
     def root(self) -> Path:
