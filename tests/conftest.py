@@ -99,19 +99,20 @@ def epubcheck(epub: Path) -> dict:
     return data
 
 
+def build_once(tmp_path_factory, name: str) -> Run:
+    """A sample book copied and built for a session fixture; the build must succeed."""
+    run = build(copy_book(name, tmp_path_factory.mktemp('books')))
+    assert run.code == 0, run.err
+    return run
+
+
 @pytest.fixture(scope='session')
 def minimal_book(tmp_path_factory) -> Run:
     """The minimal sample book, built once for the tests that only read its outputs."""
-    book = copy_book('minimal', tmp_path_factory.mktemp('books'))
-    run = build(book)
-    assert run.code == 0, run.err
-    return run
+    return build_once(tmp_path_factory, 'minimal')
 
 
 @pytest.fixture(scope='session')
 def accessible_book(tmp_path_factory) -> Run:
     """The sample book with an image, its own stylesheet and a PDF/UA-1 PDF, built once."""
-    book = copy_book('accessible', tmp_path_factory.mktemp('books'))
-    run = build(book)
-    assert run.code == 0, run.err
-    return run
+    return build_once(tmp_path_factory, 'accessible')

@@ -11,7 +11,7 @@ from lxml import etree
 from PIL import ImageFont
 from pypdf import PdfReader
 
-from conftest import BOOKS, Run, build, copy_book, epub_files, epubcheck, pdf_pages_text
+from conftest import BOOKS, Run, build, build_once, copy_book, epub_files, epubcheck, pdf_pages_text
 
 XHTML = '{http://www.w3.org/1999/xhtml}'
 SVG = '{http://www.w3.org/2000/svg}'
@@ -29,10 +29,7 @@ CHRONOLOGY_DATES = ['27 December 1979', 'c.\u00a01985', 'March 1985', 'October 1
 
 @pytest.fixture(scope='session')
 def glossary_book(tmp_path_factory) -> Run:
-    book = copy_book('glossary', tmp_path_factory.mktemp('books'))
-    run = build(book)
-    assert run.code == 0, run.err
-    return run
+    return build_once(tmp_path_factory, 'glossary')
 
 
 def words(text: str) -> str:
