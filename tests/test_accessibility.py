@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from conftest import build, copy_book, epub_files, epubcheck
+from conftest import MAIN_EDITION, build, copy_book, epub_files, epubcheck
 
 REPO = Path(__file__).resolve().parent.parent
 ACE = REPO / 'tools' / 'ace' / 'node_modules' / '.bin' / 'ace-cli'
@@ -83,10 +83,11 @@ def test_ace_finds_no_violation(accessible_book, tmp_path):
 @needs_ace
 def test_ace_finds_no_violation_in_glossary_and_chronology(tmp_path):
     book = copy_book('glossary', tmp_path)
-    run = build(book, '--format', 'epub')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
     assert run.code == 0, run.err
     result = ace(run.output('.epub'), tmp_path / 'ace')
     assert result.returncode == 0, result.stderr
+    epubcheck(run.output('.epub'))
 
 
 @needs_ace

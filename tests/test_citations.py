@@ -12,7 +12,7 @@ from builder.markdown import make_parser
 from builder.markdown.citations import parse_items
 from builder.markdown.state import new_env
 from builder.model import CiteItem
-from conftest import build, copy_book, dist_fingerprint, epub_files, epubcheck, pdf_pages_text
+from conftest import MAIN_EDITION, build, copy_book, copy_built, dist_fingerprint, epub_files, epubcheck, pdf_pages_text
 
 XHTML = '{http://www.w3.org/1999/xhtml}'
 EPUB_NS = '{http://www.idpf.org/2007/ops}'
@@ -76,7 +76,7 @@ def test_note_style_citations_become_footnotes_in_one_sequence_after_punctuation
 @pytest.fixture(scope='session')
 def cited_book(tmp_path_factory):
     book = copy_book('citations', tmp_path_factory.mktemp('cite'))
-    run = build(book)
+    run = build(book, *MAIN_EDITION)
     assert run.code == 0, run.err
     return run
 
@@ -152,7 +152,7 @@ def test_epub_bibliography_links_both_ways_and_passes_epubcheck(cited_book):
 def note_book(tmp_path_factory):
     book = copy_book('citations', tmp_path_factory.mktemp('notes'))
     set_key(book, 'citation-style: chicago-notes-bibliography')
-    run = build(book)
+    run = build(book, *MAIN_EDITION)
     assert run.code == 0, run.err
     return run
 
@@ -182,7 +182,7 @@ def test_note_style_epub_passes_epubcheck(note_book):
 def test_per_chapter_reference_lists(tmp_path):
     book = copy_book('citations', tmp_path)
     set_key(book, 'bibliography: per-chapter\nbibliography-title: Works Cited Here')
-    run = build(book, '--format', 'epub')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
     assert run.code == 0, run.err
     files = epub_files(run.output('.epub'))
     assert 'EPUB/bibliography.xhtml' not in files
@@ -218,12 +218,13 @@ def test_csl_json_and_bibtex_input(tmp_path, fmt):
         text = text.replace('; @kalinovsky2011', '').replace('[@nyt1989; @kalinovsky2011', '[@kalinovsky2011')
         chapter.write_text(text)
     set_key(book, f'references: refs.{fmt}')
-    run = build(book, '--format', 'epub')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
     assert run.code == 0, run.err
     files = epub_files(run.output('.epub'))
     text = words(''.join(etree.fromstring(files['EPUB/bibliography.xhtml']).itertext()))
     assert re.search(r'Kalinovsky, Artemy M\. 2011\. A Long Goodbye\. Harvard University Press\. '
                      r'Cited on pp\. \d+, \d+\.', text), text
+    epubcheck(run.output('.epub'))
 
 
 # ---- bad input ----
@@ -235,16 +236,15 @@ def diagnostics_of(err: str) -> list[tuple[str, str, str, str]]:
     return [(m['where'], m['level'], m['code'], m['msg']) for m in map(LOCATED.match, err.splitlines()) if m]
 
 
-def failed_build(tmp_path, change) -> tuple[list, object]:
-    book = copy_book('citations', tmp_path)
-    good = build(book, '--format', 'epub')
-    assert good.code == 0, good.err
-    before = dist_fingerprint(good.dist)
+def failed_build(cited_book, tmp_path, change) -> tuple[list, object]:
+    book = copy_built(cited_book, tmp_path)  # with the good build's dist/
+    before = dist_fingerprint(book / 'dist')
+    assert before
     change(book)
     bad = build(book, '--format', 'epub')
     assert bad.code == 1, bad.err
     assert 'Traceback' not in bad.err
-    assert dist_fingerprint(good.dist) == before
+    assert dist_fingerprint(book / 'dist') == before
     return diagnostics_of(bad.err), bad
 
 
@@ -255,34 +255,36 @@ def edit(book, path, old, new):
     target.write_text(text.replace(old, new, 1))
 
 
-def test_unknown_key_is_located_with_did_you_mean(tmp_path):
-    found, _ = failed_build(tmp_path, lambda b: edit(b, 'chapters/02-accords.md', '[@roy1985, p. 210]',
-                                                     '[@roy1958, p. 210]'))
+def test_unknown_key_is_located_with_did_you_mean(cited_book, tmp_path):
+    found, _ = failed_build(cited_book, tmp_path, lambda b: edit(b, 'chapters/02-accords.md', '[@roy1985, p. 210]',
+                                                                 '[@roy1958, p. 210]'))
     assert ('chapters/02-accords.md:6:93', 'error', 'cite-unknown',
             "no reference 'roy1958' (did you mean 'roy1985'?)") in found
 
 
-def test_duplicate_id_names_both_places(tmp_path):
-    found, _ = failed_build(tmp_path, lambda b: edit(b, 'references.yaml', '- id: nyt1989', '- id: roy1985'))
+def test_duplicate_id_names_both_places(cited_book, tmp_path):
+    found, _ = failed_build(cited_book, tmp_path,
+                            lambda b: edit(b, 'references.yaml', '- id: nyt1989', '- id: roy1985'))
     assert any(w == 'references.yaml:89:3' and code == 'reference-duplicate'
                and 'first at references.yaml:70:3' in msg for w, _, code, msg in found), found
 
 
-def test_malformed_reference_file_is_located(tmp_path):
-    found, _ = failed_build(tmp_path, lambda b: edit(b, 'references.yaml', '  publisher: Seuil', '  publisher: [Seuil'))
+def test_malformed_reference_file_is_located(cited_book, tmp_path):
+    found, _ = failed_build(cited_book, tmp_path,
+                            lambda b: edit(b, 'references.yaml', '  publisher: Seuil', '  publisher: [Seuil'))
     assert found and found[0][2] == 'yaml-syntax' and found[0][0].startswith('references.yaml:77:'), found
 
 
-def test_malformed_json_is_located(tmp_path):
+def test_malformed_json_is_located(cited_book, tmp_path):
     def change(book):
         (book / 'refs.json').write_text('[\n {"id": "a", "type": "book"},\n {"id": "b" "type": "book"}\n]\n')
         set_key(book, 'references: refs.json')
-    found, _ = failed_build(tmp_path, change)
+    found, _ = failed_build(cited_book, tmp_path, change)
     assert found[0][:3] == ('refs.json:3:13', 'error', 'json-syntax'), found
 
 
-def test_unknown_style_is_located(tmp_path):
-    found, _ = failed_build(tmp_path, lambda b: set_key(b, 'citation-style: chicago-autor-date'))
+def test_unknown_style_is_located(cited_book, tmp_path):
+    found, _ = failed_build(cited_book, tmp_path, lambda b: set_key(b, 'citation-style: chicago-autor-date'))
     assert found[0][:3] == ('book.yaml:7:1', 'error', 'citation-style')
     assert "did you mean 'chicago-author-date'" in found[0][3]
 
@@ -293,13 +295,14 @@ def test_unused_and_unformattable_references_are_warnings(tmp_path):
         f.write('\n- id: never-cited\n  type: book\n  title: Never cited\n\n- id: untitled\n  type: book\n'
                 '  author: [{family: Nobody}]\n')
     set_key(book, 'nocite: [untitled]')
-    run = build(book, '--format', 'epub')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
     assert run.code == 0, run.err
     found = diagnostics_of(run.err)
     assert ('references.yaml:97:3', 'warning', 'reference-unused',
             "the reference 'never-cited' is never cited (list it under 'nocite:' in book.yaml to print it anyway)") \
         in found
     assert any(code == 'reference-unformattable' and "'untitled'" in msg for _, _, code, msg in found), found
+    epubcheck(run.output('.epub'))
     assert build(book, '--format', 'epub', '--strict').code == 1
 
 

@@ -13,7 +13,8 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import build, copy_book, dist_fingerprint, epub_files, epubcheck, pdf_pages_text, xhtml_text
+from conftest import (MAIN_EDITION, build, copy_book, dist_fingerprint, epub_files, epubcheck, pdf_pages_text,
+                      xhtml_text)
 
 REPO = Path(__file__).resolve().parent.parent
 LOCATED = re.compile(r'^(?P<path>[\w./-]+):(?P<line>\d+)(:(?P<col>\d+))?: error\[(?P<code>[\w-]+)\]: (?P<msg>.+)$')
@@ -268,7 +269,7 @@ def test_raw_html_and_script_never_reach_an_output(tmp_path):
     append(CHAPTER, '\n<script>alert(1)</script> and <b onclick="steal()">bold</b>\n\n'
                     '[a span]{onclick="steal()" style="color: red"} and [a link](javascript:alert(2))\n\n'
                     '<iframe src="https://example.org"></iframe>\n')(book)
-    run = build(book)
+    run = build(book, *MAIN_EDITION)
     assert run.code == 0, run.err
 
     files = epub_files(run.output('.epub'))

@@ -15,9 +15,9 @@ from collections import Counter
 import pytest
 from pypdf import PdfReader
 
-from conftest import build, copy_book, dist_fingerprint, pdf_pages_text
+from conftest import MAIN_EDITION, build, copy_book, dist_fingerprint, pdf_pages_text
 
-PDF_ONLY = ('--format', 'pdf')
+PDF_ONLY = ('--format', 'pdf', *MAIN_EDITION)  # the main edition's PDF: all that these tests read
 QUIET = (*PDF_ONLY, '--quiet')  # diagnostics only on stderr: no progress lines
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,8 @@ from lxml import etree
 from PIL import ImageFont
 from pypdf import PdfReader
 
-from conftest import BOOKS, Run, build, build_once, copy_book, epub_files, epubcheck, pdf_pages_text
+from conftest import (BOOKS, MAIN_EDITION, Run, build, build_once, copy_book, copy_built, epub_files, epubcheck,
+                      pdf_pages_text)
 
 XHTML = '{http://www.w3.org/1999/xhtml}'
 SVG = '{http://www.w3.org/2000/svg}'
@@ -29,7 +29,7 @@ CHRONOLOGY_DATES = ['27 December 1979', 'c.\u00a01985', 'March 1985', 'October 1
 
 @pytest.fixture(scope='session')
 def glossary_book(tmp_path_factory) -> Run:
-    return build_once(tmp_path_factory, 'glossary')
+    return build_once(tmp_path_factory, 'glossary', *MAIN_EDITION)
 
 
 def words(text: str) -> str:
@@ -214,7 +214,7 @@ def test_unused_term_and_unsourced_event_are_located_warnings(glossary_book):
 def test_auto_terms_mark_the_first_use_in_running_text_only(tmp_path):
     book = copy_book('glossary', tmp_path)
     (book / 'book.yaml').write_text((book / 'book.yaml').read_text() + 'auto-terms: true\n')
-    run = build(book, '--format', 'epub')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
     assert run.code == 0, run.err
     chapter = etree.fromstring(epub_files(run.output('.epub'))['EPUB/aftermath.xhtml'])
     durand = [a for a in chapter.iter(f'{XHTML}a') if a.get('href') == 'glossary.xhtml#glossary-durand-line']
@@ -237,7 +237,7 @@ def test_dense_chronology_labels_never_overlap_and_panels_fit_a_page(tmp_path):
         f'is set as a label beside the axis of the timeline."\n  sources: "[@fixture-source]"\n'
         for n in range(40))
     (book / 'chronology.yaml').write_text((book / 'chronology.yaml').read_text() + events)
-    run = build(book, '--format', 'epub')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
     assert run.code == 0, run.err
     files = epub_files(run.output('.epub'))
     panels = sorted(name for name in files if name.startswith('EPUB/generated/timeline'))
@@ -259,13 +259,7 @@ def test_dense_chronology_labels_never_overlap_and_panels_fit_a_page(tmp_path):
             assert a[2] <= float(svg.get('width')), a
         seen += sum(1 for t in svg.iter(f'{SVG}text') if t.get('class') == 'date')
     assert seen == 49  # every event of the chronology, once
-
-
-def copy_built(run: Run, tmp_path: Path) -> Path:
-    """A copy of a built book, dist/ included, to break and rebuild without building it good again."""
-    target = tmp_path / run.book.name
-    shutil.copytree(run.book, target)
-    return target
+    epubcheck(run.output('.epub'))
 
 
 def edit(book: Path, path: str, transform) -> None:

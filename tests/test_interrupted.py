@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import build, copy_book, dist_fingerprint
+from conftest import MAIN_EDITION, build, copy_book, dist_fingerprint
 
 REPO = Path(__file__).resolve().parent.parent
 PARAGRAPH = ' '.join(['The withdrawal was planned in stages, and each stage was argued over in Moscow and Kabul.'] * 6)
@@ -38,7 +38,7 @@ def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans
     (dist / 'a-minimal-course-pack.epub').write_bytes(b'PK the previous build')
     before = dist_fingerprint(dist)
 
-    process = subprocess.Popen([sys.executable, '-m', 'builder', 'build', str(book)], cwd=REPO,
+    process = subprocess.Popen([sys.executable, '-m', 'builder', 'build', str(book), *MAIN_EDITION], cwd=REPO,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         while process.poll() is None and not temporaries(dist):
@@ -61,12 +61,12 @@ def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans
     chapter = book / 'chapters' / '01-first.md'
     good_text = chapter.read_text()
     chapter.write_text(good_text + '\n![](missing.png)\n')
-    failed = build(book)
+    failed = build(book, *MAIN_EDITION)
     assert failed.code == 1
     assert temporaries(dist) == []
     assert dist_fingerprint(dist) == before
     chapter.write_text(good_text)
-    rebuilt = build(book)
+    rebuilt = build(book, *MAIN_EDITION)
     assert rebuilt.code == 0, rebuilt.err
     names = sorted(p.name for p in dist.iterdir())
     assert set(before) <= set(names) and not [name for name in names if name.startswith('.')], names

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from lxml import etree
 
-from conftest import BOOKS, build, epub_files, epubcheck
+from conftest import BOOKS, MAIN_EDITION, build, epub_files, epubcheck
 
 LOCATED = re.compile(r'^[\w./-]+:\d+(:\d+)?: error\[[\w-]+\]: .+$')
 LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZàéèçœßøÆΩλπдЖ'
@@ -121,7 +121,7 @@ def meant_words(text: str) -> list[str]:
 
 def check_build(book: Path, expected: list[str], *, ignore_case: bool = False) -> bool:
     """The property; True when the build succeeded."""
-    run = build(book, '--format', 'epub')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
     assert 'Traceback' not in run.err and 'internal error' not in run.err, run.err
     if run.code == 1:
         errors = [line for line in run.err.splitlines() if ': error[' in line]
@@ -173,7 +173,7 @@ def test_every_word_of_any_chapter_reaches_the_epub_or_the_build_says_why(tmp_pa
     for number, markdown in enumerate(built, start=3):
         (book / 'chapters' / f'{number:03d}-generated.md').write_text(
             f'---\nid: generated-{number}\ntitle: Generated {number}\n---\n\n{markdown}')
-    run = build(book, '--format', 'epub')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
     assert run.code == 0, run.err
     epubcheck(run.output('.epub'))
 

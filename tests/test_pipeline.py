@@ -8,7 +8,7 @@ import zipfile
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import BOOKS, build, copy_book, epub_files, epubcheck, pdf_pages_text, xhtml_text
+from conftest import BOOKS, MAIN_EDITION, build, copy_book, epub_files, epubcheck, pdf_pages_text, xhtml_text
 
 OPF = '{http://www.idpf.org/2007/opf}'
 DC = '{http://purl.org/dc/elements/1.1/}'
@@ -88,7 +88,7 @@ def test_pdf_metadata_fonts_and_paper(minimal_book):
 def test_letter_paper(tmp_path):
     book = copy_book('minimal', tmp_path)
     (book / 'book.yaml').write_text((book / 'book.yaml').read_text().replace('paper: a4', 'paper: letter'))
-    run = build(book, '--format', 'pdf')
+    run = build(book, '--format', 'pdf', *MAIN_EDITION)
     assert run.code == 0, run.err
     box = PdfReader(run.output('.pdf')).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
@@ -131,7 +131,7 @@ def test_epub_structure_metadata_and_text(minimal_book):
 
 def test_epub_identifier_is_stable(tmp_path, minimal_book):
     book = copy_book('minimal', tmp_path)
-    run = build(book, '--format', 'epub')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
     ids = [etree.fromstring(epub_files(r.output('.epub'))['EPUB/content.opf']).find(f'{OPF}metadata').findtext(
         f'{DC}identifier') for r in (run, minimal_book)]
     assert ids[0] == ids[1]
@@ -151,7 +151,7 @@ def test_raw_html_is_escaped(tmp_path):
     book = copy_book('minimal', tmp_path)
     chapter = book / 'chapters' / '02-second.md'
     chapter.write_text(chapter.read_text() + '\n<script>alert(1)</script> and <b onclick="x()">bold</b>\n')
-    run = build(book)
+    run = build(book, *MAIN_EDITION)
     assert run.code == 0, run.err
     assert b'<script' not in epub_files(run.output('.epub'))['EPUB/second.xhtml']
     assert '<script>alert(1)</script>' in xhtml_text(epub_files(run.output('.epub'))['EPUB/second.xhtml'])

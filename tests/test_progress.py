@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from builder.cli import main
 from builder.diagnostics import Diagnostics
 from builder.pipeline import BuildOptions, build as build_book
-from conftest import build, copy_book
+from conftest import MAIN_EDITION, build, copy_book
 
 
 class Recorder:
@@ -71,7 +71,7 @@ def test_plain_lines_off_a_terminal_and_a_summary_of_each_output(tmp_path):
 
 def test_quiet_prints_only_problems(tmp_path):
     book = copy_book('minimal', tmp_path)
-    run = build(book, '--quiet')
+    run = build(book, '--quiet', *MAIN_EDITION)
     assert run.code == 0 and run.out == '' and run.err == ''
     second = book / 'chapters' / '02-second.md'
     second.write_text(second.read_text() + '\nSee [](#nowhere).\n')

@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 from lxml import etree
 
-from conftest import build, copy_book, epub_files, epubcheck
+from conftest import MAIN_EDITION, build, copy_book, epub_files, epubcheck
 
 REPO = Path(__file__).resolve().parent.parent
 OPF = '{http://www.idpf.org/2007/opf}'
@@ -38,7 +38,7 @@ def test_same_bytes_from_another_checkout_path_time_zone_and_process(tmp_path, a
     checkout = second_checkout(tmp_path)
     book = copy_book('accessible', tmp_path / 'a' / 'much' / 'deeper' / 'folder')
     env = {k: v for k, v in os.environ.items() if k != 'SOURCE_DATE_EPOCH'} | {'TZ': 'America/New_York'}
-    result = subprocess.run([sys.executable, '-m', 'builder', 'build', str(book)], cwd=checkout, env=env,
+    result = subprocess.run([sys.executable, '-m', 'builder', 'build', str(book), *MAIN_EDITION], cwd=checkout, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     imported = subprocess.run([sys.executable, '-c', 'import builder; print(builder.__file__)'], cwd=checkout,
@@ -63,7 +63,7 @@ def test_source_date_epoch_sets_every_date_in_both_outputs(tmp_path, monkeypatch
     moment = dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc)
     monkeypatch.setenv('SOURCE_DATE_EPOCH', str(int(moment.timestamp())))
     book = copy_book('accessible', tmp_path)
-    run = build(book)
+    run = build(book, *MAIN_EDITION)
     assert run.code == 0, run.err
 
     with pikepdf.open(run.output('.pdf')) as pdf:
@@ -86,14 +86,15 @@ def test_a_book_without_a_date_and_extreme_epochs_still_build(tmp_path, monkeypa
     manifest = book / 'book.yaml'
     manifest.write_text(''.join(line for line in manifest.read_text().splitlines(True) if not line.startswith('date:')))
     monkeypatch.delenv('SOURCE_DATE_EPOCH', raising=False)
-    undated = build(book, '--format', 'epub')
+    undated = build(book, '--format', 'epub', *MAIN_EDITION)
     assert undated.code == 0, undated.err
     with zipfile.ZipFile(undated.output('.epub')) as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     epubcheck(undated.output('.epub'))
     monkeypatch.setenv('SOURCE_DATE_EPOCH', '99999999999')  # the year 5138
-    late = build(book, '--format', 'epub')
+    late = build(book, '--format', 'epub', *MAIN_EDITION)
     assert late.code == 0, late.err
+    epubcheck(late.output('.epub'))
 
 
 def test_a_malformed_source_date_epoch_is_an_error(tmp_path, monkeypatch):
