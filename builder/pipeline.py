@@ -26,7 +26,7 @@ from .load import load
 from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
 from .paginate import paginate
 from .progress import SILENT, Progress
-from .options import FORMATS, BuildOptions  # noqa: F401 -- FORMATS: part of this module's interface
+from .options import BuildOptions
 from .parse import parse, parse_notes
 from .render import render
 from .resolve import resolve
