@@ -42,7 +42,7 @@ from ..render import render
 from .page_references import all_page_references_rewritten, page_numbers_from_attribute
 from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_html
 
-PART_BYTES = 300_000  # chapter XHTML per part: about 70 A4 pages of prose, under 250 MiB in WeasyPrint
+PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, about 210 MiB in WeasyPrint
 WORTH_BYTES = 400_000  # about 100 pages: below, starting processes costs more than laying out in parts saves
 MAX_PASSES = 4
 PX = 0.75  # CSS px -> PDF pt
@@ -138,7 +138,12 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 
 def plan_parts(rendered: RenderedBook, jobs: int) -> list[tuple[int, ...]]:
-    """Document indices of each part: the front matter, then runs of whole chapters with what follows them."""
+    """Document indices of each part: the front matter, runs of whole chapters, the back matter.
+
+    The front and back matter print the pages of everything else (contents,
+    glossary, "cited on"): parts of their own, they are the only ones laid out
+    again when an edit moves those pages.
+    """
     documents = rendered.documents
     chapters = [i for i, d in enumerate(documents) if d.kind == 'chapter']
     size = sum(len(documents[i].body) for i in chapters)
@@ -147,8 +152,10 @@ def plan_parts(rendered: RenderedBook, jobs: int) -> list[tuple[int, ...]]:
     per_part = math.ceil(len(chapters) / count)
     firsts = chapters[::per_part]
     parts = [tuple(range(firsts[0]))] if firsts[0] else []
-    for first, following in zip(firsts, [*firsts[1:], len(documents)]):
+    for first, following in zip(firsts, [*firsts[1:], chapters[-1] + 1]):
         parts.append(tuple(range(first, following)))
+    if chapters[-1] + 1 < len(documents):
+        parts.append(tuple(range(chapters[-1] + 1, len(documents))))
     return parts
 
 
