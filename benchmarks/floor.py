@@ -4,8 +4,8 @@
     python benchmarks/floor.py pdf BOOK IN.html OUT.pdf   # timed by run.py: import, parse, lay out, write
 
 The exported HTML is the main edition's first rendering (no page map yet),
-which differs from the final one only in the page numbers the renderer prints
-itself. Files the build generates (figures) are exported beside it, in
+which differs from the final one only in the page numbers the builder prints
+from its page map. Files the build generates (figures) are exported beside it, in
 ``OUT.resources/``, and served to WeasyPrint as the builder serves them.
 """
 
@@ -46,12 +46,13 @@ def pdf(book_dir: Path, html: Path, out: Path) -> None:
     from weasyprint import HTML
 
     from builder.fetcher import BOOK_URL, BookFetcher
+    from builder.write.page_references import page_numbers_from_attribute
 
     folder = html.with_suffix('.resources')
     generated = {p.relative_to(folder).as_posix(): (mimetypes.guess_type(p.name)[0] or 'application/octet-stream',
                                                     p.read_bytes())
                  for p in folder.rglob('*') if p.is_file()} if folder.is_dir() else {}
-    HTML(string=html.read_text(), base_url=BOOK_URL, url_fetcher=BookFetcher(book_dir, generated)).write_pdf(out)
+    HTML(string=html.read_text(), base_url=BOOK_URL, url_fetcher=BookFetcher(book_dir, generated, page_numbers_from_attribute)).write_pdf(out)
 
 
 if __name__ == '__main__':

@@ -214,8 +214,9 @@ def ratios(results: dict[int, dict]) -> str:
         ('rebuild, nothing changed', '≤ 0.5 s', [f'{m(s, "noop"):.2f} s' if m(s, 'noop') else '–' for s in sizes]),
         ('rebuild after a one-paragraph edit ÷ full', '≤ 0.3×', [ratio(m(s, 'edit'), m(s, 'full')) for s in sizes]),
         ('full build ÷ WeasyPrint alone (floor)', '–', [ratio(m(s, 'full'), m(s, 'floor')) for s in sizes]),
-        ('peak RSS of the largest process, full build', '≤ 250 MiB',
-         [f'{max(x["peak_mib"] for x in results[s]["samples"]["full"]):.0f} MiB'
+        ('peak RSS of the largest process, full build (of the builder itself)', '≤ 250 MiB',
+         [f'{max(x["peak_mib"] for x in results[s]["samples"]["full"]):.0f} MiB '
+          f'({max(x.get("main_peak_mib", 0) for x in results[s]["samples"]["full"]):.0f} MiB)'
           if results[s]['samples'].get('full') else '–' for s in sizes]),
     ]
     lines = ['| ratio | target | ' + ' | '.join(f'{results[s]["pages"]} p' for s in sizes) + ' |',

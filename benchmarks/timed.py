@@ -3,7 +3,7 @@
 The CPU time is the sum over the command's process tree of each process's
 user and system time as last seen (so it can miss the last 100 ms of a
 process). The peak is the largest resident set of any single process of the command's
-tree: the command and every descendant, polled from ``/proc`` every 100 ms,
+tree (``main_peak_mib``: of the command's own process): the command and every descendant, polled from ``/proc`` every 100 ms,
 and ``RUSAGE_CHILDREN``'s ``ru_maxrss`` for the descendants it reaped (a
 process shorter than the polling interval). Polling is needed because
 workers started by a fork server are not the command's children.
@@ -60,16 +60,19 @@ load_before = os.getloadavg()[0]
 # stderr to a file, not a pipe: nobody reads a pipe while polling, and a full pipe would stop the command.
 errors = tempfile.TemporaryFile('w+')
 process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=errors, text=True)
-peak = 0
+peak, peak_main = 0, 0  # the largest process, and the command's own process (the builder)
 cpu: dict[int, float] = {}
 while process.poll() is None:
     for pid in descendants(process.pid):
-        peak = max(peak, rss_kib(pid))
+        rss = rss_kib(pid)
+        peak = max(peak, rss)
+        if pid == process.pid:
+            peak_main = max(peak_main, rss)
         cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
     time.sleep(0.1)
 errors.seek(0)
 stderr = errors.read()
 wall = time.perf_counter() - start
 peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(json.dumps({'wall': wall, 'cpu': sum(cpu.values()), 'peak_mib': peak / 1024, 'rc': process.returncode, 'stderr': stderr[-2000:],
-                  'load': [load_before, os.getloadavg()[0]]}))
+print(json.dumps({'wall': wall, 'cpu': sum(cpu.values()), 'peak_mib': peak / 1024, 'main_peak_mib': peak_main / 1024,
+                  'rc': process.returncode, 'stderr': stderr[-2000:], 'load': [load_before, os.getloadavg()[0]]}))

@@ -17,6 +17,10 @@ applied once by :func:`apply`, and each is tested on its own:
   the words (Haskell citeproc uses Unicode collation, ignoring punctuation).
 - The works of one citation are put in the order they were first cited in the
   book, not the author's order (CSL: only a ``cs:sort`` in ``cs:citation`` sorts them).
+- Beyond CSL (Haskell citeproc does the same): Chicago's ``delimiter-precedes-last="always"``
+  is there for the comma after an inverted first name ("Cordovez, Diego, and
+  Selig Harrison"); two authors known by their family names only would print
+  "Cordovez, and Harrison". With no given name to invert, the comma goes.
 
 We also use two hooks of our own: :data:`AUTHOR_MARKS` brackets the first names
 of chosen items in a citation with private-use characters, from which
@@ -37,6 +41,8 @@ AUTHOR_OPEN, AUTHOR_CLOSE = '\ue000', '\ue001'
 AUTHOR_MARKS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar('author_marks', default=None)
 _rendered: contextvars.ContextVar[list[tuple[str, str]] | None] = contextvars.ContextVar('rendered', default=None)
 _marked: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar('marked', default=None)
+# True while two names of which the first has no given name are rendered.
+_two_family_names: contextvars.ContextVar[bool] = contextvars.ContextVar('two_family_names', default=False)
 
 _original = {
     'initialize': model.Name.initialize,
@@ -45,6 +51,8 @@ _original = {
     'names_render': model.Names.render,
     'label': model.Label.process,
     'sort_keys': model.Key.sort_keys,
+    'name_process': model.Name.process,
+    'name_get_option': model.Name.get_option,
 }
 
 
@@ -139,6 +147,22 @@ def _names_render(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
     return text
 
 
+def _name_process(self: Any, item: Any, variable: Any, *args: Any, **kwargs: Any) -> Any:
+    names = item.reference.get(variable, [])
+    token = _two_family_names.set(len(names) == 2 and not names[0].get('given'))
+    try:
+        return _original['name_process'](self, item, variable, *args, **kwargs)
+    finally:
+        _two_family_names.reset(token)
+
+
+def _name_get_option(self: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    value = _original['name_get_option'](self, name, *args, **kwargs)
+    if name == 'delimiter-precedes-last' and value == 'always' and _two_family_names.get():
+        return 'contextual'
+    return value
+
+
 def render_marked(render: Any, keys: set[str]) -> Any:
     """Call ``render()`` with the authors of the items citing ``keys`` bracketed."""
     tokens = AUTHOR_MARKS.set(keys), _marked.set(set())
@@ -158,6 +182,8 @@ def apply() -> None:
     model.Layout.render_citation = _render_citation
     model.Label.process = _label
     model.Key.sort_keys = _sort_keys
+    model.Name.process = _name_process
+    model.Name.get_option = _name_get_option
 
 
 apply()

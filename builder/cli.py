@@ -75,8 +75,9 @@ def _output_arguments(parser: argparse.ArgumentParser) -> None:
                         help='build this edition only (repeatable; default: build: every edition, '
                         'handouts: the first)')
     parser.add_argument('--out', type=Path, metavar='DIR', help='output folder (default: BOOK_DIR/dist)')
-    parser.add_argument('--jobs', type=int, metavar='N', help='processes that lay out the PDF '
-                        '(default: one per core, for books of about 100 pages or more)')
+    parser.add_argument('--jobs', type=int, metavar='N', help='processes that lay out each PDF, in parts, '
+                        'one output at a time (default: one per core, laying out books of about 100 pages '
+                        'or more in parts, and smaller outputs side by side)')
     parser.add_argument('--no-cache', action='store_true',
                         help='rebuild everything, ignoring and leaving alone BOOK_DIR/.coursepack-cache')
     shop = parser.add_argument_group('print-shop options (override book.yaml)')

@@ -1,11 +1,11 @@
 """Lay the book out until the page numbers it prints are the pages it has.
 
-Some page numbers cannot come from CSS ``target-counter()``: "cited on pp. 3,
-17", glossary uses collapsed as "12, 34–36", the EPUB page-list. Those are
-printed from a :class:`PageMap` read off a first layout. Printing them can
-move text to other pages, so the book is rendered and laid out again until
-the rendering no longer changes: once for a book that prints no such numbers,
-twice for most books that do.
+Every page number the book prints besides its folios is printed from a
+:class:`PageMap` read off a layout: "cited on pp. 3, 17", glossary uses
+collapsed as "12, 34–36", the contents and "see p. 12" (``write/page_references.py``),
+the EPUB page-list. Printing them can move text to other pages, so the book is
+rendered and laid out again until its print HTML no longer changes: once when
+the last build's page map (``guess``) is still right, twice for most first builds.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .diagnostics import Diagnostics
 from .model import PageMap, RenderedBook, ResolvedBook
 from .progress import SILENT, Progress
 from .render import render
-from .write.pdf import lay_out, page_map
+from .write.pdf import lay_out, page_map, print_html
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -29,18 +29,21 @@ def paginate(resolved: ResolvedBook, diagnostics: Diagnostics, progress: Progres
     """``guess``: a page map to print from at first (the last build's), which saves a layout when it is right."""
     progress.stage('lay out')
     rendered = render(resolved, guess)
+    html = print_html(rendered)
     for attempt in range(1, MAX_PASSES + 1):
         progress.item(f'pass {attempt}')
-        document = lay_out(rendered, diagnostics)
+        document = lay_out(rendered, html, diagnostics)
         if document is None:
             return None
         again = render(resolved, page_map(document, rendered.selected.first_page))
-        if again.documents == rendered.documents:
+        # The print HTML, not only the documents: it carries the pages of links (``data-page``) too.
+        again_html = print_html(again)
+        if again_html == html:
             return again, document
         if attempt == MAX_PASSES:
             break
         # Let this layout go before the next: two laid-out books in memory at once double the peak.
-        rendered, document = again, None
+        rendered, html, document = again, again_html, None
     diagnostics.warning('pagination-unstable', f'page numbers still moved after {MAX_PASSES} layouts; '
                         'some printed page references may be off by one')
     return rendered, document

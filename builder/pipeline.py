@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from . import cache
 from .cite import resolve_citations
-from .diagnostics import BuildError, Diagnostics, did_you_mean
+from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
+from .forked import map_forked
 from .load import load
 from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
 from .paginate import paginate
 from .progress import SILENT, Progress
-from .options import FORMATS, BuildOptions  # noqa: F401 -- FORMATS: part of this module's interface
+from .options import BuildOptions
 from .parse import parse, parse_notes
 from .render import render
 from .resolve import resolve
@@ -94,9 +95,9 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     inputs = cache.signature(cache.book_files(root, (out_dir,)), root)
     checked = check(root, options, diagnostics, progress)
     book, notes, whole = checked.book, checked.notes, checked.whole
-    booklet = options.booklet or book.config.handouts.booklet
     editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers
     with staged_outputs(out_dir) as staged, contextlib.ExitStack() as stack:
+        outputs = []
         for output in checked.outputs:
             selection = output.selection
             if selection.is_handout and book.config.handouts.page_numbers == 'course-pack':
@@ -106,26 +107,68 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
                     editions[selection.edition] = lay_out(book, notes, whole, whole_edition, diagnostics, options,
                                                           progress, stem, inputs, stack)[0].pages or PageMap()
                 selection = replace(selection, first_page=editions[selection.edition].get(selection.chapters[0], 1))
-            rendered, laid_out = lay_out(book, notes, whole, selection, diagnostics, options, progress, output.stem,
-                                         inputs, stack)
-            pdf_written = None
-            if 'pdf' in options.formats:
-                progress.stage(f'write {output.stem}.pdf')
-                pdf = staged.stage(out_dir / f'{output.stem}.pdf')
-                pdf_written = write_laid_out(laid_out, rendered, pdf, diagnostics, stack)
-                if booklet and selection.is_handout:
-                    pdf_written()
-                    impose_booklet(pdf)
-            if 'epub' in options.formats:  # while the PDF's parts are joined, if it was laid out in parts
-                progress.stage(f'write {output.stem}.epub')
-                write_epub(rendered, staged.stage(out_dir / f'{output.stem}.epub'), diagnostics)
-            if pdf_written:
-                pdf_written()
+            outputs.append((replace(output, selection=selection),
+                            {f: staged.stage(out_dir / f'{output.stem}.{f}') for f in options.formats}))
+
+        def make(index: int, progress: Progress = SILENT) -> list[Diagnostic]:
+            output, targets = outputs[index]
+            made = Diagnostics()
+            try:
+                with contextlib.ExitStack() as own:
+                    make_output(book, notes, whole, output, targets, made, options, progress, inputs, own)
+            except BuildError:
+                pass  # the diagnostics say why
+            return list(made)
+
+        workers = concurrent_outputs(whole, [o for o, _ in outputs], options)
+        if workers > 1:
+            progress.stage(f'lay out and write {len(outputs)} outputs, {workers} at a time')
+            for made in map_forked(make, len(outputs), workers):
+                diagnostics.extend(made)
+        else:
+            for index in range(len(outputs)):
+                diagnostics.extend(make(index, progress))
+                _stop_on_errors(diagnostics, options)
         _stop_on_errors(diagnostics, options)
         written = staged.commit()
     if options.cache:
         cache.remember_build(root, options, inputs, written, diagnostics)
     return written
+
+
+def make_output(book: Book, notes: Notes, whole: ResolvedBook, output: Output, targets: dict[str, Path],
+                diagnostics: Diagnostics, options: BuildOptions, progress: Progress, inputs: cache.Signature,
+                stack: contextlib.ExitStack) -> None:
+    """Lay out one output and write it, in each format asked for, to ``targets``."""
+    selection = output.selection
+    rendered, laid_out = lay_out(book, notes, whole, selection, diagnostics, options, progress, output.stem,
+                                 inputs, stack)
+    pdf_written = None
+    if 'pdf' in targets:
+        progress.stage(f'write {output.stem}.pdf')
+        pdf_written = write_laid_out(laid_out, rendered, targets['pdf'], diagnostics, stack)
+        if (options.booklet or book.config.handouts.booklet) and selection.is_handout:
+            pdf_written()
+            impose_booklet(targets['pdf'])
+    if 'epub' in targets:  # while the PDF's parts are joined, if it was laid out in parts
+        progress.stage(f'write {output.stem}.epub')
+        write_epub(rendered, targets['epub'], diagnostics)
+    if pdf_written:
+        pdf_written()
+    _stop_on_errors(diagnostics, options)
+
+
+def concurrent_outputs(whole: ResolvedBook, outputs: list[Output], options: BuildOptions) -> int:
+    """How many outputs to make at once: one per core when each is laid out as one document.
+
+    An edition big enough to be laid out in parts (``write/parallel_pdf.py``)
+    keeps the cores busy by itself, and ``--jobs N`` asks for that layout.
+    """
+    if options.jobs is not None or len(outputs) < 2:
+        return 1
+    if not all(o.selection.is_handout for o in outputs) and parallel_pdf.worth_laying_out_in_parts(render(whole)):
+        return 1
+    return min(len(outputs), os.cpu_count() or 1)
 
 
 def plan(whole: ResolvedBook, options: BuildOptions, diagnostics: Diagnostics) -> Iterator[Output]:

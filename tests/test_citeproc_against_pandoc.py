@@ -102,3 +102,16 @@ def test_same_output_as_pandoc_citeproc(style_name, tmp_path):
     known = {k: v[:2] for k, v in KNOWN.items() if k[0] == style_name}
     assert differences == known
 
+
+
+def test_two_authors_known_by_family_name_only(tmp_path):
+    """Chicago inverts the first author; with no given name there is nothing to set off with a comma."""
+    data = {'family-only': {'id': 'family-only', 'type': 'book', 'title': 'Untitled',
+                            'author': [{'family': 'Cordovez'}, {'family': 'Harrison'}]},
+            'full': {'id': 'full', 'type': 'book', 'title': 'Titled',
+                     'author': [{'family': 'Cordovez', 'given': 'Diego'}, {'family': 'Harrison', 'given': 'Selig'}]}}
+    references = [Reference(key, entry, SourceLocation('references.yaml')) for key, entry in data.items()]
+    uses = [CitationUse('c0', (CiteItem('family-only'), CiteItem('full')), SourceLocation('c.md'), whole_note=True)]
+    ours = format_citations(references, uses, find_style('chicago-author-date', tmp_path, 'en'))
+    assert [plain(e.html) for e in ours.entries['']] == ['Cordovez and Harrison. n.d. Untitled.',
+                                                         'Cordovez, Diego, and Selig Harrison. n.d. Titled.']

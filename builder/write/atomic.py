@@ -47,10 +47,13 @@ class StagedOutputs:
         self._stack = stack
         self._locked = False
         self._staged: dict[Path, Path] = {}
+        self._created: list[Path] = []  # folders made for the outputs, removed again if the build fails
 
     def stage(self, target: Path) -> Path:
         """A temporary path to write ``target``'s new content to."""
+        missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
         target.parent.mkdir(parents=True, exist_ok=True)
+        self._created.extend(missing)
         if not self._locked:
             self._out_dir.mkdir(parents=True, exist_ok=True)
             self._stack.enter_context(_folder_lock(self._out_dir))
@@ -70,12 +73,17 @@ class StagedOutputs:
             _sync(folder)
         committed = list(self._staged)
         self._staged.clear()
+        self._created.clear()
         return committed
 
     def discard(self) -> None:
         for temporary in self._staged.values():
             temporary.unlink(missing_ok=True)
         self._staged.clear()
+        for folder in sorted(self._created, key=lambda f: len(f.parts), reverse=True):
+            with contextlib.suppress(OSError):  # not empty: something else was put there meanwhile
+                folder.rmdir()
+        self._created.clear()
 
 
 @contextlib.contextmanager

@@ -12,10 +12,8 @@ What a part cannot know by itself comes from a page map of the whole book:
   Chapters open on right-hand pages, so every part after the front matter
   starts on an odd page, and the blank left-hand page before it, if any, is
   added when the parts are joined (``:blank`` pages print nothing);
-* the page of every place it links to where a number is printed: the post-pass
-  :func:`pages_from_map` writes it into the link's ``data-page``, and stylesheets read
-  ``attr(data-page)`` where they said ``target-counter(attr(href), page)``
-  (:func:`page_numbers_from_attribute`).
+* the page of every place it links to where a number is printed, which the
+  whole book prints from the page map too (``page_references.py``).
 
 The page map is the previous build's, or on a first build one read off a first
 layout; as ``paginate`` does for the whole book, parts are laid out again until
@@ -31,25 +29,23 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing
-import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from lxml.html import HtmlElement
 
 from ..cache import PartResult, PartStore
 from ..diagnostics import Diagnostics
-from ..fetcher import BOOK_URL, BUNDLED_STYLES
+from ..fetcher import BOOK_URL
 from ..model import PageMap, RenderedBook, ResolvedBook
 from ..render import render
-from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_tree, serialize
+from .page_references import all_page_references_rewritten, page_numbers_from_attribute
+from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_html
 
-PART_BYTES = 300_000  # chapter XHTML per part: about 70 A4 pages of prose, under 250 MiB in WeasyPrint
+PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, about 210 MiB in WeasyPrint
 WORTH_BYTES = 400_000  # about 100 pages: below, starting processes costs more than laying out in parts saves
 MAX_PASSES = 4
 PX = 0.75  # CSS px -> PDF pt
-TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)')
 # Every part links to places in the others; joining the parts resolves those links.
 CROSS_PART_NOTICE = 'No anchor #'
 
@@ -60,7 +56,7 @@ def can_lay_out_in_parts(rendered: RenderedBook) -> bool:
         return False
     if rendered.config.pdf_standard:  # a tagged PDF's structure tree does not survive joining with pypdf
         return False
-    return not any('target-counter' in page_numbers_from_attribute(p.read_text()) for p in print_stylesheets(rendered))
+    return all_page_references_rewritten(rendered.config.root)
 
 
 def worth_laying_out_in_parts(rendered: RenderedBook) -> bool:
@@ -88,7 +84,6 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
     rendered = render(resolved, pages)
     plan = plan_parts(rendered, jobs)
     identifier = pdf_identifier(rendered.config)
-    selectors = page_reference_selectors(rendered)
     done: list[PartResult | None] = [None] * len(plan)
     # A fresh process for each part (forked from the server, so cheap): Python keeps the memory
     # of a part laid out before, and a worker's peak would be its two largest parts, not one.
@@ -98,7 +93,7 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
             write = pages is not None
             starts = [1 if i == 0 or not pages else pages.get(rendered.documents[part[0]].id, 1)
                       for i, part in enumerate(plan)]
-            htmls = [part_html(rendered, part, start, pages, selectors) for part, start in zip(plan, starts)]
+            htmls = [part_html(rendered, part, start) for part, start in zip(plan, starts)]
             futures = {}
             for i, html in enumerate(htmls):
                 key = store.key(html)
@@ -120,7 +115,7 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
             laid_out = LaidOutParts(results, joined_starts(results, rendered.config.sides != 'simplex'))
             new_pages = laid_out.page_map()
             again = render(resolved, new_pages)
-            stable = all(r.pdf and r.key == store.key(part_html(again, part, start, new_pages, selectors))
+            stable = all(r.pdf and r.key == store.key(part_html(again, part, start))
                          for r, part, start in zip(results, plan, laid_out.starts))
             if stable:
                 _report(results, diagnostics)
@@ -143,7 +138,12 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 
 def plan_parts(rendered: RenderedBook, jobs: int) -> list[tuple[int, ...]]:
-    """Document indices of each part: the front matter, then runs of whole chapters with what follows them."""
+    """Document indices of each part: the front matter, runs of whole chapters, the back matter.
+
+    The front and back matter print the pages of everything else (contents,
+    glossary, "cited on"): parts of their own, they are the only ones laid out
+    again when an edit moves those pages.
+    """
     documents = rendered.documents
     chapters = [i for i, d in enumerate(documents) if d.kind == 'chapter']
     size = sum(len(documents[i].body) for i in chapters)
@@ -152,8 +152,10 @@ def plan_parts(rendered: RenderedBook, jobs: int) -> list[tuple[int, ...]]:
     per_part = math.ceil(len(chapters) / count)
     firsts = chapters[::per_part]
     parts = [tuple(range(firsts[0]))] if firsts[0] else []
-    for first, following in zip(firsts, [*firsts[1:], len(documents)]):
+    for first, following in zip(firsts, [*firsts[1:], chapters[-1] + 1]):
         parts.append(tuple(range(first, following)))
+    if chapters[-1] + 1 < len(documents):
+        parts.append(tuple(range(chapters[-1] + 1, len(documents))))
     return parts
 
 
@@ -166,59 +168,10 @@ def joined_starts(parts: tuple[PartResult, ...], duplex: bool) -> tuple[int, ...
     return tuple(starts)
 
 
-def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int, pages: PageMap | None,
-              selectors: list) -> str:
+def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int) -> str:
     """The print document of one part, numbering its pages from ``start`` (as a handout's are numbered)."""
-    tree = print_tree(replace(rendered, documents=tuple(rendered.documents[i] for i in part),
+    return print_html(replace(rendered, documents=tuple(rendered.documents[i] for i in part),
                               selection=replace(rendered.selected, first_page=start)))
-    return serialize(pages_from_map(tree, pages, selectors))
-
-
-def pages_from_map(tree: HtmlElement, pages: PageMap | None, selectors: list) -> HtmlElement:
-    """Write the page of each link's target into its ``data-page``, where a stylesheet prints it.
-
-    Only the links ``selectors`` match (those of the rules that print
-    ``target-counter()``): a citation's link to its entry prints no page, and
-    had it a ``data-page``, every part citing a work would change, and be laid
-    out again, whenever the bibliography moved.
-    """
-    import cssselect2
-
-    for element in cssselect2.ElementWrapper.from_html_root(tree).iter_subtree():
-        href = element.etree_element.get('href', '')
-        if href.startswith('#') and any(selector.test(element) for selector in selectors):
-            element.etree_element.set('data-page', str(pages.get(href[1:], '')) if pages else '')
-    return tree
-
-
-def page_reference_selectors(rendered: RenderedBook) -> list:
-    """The selectors of the print stylesheets' rules that print ``target-counter(attr(href), page)``."""
-    import cssselect2
-    import tinycss2
-
-    def rules(nodes):  # type: ignore[no-untyped-def]
-        for node in nodes:
-            if node.type == 'qualified-rule':
-                yield node
-            elif node.type == 'at-rule' and node.content is not None:  # @media print { … }
-                yield from rules(tinycss2.parse_rule_list(node.content, skip_whitespace=True, skip_comments=True))
-
-    selectors = []
-    for sheet in print_stylesheets(rendered):
-        for rule in rules(tinycss2.parse_stylesheet(sheet.read_text(), skip_whitespace=True, skip_comments=True)):
-            if TARGET_PAGE.search(tinycss2.serialize(rule.content)):
-                selectors.extend(cssselect2.compile_selector_list(rule.prelude))
-    return selectors
-
-
-def print_stylesheets(rendered: RenderedBook) -> list[Path]:
-    own = rendered.config.root / 'styles' / 'print.css'
-    return [BUNDLED_STYLES / 'print.css', *([own] if own.is_file() else [])]
-
-
-def page_numbers_from_attribute(css: str) -> str:
-    """The stylesheet with ``target-counter(attr(href), page)`` read from the link's ``data-page`` instead."""
-    return TARGET_PAGE.sub('attr(data-page)', css)
 
 
 def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str, bytes]], pdf: Path | None,

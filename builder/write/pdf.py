@@ -23,18 +23,19 @@ from ..model import PageMap, RenderedBook
 from ..printshop import page_setup
 from ..render import print_document
 from .dates import build_timestamp, iso
+from .page_references import page_numbers_from_attribute, pages_from_map
 
 if TYPE_CHECKING:
     from weasyprint import Document
 
 
-def lay_out(rendered: RenderedBook, diagnostics: Diagnostics) -> Document | None:
-    """WeasyPrint's laid-out document for the book, or None (with diagnostics) when it reported errors."""
+def lay_out(rendered: RenderedBook, html: str, diagnostics: Diagnostics) -> Document | None:
+    """WeasyPrint's laid-out document of ``html`` (``rendered``'s print HTML), or None (with diagnostics) on errors."""
     from weasyprint import HTML  # imported here: WeasyPrint takes half a second to import
 
     with weasyprint_diagnostics(diagnostics) as failed:
-        document = HTML(string=print_html(rendered), base_url=BOOK_URL,
-                        url_fetcher=BookFetcher(rendered.config.root, generated_files(rendered))).render()
+        document = HTML(string=html, base_url=BOOK_URL, url_fetcher=BookFetcher(
+            rendered.config.root, generated_files(rendered), page_numbers_from_attribute)).render()
     return None if failed() else document
 
 
@@ -49,7 +50,8 @@ def print_tree(rendered: RenderedBook) -> HtmlElement:
     moment = iso(build_timestamp(config))
     html = print_document(rendered, stylesheets(config.root, 'print', page_setup(config, rendered.selected)),
                           {'created': moment, 'modified': moment})
-    return footnotes_at_call_sites(lxml.html.document_fromstring(html))
+    tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
+    return pages_from_map(tree, rendered.pages, config.root)
 
 
 def serialize(tree: HtmlElement) -> str:

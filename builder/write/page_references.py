@@ -1,0 +1,83 @@
+"""Page references printed from the page map, not by CSS ``target-counter()``.
+
+A stylesheet says ``target-counter(attr(href), page)`` where a link prints the
+page of its target (the contents, "see p. 12"). WeasyPrint resolves those
+itself, but only inside one document, and by laying pages out again whenever a
+page refers to one after it: in a book whose contents page refers to every
+chapter, a fifth of the layout time. The builder knows every page from its
+page map already, so it writes the page of each such link's target into the
+link's ``data-page`` (:func:`pages_from_map`), and the stylesheets WeasyPrint
+reads say ``attr(data-page)`` instead (:func:`page_numbers_from_attribute`).
+The same HTML then works for the whole book and for a part of it laid out alone.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml.html import HtmlElement
+
+from ..fetcher import BUNDLED_STYLES
+from ..model import PageMap
+
+TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)')
+
+
+def page_numbers_from_attribute(css: str) -> str:
+    """The stylesheet with ``target-counter(attr(href), page)`` read from the link's ``data-page`` instead."""
+    return TARGET_PAGE.sub('attr(data-page)', css)
+
+
+def print_stylesheets(book_root: Path) -> list[Path]:
+    own = book_root / 'styles' / 'print.css'
+    return [BUNDLED_STYLES / 'print.css', *([own] if own.is_file() else [])]
+
+
+def all_page_references_rewritten(book_root: Path) -> bool:
+    """Whether the print stylesheets print every page reference from ``data-page`` once rewritten.
+
+    Other forms (``target-counter(attr(href), page, lower-roman)``, a counter
+    other than the page) stay WeasyPrint's to resolve, which only a whole
+    document laid out at once can do.
+    """
+    return not any('target-counter' in page_numbers_from_attribute(p.read_text())
+                   for p in print_stylesheets(book_root))
+
+
+def pages_from_map(tree: HtmlElement, pages: PageMap | None, book_root: Path) -> HtmlElement:
+    """Write the page of each link's target into its ``data-page``, where a stylesheet prints it.
+
+    Only the links that the rules printing ``target-counter()`` match: a
+    citation's link to its entry prints no page, and had it a ``data-page``,
+    every part citing a work would change, and be laid out again, whenever the
+    bibliography moved. Without a page map (a first layout) the pages are empty.
+    """
+    import cssselect2
+
+    selectors = page_reference_selectors(book_root)
+    for element in cssselect2.ElementWrapper.from_html_root(tree).iter_subtree():
+        href = element.etree_element.get('href', '')
+        if href.startswith('#') and any(selector.test(element) for selector in selectors):
+            element.etree_element.set('data-page', str(pages.get(href[1:], '')) if pages else '')
+    return tree
+
+
+def page_reference_selectors(book_root: Path) -> list:
+    """The selectors of the print stylesheets' rules that print ``target-counter(attr(href), page)``."""
+    import cssselect2
+    import tinycss2
+
+    def rules(nodes):  # type: ignore[no-untyped-def]
+        for node in nodes:
+            if node.type == 'qualified-rule':
+                yield node
+            elif node.type == 'at-rule' and node.content is not None:  # @media print { … }
+                yield from rules(tinycss2.parse_rule_list(node.content, skip_whitespace=True, skip_comments=True))
+
+    selectors = []
+    for sheet in print_stylesheets(book_root):
+        for rule in rules(tinycss2.parse_stylesheet(sheet.read_text(), skip_whitespace=True, skip_comments=True)):
+            if TARGET_PAGE.search(tinycss2.serialize(rule.content)):
+                selectors.extend(cssselect2.compile_selector_list(rule.prelude))
+    return selectors
