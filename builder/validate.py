@@ -102,7 +102,9 @@ def _epubcheck(path: Path, shown: str, diagnostics: Diagnostics) -> str:
         return 'EPUBCheck: skipped (needs Java 11 or later)'
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / 'report.json'
-        run = subprocess.run([java, '-jar', epubcheck.const.EPUBCHECK, str(path), '--json', str(report)],
+        # C1 only: a short run gains nothing from the optimising compiler, and starts twice as fast.
+        run = subprocess.run([java, '-XX:TieredStopAtLevel=1', '-jar', epubcheck.const.EPUBCHECK, str(path),
+                              '--json', str(report)],
                              capture_output=True, text=True, timeout=VALIDATOR_TIMEOUT)
         if not report.is_file():
             diagnostics.error('epubcheck', f'EPUBCheck did not run: {(run.stderr or run.stdout).strip()[:300]}',

@@ -23,6 +23,7 @@ from typing import TextIO
 from watchfiles import Change, DefaultFilter
 from watchfiles import watch as watch_changes
 
+from .cache import cache_dir
 from .inputs import inputs_digest
 from .pipeline import BuildOptions
 
@@ -30,14 +31,14 @@ READY_AFTER_MS = 300
 
 
 class BookFilter(DefaultFilter):
-    """watchfiles' default filter (editor swap files, .git, caches), plus the outputs and build temporaries."""
+    """watchfiles' default filter (editor swap files, .git, caches), plus what builds write: outputs, temporaries, cache."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, cache: Path) -> None:
         super().__init__()
-        self.out_dir = str(out_dir)
+        self.written = (str(out_dir), str(cache))
 
     def __call__(self, change: Change, path: str) -> bool:
-        return not path.startswith(self.out_dir) and not path.endswith('.part') and super().__call__(change, path)
+        return not path.startswith(self.written) and not path.endswith('.part') and super().__call__(change, path)
 
 
 def watch(root: Path, options: BuildOptions, rebuild: Callable[[], int], stdout: TextIO) -> int:
@@ -74,7 +75,7 @@ def watch(root: Path, options: BuildOptions, rebuild: Callable[[], int], stdout:
         # watchfiles yields an empty batch when nothing changed for a while: the first one
         # proves the watch is in place, so a change saved after this line is never missed.
         ready = False
-        for changes in watch_changes(root, watch_filter=BookFilter(out_dir), rust_timeout=READY_AFTER_MS,
+        for changes in watch_changes(root, watch_filter=BookFilter(out_dir, cache_dir(root)), rust_timeout=READY_AFTER_MS,
                                      yield_on_timeout=True):
             if not changes:
                 if not ready:
