@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics
 from .model import PageMap, RenderedBook, ResolvedBook
+from .page_estimate import estimated_page_map
 from .progress import SILENT, Progress
 from .render import render
 from .write.pdf import lay_out, page_map, print_html
@@ -26,9 +27,12 @@ MAX_PASSES = 4
 
 def paginate(resolved: ResolvedBook, diagnostics: Diagnostics, progress: Progress = SILENT,
              guess: PageMap | None = None) -> tuple[RenderedBook, Document] | None:
-    """``guess``: a page map to print from at first (the last build's), which saves a layout when it is right."""
+    """``guess``: a page map to print from at first (the last build's), which saves a layout when it is right.
+
+    Without one, the first layout prints pages estimated from the text (``page_estimate.py``).
+    """
     progress.stage('lay out')
-    rendered = render(resolved, guess)
+    rendered = render(resolved, guess or estimated_page_map(render(resolved)))
     html = print_html(rendered)
     for attempt in range(1, MAX_PASSES + 1):
         progress.item(f'pass {attempt}')

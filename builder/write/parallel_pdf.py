@@ -38,6 +38,7 @@ from ..cache import PartResult, PartStore
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL
 from ..model import PageMap, RenderedBook, ResolvedBook
+from ..page_estimate import EstimatedPageMap, estimated_page_map
 from ..render import render
 from .page_references import all_page_references_rewritten, page_numbers_from_attribute
 from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_html
@@ -80,7 +81,7 @@ class LaidOutParts:
 def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int, store: PartStore,
                      guess: PageMap | None) -> tuple[RenderedBook, LaidOutParts] | None:
     """Lay the book out in parts until its page numbers are stable; None (with diagnostics) on errors."""
-    pages = guess
+    pages = guess or estimated_page_map(render(resolved))
     rendered = render(resolved, pages)
     plan = plan_parts(rendered, jobs)
     identifier = pdf_identifier(rendered.config)
@@ -89,10 +90,9 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
     # of a part laid out before, and a worker's peak would be its two largest parts, not one.
     with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(), max_tasks_per_child=1) as pool:
         for _ in range(MAX_PASSES):
-            # Without any page map, the first pass only counts pages: nothing it would write is final.
-            write = pages is not None
-            starts = [1 if i == 0 or not pages else pages.get(rendered.documents[part[0]].id, 1)
-                      for i, part in enumerate(plan)]
+            # From estimated pages, the first pass only counts pages: nothing it would write is final.
+            write = not isinstance(pages, EstimatedPageMap)
+            starts = [1 if i == 0 else pages.get(rendered.documents[part[0]].id, 1) for i, part in enumerate(plan)]
             htmls = [part_html(rendered, part, start) for part, start in zip(plan, starts)]
             futures = {}
             for i, html in enumerate(htmls):
