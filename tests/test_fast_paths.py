@@ -74,6 +74,22 @@ def in_parts(tmp_path_factory):
     return run
 
 
+def font_programs(pdf) -> dict[str, set[int]]:
+    """The embedded font programs (object numbers) of each font name, subset tag left out."""
+    programs: dict[str, set[int]] = {}
+    for page in PdfReader(pdf).pages:
+        for font in page['/Resources'].get('/Font', {}).values():
+            descendant = font.get_object()['/DescendantFonts'][0].get_object()
+            name = str(descendant['/BaseFont']).split('+', 1)[-1]
+            programs.setdefault(name, set()).add(descendant['/FontDescriptor'].get_object().raw_get('/FontFile2').idnum)
+    return programs
+
+
+def test_parts_embed_each_font_once(in_parts):
+    programs = font_programs(in_parts.output('.pdf'))
+    assert len(programs) >= 2 and all(len(found) == 1 for found in programs.values()), programs
+
+
 def test_parts_give_the_single_process_book(single_process, in_parts):
     assert len(part_files(in_parts.book)) == 3  # front matter, then two runs of chapters
     summary = book_summary(in_parts.output('.pdf'))

@@ -21,7 +21,7 @@ the page map they print is the one they produce.
 
 Joining with pypdf keeps each part's outline, links and named destinations;
 links into another part become link annotations to the named destination.
-Fonts are embedded once per part, not once per book.
+Each font is embedded once (``shared_fonts.py``).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from ..page_estimate import EstimatedPageMap, estimated_page_map
 from ..render import render
 from .page_references import all_page_references_rewritten, page_numbers_from_attribute
 from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_html
+from .shared_fonts import share_fonts
 
 PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, about 210 MiB in WeasyPrint
 WORTH_BYTES = 400_000  # about 100 pages: below, starting processes costs more than laying out in parts saves
@@ -236,6 +237,8 @@ def join_parts(laid_out: LaidOutParts, path: Path) -> list[str]:
                 NameObject('/Border'): ArrayObject([NumberObject(0)] * 3),
                 NameObject('/Dest'): TextStringObject(target),
             }))
+    share_fonts(writer)
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)  # the parts' own subsets
     with path.open('wb') as f:
         writer.write(f)
     return missing
