@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 
-import pytest
 
 from conftest import build, copy_book, dist_fingerprint, run_cli
 
