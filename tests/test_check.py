@@ -6,7 +6,6 @@ import os
 import re
 import shutil
 
-
 from conftest import build, copy_book, dist_fingerprint, run_cli
 
 LOCATED = re.compile(r'^(?P<path>[\w./-]+):(?P<line>\d+)(:(?P<col>\d+))?: (?P<level>error|warning)\[(?P<code>[\w-]+)\]: ')
