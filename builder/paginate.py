@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostics
 from .model import PageMap, RenderedBook, ResolvedBook
-from .page_estimate import estimated_page_map
 from .progress import SILENT, Progress
 from .render import render
 from .write.pdf import lay_out, page_map, print_html
@@ -25,14 +24,11 @@ if TYPE_CHECKING:
 MAX_PASSES = 4
 
 
-def paginate(resolved: ResolvedBook, diagnostics: Diagnostics, progress: Progress = SILENT,
-             guess: PageMap | None = None) -> tuple[RenderedBook, Document] | None:
-    """``guess``: a page map to print from at first (the last build's), which saves a layout when it is right.
-
-    Without one, the first layout prints pages estimated from the text (``page_estimate.py``).
-    """
+def paginate(resolved: ResolvedBook, guess: PageMap, diagnostics: Diagnostics,
+             progress: Progress = SILENT) -> tuple[RenderedBook, Document] | None:
+    """``guess``: the page map to print from at first (the last build's, or an estimate), right or not."""
     progress.stage('lay out')
-    rendered = render(resolved, guess or estimated_page_map(render(resolved)))
+    rendered = render(resolved, guess)
     html = print_html(rendered)
     for attempt in range(1, MAX_PASSES + 1):
         progress.item(f'pass {attempt}')

@@ -25,6 +25,7 @@ from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .forked import map_forked
 from .load import load
 from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
+from .page_estimate import estimated_page_map
 from .paginate import paginate
 from .progress import SILENT, Progress
 from .options import BuildOptions
@@ -212,7 +213,8 @@ def lay_out(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection,
     A whole book of about 100 pages or more is laid out in parts on several
     cores (``write/parallel_pdf.py``). The last build's page map of the same
     output (``stem``) is the first guess at its page numbers: when it is
-    right, one layout is enough.
+    right, one layout is enough. Without one, pages estimated from the text
+    are (``page_estimate.py``).
     """
     chosen = select(whole, selection, diagnostics)
     if selection.is_handout:
@@ -224,11 +226,12 @@ def lay_out(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection,
         diagnostics.extend(quiet.errors)
     _stop_on_errors(diagnostics, options)
     root = book.config.root
-    guess = cache.load_page_map(root, stem) if options.cache else None
+    first = render(resolved)
+    guess = (cache.load_page_map(root, stem) if options.cache else None) or estimated_page_map(first)
     jobs = options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, Any] | None
-    if jobs > 1 and not selection.is_handout and parallel_pdf.can_lay_out_in_parts(
-            first := render(resolved)) and (options.jobs is not None or parallel_pdf.worth_laying_out_in_parts(first)):
+    if jobs > 1 and not selection.is_handout and parallel_pdf.can_lay_out_in_parts(first) and (
+            options.jobs is not None or parallel_pdf.worth_laying_out_in_parts(first)):
         progress.stage('lay out in parts')
         folder = cache.cache_dir(root) / 'parts' / stem if options.cache else Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
@@ -237,7 +240,7 @@ def lay_out(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection,
         if laid_out is not None:
             store.prune({part.key for part in laid_out[1].parts})
     else:
-        laid_out = paginate(resolved, diagnostics, progress, guess)
+        laid_out = paginate(resolved, guess, diagnostics, progress)
     _stop_on_errors(diagnostics, options)
     assert laid_out is not None
     if options.cache and laid_out[0].pages is not None:

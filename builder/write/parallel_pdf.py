@@ -38,7 +38,7 @@ from ..cache import PartResult, PartStore
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL
 from ..model import PageMap, RenderedBook, ResolvedBook
-from ..page_estimate import EstimatedPageMap, estimated_page_map
+from ..page_estimate import EstimatedPageMap
 from ..render import render
 from .page_references import all_page_references_rewritten, page_numbers_from_attribute
 from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_html
@@ -80,9 +80,9 @@ class LaidOutParts:
 
 
 def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int, store: PartStore,
-                     guess: PageMap | None) -> tuple[RenderedBook, LaidOutParts] | None:
+                     guess: PageMap) -> tuple[RenderedBook, LaidOutParts] | None:
     """Lay the book out in parts until its page numbers are stable; None (with diagnostics) on errors."""
-    pages = guess or estimated_page_map(render(resolved))
+    pages = guess
     rendered = render(resolved, pages)
     plan = plan_parts(rendered, jobs)
     identifier = pdf_identifier(rendered.config)

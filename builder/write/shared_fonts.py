@@ -14,12 +14,13 @@ import io
 from collections import defaultdict
 
 from pypdf import PdfWriter
-from pypdf.generic import NameObject
+from pypdf.generic import DictionaryObject, NameObject
 
 
 def share_fonts(writer: PdfWriter) -> None:
     """Replace the per-part subsets of each font by one merged font program, embedded once."""
-    descriptors = defaultdict(list)  # font name without the subset tag -> its parts' font descriptors
+    # font name without the subset tag -> its parts' font descriptors, by object number
+    descriptors: defaultdict[str, dict[int, DictionaryObject]] = defaultdict(dict)
     for page in writer.pages:
         fonts = page.get('/Resources', {}).get('/Font', {})
         for font in fonts.values():
@@ -31,15 +32,15 @@ def share_fonts(writer: PdfWriter) -> None:
             if descendant.get('/CIDToGIDMap') != '/Identity' or '/FontFile2' not in descriptor:
                 continue  # only TrueType fonts addressed by glyph id can be merged glyph by glyph
             name = str(descendant['/BaseFont']).split('+', 1)[-1]
-            if all(d is not descriptor for d in descriptors[name]):
-                descriptors[name].append(descriptor)
+            descriptors[name][descendant.raw_get('/FontDescriptor').idnum] = descriptor
     for found in descriptors.values():
-        programs = list({id(p): p for p in (d['/FontFile2'].get_object() for d in found)}.values())
+        programs = {d.raw_get('/FontFile2').idnum: d['/FontFile2'].get_object() for d in found.values()}
         if len(programs) < 2:
             continue
-        programs[0].set_data(merged_font([p.get_data() for p in programs]))
-        for descriptor in found[1:]:
-            descriptor[NameObject('/FontFile2')] = found[0].raw_get('/FontFile2')
+        shared = next(iter(found.values())).raw_get('/FontFile2')
+        shared.get_object().set_data(merged_font([p.get_data() for p in programs.values()]))
+        for descriptor in found.values():
+            descriptor[NameObject('/FontFile2')] = shared
 
 
 def merged_font(subsets: list[bytes]) -> bytes:
