@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import os
 import shutil
 import subprocess
@@ -50,6 +51,41 @@ def test_same_bytes_from_another_checkout_path_time_zone_and_process(tmp_path, a
         assert sha256(ours) == sha256(theirs), suffix
 
 
+def test_same_bytes_whichever_library_weasyprint_subsets_fonts_with(tmp_path, accessible_book, monkeypatch):
+    """WeasyPrint subsets with HarfBuzz-Subset where the system has it, else with fontTools: force the
+    fontTools path, as on a machine without the library, and get the bytes of a build on this one."""
+    monkeypatch.delenv('SOURCE_DATE_EPOCH', raising=False)
+    book = copy_book('accessible', tmp_path)
+    without_harfbuzz_subset = (
+        'import sys, weasyprint.pdf.fonts as fonts; fonts.harfbuzz_subset = None; '
+        'from builder.cli import main; sys.exit(main(sys.argv[1:]))')
+    result = subprocess.run([sys.executable, '-c', without_harfbuzz_subset, 'build', str(book), *MAIN_EDITION],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    for suffix in ('.pdf', '.epub'):
+        assert sha256(accessible_book.output(suffix)) == sha256(next((book / 'dist').glob(f'*{suffix}'))), suffix
+
+
+def embedded_font_dates(pdf_path: Path) -> dict[str, dt.datetime]:
+    """Each embedded font program's ``head.modified``, by font name."""
+    from fontTools.misc.timeTools import epoch_diff
+    from fontTools.ttLib import TTFont
+
+    dates = {}
+    with pikepdf.open(pdf_path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get('/Type') == '/FontDescriptor' and '/FontFile2' in obj:
+                font = TTFont(io.BytesIO(obj.FontFile2.read_bytes()))
+                dates[str(obj.FontName)] = dt.datetime.fromtimestamp(font['head'].modified + epoch_diff, dt.timezone.utc)
+    return dates
+
+
+def test_embedded_fonts_are_dated_by_the_build(accessible_book):
+    """fontTools stamps a font it saves with the time it is saved; ours carry the book's date."""
+    dates = embedded_font_dates(accessible_book.output('.pdf'))
+    assert dates and set(dates.values()) == {dt.datetime(2023, 9, 1, tzinfo=dt.timezone.utc)}, dates
+
+
 def test_epub_zip_entries_have_fixed_order_times_and_modes(accessible_book):
     with zipfile.ZipFile(accessible_book.output('.epub')) as z:
         infos = z.infolist()
@@ -72,6 +108,7 @@ def test_source_date_epoch_sets_every_date_in_both_outputs(tmp_path, monkeypatch
         xmp = pdf.open_metadata()
         dates = {key: value for key, value in xmp.items() if key.endswith(('CreateDate', 'ModifyDate', 'MetadataDate'))}
         assert dates and all(value.startswith('2025-03-04T05:06:07') for value in dates.values()), dates
+    assert set(embedded_font_dates(run.output('.pdf')).values()) == {moment}
     files = epub_files(run.output('.epub'))
     opf = etree.fromstring(files['EPUB/content.opf'])
     modified = [m.text for m in opf.iter(f'{OPF}meta') if m.get('property') == 'dcterms:modified']

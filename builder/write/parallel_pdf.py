@@ -26,6 +26,7 @@ Each font is embedded once (``shared_fonts.py``).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import math
 import multiprocessing
@@ -33,13 +34,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-
 from ..cache import PartResult, PartStore
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL
 from ..model import PageMap, RenderedBook, ResolvedBook
 from ..page_estimate import EstimatedPageMap
 from ..render import render
+from .dates import build_timestamp
+from .font_subsets import dated_subsets
 from .page_references import all_page_references_rewritten, page_numbers_from_attribute
 from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_html
 from .shared_fonts import share_fonts
@@ -104,7 +106,8 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
                 done[i] = store.get(key)
                 if done[i] is None:
                     futures[i] = pool.submit(lay_out_part, key, html, rendered.config.root, generated_files(rendered),
-                                             store.pdf_path(key) if write else None, identifier)
+                                             store.pdf_path(key) if write else None, identifier,
+                                             build_timestamp(rendered.config))
             for i, future in futures.items():
                 done[i] = future.result()
                 if write:
@@ -177,7 +180,7 @@ def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int) -> str:
 
 
 def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str, bytes]], pdf: Path | None,
-                 identifier: bytes) -> PartResult:
+                 identifier: bytes, moment: dt.datetime) -> PartResult:
     """In a worker process: lay one part out, note its pages, anchors and outgoing links, write its PDF."""
     from weasyprint import HTML
 
@@ -201,7 +204,7 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
                 if kind == 'internal' and target not in anchors:
                     links.append((index, (x1 * PX, (page.height - y2) * PX, x2 * PX, (page.height - y1) * PX), target))
         if pdf is not None:
-            document.write_pdf(pdf, pdf_identifier=identifier)
+            document.write_pdf(pdf, pdf_identifier=identifier, finisher=dated_subsets(moment))
     finally:
         logger.removeHandler(handler)
     first = document.pages[0]

@@ -23,6 +23,7 @@ from ..model import PageMap, RenderedBook
 from ..printshop import page_setup
 from ..render import print_document
 from .dates import build_timestamp, iso
+from .font_subsets import dated_subsets
 from .page_references import page_numbers_from_attribute, pages_from_map
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ PDF_VARIANTS = {'ua-1': 'pdf/ua-1'}
 def write_pdf(document: Document, rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
     with weasyprint_diagnostics(diagnostics):
         document.write_pdf(path, pdf_identifier=pdf_identifier(rendered.config),
-                           pdf_variant=PDF_VARIANTS.get(rendered.config.pdf_standard or ''))
+                           pdf_variant=PDF_VARIANTS.get(rendered.config.pdf_standard or ''),
+                           finisher=dated_subsets(build_timestamp(rendered.config)))
 
 
 def pdf_identifier(config: BookConfig) -> bytes:
