@@ -151,7 +151,7 @@ def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> di
         'handouts': (nothing, [*coursepack, 'handouts', str(book)] if has_handouts else None, REPO, None),
         'pandoc-epub': (nothing, [*pandoc_common, '-o', 'book.epub'], book / 'pandoc', None),
         'pandoc-pdf': (nothing, [*pandoc_common, '-s', '--toc', '--toc-depth=2', '--section-divs',
-                                 f'--css={REPO / "styles" / "print.css"}', '--pdf-engine=weasyprint',
+                                 f'--css={REPO / "builder" / "styles" / "print.css"}', '--pdf-engine=weasyprint',
                                  '-o', 'book.pdf'], book / 'pandoc', env),
         'floor': (nothing, [python, str(HERE / 'floor.py'), 'pdf', str(book), str(html), str(html.with_suffix('.pdf'))],
                   REPO, None),

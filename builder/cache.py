@@ -97,7 +97,7 @@ def same_contents(a: Signature, b: Signature) -> bool:
 def builder_key(options: Any) -> str:
     """What besides the book decides the outputs: this builder's code and styles, the options, the date."""
     parts = [__version__, sys.version, repr(options), os.environ.get('SOURCE_DATE_EPOCH', '')]
-    for path in sorted(BUILDER_DIR.rglob('*')) + sorted((BUILDER_DIR.parent / 'styles').rglob('*')):
+    for path in sorted(BUILDER_DIR.rglob('*')):
         if path.is_file() and '__pycache__' not in path.parts:
             stat = path.stat()
             parts.append(f'{path.name}:{stat.st_size}:{stat.st_mtime_ns}')

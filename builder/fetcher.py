@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
+from .resources import STYLES
+
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher
 
 BOOK_URL = 'file:///coursepack/book/'
 STYLES_URL = 'file:///coursepack/styles/'
-BUNDLED_STYLES = Path(__file__).resolve().parent.parent / 'styles'
 
 
 class OutsideBookError(PermissionError):
@@ -48,7 +49,7 @@ def _fetcher_class() -> type:
         def __init__(self, book_root: Path, generated: Mapping[str, tuple[str, bytes]] | None,
                      css_filter: Callable[[str], str] | None) -> None:
             super().__init__(allowed_protocols={'file', 'data'}, timeout=5)
-            self.roots = {BOOK_URL: book_root.resolve(), STYLES_URL: BUNDLED_STYLES}
+            self.roots = {BOOK_URL: book_root.resolve(), STYLES_URL: STYLES}
             self.generated = dict(generated or {})
             self.css_filter = css_filter
 

@@ -25,7 +25,7 @@ from lxml import etree
 from lxml.builder import ElementMaker
 from PIL import ImageFont
 
-from .fetcher import BUNDLED_STYLES
+from .resources import FONTS
 from .model import ChronologyEntry
 
 SVG_NS = 'http://www.w3.org/2000/svg'
@@ -300,7 +300,7 @@ def _wrap(text: str, width: float, indent: float) -> list[str]:
 def _font(bold: bool = False) -> ImageFont.FreeTypeFont:
     # Measured a little wide, so that a reader's fallback serif still fits.
     name = 'GentiumBookPlus-Bold.ttf' if bold else 'GentiumBookPlus-Regular.ttf'
-    return ImageFont.truetype(str(BUNDLED_STYLES / 'fonts' / name), FONT_SIZE * WIDE)
+    return ImageFont.truetype(str(FONTS / name), FONT_SIZE * WIDE)
 
 
 def _indent(date: str) -> float:

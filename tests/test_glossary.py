@@ -10,6 +10,7 @@ from lxml import etree
 from PIL import ImageFont
 from pypdf import PdfReader
 
+from builder.resources import FONTS
 from conftest import (BOOKS, MAIN_EDITION, Run, build, build_once, copy_book, copy_built, epub_files, epubcheck,
                       pdf_pages_text)
 
@@ -242,7 +243,7 @@ def test_dense_chronology_labels_never_overlap_and_panels_fit_a_page(tmp_path):
     files = epub_files(run.output('.epub'))
     panels = sorted(name for name in files if name.startswith('EPUB/generated/timeline'))
     assert len(panels) >= 2
-    font = ImageFont.truetype(str(Path(__file__).parent.parent / 'styles/fonts/GentiumBookPlus-Regular.ttf'), 11.5)
+    font = ImageFont.truetype(str(FONTS / 'GentiumBookPlus-Regular.ttf'), 11.5)
     seen = 0
     for name in panels:
         svg = etree.fromstring(files[name])

@@ -91,13 +91,14 @@ def test_new_fills_an_empty_folder(tmp_path):
     assert run_cli('check', target).code == 0
 
 
-def test_every_scaffold_file_is_package_data():
-    """A file left out of pyproject's package-data would be missing from an installed coursepack."""
-    config = tomllib.loads((SCAFFOLD.parent.parent / 'pyproject.toml').read_text())
-    patterns = config['tool']['setuptools']['package-data']['builder']
-    files = [p.relative_to(SCAFFOLD.parent).as_posix() for p in SCAFFOLD.rglob('*')
-             if p.is_file() and 'dist' not in p.parts and '__pycache__' not in p.parts]
-    assert files
-    missing = [f for f in files if not any(fnmatch.fnmatch(f, pattern) and f.count('/') == pattern.count('/')
-                                           for pattern in patterns)]
+def test_every_resource_file_is_package_data():
+    """A file under builder/ that no package-data pattern names would be missing from an installed coursepack
+    (.ci/run installs a wheel elsewhere and builds a book with it)."""
+    package = SCAFFOLD.parent
+    config = tomllib.loads((package.parent / 'pyproject.toml').read_text())
+    patterns = config['tool']['setuptools']['package-data']['*']
+    files = [p for p in package.rglob('*') if p.is_file() and p.suffix not in ('.py', '.pyc')
+             and not {'dist', '.coursepack-cache'} & set(p.parts)]
+    assert any(p.suffix == '.ttf' for p in files) and any(p.name == '.gitignore' for p in files)
+    missing = [f for f in files if not any(fnmatch.fnmatch(f.name, pattern) for pattern in patterns)]
     assert not missing, missing

@@ -26,10 +26,9 @@ def sha256(path: Path) -> str:
 
 
 def second_checkout(tmp_path: Path) -> Path:
-    """The builder and its bundled styles copied to another path, as a second clone would be."""
+    """The builder, with its bundled styles, copied to another path, as a second clone would be."""
     checkout = tmp_path / 'elsewhere' / 'checkout'
-    for part in ('builder', 'styles'):
-        shutil.copytree(REPO / part, checkout / part, ignore=shutil.ignore_patterns('__pycache__'))
+    shutil.copytree(REPO / 'builder', checkout / 'builder', ignore=shutil.ignore_patterns('__pycache__'))
     return checkout
 
 

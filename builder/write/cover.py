@@ -8,7 +8,7 @@ import textwrap
 from PIL import Image, ImageDraw, ImageFont
 
 from ..config import BookConfig
-from ..fetcher import BUNDLED_STYLES
+from ..resources import FONTS
 
 WIDTH, HEIGHT = 1200, 1800
 GROUND = (38, 52, 74)
@@ -18,9 +18,8 @@ INK = (244, 238, 224)
 def draw_cover(config: BookConfig) -> bytes:
     image = Image.new('RGB', (WIDTH, HEIGHT), GROUND)
     draw = ImageDraw.Draw(image)
-    fonts = BUNDLED_STYLES / 'fonts'
-    title_font = ImageFont.truetype(str(fonts / 'GentiumBookPlus-Bold.ttf'), 92)
-    small_font = ImageFont.truetype(str(fonts / 'GentiumBookPlus-Italic.ttf'), 56)
+    title_font = ImageFont.truetype(str(FONTS / 'GentiumBookPlus-Bold.ttf'), 92)
+    small_font = ImageFont.truetype(str(FONTS / 'GentiumBookPlus-Italic.ttf'), 56)
     y = 360
     for line in textwrap.wrap(config.title, 20):
         draw.text((WIDTH / 2, y), line, font=title_font, fill=INK, anchor='mm')

@@ -19,7 +19,7 @@ from ebooklib import epub
 from lxml import etree
 
 from ..diagnostics import Diagnostics
-from ..fetcher import BUNDLED_STYLES
+from ..resources import FONTS, STYLES
 from ..model import Document, RenderedBook
 from ..render import publication_title
 from ..stylesheets import stylesheet_resources
@@ -31,7 +31,7 @@ from .pagelist import PageTarget, with_page_breaks
 XHTML = 'http://www.w3.org/1999/xhtml'
 OPS = 'http://www.idpf.org/2007/ops'
 
-FONT_FILES = sorted(p.name for p in (BUNDLED_STYLES / 'fonts').glob('*.ttf'))
+FONT_FILES = sorted(p.name for p in FONTS.glob('*.ttf'))
 
 
 def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
@@ -53,10 +53,10 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     declare_accessibility(book, rendered)
 
     book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
-                                content=(BUNDLED_STYLES / 'epub.css').read_bytes()))
+                                content=(STYLES / 'epub.css').read_bytes()))
     for name in FONT_FILES:
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
-                                    content=(BUNDLED_STYLES / 'fonts' / name).read_bytes()))
+                                    content=(FONTS / name).read_bytes()))
     for image in rendered.images:  # not `path`: that is the EPUB's own path, written below
         book.add_item(epub.EpubImage(uid=_item_id('img', image), file_name=image,
                                      content=(config.root / image).read_bytes()))
@@ -64,7 +64,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         book.add_item(epub.EpubItem(uid=_item_id('gen', resource.path), file_name=resource.path,
                                     media_type=resource.media_type, content=resource.content))
     own_css = config.root / 'styles' / 'epub.css'
-    if own_css.is_file() and own_css.resolve() != BUNDLED_STYLES / 'epub.css':
+    if own_css.is_file():
         # Kept in styles/ beside the files it names, which keep their place in the book folder.
         book.add_item(epub.EpubItem(uid='book-style', file_name='styles/book.css', media_type='text/css',
                                     content=own_css.read_bytes()))

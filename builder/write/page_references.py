@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml.html import HtmlElement
 
-from ..fetcher import BUNDLED_STYLES
+from ..resources import STYLES
 from ..model import PageMap
 
 TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)')
@@ -31,7 +31,7 @@ def page_numbers_from_attribute(css: str) -> str:
 
 def print_stylesheets(book_root: Path) -> list[Path]:
     own = book_root / 'styles' / 'print.css'
-    return [BUNDLED_STYLES / 'print.css', *([own] if own.is_file() else [])]
+    return [STYLES / 'print.css', *([own] if own.is_file() else [])]
 
 
 def all_page_references_rewritten(book_root: Path) -> bool:

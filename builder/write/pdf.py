@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from ..config import BookConfig
 from ..diagnostics import Diagnostics
-from ..fetcher import BOOK_URL, BUNDLED_STYLES, STYLES_URL, BookFetcher
+from ..fetcher import BOOK_URL, STYLES_URL, BookFetcher
 from ..model import PageMap, RenderedBook
 from ..printshop import page_setup
 from ..render import print_document
@@ -95,7 +95,7 @@ def stylesheets(book_root: Path, medium: str, setup: Sequence[str] = ()) -> list
     """Bundled styles first, then the page setup, then the book's own ``styles/<medium>.css`` to override them."""
     urls = [f'{STYLES_URL}{medium}.css', *setup]
     own = book_root / 'styles' / f'{medium}.css'
-    if own.is_file() and own.resolve() != (BUNDLED_STYLES / f'{medium}.css'):
+    if own.is_file():
         urls.append(f'{BOOK_URL}styles/{medium}.css')
     return urls
 
