@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 from . import cache
 from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
-from .forked import map_forked
 from .load import load
 from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
 from .page_estimate import estimated_page_map
 from .paginate import paginate
 from .progress import SILENT, Progress
+from .workers import map_in_workers, worker_context
 from .options import BuildOptions
 from .parse import parse, parse_notes
 from .render import render
@@ -111,30 +111,33 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
             outputs.append((replace(output, selection=selection),
                             {f: staged.stage(out_dir / f'{output.stem}.{f}') for f in options.formats}))
 
-        def make(index: int, progress: Progress = SILENT) -> list[Diagnostic]:
-            output, targets = outputs[index]
-            made = Diagnostics()
-            try:
-                with contextlib.ExitStack() as own:
-                    make_output(book, notes, whole, output, targets, made, options, progress, inputs, own)
-            except BuildError:
-                pass  # the diagnostics say why
-            return list(made)
-
         workers = concurrent_outputs(whole, [o for o, _ in outputs], options)
         if workers > 1:
             progress.stage(f'lay out and write {len(outputs)} outputs, {workers} at a time')
-            for made in map_forked(make, len(outputs), workers):
+            jobs = [(book, notes, whole, output, targets, options, inputs) for output, targets in outputs]
+            for made in map_in_workers(make_one_output, jobs, workers):
                 diagnostics.extend(made)
         else:
-            for index in range(len(outputs)):
-                diagnostics.extend(make(index, progress))
+            for output, targets in outputs:
+                diagnostics.extend(make_one_output(book, notes, whole, output, targets, options, inputs, progress))
                 _stop_on_errors(diagnostics, options)
         _stop_on_errors(diagnostics, options)
         written = staged.commit()
     if options.cache:
         cache.remember_build(root, options, inputs, written, diagnostics)
     return written
+
+
+def make_one_output(book: Book, notes: Notes, whole: ResolvedBook, output: Output, targets: dict[str, Path],
+                    options: BuildOptions, inputs: cache.Signature, progress: Progress = SILENT) -> list[Diagnostic]:
+    """Make one output, here or in a worker process; return what was found on the way."""
+    made = Diagnostics()
+    try:
+        with contextlib.ExitStack() as own:
+            make_output(book, notes, whole, output, targets, made, options, progress, inputs, own)
+    except BuildError:
+        pass  # the diagnostics say why
+    return list(made)
 
 
 def make_output(book: Book, notes: Notes, whole: ResolvedBook, output: Output, targets: dict[str, Path],
@@ -257,7 +260,7 @@ def write_laid_out(laid_out: Document | parallel_pdf.LaidOutParts, rendered: Ren
     if not isinstance(laid_out, parallel_pdf.LaidOutParts):
         write_pdf(laid_out, rendered, path, diagnostics)
         return lambda: None
-    joiner = stack.enter_context(ProcessPoolExecutor(1, mp_context=parallel_pdf.worker_context()))
+    joiner = stack.enter_context(ProcessPoolExecutor(1, mp_context=worker_context()))
     joined = joiner.submit(parallel_pdf.join_parts, laid_out, path)
 
     def written() -> None:

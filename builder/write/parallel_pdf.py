@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,6 +39,7 @@ from ..fetcher import BOOK_URL
 from ..model import PageMap, RenderedBook, ResolvedBook
 from ..page_estimate import EstimatedPageMap
 from ..render import render
+from ..workers import worker_context
 from .dates import build_timestamp
 from .font_subsets import dated_subsets
 from .page_references import all_page_references_rewritten, page_numbers_from_attribute
@@ -128,17 +128,6 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
     diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '
                       'layouts; build with --jobs 1')
     return None
-
-
-def worker_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a small server that has imported WeasyPrint, not from the builder.
-
-    A worker forked from the builder would count the builder's memory (every
-    chapter's tokens and renderings, 200 MiB for 800 pages) in its own.
-    """
-    context = multiprocessing.get_context('forkserver')
-    context.set_forkserver_preload([__name__, 'weasyprint', 'pypdf'])
-    return context
 
 
 def plan_parts(rendered: RenderedBook, jobs: int) -> list[tuple[int, ...]]:
