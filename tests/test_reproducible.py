@@ -15,6 +15,7 @@ from pathlib import Path
 import pikepdf
 from lxml import etree
 
+from builder.resources import FONTS
 from conftest import MAIN_EDITION, build, copy_book, epub_files, epubcheck
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,16 +51,21 @@ def test_same_bytes_from_another_checkout_path_time_zone_and_process(tmp_path, a
         assert sha256(ours) == sha256(theirs), suffix
 
 
-def test_same_bytes_whichever_library_weasyprint_subsets_fonts_with(tmp_path, accessible_book, monkeypatch):
-    """WeasyPrint subsets with HarfBuzz-Subset where the system has it, else with fontTools: force the
-    fontTools path, as on a machine without the library, and get the bytes of a build on this one."""
+def test_same_bytes_on_a_machine_without_harfbuzz_subset_or_system_fonts(tmp_path, accessible_book, monkeypatch):
+    """WeasyPrint subsets with HarfBuzz-Subset where the system has it, else with fontTools; and Pango takes
+    any font the book does not bring from the system's fonts. Force the fontTools path, hide every system
+    font, and get the bytes of a build on this machine."""
     monkeypatch.delenv('SOURCE_DATE_EPOCH', raising=False)
     book = copy_book('accessible', tmp_path)
+    no_fonts = tmp_path / 'fonts.conf'
+    no_fonts.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{tmp_path / "no-fonts"}</dir>'
+                        f'<cachedir>{tmp_path / "font-cache"}</cachedir></fontconfig>\n')
     without_harfbuzz_subset = (
         'import sys, weasyprint.pdf.fonts as fonts; fonts.harfbuzz_subset = None; '
         'from builder.cli import main; sys.exit(main(sys.argv[1:]))')
     result = subprocess.run([sys.executable, '-c', without_harfbuzz_subset, 'build', str(book), *MAIN_EDITION],
-                            cwd=REPO, capture_output=True, text=True, timeout=300)
+                            cwd=REPO, env=os.environ | {'FONTCONFIG_FILE': str(no_fonts)},
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     for suffix in ('.pdf', '.epub'):
         assert sha256(accessible_book.output(suffix)) == sha256(next((book / 'dist').glob(f'*{suffix}'))), suffix
@@ -83,6 +89,17 @@ def test_embedded_fonts_are_dated_by_the_build(accessible_book):
     """fontTools stamps a font it saves with the time it is saved; ours carry the book's date."""
     dates = embedded_font_dates(accessible_book.output('.pdf'))
     assert dates and set(dates.values()) == {dt.datetime(2023, 9, 1, tzinfo=dt.timezone.utc)}, dates
+
+
+def test_the_pdf_embeds_only_bundled_fonts(accessible_book):
+    """A font the system picks (for code, or for a character the book's fonts lack) differs between machines."""
+    from fontTools.ttLib import TTFont
+
+    families = {TTFont(path)['name'].getDebugName(1).replace(' ', '-') for path in FONTS.glob('*.ttf')}
+    with pikepdf.open(accessible_book.output('.pdf')) as pdf:
+        embedded = {str(font.BaseFont).split('+')[-1] for page in pdf.pages for font in page.Resources.Font.values()}
+    assert {name for name in embedded if name.startswith('DejaVu-Sans-Mono')}, embedded  # the code's font
+    assert all(name.startswith(tuple(families)) for name in embedded), (embedded, families)
 
 
 def test_epub_zip_entries_have_fixed_order_times_and_modes(accessible_book):

@@ -19,9 +19,9 @@ from ebooklib import epub
 from lxml import etree
 
 from ..diagnostics import Diagnostics
-from ..resources import FONTS, STYLES
 from ..model import Document, RenderedBook
 from ..render import publication_title
+from ..resources import STYLES
 from ..stylesheets import stylesheet_resources
 from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
@@ -31,7 +31,8 @@ from .pagelist import PageTarget, with_page_breaks
 XHTML = 'http://www.w3.org/1999/xhtml'
 OPS = 'http://www.idpf.org/2007/ops'
 
-FONT_FILES = sorted(p.name for p in FONTS.glob('*.ttf'))
+# The fonts the bundled EPUB stylesheet names (code is left to the reader's own monospace font).
+FONT_FILES = sorted(stylesheet_resources(STYLES, 'epub.css'))
 
 
 def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
@@ -54,9 +55,10 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
 
     book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
                                 content=(STYLES / 'epub.css').read_bytes()))
-    for name in FONT_FILES:
-        book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/fonts/{name}', media_type='font/ttf',
-                                    content=(FONTS / name).read_bytes()))
+    for font in FONT_FILES:
+        name = Path(font).name
+        book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/{font}', media_type='font/ttf',
+                                    content=(STYLES / font).read_bytes()))
     for image in rendered.images:  # not `path`: that is the EPUB's own path, written below
         book.add_item(epub.EpubImage(uid=_item_id('img', image), file_name=image,
                                      content=(config.root / image).read_bytes()))
