@@ -209,3 +209,15 @@ def test_citations_are_formatted_again_only_when_they_change(tmp_path):
     assert run.code == 0, run.err
     assert stored().keys() != first.keys()
     assert 'a very long goodbye' in ' '.join(' '.join(pdf_pages_text(run.output('.pdf'))).split()).lower()
+
+
+def test_outputs_made_side_by_side_are_those_of_a_serial_build(tmp_path):
+    """Editions made at once in worker processes (started by a fork server, given pickled inputs) have the
+    bytes of editions made one after the other in the build's own process."""
+    side_by_side = build(copy_book('minimal', tmp_path / 'a'), '--no-cache')
+    assert side_by_side.code == 0, side_by_side.err
+    if (os.cpu_count() or 1) > 1:
+        assert re.search(r'lay out and write \d+ outputs, \d+ at a time', side_by_side.out + side_by_side.err)
+    serial = build(copy_book('minimal', tmp_path / 'b'), '--no-cache', '--jobs', '1')
+    assert serial.code == 0, serial.err
+    assert dist_fingerprint(side_by_side.dist) == dist_fingerprint(serial.dist)
