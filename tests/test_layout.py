@@ -1,0 +1,105 @@
+"""Layout on real outputs: notes keep their blocks at the foot of the page, long content stays on the page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from conftest import build_once, epub_files, epubcheck
+
+XHTML = '{http://www.w3.org/1999/xhtml}'
+
+
+@pytest.fixture(scope='session')
+def layout_book(tmp_path_factory):
+    """The layout fixture built once (one edition: PDF and EPUB)."""
+    return build_once(tmp_path_factory, 'layout')
+
+
+@dataclass(frozen=True)
+class Run:
+    """Text drawn in one font at one baseline: ``y`` in points from the page's foot."""
+    y: float
+    text: str
+    font: str
+
+
+def text_runs(pdf: Path, page: int) -> list[Run]:
+    runs: list[Run] = []
+
+    def visit(text, cm, tm, font, size) -> None:  # type: ignore[no-untyped-def]
+        if text.strip():
+            runs.append(Run(round(cm[5] + tm[5] * cm[3], 1), ' '.join(text.split()), str((font or {}).get('/BaseFont'))))
+
+    PdfReader(pdf).pages[page].extract_text(visitor_text=visit)
+    return runs
+
+
+def page_with(pdf: Path, text: str) -> int:
+    pages = [' '.join((p.extract_text() or '').split()) for p in PdfReader(pdf).pages]
+    found = [n for n, page in enumerate(pages) if text in page]
+    assert len(found) == 1, (text, found)
+    return found[0]
+
+
+def baseline(runs: list[Run], text: str) -> float:
+    found = [r.y for r in runs if text in r.text]
+    assert found, (text, [r.text for r in runs])
+    return found[0]
+
+
+# Each note's last blocks, which printed in the body when a note held more than a paragraph.
+NOTES = {
+    'that holds a list,': ('the first listed thing,', 'the second listed thing.'),
+    'a note of several blocks.': ('code kept inside the note', 'The last paragraph of the long note closes it.'),
+    'A list item calls a note with a quotation.': ('The quoted words inside the note.',),
+}
+# The body's last words after each call.
+BODY_ENDS = ('closing the paragraph here.', 'ends with a closing sentence.', 'The item goes on.')
+
+
+def test_a_notes_blocks_stay_in_the_note_at_the_foot_of_the_calls_page(layout_book):
+    pdf = layout_book.output('.pdf')
+    for call, blocks in NOTES.items():
+        page = page_with(pdf, call)
+        runs = text_runs(pdf, page)
+        body_foot = min(baseline(runs, end) for end in BODY_ENDS)
+        for block in blocks:
+            assert page_with(pdf, block) == page, block
+            assert baseline(runs, block) < body_foot, (block, 'is not below the body text')
+
+
+def test_a_note_with_blocks_does_not_split_the_paragraph_that_calls_it(layout_book):
+    pdf = layout_book.output('.pdf')
+    text = ' '.join(PdfReader(pdf).pages[page_with(pdf, 'that holds a list,')].extract_text().split())
+    assert 'holds a list,1 and the body goes on after the call' in text
+    assert 'blocks.2 The body resumes after the call' in text
+
+
+def test_soft_line_breaks_in_a_note_are_spaces(layout_book):
+    pdf = layout_book.output('.pdf')
+    lines = PdfReader(pdf).pages[page_with(pdf, 'A note set in roman')].extract_text().splitlines()
+    assert any('written over three source lines that read' in line for line in lines), lines
+    assert any('written over two source lines that read as one.' in line for line in lines), lines
+
+
+def test_a_note_called_in_emphasis_is_set_in_roman(layout_book):
+    pdf = layout_book.output('.pdf')
+    runs = text_runs(pdf, page_with(pdf, 'A note set in roman'))
+    call = next(r for r in runs if 'An emphasised sentence calls a note' in r.text)
+    note = next(r for r in runs if 'A note set in roman' in r.text)
+    assert 'Italic' in call.font and 'Italic' not in note.font, (call, note)
+
+
+def test_the_epub_note_holds_its_blocks(layout_book):
+    epub = layout_book.output('.epub')
+    chapter = etree.fromstring(epub_files(epub)['EPUB/notes.xhtml'])
+    notes = {aside.get('id'): aside for aside in chapter.iter(f'{XHTML}aside')}
+    assert [child.tag.removeprefix(XHTML) for child in notes['fn-notes-1']] == ['p', 'ul', 'a']
+    assert [child.tag.removeprefix(XHTML) for child in notes['fn-notes-2']] == ['p', 'p', 'pre', 'p']
+    assert [child.tag.removeprefix(XHTML) for child in notes['fn-notes-4']] == ['p', 'blockquote', 'a']
+    epubcheck(epub)
