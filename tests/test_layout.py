@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,4 +103,58 @@ def test_the_epub_note_holds_its_blocks(layout_book):
     assert [child.tag.removeprefix(XHTML) for child in notes['fn-notes-1']] == ['p', 'ul', 'a']
     assert [child.tag.removeprefix(XHTML) for child in notes['fn-notes-2']] == ['p', 'p', 'pre', 'p']
     assert [child.tag.removeprefix(XHTML) for child in notes['fn-notes-4']] == ['p', 'blockquote', 'a']
+    epubcheck(epub)
+
+
+LONG_WORD = 'withdrawal' * 300
+NUMBER = ''.join(str((i * 7 + 3) % 10) for i in range(300))
+ADDRESS = ('https://archive.example.org/records/negotiations-at-geneva-'
+           + 'x'.join(['protocolannexdocumentnumber'] * 4))
+CODE_LINES = ('result = negotiate(delegation="Soviet Union", mediator="Diego Cordovez", venue="Palais des Nations", '
+              'rounds=12, deadline="15 May 1988", observers=None)',
+              'digest=' + ''.join('0123456789abcdef'[(i * 7) % 16] for i in range(200)))
+MM = 72 / 25.4
+
+
+def unwrapped(text: str) -> str:
+    """Text as written: WeasyPrint's hyphens (U+2010) at line ends and all white space removed."""
+    return ''.join(text.replace('\u2010\n', '').split())
+
+
+# The running heads and folios, which interrupt a word that goes on over a page.
+FURNITURE = {'Notes and Long Lines', 'Content Wider Than a Line'}
+FOLIO = re.compile(r'\d{1,3}')
+
+
+def test_long_words_addresses_and_code_lines_print_whole(layout_book):
+    text = '\n'.join(line for page in PdfReader(layout_book.output('.pdf')).pages
+                     for line in page.extract_text().splitlines()
+                     if line.strip() not in FURNITURE and not FOLIO.fullmatch(line.strip()))
+    assert '\u200b' not in text  # the break opportunities are not in the text a reader copies
+    whole = unwrapped(text)
+    for token in (LONG_WORD, NUMBER, ADDRESS, *CODE_LINES):
+        assert unwrapped(token) in whole, token[:40]
+    assert whole.count(unwrapped(ADDRESS)) == 3  # in the text, in the table and in the note
+
+
+def test_nothing_is_drawn_in_the_page_margins(layout_book):
+    """Pages as images: the long word, address and code lines wrap inside the text area, none runs off."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(layout_book.output('.pdf'))
+    for number in range(len(pdf)):
+        image = pdf[number].render(scale=1).to_pil().convert('L')
+        width, height = image.size
+        strip = round(10 * MM)  # the narrowest side margin of an A5 page is 12 mm
+        for box in ((0, 0, strip, height), (width - strip, 0, width, height)):
+            assert image.crop(box).getextrema()[0] > 200, (f'page {number + 1}: ink in the margin {box}')
+
+
+def test_long_tokens_are_unchanged_in_the_epub(layout_book):
+    epub = layout_book.output('.epub')
+    files = epub_files(epub)
+    chapter = files['EPUB/long.xhtml'].decode()
+    assert LONG_WORD in chapter and ADDRESS in chapter and '\u200b' not in chapter
+    code = etree.fromstring(files['EPUB/long.xhtml']).find(f'.//{XHTML}pre/{XHTML}code')
+    assert code.text.splitlines()[0] == CODE_LINES[0]
     epubcheck(epub)

@@ -23,6 +23,7 @@ from ..fetcher import BOOK_URL, BUNDLED_STYLES, STYLES_URL, BookFetcher
 from ..model import PageMap, RenderedBook
 from ..printshop import page_setup
 from ..render import print_document
+from .breaks import code_lines_as_blocks, long_tokens_breakable
 from .dates import build_timestamp, iso
 from .page_references import page_numbers_from_attribute, pages_from_map
 
@@ -52,6 +53,7 @@ def print_tree(rendered: RenderedBook) -> HtmlElement:
     html = print_document(rendered, stylesheets(config.root, 'print', page_setup(config, rendered.selected)),
                           {'created': moment, 'modified': moment})
     tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
+    tree = long_tokens_breakable(code_lines_as_blocks(tree))
     return pages_from_map(tree, rendered.pages, config.root)
 
 
