@@ -158,3 +158,14 @@ def test_long_tokens_are_unchanged_in_the_epub(layout_book):
     code = etree.fromstring(files['EPUB/long.xhtml']).find(f'.//{XHTML}pre/{XHTML}code')
     assert code.text.splitlines()[0] == CODE_LINES[0]
     epubcheck(epub)
+
+
+def test_break_opportunities_go_only_into_stretches_longer_than_words_of_prose():
+    from builder.write.breaks import breakable
+
+    for text in ('Kraftfahrzeughaftpflichtversicherung and more words',  # 36 letters: it hyphenates as it is
+                 'https://archive.example.org/records/negotiations/geneva/1988/annex',  # breaks after slashes
+                 '和平协议' * 30, 'state-of-the-art-and-beyond-the-limits-of-the-withdrawal-plan'):
+        assert breakable(text) == text
+    assert breakable('x' * 41).split('\u200b') == ['x' * 12, 'x' * 12, 'x' * 12, 'x' * 5]
+    assert breakable('1988-' + '7' * 50).count('\u200b') == 4  # a hyphen before a digit is no break
