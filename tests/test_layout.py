@@ -22,19 +22,20 @@ def layout_book(tmp_path_factory):
 
 
 @dataclass(frozen=True)
-class Run:
+class TextRun:
     """Text drawn in one font at one baseline: ``y`` in points from the page's foot."""
     y: float
     text: str
     font: str
 
 
-def text_runs(pdf: Path, page: int) -> list[Run]:
-    runs: list[Run] = []
+def text_runs(pdf: Path, page: int) -> list[TextRun]:
+    runs: list[TextRun] = []
 
     def visit(text, cm, tm, font, size) -> None:  # type: ignore[no-untyped-def]
         if text.strip():
-            runs.append(Run(round(cm[5] + tm[5] * cm[3], 1), ' '.join(text.split()), str((font or {}).get('/BaseFont'))))
+            font_name = str((font or {}).get('/BaseFont'))
+            runs.append(TextRun(round(cm[5] + tm[5] * cm[3], 1), ' '.join(text.split()), font_name))
 
     PdfReader(pdf).pages[page].extract_text(visitor_text=visit)
     return runs
@@ -47,7 +48,7 @@ def page_with(pdf: Path, text: str) -> int:
     return found[0]
 
 
-def baseline(runs: list[Run], text: str) -> float:
+def baseline(runs: list[TextRun], text: str) -> float:
     found = [r.y for r in runs if text in r.text]
     assert found, (text, [r.text for r in runs])
     return found[0]
