@@ -111,8 +111,8 @@ CASES = {
         append(CHAPTER, '\nA bell \x07 rings.\n'),
         CHAPTER, 14, 'file-control-character', 'the invisible character U+0007'),
     'huge chapter': (
-        append(CHAPTER, '\n' + 'word ' * 500_000),
-        CHAPTER, 14, 'file-too-large', 'the limit is 2,097,152'),
+        append(CHAPTER, '\n' + 'word ' * 250_000),
+        CHAPTER, 14, 'file-too-large', 'the limit is 1,048,576'),
     'duplicate ids': (
         append(CHAPTER, '\n## Again {#first-opening}\n'),
         CHAPTER, 14, 'id-duplicate', "the id 'first-opening' is already used at chapters/01-first.md:7"),
@@ -163,6 +163,9 @@ CASES = {
     'emphasis nested too deep': (
         append(CHAPTER, '\n' + '*' * 20_000 + 'deep' + '*' * 20_000 + '\n'),
         CHAPTER, 14, 'nesting-too-deep', 'content is nested too deeply'),
+    'table too long': (
+        append(CHAPTER, '\n| Year | Event |\n|---|---|\n' + '| 1988 | a row |\n' * 1000),
+        CHAPTER, 14, 'table-too-long', 'this table has 1,001 rows; a table of more than 1,000 rows'),
     'divs nested too deep': (
         append(CHAPTER, nested_divs(30)),
         CHAPTER, 30, 'nesting-too-deep', 'content is nested too deeply'),

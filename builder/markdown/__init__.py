@@ -16,7 +16,7 @@ from .divs import fenced_div_plugin
 from .editions import edition_content_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
-from .limits import nesting_limit_plugin
+from .limits import size_limits_plugin
 from .locations import source_locations_plugin
 from .punctuation import smart_punctuation_plugin
 from .quotes import localized_quotes_plugin
@@ -51,6 +51,6 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(empty_header_cells_plugin)
         .use(source_locations_plugin)
         .use(terms_plugin, index=terms, auto=auto_terms)
-        .use(nesting_limit_plugin)
+        .use(size_limits_plugin)
     )
     return md

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ from ..fetcher import BOOK_URL, STYLES_URL, BookFetcher
 from ..model import PageMap, RenderedBook
 from ..printshop import page_setup
 from ..render import print_document
+from .breaks import code_lines_as_blocks, long_tokens_breakable
 from .dates import build_timestamp, iso
 from .font_subsets import dated_subsets
 from .page_references import page_numbers_from_attribute, pages_from_map
@@ -52,6 +54,7 @@ def print_tree(rendered: RenderedBook) -> HtmlElement:
     html = print_document(rendered, stylesheets(config.root, 'print', page_setup(config, rendered.selected)),
                           {'created': moment, 'modified': moment})
     tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
+    tree = long_tokens_breakable(code_lines_as_blocks(tree))
     return pages_from_map(tree, rendered.pages, config.root)
 
 
@@ -101,26 +104,51 @@ def stylesheets(book_root: Path, medium: str, setup: Sequence[str] = ()) -> list
 
 
 def footnotes_at_call_sites(tree: HtmlElement) -> HtmlElement:
-    """Move each chapter-end note to where it is called, as CSS ``float: footnote`` needs."""
+    """Move each chapter-end note to where it is called, as CSS ``float: footnote`` needs.
+
+    The note keeps its blocks (paragraphs, lists, code, quotations) inside an ``<object>``. WeasyPrint
+    reads the document with an HTML parser, which ends an open ``<p>`` at the start of any block unless
+    an element that bounds the parser's "button scope" lies between; ``<object>`` is such an element,
+    and without ``data`` WeasyPrint lays out its children. In a ``<span>`` or an ``<aside>``, a note's
+    first list or code block would close the paragraph of the call and print in the body.
+    """
     notes = {aside.get('id'): aside for aside in tree.iter('aside') if 'footnote' in aside.classes}
     for ref in tree.find_class('noteref'):
         aside = notes.pop(ref.get('href', '#')[1:], None)
         if aside is None:
             continue  # a second call of the same note stays a link to it
-        note = lxml.html.Element('span', {'class': 'footnote', 'id': aside.get('id'),
-                                          'data-number': aside.get('data-number', '')})
+        note = lxml.html.Element('object', {'class': 'footnote', 'id': aside.get('id'),
+                                            'data-number': aside.get('data-number', '')})
         for backlink in aside.find_class('backlink'):
             backlink.drop_tree()
-        for child in aside:
-            if child.tag == 'p':
-                child.tag = 'span'
-                child.set('class', 'footnote-paragraph')
-            note.append(child)
+        note.text = aside.text
+        note.extend(aside)
         note.tail = ref.tail
-        ref.getparent().replace(ref, note)
+        ref.getparent().replace(ref, with_white_space_collapsed(note))
     for block in tree.find_class('footnotes'):
         block.drop_tree()
     return tree
+
+
+# The white space that CSS collapses (https://www.w3.org/TR/css-text-3/#white-space-processing).
+WHITE_SPACE = re.compile(r'[ \t\n\r\f]+')
+
+
+def with_white_space_collapsed(note: HtmlElement) -> HtmlElement:
+    """The note with its white space collapsed, as CSS ``white-space: normal`` would.
+
+    WeasyPrint collapses white space before layout, but a footnote has left the box tree by then
+    (WeasyPrint 70, ``build_formatting_structure``): each line break of the Markdown source would
+    print as a line break at the foot of the page. Code blocks keep theirs.
+    """
+    preformatted = {element for pre in note.iter('pre') for element in pre.iter()}
+    for element in note.iter():
+        if element.text and element not in preformatted:
+            element.text = WHITE_SPACE.sub(' ', element.text)
+        if element.tail and element is not note and element.getparent() not in preformatted:
+            element.tail = WHITE_SPACE.sub(' ', element.tail)
+    note.text = (note.text or '').lstrip() or None  # the number and the first word are one line
+    return note
 
 
 @contextlib.contextmanager
