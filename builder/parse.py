@@ -16,6 +16,7 @@ from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown import make_parser
 from .markdown.state import chapter_env, new_env
 from .markdown.terms import term_index
+from .markdown.titles import body_title
 from .model import Book, Chapter, Fragment, Notes, ParsedChapter, SourceFile, Term
 from .progress import SILENT, Progress
 from .yamlfile import YamlMap, parse_yaml
@@ -31,7 +32,7 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> 
     number = 0
     for source in book.sources:
         progress.item(source.path)
-        meta = _front_matter(source, diagnostics)
+        meta, text = _front_matter(source, diagnostics)
         unnumbered = meta.get('unnumbered') is True
         if not unnumbered:
             number += 1
@@ -47,7 +48,7 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> 
             location=SourceLocation(source.path, 1),
         )
         env = new_env(chapter_id, source.path, diagnostics)
-        tokens = md.parse(source.text, env)
+        tokens = md.parse(text, env)
         parsed.append(ParsedChapter(chapter, tuple(tokens), env))
     return tuple(parsed)
 
@@ -90,10 +91,32 @@ def _fragment_parser(language: str, terms: tuple[Term, ...]) -> MarkdownIt:
     return make_parser(language, terms=term_index(terms))
 
 
-def _front_matter(source: SourceFile, diagnostics: Diagnostics) -> dict:
+def _front_matter(source: SourceFile, diagnostics: Diagnostics) -> tuple[dict, str]:
+    """The front matter's keys, with a title and attributes found in the body (a Pandoc chapter's ``%``
+    block or first ``# heading``) where it gives none, and the text to parse, that title's lines blanked."""
+    meta = _yaml_front_matter(source, diagnostics)
+    if 'title' in meta:
+        return meta, source.text
+    has_yaml = source.text.startswith('---')
+    # The body starts on the line after the closing ---.
+    text, found = body_title(source.text, source.text.count('\n', 0, source.text.find('\n---', 3) + 1) + 1
+                             if has_yaml else 0)
+    if found is None:
+        if not has_yaml:
+                diagnostics.warning('front-matter-missing', 'no front matter: the chapter has no title or id',
+                                SourceLocation(source.path, 1))
+        return meta, text
+    if found.byline:
+        diagnostics.warning('title-block-byline', 'the authors and date of a % title block are not printed: '
+                            "a chapter has no byline (book.yaml names the book's authors)",
+                            SourceLocation(source.path, 2, 1))
+    ident, classes = found.attributes.get('id'), str(found.attributes.get('class', '')).split()
+    return {**({'id': ident} if ident else {}), **({'unnumbered': True} if 'unnumbered' in classes else {}),
+            **meta, 'title': found.text}, text
+
+
+def _yaml_front_matter(source: SourceFile, diagnostics: Diagnostics) -> dict:
     if not source.text.startswith('---'):
-        diagnostics.warning('front-matter-missing', 'no front matter: the chapter has no title or id',
-                            SourceLocation(source.path, 1))
         return {}
     end = source.text.find('\n---', 3)
     if end < 0:
