@@ -10,23 +10,28 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from .citations import citations_plugin
 from .divs import fenced_div_plugin
 from .editions import edition_content_plugin
+from .escapes import escaped_space_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
 from .locations import source_locations_plugin
+from .math import math_plugin
 from .punctuation import smart_punctuation_plugin
 from .quotes import localized_quotes_plugin
+from .raw_html import raw_html_plugin
 from .tables import empty_header_cells_plugin
 from .spans import spans_plugin
 from .terms import TermIndex, terms_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
-ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'key', 'title', 'alt', 'width')
+ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'dir', 'key', 'title', 'alt', 'width')
 
 
 def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex | None = None,
@@ -34,10 +39,16 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
     """The parser; ``citation_notes`` makes citations footnotes (for a note citation style), ``terms``
     names the glossary terms unkeyed uses refer to, ``auto_terms`` marks each term's first use in a chapter,
     ``editions`` names the classes of edition-only content."""
-    md = MarkdownIt('commonmark', {'html': False, 'typographer': True, 'xhtmlOut': True})
-    md.enable(['table', 'replacements', 'smartquotes'])
+    # html: HTML is read as HTML, so that no Markdown applies inside it; raw_html_plugin prints it as text.
+    md = MarkdownIt('commonmark', {'html': True, 'typographer': True, 'xhtmlOut': True})
+    md.enable(['table', 'replacements', 'smartquotes', 'strikethrough'])
     (
         md.use(front_matter_plugin)
+        .use(raw_html_plugin)
+        .use(math_plugin)
+        .use(escaped_space_plugin)
+        .use(sub_plugin)
+        .use(superscript_plugin)
         .use(footnotes_plugin)
         .use(citations_plugin, notes=citation_notes)
         .use(deflist_plugin)
