@@ -33,7 +33,6 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from ..diagnostics import SourceLocation
 from ..model import CiteItem
 from .locations import position_in_block
 from .state import chapter_env
