@@ -1,0 +1,147 @@
+"""Pandoc's fancy lists: ``a.``, ``(b)``, ``iv.``, ``C)``, ``#.``, ``(2)`` markers, and task lists.
+
+markdown-it reads ordered lists with decimal markers only (``1.``, ``1)``). This
+block rule, placed before markdown-it's list rule, reads a list whose first
+marker is a letter, a roman numeral, ``#`` or a number in parentheses, as
+Pandoc does: it writes each of the list's markers of the same style, in place,
+as a decimal marker of the same width, lets markdown-it's own list rule read the
+list, puts the text back, then sets the ``type`` and ``start`` of the
+``ordered_list_open`` token. Nested lists come back through this rule while
+markdown-it reads their item, and are rewritten and restored in turn.
+
+Pandoc's rules: a capital letter (or a one-letter capital roman numeral)
+followed by a period needs two spaces after it, so that "B. Williams" stays a
+paragraph; ``i``, ``I`` and multi-letter numerals of ``ivxlcdm`` are roman,
+other single letters alphabetic; the later items keep the first one's style
+and delimiter; a list starts after a blank line, except inside a list item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock, list_block
+
+_MARKER = re.compile(r'(?P<open>\()?(?P<value>\d{1,9}|#|[a-zA-Z]|[ivxlcdm]+|[IVXLCDM]+)(?P<close>[.)])'
+                     r'(?P<space>[ \t]+|$)')
+_ROMAN = {'i': 1, 'v': 5, 'x': 10, 'l': 50, 'c': 100, 'd': 500, 'm': 1000}
+# markdown-it's ordered markers have at most nine digits and a delimiter.
+_WIDEST = 10
+
+
+@dataclass(frozen=True)
+class Marker:
+    style: str  # HTML's list types: '1', 'a', 'A', 'i', 'I'
+    delimiter: str  # '.', ')' or '()'
+    value: int
+    start: int  # offsets of the marker in the source
+    end: int
+
+
+def fancy_lists_plugin(md: MarkdownIt) -> None:
+    md.block.ruler.before('list', 'fancy_list', _fancy_list, {'alt': ['paragraph', 'reference', 'blockquote']})
+    md.options['tasklists'] = True
+    md.add_render_rule('list_item_open', _render_item)
+
+
+def read_marker(text: str, pos: int, like: Marker | None = None) -> Marker | None:
+    """The ordered-list marker at ``pos``; ``like`` is the list's first marker, whose style a later one keeps."""
+    match = _MARKER.match(text, pos)
+    if not match or bool(match['open']) != (match['close'] == ')' and bool(match['open'])):
+        return None
+    value, delimiter = match['value'], '()' if match['open'] else match['close']
+    style = _style(value, like.style if like else None)
+    if style is None or (like and (style, delimiter) != (like.style, like.delimiter)):
+        return None
+    number = _number(value, style)
+    # "B. Williams" is a name, not a list: a capital and a period need two spaces after (or a tab).
+    if (delimiter == '.' and style in 'AI' and (style == 'A' or number in _ROMAN.values())
+            and match['space'] not in ('', '\t') and len(match['space']) < 2):
+        return None
+    return Marker(style, delimiter, number, match.start(), match.end('close'))
+
+
+def _style(value: str, expected: str | None) -> str | None:
+    if value.isdigit() or value == '#':
+        return '1'
+    roman = all(c in _ROMAN for c in value.lower())
+    if expected in ('i', 'I') and roman:
+        return 'i' if value.islower() else 'I'
+    if len(value) == 1 and value not in 'iI' and expected not in ('i', 'I'):
+        return 'a' if value.islower() else 'A'
+    if roman and value.isupper() != value.islower():
+        return 'i' if value.islower() else 'I'
+    return None
+
+
+def _number(value: str, style: str) -> int:
+    if value == '#':
+        return 1
+    if style == '1':
+        return int(value)
+    if style in 'aA':
+        return ord(value.lower()) - ord('a') + 1
+    digits = [_ROMAN[c] for c in value.lower()]
+    return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
+
+
+def _is_fancy(marker: Marker, text: str) -> bool:
+    """Whether markdown-it could not read this marker itself (it reads ``1.`` and ``1)``)."""
+    return marker.style != '1' or marker.delimiter == '()' or text[marker.start] == '#'
+
+
+def _fancy_list(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.is_code_block(start_line):
+        return False
+    first = read_marker(state.src, state.bMarks[start_line] + state.tShift[start_line])
+    if first is None or not _is_fancy(first, state.src) or first.end - first.start > _WIDEST:
+        return False
+    # Pandoc starts a list after a blank line only, except in a list item (where blkIndent > 0).
+    if silent and state.parentType == 'paragraph' and state.blkIndent == 0:
+        return False
+    original = state.src
+    state.src = _as_decimal(state, start_line, end_line, first)
+    try:
+        opened = len(state.tokens)
+        found = list_block(state, start_line, end_line, silent)
+    finally:
+        state.src = original
+    if found and not silent:
+        token = state.tokens[opened]
+        token.attrs.pop('start', None)
+        if first.style != '1':
+            token.attrSet('type', first.style)
+        if first.value != 1:
+            token.attrSet('start', first.value)
+        token.meta['delimiter'] = first.delimiter
+    return found
+
+
+def _as_decimal(state: StateBlock, start_line: int, end_line: int, first: Marker) -> str:
+    """The source with this list's markers written ``01.`` or ``01)``, the same width, up to its end."""
+    text = state.src
+    parts, done = [], 0
+    indent = state.sCount[start_line]
+    for line in range(start_line, end_line):
+        if state.isEmpty(line):
+            continue
+        if state.sCount[line] < indent:
+            break
+        if state.sCount[line] > indent:
+            continue
+        marker = read_marker(text, state.bMarks[line] + state.tShift[line], first)
+        if marker is None or marker.end - marker.start > _WIDEST:
+            continue
+        width = marker.end - marker.start - 1
+        parts += [text[done:marker.start], '0' * (width - 1) + '1', ')' if marker.delimiter != '.' else '.']
+        done = marker.end
+    return ''.join(parts) + text[done:]
+
+
+def _render_item(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    """A task list's item starts with its box, as Pandoc prints it: ☐ to do, ☒ done."""
+    html = self.renderToken(tokens, idx, options, env)
+    checked = tokens[idx].meta.get('checked')
+    return html if checked is None else f'{html}{"☒" if checked else "☐"} '
