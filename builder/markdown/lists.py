@@ -43,6 +43,7 @@ class Marker:
 def fancy_lists_plugin(md: MarkdownIt) -> None:
     md.block.ruler.before('list', 'fancy_list', _fancy_list, {'alt': ['paragraph', 'reference', 'blockquote']})
     md.options['tasklists'] = True
+    md.add_render_rule('ordered_list_open', _render_list)
     md.add_render_rule('list_item_open', _render_item)
 
 
@@ -140,8 +141,15 @@ def _as_decimal(state: StateBlock, start_line: int, end_line: int, first: Marker
     return ''.join(parts) + text[done:]
 
 
+def _render_list(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
+    """``start`` also as a counter: WeasyPrint ignores the attribute and would number every list from 1."""
+    start = tokens[idx].attrGet('start')
+    html = self.renderToken(tokens, idx, options, env)
+    return html if start is None else html.replace('>', f' style="counter-reset: list-item {int(start) - 1}">', 1)
+
+
 def _render_item(self, tokens, idx, options, env) -> str:  # type: ignore[no-untyped-def]
-    """A task list's item starts with its box, as Pandoc prints it: ☐ to do, ☒ done."""
+    """A task list's item starts with its box, drawn by the stylesheets (the book fonts have no ☐), ticked when done."""
     html = self.renderToken(tokens, idx, options, env)
     checked = tokens[idx].meta.get('checked')
-    return html if checked is None else f'{html}{"☒" if checked else "☐"} '
+    return html if checked is None else f'{html}<span class="task-box">{"✓" if checked else ""}</span>'
