@@ -14,6 +14,7 @@ from slugify import slugify
 
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown import make_parser
+from .markdown.links import settle_heading_links
 from .markdown.state import chapter_env, new_env
 from .markdown.terms import term_index
 from .markdown.titles import body_title
@@ -28,17 +29,16 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> 
     md = make_parser(book.config.language, citation_notes=bool(book.style and book.style.note),
                      terms=term_index(book.terms), auto_terms=book.config.auto_terms,
                      editions=book.config.editions)
-    parsed = []
+    chapters = []
     number = 0
     for source in book.sources:
-        progress.item(source.path)
         meta, text = _front_matter(source, diagnostics)
         unnumbered = meta.get('unnumbered') is True
         if not unnumbered:
             number += 1
         chapter_id = str(meta.get('id') or slugify(PurePosixPath(source.path).stem.lstrip('0123456789-_')) or 'chapter')
         title = typeset(md, str(meta.get('title') or chapter_id))
-        chapter = Chapter(
+        chapters.append((Chapter(
             id=chapter_id,
             title=title,
             short_title=typeset(md, str(meta['short-title'])) if meta.get('short-title') else title,
@@ -46,10 +46,15 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> 
             number=None if unnumbered else number,
             path=source.path,
             location=SourceLocation(source.path, 1),
-        )
-        env = new_env(chapter_id, source.path, diagnostics)
-        tokens = md.parse(text, env)
-        parsed.append(ParsedChapter(chapter, tuple(tokens), env))
+        ), text))
+    # Every chapter's id is known before any is parsed: links between chapters name their files.
+    files = {chapter.path: chapter.id for chapter, _ in chapters}
+    parsed = []
+    for chapter, text in chapters:
+        progress.item(chapter.path)
+        env = new_env(chapter.id, chapter.path, diagnostics, files)
+        parsed.append(ParsedChapter(chapter, tuple(md.parse(text, env)), env))
+    settle_heading_links((p.chapter.id, list(p.tokens)) for p in parsed)
     return tuple(parsed)
 
 

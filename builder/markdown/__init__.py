@@ -20,6 +20,7 @@ from .escapes import escaped_space_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
+from .links import links_plugin
 from .lists import fancy_lists_plugin
 from .locations import source_locations_plugin
 from .math import math_plugin
@@ -49,6 +50,7 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(math_plugin)
         .use(escaped_space_plugin)
         .use(fancy_lists_plugin)
+        .use(links_plugin)
         .use(sub_plugin)
         .use(superscript_plugin)
         .use(footnotes_plugin)
