@@ -14,12 +14,14 @@ from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
 from .citations import citations_plugin
+from .code_attributes import code_attributes_plugin
 from .divs import fenced_div_plugin
 from .editions import edition_content_plugin
 from .escapes import escaped_space_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
 from .limits import nesting_limit_plugin
+from .line_blocks import line_blocks_plugin
 from .links import links_plugin
 from .lists import fancy_lists_plugin
 from .locations import source_locations_plugin
@@ -30,6 +32,7 @@ from .raw_html import raw_html_plugin
 from .tables import empty_header_cells_plugin
 from .spans import spans_plugin
 from .terms import TermIndex, terms_plugin
+from .unsupported import unsupported_syntax_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
@@ -51,6 +54,8 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(escaped_space_plugin)
         .use(fancy_lists_plugin)
         .use(links_plugin)
+        .use(line_blocks_plugin)
+        .use(code_attributes_plugin)
         .use(sub_plugin)
         .use(superscript_plugin)
         .use(footnotes_plugin)
@@ -67,5 +72,6 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(source_locations_plugin)
         .use(terms_plugin, index=terms, auto=auto_terms)
         .use(nesting_limit_plugin)
+        .use(unsupported_syntax_plugin)
     )
     return md

@@ -1,0 +1,30 @@
+"""Pandoc's attributes on fenced code: ```` ```{.python #listing-1} ```` is Python code with an id.
+
+markdown-it takes the whole info string as the language (``language-{.python``);
+this rule reads it as attributes: the first class is the language, an id is
+kept. Raw blocks (``{=latex}``) are left to :mod:`.unsupported`.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.attrs.parse import ParseError, parse
+
+
+def code_attributes_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.after('block', 'code_attributes', _code_attributes)
+
+
+def _code_attributes(state: StateCore) -> None:
+    for token in state.tokens:
+        info = token.info.strip() if token.type == 'fence' else ''
+        if not info.startswith('{') or info.startswith('{='):
+            continue
+        try:
+            _, attrs = parse(info)
+        except ParseError:
+            continue
+        token.info = str(attrs.get('class', '')).split(' ')[0]
+        if 'id' in attrs:
+            token.attrSet('id', attrs['id'])
