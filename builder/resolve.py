@@ -51,11 +51,6 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
             ident = token.attrGet('id')
             if token.type == 'heading_open':
                 title = inline_text(tokens[i + 1])
-                if token.tag == 'h1':
-                    # Level 1 is the chapter's own title, which the front matter gives.
-                    diagnostics.error('heading-level', "a chapter's sections start at ##: its title comes from "
-                                      "'title' in the front matter", location_of(parsed.env, token))
-                    continue
                 listed = 'unlisted' not in str(token.attrGet('class') or '').split()
                 headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id, listed))
                 define(str(ident), f'section “{title}”', chapter.id, location_of(parsed.env, token))

@@ -2,6 +2,7 @@
 
 - table captions (``Table: …`` or ``: …`` next to a table);
 - simple, multiline and grid tables (pipe tables are read);
+- attributes that could not be read (``{width=50%}``: the value needs quotes here);
 - raw LaTeX (``\\begin{…}``, ``\\cite{…}``) and raw attributes (```` ```{=latex} ````,
   `` `<b>`{=html} ``), which Pandoc passes to one output format only.
 """
@@ -19,14 +20,18 @@ from .state import diagnostics_from_env
 
 _CAPTION = re.compile(r'(?:Table)?:\s')
 _GRID_RULE = re.compile(r'\+[-=:]+(?:\+[-=:]+)*\+')
-_DASH_COLUMNS = re.compile(r'\s*-+(?:\s+-+)+\s*')
+_DASH_COLUMNS = re.compile(r'\s*-{2,}(?:\s+-{2,})+\s*')
 _RAW_TEX = re.compile(r'\\(?:[A-Za-z]+)(?:\[[^\]]*\])?\{')
+# Attributes left as text: the attrs plugin reads no unquoted value with "%" or "." in it (width=50%).
+_UNREAD_ATTRIBUTES = re.compile(r'\{(?:[#.][\w-]|[\w-]+=)[^{}]*\}')
 
 CAPTION = 'table captions are not read yet: the caption is printed as a paragraph'
 TABLE = ("Pandoc's simple, multiline and grid tables are not read yet: the table's words are printed as "
          'paragraphs; write a pipe table (| a | b |)')
 RAW_TEX = 'raw LaTeX is printed as text, as written: it is only for a LaTeX output'
 RAW_ATTRIBUTE = 'raw content for another format ({=format}) is printed as text, as written'
+UNREAD_ATTRIBUTES = 'these attributes could not be read, and are printed as text: quote a value that holds ' \
+    'anything but letters, digits, - and _ (width="50%")'
 
 
 def unsupported_syntax_plugin(md: MarkdownIt) -> None:
@@ -73,6 +78,9 @@ def _warn_inline(state: StateCore, block: Token) -> None:
         if child.type == 'text' and _RAW_TEX.search(child.content):
             raw = _RAW_TEX.search(child.content).group()  # type: ignore[union-attr]
             diagnostics.warning('raw-latex', RAW_TEX, syntax_location(state, block, raw)[0])
+        if child.type == 'text' and _UNREAD_ATTRIBUTES.search(child.content):
+            raw = _UNREAD_ATTRIBUTES.search(child.content).group()  # type: ignore[union-attr]
+            diagnostics.warning('attributes-unread', UNREAD_ATTRIBUTES, syntax_location(state, block, raw)[0])
         elif child.type == 'code_inline' and following and following.type == 'text' and \
                 following.content.startswith('{='):
             diagnostics.warning('raw-attribute', RAW_ATTRIBUTE,
