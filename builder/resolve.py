@@ -54,7 +54,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                 listed = 'unlisted' not in str(token.attrGet('class') or '').split()
                 headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id, listed))
                 define(str(ident), f'section “{title}”', chapter.id, location_of(parsed.env, token))
-            elif ident and token.nesting == 1:
+            elif ident and (token.nesting == 1 or token.type == 'fence'):  # a code block's {#id}
                 define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
                 unnamed.add(str(ident))
             for j, child in enumerate(token.children or ()):
