@@ -10,8 +10,6 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
-from mdit_py_plugins.subscript import sub_plugin
-from mdit_py_plugins.superscript import superscript_plugin
 
 from .citations import citations_plugin
 from .code_attributes import code_attributes_plugin
@@ -29,6 +27,7 @@ from .math import math_plugin
 from .punctuation import smart_punctuation_plugin
 from .quotes import localized_quotes_plugin
 from .raw_html import raw_html_plugin
+from .scripts import scripts_plugin
 from .tables import empty_header_cells_plugin
 from .spans import spans_plugin
 from .terms import TermIndex, terms_plugin
@@ -46,7 +45,7 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
     ``editions`` names the classes of edition-only content."""
     # html: HTML is read as HTML, so that no Markdown applies inside it; raw_html_plugin prints it as text.
     md = MarkdownIt('commonmark', {'html': True, 'typographer': True, 'xhtmlOut': True})
-    md.enable(['table', 'replacements', 'smartquotes', 'strikethrough'])
+    md.enable(['table', 'replacements', 'smartquotes'])
     (
         md.use(front_matter_plugin)
         .use(raw_html_plugin)
@@ -56,8 +55,7 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(links_plugin)
         .use(line_blocks_plugin)
         .use(code_attributes_plugin)
-        .use(sub_plugin)
-        .use(superscript_plugin)
+        .use(scripts_plugin)
         .use(footnotes_plugin)
         .use(citations_plugin, notes=citation_notes)
         .use(deflist_plugin)
