@@ -125,6 +125,7 @@ def test_links_as_pandoc_reads_them(pandoc_book):
     assert links['the lighthouse notes'][0] == 'lighthouses.xhtml#lighthouses'
     assert links['the keepers'][0] == 'lighthouses.xhtml#keepers'
     assert links['back to the markup'][0] == '#rivers-inline-markup'  # Pandoc's id for "## Inline markup"
+    assert links['Inline markup'][0] == '#rivers-inline-markup'  # [Inline markup], an implicit heading reference
     assert 'site page' not in links and 'site page' in ' '.join(rivers.itertext())
     assert re.search(r"^chapters/01-rivers\.md:61:11: warning\[link-local\]: the link '/about' ", pandoc_book.err, re.M)
 

@@ -3,6 +3,8 @@
 - A link to another chapter's file, ``other.md`` or ``other.md#id`` (relative
   to the chapter, as in a Pandoc or Quarto book), is a cross-reference:
   ``#id``, or ``#<chapter id>`` for the chapter itself.
+- ``[Heading text]`` alone is a link to the chapter's heading of that text
+  (Pandoc's implicit heading references).
 - A link to a heading by the id Pandoc gives it (``#its-words``, which this
   builder prefixes with the chapter's id) finds the heading: see
   :func:`settle_heading_links`, run once every chapter is parsed.
@@ -35,6 +37,7 @@ from .state import chapter_env, diagnostics_from_env
 _QUOTED_TITLE = re.compile(r'[ \t]+(["\'])(?P<title>.*?)\1[ \t]*\)')
 _REFERENCE = re.compile(r' {0,3}\[(?P<label>[^\]]+)\]:[ \t]*(?P<url><[^>]*>|\S+)[ \t]+(["\'])(?P<title>.*)\3[ \t]*')
 ADDRESSES = ('http://', 'https://', 'mailto:')
+_BRACKETED = re.compile(r'\[([^\[\]\n]+)\](?![(\[{])')
 
 
 def links_plugin(md: MarkdownIt) -> None:
@@ -93,7 +96,38 @@ def _quoted_title_reference(state: StateBlock, start_line: int, end_line: int, s
 
 # ---- where links lead ----
 
+def _heading_references(state: StateCore) -> None:
+    """``[Heading text]`` with no reference of that name, which stayed text: a link to the heading."""
+    headings = {inline.content: str(opening.attrGet('id'))
+                for opening, inline in zip(state.tokens, state.tokens[1:]) if opening.type == 'heading_open'}
+    for block in state.tokens:
+        if block.type != 'inline' or not block.children or '[' not in block.content:
+            continue
+        children: list[Token] = []
+        for token in block.children:
+            pieces = _BRACKETED.split(token.content) if token.type == 'text' else [token.content]
+            if not any(piece in headings for piece in pieces[1::2]):
+                children.append(token)
+                continue
+            for n, piece in enumerate(pieces):
+                if n % 2 and piece in headings:
+                    children += [_like(token, 'link_open', href=f'#{headings[piece]}'), _like(token, 'text', piece),
+                                 _like(token, 'link_close')]
+                elif piece or n % 2:
+                    children.append(_like(token, 'text', f'[{piece}]' if n % 2 else piece))
+        block.children = children
+
+
+def _like(token: Token, kind: str, content: str = '', **attrs: str) -> Token:
+    """A new token where ``token`` was (its location kept)."""
+    new = Token(kind, 'a' if kind.startswith('link') else '', {'link_open': 1, 'link_close': -1}.get(kind, 0),
+                attrs=attrs, content=content)
+    new.meta = dict(token.meta)
+    return new
+
+
 def _chapter_links(state: StateCore) -> None:
+    _heading_references(state)
     env = chapter_env(state.env)
     here = posixpath.dirname(env.path)
     for block in state.tokens:
