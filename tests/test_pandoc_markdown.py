@@ -155,6 +155,9 @@ def test_raw_html_is_printed_verbatim(pandoc_book):
     assert '<!-- A comment about the beacon. -->' in raw
     assert '<!-- inline remark -->' in raw and '<kbd>' in raw
     assert not list(lighthouses.iter(f'{XHTML}kbd'))
+    pdf = '\n'.join(pdf_pages_text(pandoc_book.output('.pdf')))
+    assert '<!-- A comment about the beacon. -->' in pdf
+    assert 'A *starred* word and "straight quotes" -- inside HTML.' in pdf
 
 
 def test_direction_is_kept_on_spans_and_divs(pandoc_book):
