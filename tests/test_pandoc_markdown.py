@@ -17,7 +17,8 @@ import pypandoc
 import pytest
 from lxml import etree
 
-from conftest import BOOKS, MAIN_EDITION, build, build_once, copy_book, epub_files, epubcheck, pdf_pages_text
+from conftest import (BOOKS, MAIN_EDITION, build, build_once, copy_book, copy_built, epub_files, epubcheck,
+                      pdf_pages_text, run_cli)
 
 BOOK = BOOKS / 'pandoc'
 XHTML = '{http://www.w3.org/1999/xhtml}'
@@ -135,6 +136,16 @@ def test_an_empty_cross_reference_prints_what_it_points_at(pandoc_book):
     xrefs = [''.join(a.itertext()) for a in rivers.iter(f'{XHTML}a') if a.get('class') == 'xref']
     assert 'figure “The wheel house at the lower ford, seen from the bank”' in xrefs
     assert 'fig-mill' not in ' '.join(rivers.itertext())
+
+
+def test_an_empty_cross_reference_out_of_a_handout_names_its_figure(pandoc_book, tmp_path):
+    run = run_cli('handouts', copy_built(pandoc_book, tmp_path), '--chapter', 'lighthouses', '--format', 'epub')
+    assert run.code == 0, run.err
+    epub = run.book / 'dist' / 'handouts' / 'lighthouses.epub'
+    epubcheck(epub)
+    text = ' '.join(etree.fromstring(epub_files(epub)['EPUB/lighthouses.xhtml']).itertext())
+    assert ('like the millers of figure “The wheel house at the lower ford, seen from the bank” in chapter 1 of '
+            'the course pack.') in ' '.join(text.split())
 
 
 def test_an_empty_cross_reference_to_a_div_is_a_located_warning(tmp_path):
