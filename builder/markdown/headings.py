@@ -7,6 +7,8 @@ with the chapter id so that ids stay unique when chapters share one document.
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.attrs.parse import ParseError, parse
@@ -27,11 +29,13 @@ def split_attributes(text: str) -> tuple[str, dict[str, str]]:
     start = text.rfind('{')
     if not text.endswith('}') or start < 0:
         return text, {}
+    # Pandoc writes a lone "-" for .unnumbered: "# Preface {-}".
+    braces = re.sub(r'(?<=[{\s])-(?=[\s}])', '.unnumbered', text[start:])
     try:
-        end, attrs = parse(text[start:])
+        end, attrs = parse(braces)
     except ParseError:
         return text, {}
-    if start + end + 1 != len(text):
+    if end + 1 != len(braces):
         return text, {}
     return text[:start].rstrip(), attrs
 
