@@ -23,6 +23,11 @@ from .progress import SILENT, Progress
 from .yamlfile import YamlMap, parse_yaml
 
 FRONT_MATTER_KEYS = ('id', 'title', 'short-title', 'summary', 'unnumbered')
+# Metadata that chapters written for Pandoc or Quarto carry: ignored with a warning, where any other key is an error.
+PANDOC_METADATA = ('author', 'date', 'subtitle', 'abstract', 'keywords', 'subject', 'description', 'lang', 'dir',
+                   'bibliography', 'csl', 'link-citations', 'nocite', 'toc', 'toc-depth', 'number-sections',
+                   'numbersections', 'format', 'execute', 'jupyter', 'engine', 'categories', 'tags', 'draft',
+                   'header-includes', 'documentclass', 'output')
 
 
 def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> tuple[ParsedChapter, ...]:
@@ -136,7 +141,11 @@ def _yaml_front_matter(source: SourceFile, diagnostics: Diagnostics) -> dict:
         diagnostics.error('front-matter', 'the front matter must be a mapping', SourceLocation(source.path, 2))
         return {}
     for key in data:
-        if key not in FRONT_MATTER_KEYS:
+        if key in PANDOC_METADATA:
+            diagnostics.warning('front-matter-ignored', f"'{key}' is for Pandoc or Quarto, not for a chapter of a "
+                                'course pack: it is ignored (book.yaml holds the book\'s authors, date and style)',
+                                data.where(key))
+        elif key not in FRONT_MATTER_KEYS:
             diagnostics.error('front-matter-unknown-key',
                               f"unknown front matter key '{key}'{did_you_mean(key, FRONT_MATTER_KEYS)}", data.where(key))
     for key in ('id', 'title', 'short-title', 'summary'):

@@ -186,3 +186,15 @@ def test_math_and_line_blocks(pandoc_book):
     verse = next(p for p in lighthouses.iter(f'{XHTML}p') if p.get('class') == 'line-block')
     assert len(list(verse.iter(f'{XHTML}br'))) == 2
     assert ''.join(verse.itertext()).split('\n')[1] == '\u00a0' * 4 + 'the keeper climbs the stair;'
+
+
+def test_pandoc_and_quarto_metadata_in_front_matter_is_ignored_with_a_warning(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    (book / 'chapters' / '02-second.md').write_text(
+        '---\ntitle: "Quarto Style"\nauthor: Someone\nformat: html\n---\n\n```{python}\nprint(1)\n```\n')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
+    assert run.code == 0, run.err
+    assert [line.split(': warning')[0] for line in run.err.splitlines() if 'warning[front-matter-ignored]' in line] == [
+        'chapters/02-second.md:3:1', 'chapters/02-second.md:4:1']
+    code = document(run, 'second').find(f'.//{XHTML}code')
+    assert (code.get('class'), code.text) == ('language-python', 'print(1)\n')

@@ -7,6 +7,8 @@ kept. Raw blocks (``{=latex}``) are left to :mod:`.unsupported`.
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from mdit_py_plugins.attrs.parse import ParseError, parse
@@ -21,8 +23,10 @@ def _code_attributes(state: StateCore) -> None:
         info = token.info.strip() if token.type == 'fence' else ''
         if not info.startswith('{') or info.startswith('{='):
             continue
+        # Quarto's executable cells, ```{python}, name their language alone: printed as code here.
+        bare = re.fullmatch(r'\{([\w-]+)\}', info)
         try:
-            _, attrs = parse(info)
+            attrs = {'class': bare[1]} if bare else parse(info)[1]
         except ParseError:
             continue
         token.info = str(attrs.get('class', '')).split(' ')[0]
