@@ -198,3 +198,22 @@ def test_pandoc_and_quarto_metadata_in_front_matter_is_ignored_with_a_warning(tm
         'chapters/02-second.md:3:1', 'chapters/02-second.md:4:1']
     code = document(run, 'second').find(f'.//{XHTML}code')
     assert (code.get('class'), code.text) == ('language-python', 'print(1)\n')
+
+
+def test_quarto_cross_references_print_their_targets_name(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    (book / 'chapters' / 'mill.png').write_bytes((BOOK / 'chapters' / 'figures' / 'mill.png').read_bytes())
+    (book / 'chapters' / '02-second.md').write_text(
+        '# Quarto Style\n\n## Phases {#sec-phases}\n\n![The mill](mill.png){#fig-mill}\n\n'
+        'As @fig-mill shows [@sec-phases], and @fig-nothing does not.\n')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
+    assert run.code == 1
+    assert "chapters/02-second.md:7: error[xref-unknown]: no chapter or section with the id 'fig-nothing'" in run.err
+    (book / 'chapters' / '02-second.md').write_text(
+        (book / 'chapters' / '02-second.md').read_text().replace(', and @fig-nothing does not', ''))
+    run = build(book, *MAIN_EDITION)
+    assert run.code == 0, run.err
+    text = ' '.join(''.join(document(run, 'second').itertext()).split())
+    assert 'As figure “The mill” shows section “Phases”.' in text
+    assert re.search(r'As figure “The mill”, p\.\s*\d+ shows', '\n'.join(pdf_pages_text(run.output('.pdf'))))
+    epubcheck(run.output('.epub'))

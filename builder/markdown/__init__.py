@@ -13,6 +13,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .citations import citations_plugin
 from .code_attributes import code_attributes_plugin
+from .crossrefs import crossrefs_plugin
 from .divs import fenced_div_plugin
 from .editions import edition_content_plugin
 from .escapes import escaped_space_plugin
@@ -56,6 +57,7 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(line_blocks_plugin)
         .use(code_attributes_plugin)
         .use(scripts_plugin)
+        .use(crossrefs_plugin)
         .use(footnotes_plugin)
         .use(citations_plugin, notes=citation_notes)
         .use(deflist_plugin)
