@@ -130,12 +130,13 @@ def _add_reference_rules(md: MarkdownIt) -> None:
         chapter_dir = PurePosixPath(env['builder'].path).parent
         src = posixpath.normpath((chapter_dir / str(tokens[idx].attrGet('src'))).as_posix())
         patched, at = _with_attrs(tokens, idx, src=src)
-        width = str(patched[at].attrs.pop('width', ''))
-        if width.isdigit():
-            patched[at].attrs['width'] = width
-        elif CSS_LENGTH.fullmatch(width):
-            # Pandoc's width=50%: XHTML's width attribute takes pixels only, a style any length.
-            patched[at].attrs['style'] = f'width: {width}'
+        # Pandoc's width=50%: XHTML's width and height take pixels only, a style any length.
+        sizes = {name: str(patched[at].attrs.pop(name)) for name in ('width', 'height') if name in patched[at].attrs}
+        patched[at].attrs.update({name: value for name, value in sizes.items() if value.isdigit()})
+        style = '; '.join(f'{name}: {value}' for name, value in sizes.items()
+                          if not value.isdigit() and CSS_LENGTH.fullmatch(value))
+        if style:
+            patched[at].attrs['style'] = style
         return default_image(patched, at, options, env)
 
     md.add_render_rule('link_open', link_open)

@@ -136,6 +136,8 @@ def test_an_empty_cross_reference_prints_what_it_points_at(pandoc_book):
     xrefs = [''.join(a.itertext()) for a in rivers.iter(f'{XHTML}a') if a.get('class') == 'xref']
     assert 'figure “The wheel house at the lower ford, seen from the bank”' in xrefs
     assert 'fig-mill' not in ' '.join(rivers.itertext())
+    figure = next(img for img in rivers.iter(f'{XHTML}img') if img.get('id') == 'fig-mill')
+    assert figure.get('style') == 'width: 50%'  # {width=50%}, unquoted as Pandoc users write it
 
 
 def test_an_empty_cross_reference_out_of_a_handout_names_its_figure(pandoc_book, tmp_path):

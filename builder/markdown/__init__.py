@@ -19,6 +19,7 @@ from .editions import edition_content_plugin
 from .escapes import escaped_space_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
+from .image_attributes import image_attributes_plugin
 from .limits import nesting_limit_plugin
 from .line_blocks import line_blocks_plugin
 from .links import links_plugin
@@ -36,7 +37,7 @@ from .unsupported import unsupported_syntax_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
-ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'dir', 'key', 'title', 'alt', 'width')
+ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'dir', 'key', 'title', 'alt', 'width', 'height')
 
 
 def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex | None = None,
@@ -62,6 +63,7 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(citations_plugin, notes=citation_notes)
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
+        .use(image_attributes_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(spans_plugin)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)

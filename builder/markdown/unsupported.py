@@ -2,7 +2,7 @@
 
 - table captions (``Table: …`` or ``: …`` next to a table);
 - simple, multiline and grid tables (pipe tables are read);
-- attributes that could not be read (``{width=50%}``: the value needs quotes here);
+- attributes that could not be read (``[a]{key=a.b}``: the value needs quotes);
 - raw LaTeX (``\\begin{…}``, ``\\cite{…}``) and raw attributes (```` ```{=latex} ````,
   `` `<b>`{=html} ``), which Pandoc passes to one output format only.
 """
@@ -22,7 +22,7 @@ _CAPTION = re.compile(r'(?:Table)?:\s')
 _GRID_RULE = re.compile(r'\+[-=:]+(?:\+[-=:]+)*\+')
 _DASH_COLUMNS = re.compile(r'\s*-{2,}(?:\s+-{2,})+\s*')
 _RAW_TEX = re.compile(r'\\(?:[A-Za-z]+)(?:\[[^\]]*\])?\{')
-# Attributes left as text: the attrs plugin reads no unquoted value with "%" or "." in it (width=50%).
+# Attributes left as text: the attrs plugin reads no unquoted value with "%" or "." in it (key=a.b).
 _UNREAD_ATTRIBUTES = re.compile(r'\{(?:[#.][\w-]|[\w-]+=)[^{}]*\}')
 
 CAPTION = 'table captions are not read yet: the caption is printed as a paragraph'
@@ -31,7 +31,7 @@ TABLE = ("Pandoc's simple, multiline and grid tables are not read yet: the table
 RAW_TEX = 'raw LaTeX is printed as text, as written: it is only for a LaTeX output'
 RAW_ATTRIBUTE = 'raw content for another format ({=format}) is printed as text, as written'
 UNREAD_ATTRIBUTES = 'these attributes could not be read, and are printed as text: quote a value that holds ' \
-    'anything but letters, digits, - and _ (width="50%")'
+    'anything but letters, digits, - and _ (key="a.b")'
 
 
 def unsupported_syntax_plugin(md: MarkdownIt) -> None:
