@@ -113,7 +113,7 @@ def _front_matter(source: SourceFile, diagnostics: Diagnostics) -> tuple[dict, s
                              if has_yaml else 0)
     if found is None:
         if not has_yaml:
-                diagnostics.warning('front-matter-missing', 'no front matter: the chapter has no title or id',
+            diagnostics.warning('front-matter-missing', 'no front matter: the chapter has no title or id',
                                 SourceLocation(source.path, 1))
         return meta, text
     if found.byline:

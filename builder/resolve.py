@@ -15,6 +15,7 @@ from .bibliography import Formatted
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .chronology import resolve_chronology
 from .glossary import resolve_glossary
+from .markdown.links import ADDRESSES
 from .markdown.state import location_of
 from .markdown.terms import span_text
 from .model import Book, Heading, Notes, ParsedChapter, ResolvedBook
@@ -60,9 +61,9 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
             for j, child in enumerate(token.children or ()):
                 child_id = child.attrGet('id')
                 if child_id and (child.nesting == 1 or child.type == 'image'):  # a figure's id: ![…](…){#id}
-                    define(str(child_id), _name(token.children, j) or str(child_id), chapter.id,
-                           location_of(parsed.env, child))
-                    if not _name(token.children, j):
+                    name = _name(token.children, j)
+                    define(str(child_id), name or str(child_id), chapter.id, location_of(parsed.env, child))
+                    if not name:
                         unnamed.add(str(child_id))
 
     images: list[str] = []
@@ -79,7 +80,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                     diagnostics.warning('xref-no-text', f"the link to '{href}' has no text, and its target has no "
                                         'title or words to print instead: write the link text, [like this](#id)',
                                         where)
-                elif not href.startswith(('#', 'http://', 'https://', 'mailto:')):
+                elif not href.startswith(('#', *ADDRESSES)):
                     diagnostics.error('link-unsupported', f"link '{href}': use #id for a place in the book, "
                                       'or an https:// address', where)
             elif token.type == 'image':
