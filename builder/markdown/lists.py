@@ -59,7 +59,7 @@ def fancy_lists_plugin(md: MarkdownIt) -> None:
 def read_marker(text: str, pos: int, like: Marker | None = None) -> Marker | None:
     """The ordered-list marker at ``pos``; ``like`` is the list's first marker, whose style a later one keeps."""
     match = _MARKER.match(text, pos)
-    if not match or bool(match['open']) != (match['close'] == ')' and bool(match['open'])):
+    if not match or (match['open'] and match['close'] != ')'):
         return None
     value, delimiter = match['value'], '()' if match['open'] else match['close']
     style = _style(value, like.style if like else None)
@@ -83,7 +83,7 @@ def _style(value: str, expected: str | None) -> str | None:
         return 'i' if value.islower() else 'I'
     if len(value) == 1 and value not in 'iI' and expected not in ('i', 'I'):
         return 'a' if value.islower() else 'A'
-    if roman and value.isupper() != value.islower():
+    if roman and value.isupper() != value.islower():  # all in one case
         return 'i' if value.islower() else 'I'
     return None
 
@@ -99,16 +99,16 @@ def _number(value: str, style: str) -> int:
     return sum(-d if i + 1 < len(digits) and d < digits[i + 1] else d for i, d in enumerate(digits))
 
 
-def _is_fancy(marker: Marker, text: str) -> bool:
+def _is_fancy(marker: Marker) -> bool:
     """Whether markdown-it could not read this marker itself (it reads ``1.`` and ``1)``)."""
-    return marker.style != '1' or marker.delimiter == '()' or text[marker.start] == '#'
+    return marker.style != '1' or marker.delimiter == '()' or marker.label == '#'
 
 
 def _fancy_list(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     if state.is_code_block(start_line):
         return False
     first = read_marker(state.src, state.bMarks[start_line] + state.tShift[start_line])
-    if first is None or not _is_fancy(first, state.src) or first.end - first.start > _WIDEST:
+    if first is None or not _is_fancy(first) or first.end - first.start > _WIDEST:
         return False
     # Pandoc starts a list after a blank line only, except in a list item (where blkIndent > 0).
     if silent and state.parentType == 'paragraph' and state.blkIndent == 0:
