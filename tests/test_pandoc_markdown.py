@@ -73,6 +73,13 @@ def test_the_book_builds_with_located_warnings_only_and_a_valid_epub(pandoc_book
     epubcheck(pandoc_book.output('.epub'))
 
 
+def test_check_gives_the_same_warnings_without_laying_out(pandoc_book, tmp_path):
+    run = run_cli('check', copy_book('pandoc', tmp_path))
+    assert run.code == 0, run.err
+    located = sorted(line for line in run.err.splitlines() if 'warning[' in line)
+    assert located == sorted(line for line in pandoc_book.err.splitlines() if 'warning[' in line)
+
+
 def test_a_first_heading_or_a_title_block_is_the_chapter_title(pandoc_book):
     titles = {name: ''.join(document(pandoc_book, name).find(f'.//{XHTML}h1').itertext()).strip()
               for name in ('rivers', 'lighthouses')}
