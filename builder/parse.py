@@ -14,30 +14,36 @@ from slugify import slugify
 
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown import make_parser
+from .markdown.links import settle_heading_links
 from .markdown.state import chapter_env, new_env
 from .markdown.terms import term_index
+from .markdown.titles import body_title
 from .model import Book, Chapter, Fragment, Notes, ParsedChapter, SourceFile, Term
 from .progress import SILENT, Progress
 from .yamlfile import YamlMap, parse_yaml
 
 FRONT_MATTER_KEYS = ('id', 'title', 'short-title', 'summary', 'unnumbered')
+# Metadata that chapters written for Pandoc or Quarto carry: ignored with a warning, where any other key is an error.
+PANDOC_METADATA = ('author', 'date', 'subtitle', 'abstract', 'keywords', 'subject', 'description', 'lang', 'dir',
+                   'bibliography', 'csl', 'link-citations', 'nocite', 'toc', 'toc-depth', 'number-sections',
+                   'numbersections', 'format', 'execute', 'jupyter', 'engine', 'categories', 'tags', 'draft',
+                   'header-includes', 'documentclass', 'output')
 
 
 def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> tuple[ParsedChapter, ...]:
     md = make_parser(book.config.language, citation_notes=bool(book.style and book.style.note),
                      terms=term_index(book.terms), auto_terms=book.config.auto_terms,
                      editions=book.config.editions)
-    parsed = []
+    chapters = []
     number = 0
     for source in book.sources:
-        progress.item(source.path)
-        meta = _front_matter(source, diagnostics)
+        meta, text = _front_matter(source, diagnostics)
         unnumbered = meta.get('unnumbered') is True
         if not unnumbered:
             number += 1
         chapter_id = str(meta.get('id') or slugify(PurePosixPath(source.path).stem.lstrip('0123456789-_')) or 'chapter')
         title = typeset(md, str(meta.get('title') or chapter_id))
-        chapter = Chapter(
+        chapters.append((Chapter(
             id=chapter_id,
             title=title,
             short_title=typeset(md, str(meta['short-title'])) if meta.get('short-title') else title,
@@ -45,10 +51,15 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> 
             number=None if unnumbered else number,
             path=source.path,
             location=SourceLocation(source.path, 1),
-        )
-        env = new_env(chapter_id, source.path, diagnostics)
-        tokens = md.parse(source.text, env)
-        parsed.append(ParsedChapter(chapter, tuple(tokens), env))
+        ), text))
+    # Every chapter's id is known before any is parsed: links between chapters name their files.
+    files = {chapter.path: chapter.id for chapter, _ in chapters}
+    parsed = []
+    for chapter, text in chapters:
+        progress.item(chapter.path)
+        env = new_env(chapter.id, chapter.path, diagnostics, files)
+        parsed.append(ParsedChapter(chapter, tuple(md.parse(text, env)), env))
+    settle_heading_links((p.chapter.id, list(p.tokens)) for p in parsed)
     return tuple(parsed)
 
 
@@ -90,10 +101,32 @@ def _fragment_parser(language: str, terms: tuple[Term, ...]) -> MarkdownIt:
     return make_parser(language, terms=term_index(terms))
 
 
-def _front_matter(source: SourceFile, diagnostics: Diagnostics) -> dict:
+def _front_matter(source: SourceFile, diagnostics: Diagnostics) -> tuple[dict, str]:
+    """The front matter's keys, with a title and attributes found in the body (a Pandoc chapter's ``%``
+    block or first ``# heading``) where it gives none, and the text to parse, that title's lines blanked."""
+    meta = _yaml_front_matter(source, diagnostics)
+    if 'title' in meta:
+        return meta, source.text
+    has_yaml = source.text.startswith('---')
+    # The body starts on the line after the closing ---.
+    text, found = body_title(source.text, source.text.count('\n', 0, source.text.find('\n---', 3) + 1) + 1
+                             if has_yaml else 0)
+    if found is None:
+        if not has_yaml:
+            diagnostics.warning('front-matter-missing', 'no front matter: the chapter has no title or id',
+                                SourceLocation(source.path, 1))
+        return meta, text
+    if found.byline:
+        diagnostics.warning('title-block-byline', 'the authors and date of a % title block are not printed: '
+                            "a chapter has no byline (book.yaml names the book's authors)",
+                            SourceLocation(source.path, 2, 1))
+    ident, classes = found.attributes.get('id'), str(found.attributes.get('class', '')).split()
+    return {**({'id': ident} if ident else {}), **({'unnumbered': True} if 'unnumbered' in classes else {}),
+            **meta, 'title': found.text}, text
+
+
+def _yaml_front_matter(source: SourceFile, diagnostics: Diagnostics) -> dict:
     if not source.text.startswith('---'):
-        diagnostics.warning('front-matter-missing', 'no front matter: the chapter has no title or id',
-                            SourceLocation(source.path, 1))
         return {}
     end = source.text.find('\n---', 3)
     if end < 0:
@@ -108,7 +141,11 @@ def _front_matter(source: SourceFile, diagnostics: Diagnostics) -> dict:
         diagnostics.error('front-matter', 'the front matter must be a mapping', SourceLocation(source.path, 2))
         return {}
     for key in data:
-        if key not in FRONT_MATTER_KEYS:
+        if key in PANDOC_METADATA:
+            diagnostics.warning('front-matter-ignored', f"'{key}' is for Pandoc or Quarto, not for a chapter of a "
+                                'course pack: it is ignored (book.yaml holds the book\'s authors, date and style)',
+                                data.where(key))
+        elif key not in FRONT_MATTER_KEYS:
             diagnostics.error('front-matter-unknown-key',
                               f"unknown front matter key '{key}'{did_you_mean(key, FRONT_MATTER_KEYS)}", data.where(key))
     for key in ('id', 'title', 'short-title', 'summary'):

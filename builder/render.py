@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -25,6 +26,8 @@ from .config import BookConfig
 from .markdown import make_parser
 from .model import Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
 from .render_bibliography import bibliography_document, bibliography_heading, chapter_references, title_of
+
+CSS_LENGTH = re.compile(r'\d+(?:\.\d+)?(?:%|px|em|rem|cm|mm|in|pt)')
 
 _templates = Environment(
     loader=PackageLoader('builder', 'templates'),
@@ -126,7 +129,15 @@ def _add_reference_rules(md: MarkdownIt) -> None:
         # Sources are written relative to the chapter; outputs resolve them from the book folder.
         chapter_dir = PurePosixPath(env['builder'].path).parent
         src = posixpath.normpath((chapter_dir / str(tokens[idx].attrGet('src'))).as_posix())
-        return default_image(*_with_attrs(tokens, idx, src=src), options, env)
+        patched, at = _with_attrs(tokens, idx, src=src)
+        # Pandoc's width=50%: XHTML's width and height take pixels only, a style any length.
+        sizes = {name: str(patched[at].attrs.pop(name)) for name in ('width', 'height') if name in patched[at].attrs}
+        patched[at].attrs.update({name: value for name, value in sizes.items() if value.isdigit()})
+        style = '; '.join(f'{name}: {value}' for name, value in sizes.items()
+                          if not value.isdigit() and CSS_LENGTH.fullmatch(value))
+        if style:
+            patched[at].attrs['style'] = style
+        return default_image(patched, at, options, env)
 
     md.add_render_rule('link_open', link_open)
     md.add_render_rule('image', image)

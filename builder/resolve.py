@@ -15,7 +15,9 @@ from .bibliography import Formatted
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .chronology import resolve_chronology
 from .glossary import resolve_glossary
+from .markdown.links import ADDRESSES
 from .markdown.state import location_of
+from .markdown.terms import span_text
 from .model import Book, Heading, Notes, ParsedChapter, ResolvedBook
 
 GLOSSARY_TITLE = 'Glossary'
@@ -31,6 +33,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
     targets: dict[str, str] = {}
     chapter_of: dict[str, str] = {}
     defined_at: dict[str, SourceLocation] = {}
+    unnamed: set[str] = set()  # ids of elements with no words to name them (a div): an empty link cannot read
 
     def define(ident: str, label: str, chapter_id: str, where: SourceLocation) -> None:
         if ident in defined_at:
@@ -49,24 +52,23 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
             ident = token.attrGet('id')
             if token.type == 'heading_open':
                 title = inline_text(tokens[i + 1])
-                if token.tag == 'h1':
-                    # Level 1 is the chapter's own title, which the front matter gives.
-                    diagnostics.error('heading-level', "a chapter's sections start at ##: its title comes from "
-                                      "'title' in the front matter", location_of(parsed.env, token))
-                    continue
                 listed = 'unlisted' not in str(token.attrGet('class') or '').split()
                 headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id, listed))
                 define(str(ident), f'section “{title}”', chapter.id, location_of(parsed.env, token))
-            elif ident and token.nesting == 1:
+            elif ident and (token.nesting == 1 or token.type == 'fence'):  # a code block's {#id}
                 define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
-            for child in token.children or ():
+                unnamed.add(str(ident))
+            for j, child in enumerate(token.children or ()):
                 child_id = child.attrGet('id')
                 if child_id and (child.nesting == 1 or child.type == 'image'):  # a figure's id: ![…](…){#id}
-                    define(str(child_id), str(child_id), chapter.id, location_of(parsed.env, child))
+                    name = _name(token.children, j)
+                    define(str(child_id), name or str(child_id), chapter.id, location_of(parsed.env, child))
+                    if not name:
+                        unnamed.add(str(child_id))
 
     images: list[str] = []
     for parsed in chapters:
-        for token in _inline_tokens(parsed):
+        for token, following in _inline_tokens(parsed):
             where = location_of(parsed.env, token)
             if token.type == 'link_open':
                 href = str(token.attrGet('href') or '')
@@ -74,7 +76,11 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                     ident = unquote(href[1:])
                     diagnostics.error('xref-unknown', f"no chapter or section with the id '{ident}'"
                                       f'{did_you_mean(ident, targets)}', where)
-                elif not href.startswith(('#', 'http://', 'https://', 'mailto:')):
+                elif href.startswith('#') and unquote(href[1:]) in unnamed and following.type == 'link_close':
+                    diagnostics.warning('xref-no-text', f"the link to '{href}' has no text, and its target has no "
+                                        'title or words to print instead: write the link text, [like this](#id)',
+                                        where)
+                elif not href.startswith(('#', *ADDRESSES)):
                     diagnostics.error('link-unsupported', f"link '{href}': use #id for a place in the book, "
                                       'or an https:// address', where)
             elif token.type == 'image':
@@ -101,8 +107,18 @@ def inline_text(inline) -> str:  # type: ignore[no-untyped-def]
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]
+    """Every inline token, with the one after it (itself when last)."""
     for token in parsed.tokens:
-        yield from token.children or ()
+        children = token.children or []
+        yield from zip(children, children[1:] + children[-1:])
+
+
+def _name(children, i: int) -> str:  # type: ignore[no-untyped-def]
+    """What an empty cross-reference to an inline element prints: a figure by its alt text, a span by its words."""
+    if children[i].type == 'image':
+        return f'figure “{children[i].content}”' if children[i].content.strip() else ''
+    words = span_text(children, i)
+    return f'“{words}”' if words else ''
 
 
 def _check_image(root: Path, chapter_path: str, src: str, where: SourceLocation, diagnostics: Diagnostics) -> str | None:

@@ -12,21 +12,32 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .citations import citations_plugin
+from .code_attributes import code_attributes_plugin
+from .crossrefs import crossrefs_plugin
 from .divs import fenced_div_plugin
 from .editions import edition_content_plugin
+from .escapes import escaped_space_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
+from .image_attributes import image_attributes_plugin
 from .limits import size_limits_plugin
+from .line_blocks import line_blocks_plugin
+from .links import links_plugin
+from .lists import fancy_lists_plugin
 from .locations import source_locations_plugin
+from .math import math_plugin
 from .punctuation import smart_punctuation_plugin
 from .quotes import localized_quotes_plugin
+from .raw_html import raw_html_plugin
+from .scripts import scripts_plugin
 from .tables import empty_header_cells_plugin
 from .spans import spans_plugin
 from .terms import TermIndex, terms_plugin
+from .unsupported import unsupported_syntax_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
-ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'key', 'title', 'alt', 'width')
+ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'dir', 'key', 'title', 'alt', 'width', 'height')
 
 
 def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex | None = None,
@@ -34,14 +45,25 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
     """The parser; ``citation_notes`` makes citations footnotes (for a note citation style), ``terms``
     names the glossary terms unkeyed uses refer to, ``auto_terms`` marks each term's first use in a chapter,
     ``editions`` names the classes of edition-only content."""
-    md = MarkdownIt('commonmark', {'html': False, 'typographer': True, 'xhtmlOut': True})
+    # html: HTML is read as HTML, so that no Markdown applies inside it; raw_html_plugin prints it as text.
+    md = MarkdownIt('commonmark', {'html': True, 'typographer': True, 'xhtmlOut': True})
     md.enable(['table', 'replacements', 'smartquotes'])
     (
         md.use(front_matter_plugin)
+        .use(raw_html_plugin)
+        .use(math_plugin)
+        .use(escaped_space_plugin)
+        .use(fancy_lists_plugin)
+        .use(links_plugin)
+        .use(line_blocks_plugin)
+        .use(code_attributes_plugin)
+        .use(scripts_plugin)
+        .use(crossrefs_plugin)
         .use(footnotes_plugin)
         .use(citations_plugin, notes=citation_notes)
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
+        .use(image_attributes_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(spans_plugin)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)
@@ -52,5 +74,6 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(source_locations_plugin)
         .use(terms_plugin, index=terms, auto=auto_terms)
         .use(size_limits_plugin)
+        .use(unsupported_syntax_plugin)
     )
     return md

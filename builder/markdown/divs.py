@@ -1,4 +1,4 @@
-"""Pandoc fenced divs: ``::: {.instructor}`` … ``:::``.
+"""Pandoc fenced divs: ``::: {.instructor}`` … ``:::``, or ``::: warning`` for one class.
 
 Built on mdit-py-plugins' container rule; the attribute block after the fence
 becomes the div's attributes, parsed with the same parser as inline spans.
@@ -6,6 +6,7 @@ becomes the div's attributes, parsed with the same parser as inline spans.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markdown_it import MarkdownIt
@@ -17,10 +18,13 @@ from .spans import html_attributes
 from .state import diagnostics_from_env, location_of
 
 DIV = 'container_div_open'
+# Pandoc's shorthand for a div with one class, "::: warning" (closing colons allowed: "::: warning :::").
+_BARE_CLASS = re.compile(r'[\w-]+(?:\s+:+)?')
 
 
 def fenced_div_plugin(md: MarkdownIt, *, allowed: Sequence[str]) -> None:
-    container_plugin(md, 'div', validate=lambda params, *_: params.strip().startswith('{'))
+    container_plugin(md, 'div', validate=lambda params, *_: params.strip().startswith('{') or _BARE_CLASS.fullmatch(
+        params.strip()) is not None)
     md.core.ruler.after('block', 'div_attributes', lambda state: _div_attributes(state, set(allowed)))
     md.add_render_rule(DIV, _render_open)
     md.add_render_rule('container_div_close', lambda self, tokens, idx, options, env: '</div>\n')
@@ -31,6 +35,8 @@ def _div_attributes(state: StateCore, allowed: set[str]) -> None:
         if token.type != DIV:
             continue
         info = token.info.strip()
+        if _BARE_CLASS.fullmatch(info):
+            info = f'{{.{info.strip(":").strip()}}}'
         try:
             end, attrs = parse(info)
         except ParseError as exc:

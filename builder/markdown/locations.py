@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 
 from ..diagnostics import SourceLocation
 from .state import chapter_env
@@ -33,3 +34,36 @@ def _stamp(state: StateCore) -> None:
                 line += 1
             elif child.type == 'text':
                 line += child.content.count('\n')
+
+
+def position_in_block(block: Token, lines: list[str], offset: int, path: str, line_offset: int = 0) -> SourceLocation:
+    """The file, line and column of ``offset`` in an inline block's content (which lost its indentation)."""
+    content = block.content
+    row = content.count('\n', 0, offset)
+    column = offset - (content.rfind('\n', 0, offset) + 1)
+    line_no = block.map[0] + row  # type: ignore[index]
+    # Block content loses its indentation and markers ("> ", "- "); find where the line starts in the file.
+    source = lines[line_no] if line_no < len(lines) else ''
+    text = content.split('\n')[row]
+    shift = source.find(text)
+    if shift < 0:
+        stripped = text.lstrip()
+        shift = max(source.find(stripped) - (len(text) - len(stripped)), 0)
+    # line_offset places Markdown that starts inside a data file (a glossary definition).
+    return SourceLocation(path, line_no + 1 + line_offset, shift + column + 1)
+
+
+def syntax_location(state: StateCore, block: Token, raw: str = '', start: int = 0) -> tuple[SourceLocation, int]:
+    """Where a piece of syntax is in the file: ``raw`` as written in the inline ``block``, first found from
+    ``start`` (and where it ends, to find the next one); a block token's first written character without it."""
+    env = chapter_env(state.env)
+    lines = state.src.split('\n')
+    if not block.map:
+        return SourceLocation(env.path), start
+    if not raw:
+        line = lines[block.map[0]] if block.map[0] < len(lines) else ''
+        return SourceLocation(env.path, block.map[0] + 1 + env.line_offset, len(line) - len(line.lstrip()) + 1), start
+    at = block.content.find(raw, start)
+    if at < 0:
+        return SourceLocation(env.path, block.map[0] + 1 + env.line_offset), start
+    return position_in_block(block, lines, at, env.path, env.line_offset), at + len(raw)

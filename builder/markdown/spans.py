@@ -11,7 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
-HTML_ATTRIBUTES = frozenset({'id', 'class', 'lang', 'title'})
+HTML_ATTRIBUTES = frozenset({'id', 'class', 'lang', 'dir', 'title'})
 
 
 def spans_plugin(md: MarkdownIt) -> None:

@@ -22,11 +22,15 @@ class ChapterEnv:
     # Lines before the text markdown-it sees: 0 for chapters (their front matter is parsed too),
     # the line a definition starts on, less one, for Markdown inside a data file.
     line_offset: int = 0
+    # Every chapter's file (book-relative path) and id, for links between chapters.
+    chapter_files: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def new_env(chapter_id: str, path: str, diagnostics: Diagnostics) -> dict[str, Any]:
-    return {'builder': ChapterEnv(chapter_id, path, diagnostics), 'docId': chapter_id}
+def new_env(chapter_id: str, path: str, diagnostics: Diagnostics,
+            chapter_files: dict[str, str] | None = None) -> dict[str, Any]:
+    return {'builder': ChapterEnv(chapter_id, path, diagnostics, chapter_files=chapter_files or {}),
+            'docId': chapter_id}
 
 
 def chapter_env(env: dict[str, Any]) -> ChapterEnv:

@@ -165,7 +165,7 @@ class _Marker:
         return out
 
     def open(self, token: Token, kind: str, children: list[Token], i: int, *, inside_link: bool) -> Token:
-        text = _span_text(children, i)
+        text = span_text(children, i)
         key = token.attrGet('key')
         if kind == 'term' and not key and self.index:
             key = self.index.key_for(text)
@@ -208,7 +208,8 @@ def _text_like(token: Token, content: str) -> Token:
     return text
 
 
-def _span_text(children: list[Token], i: int) -> str:
+def span_text(children: list[Token], i: int) -> str:
+    """The words of the span (or link) that opens at ``children[i]``."""
     depth, parts = 0, []
     for token in children[i:]:
         depth += token.nesting
