@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation
 
 MAX_DATA_FILE_BYTES = 5 * 1024 * 1024
@@ -80,9 +81,9 @@ class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, ya
             self.depth -= 1
 
 
-def load_yaml(path: Path, relpath: str, diagnostics: Diagnostics) -> Any:
-    """Read one YAML file; on any problem add a located error and return None."""
-    text = read_text(path, relpath, diagnostics, max_bytes=MAX_DATA_FILE_BYTES)
+def load_yaml(root: Path, relpath: str, diagnostics: Diagnostics) -> Any:
+    """Read the YAML file ``relpath`` of the book in ``root``; on any problem add a located error and return None."""
+    text = read_text(root, relpath, diagnostics, max_bytes=MAX_DATA_FILE_BYTES)
     if text is None:
         return None
     return parse_yaml(text, relpath, diagnostics)
@@ -175,8 +176,14 @@ class _ValueBuilder:
         return value
 
 
-def read_text(path: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: int) -> str | None:
-    """A book file as text: UTF-8, no NUL bytes, within a size limit; else a located error."""
+def read_text(root: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: int) -> str | None:
+    """The file ``relpath`` of the book in ``root`` as text: inside the book folder, UTF-8, no NUL bytes,
+    within a size limit; else a located error."""
+    path = contained(root, root / relpath)
+    if path is None:
+        diagnostics.error('file-outside', f"the file leads outside the book folder, to '{(root / relpath).resolve()}'; "
+                          'a build reads only files inside the book folder: copy it in', SourceLocation(relpath))
+        return None
     try:
         data = path.read_bytes()
     except FileNotFoundError:
