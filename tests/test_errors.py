@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from PIL import Image
 from pypdf import PdfReader
 
 from conftest import (MAIN_EDITION, build, copy_book, dist_fingerprint, epub_files, epubcheck, pdf_pages_text,
@@ -44,6 +46,20 @@ def write(path: str, text: str, *then):
         for more in then:
             more(book)
     return breaker
+
+
+def write_bytes(path: str, data: bytes, *then):
+    def breaker(book: Path) -> None:
+        (book / path).write_bytes(data)
+        for more in then:
+            more(book)
+    return breaker
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new('RGB', (40, 30), 'navy').save(out, 'PNG')
+    return out.getvalue()
 
 
 def nested_list(depth: int) -> str:
@@ -144,6 +160,27 @@ CASES = {
     'image on the network': (
         append(CHAPTER, '\n![A map](http://example.org/map.png)\n'),
         CHAPTER, 14, 'image-remote', "the image 'http://example.org/map.png' is not in the book folder"),
+    'truncated PNG': (
+        write_bytes('chapters/map.png', png()[:60], append(CHAPTER, '\n![A map](map.png)\n')),
+        CHAPTER, 14, 'image-damaged', "'map.png' is a damaged PNG image (image file is truncated"),
+    'PNG header, then garbage': (
+        write_bytes('chapters/map.png', b'\x89PNG\r\n\x1a\n' + b'garbage ' * 40, append(CHAPTER, '\n![A map](map.png)\n')),
+        CHAPTER, 14, 'image-damaged', 'its data after the header is not image data'),
+    'SVG with an external entity': (
+        write('chapters/map.svg', '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+              '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>\n', append(CHAPTER, '\n![A map](map.svg)\n')),
+        CHAPTER, 14, 'image-svg', "'map.svg' declares a DOCTYPE"),
+    'SVG naming a network image': (
+        write('chapters/map.svg', '<svg xmlns="http://www.w3.org/2000/svg">\n<image href="http://example.org/a.png"/>\n'
+              '</svg>\n', append(CHAPTER, '\n![A map](map.svg)\n')),
+        CHAPTER, 14, 'image-svg', "'map.svg' names 'http://example.org/a.png' on line 2"),
+    'SVG style naming a file': (
+        write('chapters/map.svg', '<svg xmlns="http://www.w3.org/2000/svg">\n<style>\n@import url(more.css);\n</style>\n'
+              '</svg>\n', append(CHAPTER, '\n![A map](map.svg)\n')),
+        CHAPTER, 14, 'image-svg', "'map.svg' names 'more.css' on line 2"),
+    'image name an EPUB cannot carry': (
+        write_bytes('chapters/map*.png', png(), append(CHAPTER, '\n![A map](<map*.png>)\n')),
+        CHAPTER, 14, 'image-name', "the image 'map*.png' has '*' in its name, which an EPUB cannot carry"),
     'image without alt text': (
         write('chapters/map.png', '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>\n',
               append(CHAPTER, '\n![](map.png)\n')),
