@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import cache
 from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
+from .fonts import check_characters
 from .forked import map_forked
 from .load import load
 from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
@@ -75,6 +76,7 @@ def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     progress.stage('resolve')
     whole = resolve_book(book, parsed, notes, diagnostics, options)
     check_stylesheets(root, diagnostics)
+    check_characters(book, diagnostics)
     outputs = tuple(plan(whole, options, diagnostics))
     _stop_on_errors(diagnostics, options)
     return Checked(book, notes, whole, outputs)

@@ -41,7 +41,7 @@ from ..model import PageMap, RenderedBook, ResolvedBook
 from ..page_estimate import EstimatedPageMap
 from ..render import render
 from .page_references import all_page_references_rewritten, page_numbers_from_attribute
-from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_html
+from .pdf import UNREPORTED_NOTICES, generated_files, pdf_identifier, print_html
 from .shared_fonts import share_fonts
 
 PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, about 210 MiB in WeasyPrint
@@ -260,5 +260,5 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().splitlines()[0]
-        if not message.startswith((*MACHINE_NOTICES, CROSS_PART_NOTICE)):
+        if not message.startswith((*UNREPORTED_NOTICES, CROSS_PART_NOTICE)):
             self.messages.append((record.levelno, message))

@@ -136,8 +136,9 @@ def weasyprint_diagnostics(diagnostics: Diagnostics) -> Iterator:
         logger.propagate = previous
 
 
-# Notices about the machine's libraries, which an author can do nothing about.
-MACHINE_NOTICES = ('Using fontTools instead of HarfBuzz-Subset',)
+# Notices not passed on: about the machine's libraries, which an author can do nothing about, and about
+# characters no font has, which check reports once per line of the book (fonts.py) rather than per character.
+UNREPORTED_NOTICES = ('Using fontTools instead of HarfBuzz-Subset', '.notdef glyph rendered for')
 
 
 class _DiagnosticHandler(logging.Handler):
@@ -148,7 +149,7 @@ class _DiagnosticHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().splitlines()[0]
-        if message.startswith(MACHINE_NOTICES):
+        if message.startswith(UNREPORTED_NOTICES):
             return
         if record.levelno >= logging.ERROR:
             self.errors += 1
