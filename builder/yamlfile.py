@@ -9,6 +9,7 @@ their line and column, and reports every problem as a located diagnostic.
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 from typing import Any
@@ -196,11 +197,14 @@ def read_text(root: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: 
         diagnostics.error('file-too-large', f'the file is {len(data):,} bytes; the limit is {max_bytes:,}, '
                           'reached on this line', _offset_location(data, max_bytes, relpath, b'\n'))
         return None
+    if _is_utf16(data):
+        diagnostics.error('file-encoding', 'the file is UTF-16: save it as UTF-8', SourceLocation(relpath))
+        return None
     try:
         text = data.decode('utf-8')
     except UnicodeDecodeError as exc:
-        diagnostics.error('file-encoding', 'the file is not valid UTF-8',
-                          _offset_location(data, exc.start, relpath, b'\n'))
+        diagnostics.error('file-encoding', f'the file is not valid UTF-8{_other_encoding(data, exc.start)}: '
+                          'save it as UTF-8', _offset_location(data, exc.start, relpath, b'\n'))
         return None
     forbidden = _FORBIDDEN.search(text)
     if forbidden:
@@ -213,6 +217,23 @@ def read_text(root: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: 
                               'which XHTML and PDF text cannot hold; delete it', where)
         return None
     return text.removeprefix('\ufeff')
+
+
+def _is_utf16(data: bytes) -> bool:
+    """A UTF-16 file: a byte-order mark, or a NUL byte beside most characters (Latin text without a mark)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = data[:1000]
+    return len(sample) >= 2 and max(sample[0::2].count(0), sample[1::2].count(0)) > len(sample) // 4
+
+
+def _other_encoding(data: bytes, bad: int) -> str:
+    """What the text seems to be instead: editors on Windows save Latin-1 (Windows-1252) by default."""
+    try:
+        data.decode('cp1252')
+    except UnicodeDecodeError:
+        return ''
+    return f" (it looks like Latin-1 or Windows-1252 text: byte 0x{data[bad]:02X} is '{data[bad:bad + 1].decode('cp1252')}')"
 
 
 # Characters XML 1.0 forbids (so neither the EPUB nor the PDF's text can carry them):

@@ -120,6 +120,10 @@ CASES = {
     'not UTF-8 in book.yaml': (
         append_bytes('book.yaml', b'rights: \xe9t\xe9\n'),
         'book.yaml', 7, 'file-encoding', 'the file is not valid UTF-8'),
+    'Latin-1': (
+        append_bytes(CHAPTER, '\nCaf\u00e9 au lait.\n'.encode('cp1252')),
+        CHAPTER, 14, 'file-encoding', "not valid UTF-8 (it looks like Latin-1 or Windows-1252 text: byte 0xE9 is 'é'): "
+        'save it as UTF-8'),
     'NUL byte': (
         append(CHAPTER, '\nnul \x00 here\n'),
         CHAPTER, 14, 'file-nul', 'the file contains a NUL byte'),
@@ -262,6 +266,16 @@ def test_book_stylesheet_urls_are_checked(tmp_path, css, code, column):
     run = build(book)
     assert run.code == 1
     assert f'styles/print.css:2:{column}: error[{code}]' in run.err, run.err
+    assert not (book / 'dist').exists()
+
+
+@pytest.mark.parametrize('encoding', ['utf-16', 'utf-16-be'])
+def test_a_utf16_file_is_named_as_such(tmp_path, encoding):
+    book = copy_book('minimal', tmp_path)
+    (book / CHAPTER).write_bytes((book / CHAPTER).read_text().encode(encoding))  # with a byte-order mark, without
+    run = build(book)
+    assert run.code == 1
+    assert f'{CHAPTER}: error[file-encoding]: the file is UTF-16: save it as UTF-8' in run.err.splitlines(), run.err
     assert not (book / 'dist').exists()
 
 
