@@ -36,7 +36,7 @@ from .resolve import resolve
 from .select import data_used, select
 from .stylesheets import check_stylesheets
 from .write import parallel_pdf
-from .write.atomic import discard_interrupted, staged_outputs
+from .write.atomic import discard_interrupted, staged_outputs, unwritable
 from .write.booklet import impose_booklet
 from .write.dates import check_source_date_epoch
 from .write.epub import write_epub
@@ -96,6 +96,11 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
             diagnostics.extend(unchanged.diagnostics)
             return unchanged.outputs
     inputs = cache.signature(cache.book_files(root, (out_dir,)), root)
+    folder = out_dir / HANDOUTS_DIR if options.handouts is not None else out_dir
+    problem = unwritable(folder)
+    if problem:
+        diagnostics.error('out-dir', f'cannot write the outputs: {problem}; '
+                          'make it a writable folder, or give another with --out')
     checked = check(root, options, diagnostics, progress)
     book, notes, whole = checked.book, checked.notes, checked.whole
     editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers

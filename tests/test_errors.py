@@ -342,3 +342,37 @@ def test_raw_html_and_script_never_reach_an_output(tmp_path):
     assert b'/JavaScript' not in run.output('.pdf').read_bytes() and b'/JS ' not in run.output('.pdf').read_bytes()
     pages = ' '.join(' '.join(pdf_pages_text(run.output('.pdf'))).split())
     assert '<script>alert(1)</script>' in pages
+
+
+def test_dist_that_is_a_file_is_one_clean_error(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    (book / 'dist').write_text('not a folder\n')
+    run = build(book, '--quiet')
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        f"error[out-dir]: cannot write the outputs: '{book / 'dist'}' is a file, not a folder; make it a writable "
+        'folder, or give another with --out', 'coursepack: build failed: 1 error(s), 0 warning(s)'], run.err
+    assert (book / 'dist').read_text() == 'not a folder\n'
+
+
+def test_read_only_dist_is_one_clean_error_and_stays_untouched(tmp_path, built_minimal):
+    """As in test_unreadable_file_is_located: root writes anywhere unless the build runs without that capability."""
+    book = tmp_path / 'minimal'
+    shutil.copytree(built_minimal, book)
+    (book / CHAPTER).write_text((book / CHAPTER).read_text() + '\nA change, so that the outputs are out of date.\n')
+    before = dist_fingerprint(book / 'dist')
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which('setpriv'):
+            pytest.skip('running as root without setpriv (util-linux), a folder cannot be made read-only')
+        prefix = ['setpriv', '--bounding-set=-dac_override,-dac_read_search']
+    (book / 'dist').chmod(0o555)
+    try:
+        result = subprocess.run([*prefix, sys.executable, '-m', 'builder', 'build', str(book)], cwd=REPO,
+                                capture_output=True, text=True, timeout=300)
+    finally:
+        (book / 'dist').chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    assert f"error[out-dir]: cannot write the outputs: '{book / 'dist'}' is read-only" in result.stderr
+    assert 'Traceback' not in result.stderr and 'internal error' not in result.stderr
+    assert dist_fingerprint(book / 'dist') == before
