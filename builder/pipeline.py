@@ -14,7 +14,6 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,7 @@ from . import cache
 from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
-from .forked import map_forked
+from .forked import map_forked, process_pool
 from .load import load
 from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
 from .page_estimate import estimated_page_map
@@ -264,7 +263,7 @@ def write_laid_out(laid_out: Document | parallel_pdf.LaidOutParts, rendered: Ren
     if not isinstance(laid_out, parallel_pdf.LaidOutParts):
         write_pdf(laid_out, rendered, path, diagnostics)
         return lambda: None
-    joiner = stack.enter_context(ProcessPoolExecutor(1, mp_context=parallel_pdf.worker_context()))
+    joiner = stack.enter_context(process_pool(1, parallel_pdf.worker_context()))
     joined = joiner.submit(parallel_pdf.join_parts, laid_out, path)
 
     def written() -> None:

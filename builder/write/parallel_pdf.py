@@ -29,7 +29,6 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from pathlib import Path
 from ..cache import PartResult, PartStore
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL
+from ..forked import process_pool
 from ..model import PageMap, RenderedBook, ResolvedBook
 from ..page_estimate import EstimatedPageMap
 from ..render import render
@@ -89,7 +89,7 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
     done: list[PartResult | None] = [None] * len(plan)
     # A fresh process for each part (forked from the server, so cheap): Python keeps the memory
     # of a part laid out before, and a worker's peak would be its two largest parts, not one.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(), max_tasks_per_child=1) as pool:
+    with process_pool(jobs, worker_context(), max_tasks_per_child=1) as pool:
         for _ in range(MAX_PASSES):
             # From estimated pages, the first pass only counts pages: nothing it would write is final.
             write = not isinstance(pages, EstimatedPageMap)
