@@ -7,6 +7,7 @@ every image here, with the Markdown line that names it at hand: raster images
 are decoded in full with Pillow (what WeasyPrint itself decodes them with),
 SVG images are parsed as plain XML (no DTD, no entities, nothing fetched) and
 may name no other file, and the file name must be one an EPUB can carry.
+The images a stylesheet names are checked the same way (``stylesheets.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .diagnostics import Diagnostics, SourceLocation
 
 SIGNATURES = {b'\x89PNG\r\n\x1a\n': 'PNG', b'\xff\xd8\xff': 'JPEG', b'GIF87a': 'GIF', b'GIF89a': 'GIF',
               b'<svg': 'SVG', b'<?xml': 'SVG'}
+IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.gif', '.svg')
 SVG_NS = 'http://www.w3.org/2000/svg'
 # Characters the EPUB container forbids in file names (EPUB 3.3, "File paths and file names"):
 # controls, the ones some file systems reserve, and private-use characters.
@@ -55,8 +57,7 @@ def check_image(root: Path, chapter_path: str, src: str, where: SourceLocation,
         diagnostics.error('image-name', f"the image '{src}' has {forbidden.group()!r} in its name, which an EPUB "
                           'cannot carry; rename the file', where)
         return None
-    stat = path.stat()
-    problem = _content_problem(path, stat.st_size, stat.st_mtime_ns)
+    problem = image_problem(path)
     if problem:
         code, message = problem
         diagnostics.error(code, f"'{src}' {message}", where)
@@ -64,10 +65,16 @@ def check_image(root: Path, chapter_path: str, src: str, where: SourceLocation,
     return relative
 
 
+def image_problem(path: Path) -> tuple[str, str] | None:
+    """What is wrong with the image file at ``path``, as a diagnostic code and message; None if nothing."""
+    stat = path.stat()
+    return _content_problem(path, stat.st_size, stat.st_mtime_ns)
+
+
 @functools.lru_cache(maxsize=1024)
 def _content_problem(path: Path, size: int, mtime_ns: int) -> tuple[str, str] | None:
-    """What is wrong with the image file at ``path`` (a diagnostic code and message), or None. Each edition resolves the book again, so
-    the answer is kept for as long as the file is unchanged (its size and time are part of the key)."""
+    """:func:`image_problem`, kept while the file is unchanged (its size and time are in the key):
+    each edition resolves the book again."""
     with path.open('rb') as f:
         head = f.read(256).lstrip()
     kind = next((name for signature, name in SIGNATURES.items() if head.startswith(signature)), None)

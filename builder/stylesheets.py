@@ -16,6 +16,7 @@ import tinycss2
 
 from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation
+from .images import IMAGE_SUFFIXES, image_problem
 
 MAX_STYLESHEET_BYTES = 1024 * 1024
 
@@ -89,6 +90,9 @@ def _check_url(root: Path, base: Path, url: str, where: SourceLocation, diagnost
         diagnostics.error('style-outside', f"'{url}' is outside the book folder", where)
     elif not target.is_file():
         diagnostics.error('style-missing', f"'{url}' does not exist", where)
+    elif target.suffix.lower() in IMAGE_SUFFIXES and (problem := image_problem(target)):
+        code, message = problem
+        diagnostics.error(code, f"'{url}' {message}", where)
 
 
 def _target(base: Path, url: str) -> Path:

@@ -195,6 +195,10 @@ CASES = {
     'network @import in the EPUB stylesheet': (
         write('styles/epub.css', '@import "http://example.org/more.css";\n'),
         'styles/epub.css', 1, 'style-remote', "'http://example.org/more.css' is not in the book folder"),
+    'damaged image in a stylesheet': (
+        write('styles/print.css', 'body { background: url(bad.png); }\n',
+              write_bytes('styles/bad.png', b'\x89PNG\r\n\x1a\n' + b'garbage ' * 40)),
+        'styles/print.css', 1, 'image-damaged', "'bad.png' is a damaged PNG image"),
     'quotes nested too deep': (
         append(CHAPTER, '\n' + '> ' * 30 + 'deep\n'),
         CHAPTER, 14, 'nesting-too-deep', 'content is nested too deeply'),
@@ -376,3 +380,18 @@ def test_read_only_dist_is_one_clean_error_and_stays_untouched(tmp_path, built_m
     assert f"error[out-dir]: cannot write the outputs: '{book / 'dist'}' is read-only" in result.stderr
     assert 'Traceback' not in result.stderr and 'internal error' not in result.stderr
     assert dist_fingerprint(book / 'dist') == before
+
+
+def test_layout_messages_name_book_files_and_always_give_a_reason():
+    """What check cannot foresee reaches the author from WeasyPrint's log: never with the fetcher's virtual URLs."""
+    import logging
+
+    from builder.write.pdf import layout_message
+
+    def record(message, *args):
+        return logging.LogRecord('weasyprint', logging.ERROR, __file__, 1, message, args, None)
+
+    assert layout_message(record('Failed to load image at %r: %s', 'file:///coursepack/book/chapters/my%20map.png',
+                                 OSError())) == "Failed to load image at 'chapters/my map.png': OSError"
+    assert layout_message(record('Failed to load stylesheet at %s: %s', 'file:///coursepack/styles/print.css',
+                                 ValueError('bad'))) == 'Failed to load stylesheet at the bundled styles/print.css: bad'

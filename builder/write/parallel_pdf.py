@@ -41,7 +41,7 @@ from ..model import PageMap, RenderedBook, ResolvedBook
 from ..page_estimate import EstimatedPageMap
 from ..render import render
 from .page_references import all_page_references_rewritten, page_numbers_from_attribute
-from .pdf import UNREPORTED_NOTICES, generated_files, pdf_identifier, print_html
+from .pdf import UNREPORTED_NOTICES, generated_files, layout_message, pdf_identifier, print_html
 from .shared_fonts import share_fonts
 
 PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, about 210 MiB in WeasyPrint
@@ -259,6 +259,6 @@ class _Collect(logging.Handler):
         self.messages = messages
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().splitlines()[0]
+        message = layout_message(record)
         if not message.startswith((*UNREPORTED_NOTICES, CROSS_PART_NOTICE)):
             self.messages.append((record.levelno, message))
