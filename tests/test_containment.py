@@ -82,11 +82,11 @@ ROUTES = {
     'chapters/*.md': (glob_chapter, 'chapters/03-notes.md: error[file-outside]', 'leads outside the book folder'),
     'book.yaml chapters': (listed_chapter, 'book.yaml:9:5: error[chapter-outside]', 'is outside the book folder'),
     'data file': (data_file, 'glossary.yaml: error[file-outside]', 'leads outside the book folder'),
-    'image': (image, f'{CHAPTER}:14: error[image-outside]', "the image 'map.png' is outside the book folder"),
+    'image': (image, f'{CHAPTER}:14:1: error[image-outside]', "the image 'map.png' is outside the book folder"),
     'stylesheet': (stylesheet, 'styles/print.css: error[style-outside]', 'leads outside the book folder'),
     'font': (font, 'styles/print.css:2:38: error[style-outside]', "'fonts/book.ttf' is outside the book folder"),
-    'SVG reference': (svg_reference, f'{CHAPTER}:14: error[image-svg]', "names '../../secret.png' on line 2"),
-    'SVG file: URL': (svg_file_url, f'{CHAPTER}:14: error[image-svg]', 'an SVG image must hold everything'),
+    'SVG reference': (svg_reference, f'{CHAPTER}:14:1: error[image-svg]', "names '../../secret.png' on line 2"),
+    'SVG file: URL': (svg_file_url, f'{CHAPTER}:14:1: error[image-svg]', 'an SVG image must hold everything'),
 }
 
 

@@ -252,6 +252,7 @@ def test_bad_input_is_a_located_error_and_dist_is_untouched(tmp_path, built_mini
     assert lines[-1].startswith('coursepack: build failed: ')
     errors = [LOCATED.match(text) for text in lines if ': error[' in text]
     assert errors and all(errors), bad.err  # every error located, each on one line
+    assert all(e['col'] for e in errors), bad.err  # a line has a column
     assert any((e['path'], int(e['line']), e['code']) == (where, line, code) and message in e['msg']
                for e in errors), bad.err
     assert dist_fingerprint(book / 'dist') == before

@@ -33,8 +33,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from ..diagnostics import SourceLocation
 from ..model import CiteItem
+from .locations import position
 from .state import chapter_env
 
 # Pandoc's locator terms (from the CSL English locale), long and short forms, singular and plural.
@@ -196,27 +196,11 @@ def _locate(state: StateCore) -> None:
                     at = block.content.find(child.meta['raw'], cursor)
                     if at >= 0:
                         cursor = at + len(child.meta['raw'])
-                        child.meta['loc'] = _position(block, lines, at, path, offset)
+                        child.meta['loc'] = position(block, lines, at, path, offset)
                 elif child.type == 'footnote_ref' and 'tokens' in notes.get(child.meta['id'], {}):
                     walk(notes[child.meta['id']]['tokens'])  # an inline note ^[…] is parsed apart
 
         walk(block.children)
-
-
-def _position(block: Token, lines: list[str], offset: int, path: str, line_offset: int = 0) -> SourceLocation:
-    content = block.content
-    row = content.count('\n', 0, offset)
-    column = offset - (content.rfind('\n', 0, offset) + 1)
-    line_no = block.map[0] + row  # type: ignore[index]
-    # Block content loses its indentation and markers ("> ", "- "); find where the line starts in the file.
-    source = lines[line_no] if line_no < len(lines) else ''
-    text = content.split('\n')[row]
-    shift = source.find(text)
-    if shift < 0:
-        stripped = text.lstrip()
-        shift = max(source.find(stripped) - (len(text) - len(stripped)), 0)
-    # line_offset places Markdown that starts inside a data file (a glossary definition).
-    return SourceLocation(path, line_no + 1 + line_offset, shift + column + 1)
 
 
 def _citations_to_notes(state: StateCore) -> None:
