@@ -33,9 +33,14 @@ class YamlMap(dict):
 
     location: SourceLocation
     key_locations: dict[str, SourceLocation]
+    value_locations: dict[str, SourceLocation]
 
     def where(self, key: str) -> SourceLocation:
         return self.key_locations.get(key, self.location)
+
+    def where_value(self, key: str) -> SourceLocation:
+        """Where the value of ``key`` begins: a problem with the value points at it, not at its key."""
+        return self.value_locations.get(key, self.where(key))
 
 
 class YamlList(list):
@@ -143,6 +148,7 @@ class _ValueBuilder:
         result = YamlMap()
         result.location = self.where(node)
         result.key_locations = {}
+        result.value_locations = {}
         for key_node, value_node in node.value:
             key = self.build(key_node)
             if not isinstance(key, str):
@@ -156,6 +162,7 @@ class _ValueBuilder:
                 continue
             result[key] = self.build(value_node)
             result.key_locations[key] = self.where(key_node)
+            result.value_locations[key] = self.where(value_node)
         return result
 
     def scalar(self, node: yaml.ScalarNode) -> Any:

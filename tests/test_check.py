@@ -179,6 +179,7 @@ def test_check_reports_an_invalid_date(tmp_path):
     run = run_cli('check', book)
     assert run.code == 1
     assert located(run.err)[0] == ('chronology.yaml', 2, 'error', 'event-date'), run.err
+    assert 'chronology.yaml:2:9: error[event-date]' in run.err  # at the date itself
     assert not (book / 'dist').exists()
 
 
