@@ -15,7 +15,8 @@ import pytest
 from PIL import Image
 
 from builder.containment import contained
-from conftest import build, dist_fingerprint, run_cli
+from builder.fetcher import BOOK_URL, BookFetcher, OutsideBookError
+from conftest import build, dist_fingerprint, epubcheck, run_cli
 
 CHAPTER = 'chapters/02-second.md'
 SECRET = 'SECRET-FROM-OUTSIDE'
@@ -40,6 +41,10 @@ def add(book: Path, name: str, text: str) -> None:
 
 def glob_chapter(book: Path, outside: Path) -> None:
     link(book, 'chapters/03-notes.md', outside / 'secret.md')
+
+
+def endless_chapter(book: Path, outside: Path) -> None:
+    link(book, 'chapters/03-notes.md', Path('/dev/zero'))  # hashed for the cache, it would be read without end
 
 
 def listed_chapter(book: Path, outside: Path) -> None:
@@ -80,6 +85,7 @@ def svg_file_url(book: Path, outside: Path) -> None:
 # route: (how the secret is named, the diagnostic's location and code, words of its message)
 ROUTES = {
     'chapters/*.md': (glob_chapter, 'chapters/03-notes.md: error[file-outside]', 'leads outside the book folder'),
+    'chapters/*.md to /dev/zero': (endless_chapter, 'chapters/03-notes.md: error[file-outside]', "to '/dev/zero'"),
     'book.yaml chapters': (listed_chapter, 'book.yaml:9:5: error[chapter-outside]', 'is outside the book folder'),
     'data file': (data_file, 'glossary.yaml: error[file-outside]', 'leads outside the book folder'),
     'image': (image, f'{CHAPTER}:14:1: error[image-outside]', "the image 'map.png' is outside the book folder"),
@@ -132,6 +138,18 @@ def test_links_inside_the_book_are_followed(tmp_path, minimal_book):
     link(book, 'chapters/03-third.md', Path('../drafts/third.md'))
     run = build(book, '--edition', 'student', '--format', 'epub')
     assert run.code == 0, run.err
+    epubcheck(run.output('.epub'))
+
+
+def test_the_fetcher_refuses_links_out_of_the_book(tmp_path, secrets):
+    """What check refuses, layout refuses again: the fetcher follows links too (a file swapped in meanwhile)."""
+    book = tmp_path / 'book'
+    link(book, 'chapters/map.png', secrets / 'secret.png')
+    fetcher = BookFetcher(book)
+    with pytest.raises(OutsideBookError):
+        fetcher.fetch(f'{BOOK_URL}chapters/map.png')
+    with pytest.raises(OutsideBookError):
+        fetcher.fetch(f'{BOOK_URL}../outside/secret.png')
 
 
 def test_contained_follows_links_and_dots(tmp_path):

