@@ -60,11 +60,11 @@ class _Pool(ProcessPoolExecutor):
     def submit(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         # A worker may be started here. Interrupted half-way, the build would leave it behind, and it
         # would fail to start once the build is gone, with a traceback: Ctrl-C waits until it has started.
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             return super().submit(*args, **kwargs)
         finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _end_on_interrupt() -> None:
