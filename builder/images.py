@@ -105,18 +105,29 @@ def _svg_problem(path: Path) -> str | None:
         return 'declares a DOCTYPE; an SVG image needs none, and the build reads none: delete that line'
     if tree.getroot().tag != f'{{{SVG_NS}}}svg':
         return 'is not an SVG image (its root element is not <svg> in the SVG namespace)'
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            if isinstance(element, etree._Entity):
-                return f'uses the entity &{element.name}; on line {element.sourceline}, which the build does not expand'
-            continue
-        texts = list(element.attrib.items())
-        if element.text and etree.QName(element).localname == 'style':
-            texts.append(('style', element.text))
-        for name, value in texts:
-            urls = [value.strip()] if etree.QName(name).localname == 'href' else _CSS_URL.findall(value)
-            for url in urls:
-                if url and not url.startswith(('#', 'data:')):
-                    return (f"names '{url}' on line {element.sourceline}: an SVG image must hold everything it "
-                            'shows (embed pictures as data: URLs); the build reads no file or address it names')
+    return next(filter(None, map(_element_problem, tree.iter())), None)
+
+
+def _element_problem(element: etree._Element) -> str | None:
+    line = element.sourceline
+    if isinstance(element, etree._Entity):
+        return f'uses the entity &{element.name}; on line {line}, which the build does not expand'
+    if not isinstance(element.tag, str):
+        return None  # a comment or processing instruction
+    name = etree.QName(element).localname
+    if name == 'script' or any(etree.QName(a).localname.startswith('on') for a in element.attrib):
+        # An EPUB would have to declare itself scripted, and the outputs carry no author-supplied script.
+        return f'has a script on line {line}; delete it'
+    texts = list(element.attrib.items()) + ([('style', element.text)] if name == 'style' and element.text else [])
+    for attribute, value in texts:
+        if etree.QName(attribute).localname != 'href':
+            urls = _CSS_URL.findall(value)
+        elif name == 'a':
+            continue  # a link, which a reader follows and the build never reads
+        else:
+            urls = [value.strip()]
+        for url in urls:
+            if url and not url.startswith(('#', 'data:')):
+                return (f"names '{url}' on line {line}: an SVG image must hold everything it shows (embed "
+                        'pictures as data: URLs); the build reads no file or address it names')
     return None

@@ -182,6 +182,10 @@ CASES = {
         write('chapters/map.svg', '<svg xmlns="http://www.w3.org/2000/svg">\n<style>\n@import url(more.css);\n</style>\n'
               '</svg>\n', append(CHAPTER, '\n![A map](map.svg)\n')),
         CHAPTER, 14, 'image-svg', "'map.svg' names 'more.css' on line 2"),
+    'SVG with a script': (
+        write('chapters/map.svg', '<svg xmlns="http://www.w3.org/2000/svg">\n<rect width="4" height="4" '
+              'onclick="steal()"/>\n</svg>\n', append(CHAPTER, '\n![A map](map.svg)\n')),
+        CHAPTER, 14, 'image-svg', "'map.svg' has a script on line 2; delete it"),
     'image name an EPUB cannot carry': (
         write_bytes('chapters/map*.png', png(), append(CHAPTER, '\n![A map](<map*.png>)\n')),
         CHAPTER, 14, 'image-name', "the image 'map*.png' has '*' in its name, which an EPUB cannot carry"),
