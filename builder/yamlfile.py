@@ -192,6 +192,10 @@ def read_text(root: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: 
         diagnostics.error('file-outside', f"the file leads outside the book folder, to '{(root / relpath).resolve()}'; "
                           'a build reads only files inside the book folder: copy it in', SourceLocation(relpath))
         return None
+    if path.exists() and not path.is_file():
+        # A folder, or a named pipe or device, which reading would wait on for ever.
+        diagnostics.error('file-not-regular', 'this is not a regular file', SourceLocation(relpath))
+        return None
     try:
         data = path.read_bytes()
     except FileNotFoundError:

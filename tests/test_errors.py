@@ -400,3 +400,12 @@ def test_layout_messages_name_book_files_and_always_give_a_reason():
                                  OSError())) == "Failed to load image at 'chapters/my map.png': OSError"
     assert layout_message(record('Failed to load stylesheet at %s: %s', 'file:///coursepack/styles/print.css',
                                  ValueError('bad'))) == 'Failed to load stylesheet at the bundled styles/print.css: bad'
+
+
+def test_a_named_pipe_for_a_chapter_is_refused_not_waited_on(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    os.mkfifo(book / 'chapters' / '03-pipe.md')  # reading it would wait for a writer for ever
+    run = build(book, '--quiet')
+    assert run.code == 1
+    assert 'chapters/03-pipe.md: error[file-not-regular]: this is not a regular file' in run.err.splitlines(), run.err
+    assert not (book / 'dist').exists()
