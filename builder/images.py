@@ -31,6 +31,8 @@ SVG_NS = 'http://www.w3.org/2000/svg'
 # Characters the EPUB container forbids in file names (EPUB 3.3, "File paths and file names"):
 # controls, the ones some file systems reserve, and private-use characters.
 EPUB_FORBIDDEN = re.compile('["*:<>?\\\\|\x00-\x1f\x7f\x80-\x9f\ue000-\uf8ff\ufdd0-\ufdef\ufff0-\uffff]')
+# File names that need no escaping in a URL and that EPUBCheck finds no fault with (a space: PKG-010).
+SAFE_NAME = re.compile(r'[A-Za-z0-9_./-]+')
 # A URL in an SVG attribute or style: url(…) in CSS, or a whole href.
 _CSS_URL = re.compile(r'''url\(\s*['"]?([^'")\s]*)''')
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)

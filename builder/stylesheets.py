@@ -16,7 +16,7 @@ import tinycss2
 
 from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation
-from .images import IMAGE_SUFFIXES, image_problem
+from .images import IMAGE_SUFFIXES, SAFE_NAME, image_problem
 
 MAX_STYLESHEET_BYTES = 1024 * 1024
 
@@ -90,6 +90,10 @@ def _check_url(root: Path, base: Path, url: str, where: SourceLocation, diagnost
         diagnostics.error('style-outside', f"'{url}' is outside the book folder", where)
     elif not target.is_file():
         diagnostics.error('style-missing', f"'{url}' does not exist", where)
+    elif not SAFE_NAME.fullmatch(Path(os.path.relpath(target, root)).as_posix()):
+        # The EPUB carries the file under its own name, which the stylesheet's URL names.
+        diagnostics.error('style-name', f"'{url}': an EPUB carries this file under its name, which may hold only "
+                          'letters A-Z, digits and . _ - /: rename the file', where)
     elif target.suffix.lower() in IMAGE_SUFFIXES and (problem := image_problem(target)):
         code, message = problem
         diagnostics.error(code, f"'{url}' {message}", where)

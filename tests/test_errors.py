@@ -264,13 +264,15 @@ def test_bad_input_is_a_located_error_and_dist_is_untouched(tmp_path, built_mini
 
 
 @pytest.mark.parametrize('css, code, column', [
+    ('@font-face { src: url("fonts/Book Font.ttf"); }\n', 'style-name', 19),
     ('@import url("http://127.0.0.1:9/x.css");\n', 'style-remote', 9),
     ('body { background: url(../../secret.png); }\n', 'style-outside', 20),
     ('@font-face { src: url("fonts/missing.ttf"); }\n', 'style-missing', 19),
 ])
 def test_book_stylesheet_urls_are_checked(tmp_path, css, code, column):
     book = copy_book('minimal', tmp_path)
-    (book / 'styles').mkdir()
+    (book / 'styles' / 'fonts').mkdir(parents=True)
+    (book / 'styles' / 'fonts' / 'Book Font.ttf').write_bytes(b'\x00\x01\x00\x00')
     (book / 'styles' / 'print.css').write_text('/* book overrides */\n' + css)
     run = build(book)
     assert run.code == 1

@@ -24,6 +24,7 @@ from lxml import etree
 
 from ..diagnostics import Diagnostics
 from ..fetcher import BUNDLED_STYLES
+from ..images import SAFE_NAME
 from ..model import Document, RenderedBook
 from ..render import publication_title
 from ..stylesheets import stylesheet_resources
@@ -35,8 +36,6 @@ from .pagelist import PageTarget, with_page_breaks
 XHTML = 'http://www.w3.org/1999/xhtml'
 OPS = 'http://www.idpf.org/2007/ops'
 
-# File names that need no escaping in a URL and that EPUBCheck finds no fault with.
-SAFE_NAME = re.compile(r'[A-Za-z0-9_./-]+')
 FONT_FILES = sorted(p.name for p in (BUNDLED_STYLES / 'fonts').glob('*.ttf'))
 
 
