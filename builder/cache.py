@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat as stat_module
 import sys
 import tempfile
 from dataclasses import asdict, dataclass
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .containment import contained
 from .diagnostics import Diagnostic, Diagnostics, Level, SourceLocation
 
 if TYPE_CHECKING:
@@ -73,6 +75,14 @@ def signature(paths: list[Path], base: Path, previous: Signature | None = None) 
         try:
             stat = path.stat()
         except FileNotFoundError:
+            continue
+        if path.is_symlink() and contained(base, path) is None:
+            # A link out of the book, which the build refuses: known by where it leads, never read
+            # (hashing a link to /dev/zero would never end).
+            result[name] = (0, 0, f'link to {path.resolve()}')
+            continue
+        if not stat_module.S_ISREG(stat.st_mode):
+            result[name] = (0, 0, 'not a regular file')  # a named pipe would be read for ever; the build refuses it
             continue
         known = previous.get(name)
         if known and tuple(known[:2]) == (stat.st_size, stat.st_mtime_ns):

@@ -30,12 +30,12 @@ def load_chronology(config: BookConfig, diagnostics: Diagnostics) -> tuple[Event
             raw = str(raw)  # an unquoted year is unambiguous
         if not isinstance(raw, str):
             diagnostics.error('event-date', f"the date must be quoted EDTF text such as \"1988-04-14\", not {raw!r}",
-                              item.where('date'))
+                              item.where_value('date'))
             continue
         try:
             date = parse_event_date(raw)
         except EventDateError as exc:
-            diagnostics.error('event-date', str(exc), item.where('date'))
+            diagnostics.error('event-date', str(exc), item.where_value('date'))
             continue
         sources = optional_text(item, 'sources', diagnostics)
         if sources is None:

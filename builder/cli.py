@@ -6,7 +6,7 @@ Both take ``--format``, ``--edition``, ``--out``, the print-shop options
 ``--strict``, ``--quiet`` and ``--debug``.
 
 Exit codes: 0 success, 1 errors in the book or its outputs (or warnings with
-``--strict``), 2 usage errors.
+``--strict``), 2 usage errors, 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TextIO, TypeVar
 
 from . import cache
 from .diagnostics import BuildError, Diagnostics
+from .workers import INTERRUPTED
 from .options import FORMATS, BuildOptions
 from .progress import Progress, progress_for
 
@@ -123,6 +124,14 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     try:
+        return _command(argv, stdout, stderr)
+    except KeyboardInterrupt:  # a build's outputs are staged: an interrupted one changed none
+        print('coursepack: interrupted; no output was changed', file=stderr)
+        return INTERRUPTED
+
+
+def _command(argv: list[str] | None, stdout: TextIO, stderr: TextIO) -> int:
+    try:
         args = make_parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
@@ -203,6 +212,9 @@ def _guarded(work: Callable[[Progress], T], diagnostics: Diagnostics, args: argp
         progress.close()
         report(diagnostics, stderr, summary=summary)
         return None
+    except KeyboardInterrupt:
+        progress.close()
+        raise
     except Exception as exc:  # an internal error: say so plainly, and show the traceback only on request
         progress.close()
         report(diagnostics, stderr, summary=summary)

@@ -16,6 +16,7 @@ from typing import Any
 
 from slugify import slugify
 
+from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .yamlfile import YamlList, YamlMap, load_yaml
 
@@ -141,7 +142,7 @@ def public_keys(schema: type = BookConfig) -> list[tuple[str, Any]]:
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> BookConfig | None:
-    data = load_yaml(root / MANIFEST, MANIFEST, diagnostics)
+    data = load_yaml(root, MANIFEST, diagnostics)
     if data is None:
         if not diagnostics.has_errors():
             diagnostics.error('config-empty', 'book.yaml is empty; it needs at least a title', SourceLocation(MANIFEST))
@@ -251,8 +252,8 @@ def _data_file(root: Path, key: str, named: str | None, data: YamlMap, diagnosti
     """A data file the book names (it must exist), else ``<key>.yaml`` if the book has one."""
     if named is None:
         return f'{key}.yaml' if (root / f'{key}.yaml').is_file() else None
-    path = (root / named).resolve()
-    if not path.is_relative_to(root.resolve()):
+    path = contained(root, root / named)
+    if path is None:
         diagnostics.error('data-file-outside', f"'{named}' is outside the book folder", data.where(key))
     elif not path.is_file():
         diagnostics.error('data-file-missing', f"the {key} file '{named}' does not exist", data.where(key))
@@ -270,8 +271,8 @@ def _chapter_files(root: Path, listed: tuple[str, ...] | None, data: YamlMap, di
     locations = items.item_locations if isinstance(items, YamlList) else [data.where('chapters')] * len(listed)
     seen: set[str] = set()
     for name, where in zip(listed, locations):
-        path = (root / name).resolve()
-        if not path.is_relative_to(root.resolve()):
+        path = contained(root, root / name)
+        if path is None:
             diagnostics.error('chapter-outside', f"chapter '{name}' is outside the book folder", where)
         elif path.exists() and not path.is_file():
             diagnostics.error('chapter-not-file', f"chapter '{name}' is not a file", where)

@@ -21,7 +21,7 @@ KEY = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.:-]*$')
 def entries(root: Path, relpath: str, fields: tuple[str, ...], required: tuple[str, ...],
             diagnostics: Diagnostics) -> Iterator[YamlMap]:
     """The well-formed entries of a data file, in file order; every problem becomes a located error."""
-    data = load_yaml(root / relpath, relpath, diagnostics)
+    data = load_yaml(root, relpath, diagnostics)
     if data is None:
         return
     if not isinstance(data, YamlList):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
+from .containment import contained
 from .resources import STYLES
 
 if TYPE_CHECKING:
@@ -74,8 +75,8 @@ def _fetcher_class() -> type:
         def real_path(self, url: str) -> Path:
             for prefix, root in self.roots.items():
                 if url.startswith(prefix):
-                    path = (root / unquote(url[len(prefix):].split('#')[0].split('?')[0])).resolve()
-                    if path.is_relative_to(root):
+                    path = contained(root, root / unquote(url[len(prefix):].split('#')[0].split('?')[0]))
+                    if path is not None:
                         return path
             raise OutsideBookError(f'outside the book folder: {unquote(url)}')
 

@@ -12,6 +12,8 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from .containment import contained
+
 DATA_SUFFIXES = ('.yaml', '.yml', '.json', '.bib', '.csl')
 # Files a book may keep in any folder: images, and CSL styles named by citation-style.
 ANYWHERE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.gif', '.svg', '.csl')
@@ -36,6 +38,9 @@ def inputs_digest(root: Path, out_dir: Path) -> str:
     digest = hashlib.sha256()
     for path in input_files(root, out_dir):
         digest.update(path.relative_to(root).as_posix().encode() + b'\0')
+        if contained(root, path) is None:  # a link out of the book, refused by the build: never read
+            digest.update(f'link to {path.resolve()}'.encode())
+            continue
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         except OSError:  # deleted between listing and reading: the next event rebuilds
@@ -47,7 +52,7 @@ def _walk(folder: Path, out_dir: Path) -> Iterable[Path]:
     for path in folder.iterdir():
         if path.name.startswith('.') or path.name in SKIPPED_FOLDERS or path == out_dir:
             continue
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():  # a linked folder could be anywhere (/, itself)
             yield from _walk(path, out_dir)
         elif path.is_file():
             yield path

@@ -25,7 +25,7 @@ def load(root: Path, diagnostics: Diagnostics) -> Book:
         raise BuildError(diagnostics)
     sources = []
     for name in config.chapters:
-        text = read_text(root / name, name, diagnostics, max_bytes=MAX_CHAPTER_BYTES)
+        text = read_text(root, name, diagnostics, max_bytes=MAX_CHAPTER_BYTES)
         if text is not None:
             sources.append(SourceFile(name, text))
     if diagnostics.has_errors():

@@ -14,7 +14,6 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 from . import cache
 from .cite import resolve_citations
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
+from .fonts import check_characters
 from .load import load
 from .model import Book, Notes, PageMap, ParsedChapter, RenderedBook, ResolvedBook, Selection
 from .page_estimate import estimated_page_map
 from .paginate import paginate
 from .progress import SILENT, Progress
-from .workers import map_in_workers, worker_context
+from .workers import map_in_workers, process_pool
 from .options import BuildOptions
 from .parse import parse, parse_notes
 from .render import render
@@ -35,7 +35,7 @@ from .resolve import resolve
 from .select import data_used, select
 from .stylesheets import check_stylesheets
 from .write import parallel_pdf
-from .write.atomic import discard_interrupted, staged_outputs
+from .write.atomic import discard_interrupted, staged_outputs, unwritable
 from .write.booklet import impose_booklet
 from .write.dates import check_source_date_epoch
 from .write.epub import write_epub
@@ -75,6 +75,7 @@ def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     progress.stage('resolve')
     whole = resolve_book(book, parsed, notes, diagnostics, options)
     check_stylesheets(root, diagnostics)
+    check_characters(book, diagnostics)
     outputs = tuple(plan(whole, options, diagnostics))
     _stop_on_errors(diagnostics, options)
     return Checked(book, notes, whole, outputs)
@@ -94,6 +95,11 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
             diagnostics.extend(unchanged.diagnostics)
             return unchanged.outputs
     inputs = cache.signature(cache.book_files(root, (out_dir,)), root)
+    folder = out_dir / HANDOUTS_DIR if options.handouts is not None else out_dir
+    problem = unwritable(folder)
+    if problem:
+        diagnostics.error('out-dir', f'cannot write the outputs: {problem}; '
+                          'make it a writable folder, or give another with --out')
     checked = check(root, options, diagnostics, progress)
     book, notes, whole = checked.book, checked.notes, checked.whole
     editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers
@@ -260,7 +266,7 @@ def write_laid_out(laid_out: Document | parallel_pdf.LaidOutParts, rendered: Ren
     if not isinstance(laid_out, parallel_pdf.LaidOutParts):
         write_pdf(laid_out, rendered, path, diagnostics)
         return lambda: None
-    joiner = stack.enter_context(ProcessPoolExecutor(1, mp_context=worker_context()))
+    joiner = stack.enter_context(process_pool(1))
     joined = joiner.submit(parallel_pdf.join_parts, laid_out, path)
 
     def written() -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation
 from .yamlfile import MAX_DATA_FILE_BYTES, YamlList, YamlMap, parse_yaml, read_text
 
@@ -36,19 +37,19 @@ def load_references(root: Path, relpath: str | None, diagnostics: Diagnostics,
         if not (root / DEFAULT_FILE).is_file():
             return ()
         relpath = DEFAULT_FILE
-    path = (root / relpath).resolve()
     suffix = Path(relpath).suffix.lower()
     if suffix not in FORMATS:
         diagnostics.error('references-format', f"'{relpath}': the references file must end in "
                           f"{', '.join(FORMATS)} (CSL-YAML, CSL-JSON or BibTeX)", where)
         return ()
-    if not path.is_relative_to(root.resolve()):
+    path = contained(root, root / relpath)
+    if path is None:
         diagnostics.error('references-outside', f"the references file '{relpath}' is outside the book folder", where)
         return ()
     if not path.is_file():
         diagnostics.error('references-missing', f"the references file '{relpath}' does not exist", where)
         return ()
-    text = read_text(path, relpath, diagnostics, max_bytes=MAX_DATA_FILE_BYTES)
+    text = read_text(root, relpath, diagnostics, max_bytes=MAX_DATA_FILE_BYTES)
     if text is None:
         return ()
     reader = {'.json': _read_json, '.bib': _read_bibtex}.get(suffix, _read_yaml)

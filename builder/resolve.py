@@ -8,13 +8,13 @@ renderer reads.
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 from .bibliography import Formatted
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .chronology import resolve_chronology
 from .glossary import resolve_glossary
+from .images import check_image
 from .markdown.links import ADDRESSES
 from .markdown.state import location_of
 from .markdown.terms import span_text
@@ -22,8 +22,6 @@ from .model import Book, Heading, Notes, ParsedChapter, ResolvedBook
 
 GLOSSARY_TITLE = 'Glossary'
 CHRONOLOGY_TITLE = 'Chronology'
-
-IMAGE_SIGNATURES = (b'\x89PNG\r\n\x1a\n', b'\xff\xd8\xff', b'GIF87a', b'GIF89a', b'<svg', b'<?xml')
 
 
 def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics,
@@ -84,8 +82,8 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                     diagnostics.error('link-unsupported', f"link '{href}': use #id for a place in the book, "
                                       'or an https:// address', where)
             elif token.type == 'image':
-                path = _check_image(config.root, parsed.chapter.path, str(token.attrGet('src') or ''), where,
-                                    diagnostics)
+                path = check_image(config.root, parsed.chapter.path, str(token.attrGet('src') or ''), where,
+                                   diagnostics)
                 if path:
                     images.append(path)
                 if not token.content.strip():
@@ -120,24 +118,3 @@ def _name(children, i: int) -> str:  # type: ignore[no-untyped-def]
     words = span_text(children, i)
     return f'“{words}”' if words else ''
 
-
-def _check_image(root: Path, chapter_path: str, src: str, where: SourceLocation, diagnostics: Diagnostics) -> str | None:
-    scheme = urlparse(src).scheme
-    if scheme:
-        diagnostics.error('image-remote', f"the image '{src}' is not in the book folder: builds read no network "
-                          'or outside file; copy it into the book', where)
-        return None
-    relative = PurePosixPath(chapter_path).parent / unquote(src)
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root.resolve()):
-        diagnostics.error('image-outside', f"the image '{src}' is outside the book folder", where)
-        return None
-    if not path.is_file():
-        diagnostics.error('image-missing', f"the image '{src}' does not exist", where)
-        return None
-    with path.open('rb') as f:
-        head = f.read(256).lstrip()
-    if not head.startswith(IMAGE_SIGNATURES):
-        diagnostics.error('image-format', f"'{src}' is not a PNG, JPEG, GIF or SVG image", where)
-        return None
-    return path.relative_to(root.resolve()).as_posix()

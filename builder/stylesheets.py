@@ -8,12 +8,15 @@ gives the author the file, line and column instead.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import tinycss2
 
+from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation
+from .images import IMAGE_SUFFIXES, SAFE_NAME, image_problem
 
 MAX_STYLESHEET_BYTES = 1024 * 1024
 
@@ -21,6 +24,10 @@ MAX_STYLESHEET_BYTES = 1024 * 1024
 def check_stylesheets(root: Path, diagnostics: Diagnostics) -> None:
     for path in sorted((root / 'styles').glob('*.css')):
         relpath = path.relative_to(root).as_posix()
+        if contained(root, path) is None:
+            diagnostics.error('style-outside', f"the stylesheet leads outside the book folder, to '{path.resolve()}'; "
+                              'a build reads only files inside the book folder: copy it in', SourceLocation(relpath))
+            continue
         rules = tinycss2.parse_stylesheet(path.read_text(encoding='utf-8', errors='replace'))
         for token in _walk(rules):
             url = _url_of(token)
@@ -35,18 +42,17 @@ def stylesheet_resources(root: Path, relpath: str) -> tuple[str, ...]:
     The EPUB carries them beside the stylesheet; those that leave the book or
     are missing were reported by :func:`check_stylesheets` and are left out.
     """
-    path = root / relpath
-    if not path.is_file():
+    path = contained(root, root / relpath)
+    if path is None or not path.is_file():
         return ()
-    book = root.resolve()
     found = []
     for token in _walk(tinycss2.parse_stylesheet(path.read_text(encoding='utf-8', errors='replace'))):
         url = _url_of(token)
         if url is None or urlparse(url).scheme:
             continue
-        target = _target(path.parent, url)
-        if target.is_relative_to(book) and target.is_file():
-            found.append(target.relative_to(book).as_posix())
+        target = _target((root / relpath).parent, url)
+        if contained(root, target) is not None and target.is_file():
+            found.append(target.relative_to(root).as_posix())
     return tuple(dict.fromkeys(found))
 
 
@@ -79,13 +85,21 @@ def _check_url(root: Path, base: Path, url: str, where: SourceLocation, diagnost
         diagnostics.error('style-remote', f"'{url}' is not in the book folder: builds read no network or outside "
                           'file; copy it into the book', where)
         return
-    target = _target(base, url)
-    if not target.is_relative_to(root.resolve()):
+    target = contained(root, _target(base, url))
+    if target is None:
         diagnostics.error('style-outside', f"'{url}' is outside the book folder", where)
     elif not target.is_file():
         diagnostics.error('style-missing', f"'{url}' does not exist", where)
+    elif not SAFE_NAME.fullmatch(Path(os.path.relpath(target, root)).as_posix()):
+        # The EPUB carries the file under its own name, which the stylesheet's URL names.
+        diagnostics.error('style-name', f"'{url}': an EPUB carries this file under its name, which may hold only "
+                          'letters A-Z, digits and . _ - /: rename the file', where)
+    elif target.suffix.lower() in IMAGE_SUFFIXES and (problem := image_problem(target)):
+        code, message = problem
+        diagnostics.error(code, f"'{url}' {message}", where)
 
 
 def _target(base: Path, url: str) -> Path:
-    """The file a relative URL in a stylesheet in ``base`` names."""
-    return (base / unquote(url.split('#')[0].split('?')[0])).resolve()
+    """The file a relative URL in a stylesheet in ``base`` names, as written (symlinks not followed):
+    the EPUB keeps the stylesheet's files at these paths, so that its URLs still name them."""
+    return Path(os.path.normpath(base / unquote(url.split('#')[0].split('?')[0])))

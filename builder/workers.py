@@ -7,19 +7,28 @@ itself: a fork of a build that runs threads can deadlock (Python 3.12 warns of
 it), and a worker forked from the build would count the build's memory (every
 chapter's tokens and renderings, 200 MiB for 800 pages) in its own. What a
 worker needs is pickled to it.
+
+Every pool of worker processes comes from :func:`process_pool`, so that
+Ctrl-C, which the terminal sends to each process of the build, is reported
+once, by the build: a worker just ends.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from multiprocessing import forkserver
+from multiprocessing.context import BaseContext
+from typing import Any, TypeVar
 
 T = TypeVar('T')
+INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
 
 
-def worker_context() -> multiprocessing.context.BaseContext:
+def worker_context() -> BaseContext:
     context = multiprocessing.get_context('forkserver')
     context.set_forkserver_preload(['builder.pipeline', 'weasyprint', 'pypdf'])
     return context
@@ -32,5 +41,43 @@ def map_in_workers(task: Callable[..., T], jobs: Sequence[tuple], workers: int) 
     """
     if min(workers, len(jobs)) < 2:
         return [task(*job) for job in jobs]
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=worker_context()) as pool:
+    with process_pool(min(workers, len(jobs))) as pool:
         return list(pool.map(task, *zip(*jobs)))
+
+
+def process_pool(workers: int, **options: Any) -> ProcessPoolExecutor:
+    """A ``ProcessPoolExecutor`` of fork-server workers that end at once and silently on Ctrl-C.
+
+    Interrupted as Python does by default, each worker would print its own
+    traceback. Ending at once, they leave the pool broken, so that the build,
+    interrupted too, does not wait for their layouts to finish.
+    """
+    context = worker_context()
+    _start_fork_server()
+    return _Pool(workers, mp_context=context, initializer=_end_on_interrupt, **options)
+
+
+class _Pool(ProcessPoolExecutor):
+    def submit(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        # A worker may be started here. Interrupted half-way, the build would leave it behind, and it
+        # would fail to start once the build is gone, with a traceback: Ctrl-C waits until it has started.
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return super().submit(*args, **kwargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _end_on_interrupt() -> None:
+    signal.signal(signal.SIGINT, lambda *_: os._exit(INTERRUPTED))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a forked worker inherits submit's mask
+
+
+def _start_fork_server() -> None:
+    """Start the fork server, if not running, ignoring Ctrl-C, as a program inherits: it ignores Ctrl-C
+    only once it has imported its preloaded modules, and a Ctrl-C before would print their traceback."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)

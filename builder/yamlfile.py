@@ -9,12 +9,14 @@ their line and column, and reports every problem as a located diagnostic.
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation
 
 MAX_DATA_FILE_BYTES = 5 * 1024 * 1024
@@ -31,9 +33,14 @@ class YamlMap(dict):
 
     location: SourceLocation
     key_locations: dict[str, SourceLocation]
+    value_locations: dict[str, SourceLocation]
 
     def where(self, key: str) -> SourceLocation:
         return self.key_locations.get(key, self.location)
+
+    def where_value(self, key: str) -> SourceLocation:
+        """Where the value of ``key`` begins: a problem with the value points at it, not at its key."""
+        return self.value_locations.get(key, self.where(key))
 
 
 class YamlList(list):
@@ -80,9 +87,9 @@ class _Composer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, ya
             self.depth -= 1
 
 
-def load_yaml(path: Path, relpath: str, diagnostics: Diagnostics) -> Any:
-    """Read one YAML file; on any problem add a located error and return None."""
-    text = read_text(path, relpath, diagnostics, max_bytes=MAX_DATA_FILE_BYTES)
+def load_yaml(root: Path, relpath: str, diagnostics: Diagnostics) -> Any:
+    """Read the YAML file ``relpath`` of the book in ``root``; on any problem add a located error and return None."""
+    text = read_text(root, relpath, diagnostics, max_bytes=MAX_DATA_FILE_BYTES)
     if text is None:
         return None
     return parse_yaml(text, relpath, diagnostics)
@@ -141,6 +148,7 @@ class _ValueBuilder:
         result = YamlMap()
         result.location = self.where(node)
         result.key_locations = {}
+        result.value_locations = {}
         for key_node, value_node in node.value:
             key = self.build(key_node)
             if not isinstance(key, str):
@@ -154,6 +162,7 @@ class _ValueBuilder:
                 continue
             result[key] = self.build(value_node)
             result.key_locations[key] = self.where(key_node)
+            result.value_locations[key] = self.where(value_node)
         return result
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
@@ -175,8 +184,18 @@ class _ValueBuilder:
         return value
 
 
-def read_text(path: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: int) -> str | None:
-    """A book file as text: UTF-8, no NUL bytes, within a size limit; else a located error."""
+def read_text(root: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: int) -> str | None:
+    """The file ``relpath`` of the book in ``root`` as text: inside the book folder, UTF-8, no NUL bytes,
+    within a size limit; else a located error."""
+    path = contained(root, root / relpath)
+    if path is None:
+        diagnostics.error('file-outside', f"the file leads outside the book folder, to '{(root / relpath).resolve()}'; "
+                          'a build reads only files inside the book folder: copy it in', SourceLocation(relpath))
+        return None
+    if path.exists() and not path.is_file():
+        # A folder, or a named pipe or device, which reading would wait on for ever.
+        diagnostics.error('file-not-regular', 'this is not a regular file', SourceLocation(relpath))
+        return None
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -189,11 +208,14 @@ def read_text(path: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: 
         diagnostics.error('file-too-large', f'the file is {len(data):,} bytes; the limit is {max_bytes:,}, '
                           'reached on this line', _offset_location(data, max_bytes, relpath, b'\n'))
         return None
+    if _is_utf16(data):
+        diagnostics.error('file-encoding', 'the file is UTF-16: save it as UTF-8', SourceLocation(relpath))
+        return None
     try:
         text = data.decode('utf-8')
     except UnicodeDecodeError as exc:
-        diagnostics.error('file-encoding', 'the file is not valid UTF-8',
-                          _offset_location(data, exc.start, relpath, b'\n'))
+        diagnostics.error('file-encoding', f'the file is not valid UTF-8{_other_encoding(data, exc.start)}: '
+                          'save it as UTF-8', _offset_location(data, exc.start, relpath, b'\n'))
         return None
     forbidden = _FORBIDDEN.search(text)
     if forbidden:
@@ -206,6 +228,23 @@ def read_text(path: Path, relpath: str, diagnostics: Diagnostics, *, max_bytes: 
                               'which XHTML and PDF text cannot hold; delete it', where)
         return None
     return text.removeprefix('\ufeff')
+
+
+def _is_utf16(data: bytes) -> bool:
+    """A UTF-16 file: a byte-order mark, or a NUL byte beside most characters (Latin text without a mark)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = data[:1000]
+    return len(sample) >= 2 and max(sample[0::2].count(0), sample[1::2].count(0)) > len(sample) // 4
+
+
+def _other_encoding(data: bytes, bad: int) -> str:
+    """What the text seems to be instead: editors on Windows save Latin-1 (Windows-1252) by default."""
+    try:
+        data.decode('cp1252')
+    except UnicodeDecodeError:
+        return ''
+    return f" (it looks like Latin-1 or Windows-1252 text: byte 0x{data[bad]:02X} is '{data[bad:bad + 1].decode('cp1252')}')"
 
 
 # Characters XML 1.0 forbids (so neither the EPUB nor the PDF's text can carry them):

@@ -167,7 +167,8 @@ def test_check_reports_unknown_citation_and_term_together(tmp_path):
     run = run_cli('check', book)
     assert run.code == 1
     errors = [(path, line, code) for path, line, level, code in located(run.err) if level == 'error']
-    assert errors == [('chapters/02-second.md', 14, 'term-unknown'), ('chapters/02-second.md', 14, 'cite-unknown')]
+    # In reading order: the citation comes first on its line.
+    assert errors == [('chapters/02-second.md', 14, 'cite-unknown'), ('chapters/02-second.md', 14, 'term-unknown')]
     assert "no reference 'kalinovsky2012' (did you mean 'kalinovsky2011'?)" in run.err
     assert "no glossary term 'mujahedin' (did you mean 'mujahideen'?)" in run.err
     assert not (book / 'dist').exists()
@@ -179,6 +180,7 @@ def test_check_reports_an_invalid_date(tmp_path):
     run = run_cli('check', book)
     assert run.code == 1
     assert located(run.err)[0] == ('chronology.yaml', 2, 'error', 'event-date'), run.err
+    assert 'chronology.yaml:2:9: error[event-date]' in run.err  # at the date itself
     assert not (book / 'dist').exists()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from PIL import Image
 from pypdf import PdfReader
 
 from conftest import (MAIN_EDITION, build, copy_book, dist_fingerprint, epub_files, epubcheck, pdf_pages_text,
@@ -44,6 +46,20 @@ def write(path: str, text: str, *then):
         for more in then:
             more(book)
     return breaker
+
+
+def write_bytes(path: str, data: bytes, *then):
+    def breaker(book: Path) -> None:
+        (book / path).write_bytes(data)
+        for more in then:
+            more(book)
+    return breaker
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new('RGB', (40, 30), 'navy').save(out, 'PNG')
+    return out.getvalue()
 
 
 def nested_list(depth: int) -> str:
@@ -104,6 +120,10 @@ CASES = {
     'not UTF-8 in book.yaml': (
         append_bytes('book.yaml', b'rights: \xe9t\xe9\n'),
         'book.yaml', 7, 'file-encoding', 'the file is not valid UTF-8'),
+    'Latin-1': (
+        append_bytes(CHAPTER, '\nCaf\u00e9 au lait.\n'.encode('cp1252')),
+        CHAPTER, 14, 'file-encoding', "not valid UTF-8 (it looks like Latin-1 or Windows-1252 text: byte 0xE9 is 'é'): "
+        'save it as UTF-8'),
     'NUL byte': (
         append(CHAPTER, '\nnul \x00 here\n'),
         CHAPTER, 14, 'file-nul', 'the file contains a NUL byte'),
@@ -141,6 +161,31 @@ CASES = {
     'image on the network': (
         append(CHAPTER, '\n![A map](http://example.org/map.png)\n'),
         CHAPTER, 14, 'image-remote', "the image 'http://example.org/map.png' is not in the book folder"),
+    'truncated PNG': (
+        write_bytes('chapters/map.png', png()[:60], append(CHAPTER, '\n![A map](map.png)\n')),
+        CHAPTER, 14, 'image-damaged', "'map.png' is a damaged PNG image (image file is truncated"),
+    'PNG header, then garbage': (
+        write_bytes('chapters/map.png', b'\x89PNG\r\n\x1a\n' + b'garbage ' * 40, append(CHAPTER, '\n![A map](map.png)\n')),
+        CHAPTER, 14, 'image-damaged', 'its data after the header is not image data'),
+    'SVG with an external entity': (
+        write('chapters/map.svg', '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+              '<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>\n', append(CHAPTER, '\n![A map](map.svg)\n')),
+        CHAPTER, 14, 'image-svg', "'map.svg' declares a DOCTYPE"),
+    'SVG naming a network image': (
+        write('chapters/map.svg', '<svg xmlns="http://www.w3.org/2000/svg">\n<image href="http://example.org/a.png"/>\n'
+              '</svg>\n', append(CHAPTER, '\n![A map](map.svg)\n')),
+        CHAPTER, 14, 'image-svg', "'map.svg' names 'http://example.org/a.png' on line 2"),
+    'SVG style naming a file': (
+        write('chapters/map.svg', '<svg xmlns="http://www.w3.org/2000/svg">\n<style>\n@import url(more.css);\n</style>\n'
+              '</svg>\n', append(CHAPTER, '\n![A map](map.svg)\n')),
+        CHAPTER, 14, 'image-svg', "'map.svg' names 'more.css' on line 2"),
+    'SVG with a script': (
+        write('chapters/map.svg', '<svg xmlns="http://www.w3.org/2000/svg">\n<rect width="4" height="4" '
+              'onclick="steal()"/>\n</svg>\n', append(CHAPTER, '\n![A map](map.svg)\n')),
+        CHAPTER, 14, 'image-svg', "'map.svg' has a script on line 2; delete it"),
+    'image name an EPUB cannot carry': (
+        write_bytes('chapters/map*.png', png(), append(CHAPTER, '\n![A map](<map*.png>)\n')),
+        CHAPTER, 14, 'image-name', "the image 'map*.png' has '*' in its name, which an EPUB cannot carry"),
     'image without alt text': (
         write('chapters/map.png', '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>\n',
               append(CHAPTER, '\n![](map.png)\n')),
@@ -151,6 +196,10 @@ CASES = {
     'network @import in the EPUB stylesheet': (
         write('styles/epub.css', '@import "http://example.org/more.css";\n'),
         'styles/epub.css', 1, 'style-remote', "'http://example.org/more.css' is not in the book folder"),
+    'damaged image in a stylesheet': (
+        write('styles/print.css', 'body { background: url(bad.png); }\n',
+              write_bytes('styles/bad.png', b'\x89PNG\r\n\x1a\n' + b'garbage ' * 40)),
+        'styles/print.css', 1, 'image-damaged', "'bad.png' is a damaged PNG image"),
     'quotes nested too deep': (
         append(CHAPTER, '\n' + '> ' * 30 + 'deep\n'),
         CHAPTER, 14, 'nesting-too-deep', 'content is nested too deeply'),
@@ -207,6 +256,7 @@ def test_bad_input_is_a_located_error_and_dist_is_untouched(tmp_path, built_mini
     assert lines[-1].startswith('coursepack: build failed: ')
     errors = [LOCATED.match(text) for text in lines if ': error[' in text]
     assert errors and all(errors), bad.err  # every error located, each on one line
+    assert all(e['col'] for e in errors), bad.err  # a line has a column
     assert any((e['path'], int(e['line']), e['code']) == (where, line, code) and message in e['msg']
                for e in errors), bad.err
     assert dist_fingerprint(book / 'dist') == before
@@ -214,17 +264,29 @@ def test_bad_input_is_a_located_error_and_dist_is_untouched(tmp_path, built_mini
 
 
 @pytest.mark.parametrize('css, code, column', [
+    ('@font-face { src: url("fonts/Book Font.ttf"); }\n', 'style-name', 19),
     ('@import url("http://127.0.0.1:9/x.css");\n', 'style-remote', 9),
     ('body { background: url(../../secret.png); }\n', 'style-outside', 20),
     ('@font-face { src: url("fonts/missing.ttf"); }\n', 'style-missing', 19),
 ])
 def test_book_stylesheet_urls_are_checked(tmp_path, css, code, column):
     book = copy_book('minimal', tmp_path)
-    (book / 'styles').mkdir()
+    (book / 'styles' / 'fonts').mkdir(parents=True)
+    (book / 'styles' / 'fonts' / 'Book Font.ttf').write_bytes(b'\x00\x01\x00\x00')
     (book / 'styles' / 'print.css').write_text('/* book overrides */\n' + css)
     run = build(book)
     assert run.code == 1
     assert f'styles/print.css:2:{column}: error[{code}]' in run.err, run.err
+    assert not (book / 'dist').exists()
+
+
+@pytest.mark.parametrize('encoding', ['utf-16', 'utf-16-be'])
+def test_a_utf16_file_is_named_as_such(tmp_path, encoding):
+    book = copy_book('minimal', tmp_path)
+    (book / CHAPTER).write_bytes((book / CHAPTER).read_text().encode(encoding))  # with a byte-order mark, without
+    run = build(book)
+    assert run.code == 1
+    assert f'{CHAPTER}: error[file-encoding]: the file is UTF-16: save it as UTF-8' in run.err.splitlines(), run.err
     assert not (book / 'dist').exists()
 
 
@@ -291,3 +353,61 @@ def test_raw_html_and_script_never_reach_an_output(tmp_path):
     assert b'/JavaScript' not in run.output('.pdf').read_bytes() and b'/JS ' not in run.output('.pdf').read_bytes()
     pages = ' '.join(' '.join(pdf_pages_text(run.output('.pdf'))).split())
     assert '<script>alert(1)</script>' in pages
+
+
+def test_dist_that_is_a_file_is_one_clean_error(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    (book / 'dist').write_text('not a folder\n')
+    run = build(book, '--quiet')
+    assert run.code == 1
+    assert run.err.splitlines() == [
+        f"error[out-dir]: cannot write the outputs: '{book / 'dist'}' is a file, not a folder; make it a writable "
+        'folder, or give another with --out', 'coursepack: build failed: 1 error(s), 0 warning(s)'], run.err
+    assert (book / 'dist').read_text() == 'not a folder\n'
+
+
+def test_read_only_dist_is_one_clean_error_and_stays_untouched(tmp_path, built_minimal):
+    """As in test_unreadable_file_is_located: root writes anywhere unless the build runs without that capability."""
+    book = tmp_path / 'minimal'
+    shutil.copytree(built_minimal, book)
+    (book / CHAPTER).write_text((book / CHAPTER).read_text() + '\nA change, so that the outputs are out of date.\n')
+    before = dist_fingerprint(book / 'dist')
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        if not shutil.which('setpriv'):
+            pytest.skip('running as root without setpriv (util-linux), a folder cannot be made read-only')
+        prefix = ['setpriv', '--bounding-set=-dac_override,-dac_read_search']
+    (book / 'dist').chmod(0o555)
+    try:
+        result = subprocess.run([*prefix, sys.executable, '-m', 'builder', 'build', str(book)], cwd=REPO,
+                                capture_output=True, text=True, timeout=300)
+    finally:
+        (book / 'dist').chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    assert f"error[out-dir]: cannot write the outputs: '{book / 'dist'}' is read-only" in result.stderr
+    assert 'Traceback' not in result.stderr and 'internal error' not in result.stderr
+    assert dist_fingerprint(book / 'dist') == before
+
+
+def test_layout_messages_name_book_files_and_always_give_a_reason():
+    """What check cannot foresee reaches the author from WeasyPrint's log: never with the fetcher's virtual URLs."""
+    import logging
+
+    from builder.write.pdf import layout_message
+
+    def record(message, *args):
+        return logging.LogRecord('weasyprint', logging.ERROR, __file__, 1, message, args, None)
+
+    assert layout_message(record('Failed to load image at %r: %s', 'file:///coursepack/book/chapters/my%20map.png',
+                                 OSError())) == "Failed to load image at 'chapters/my map.png': OSError"
+    assert layout_message(record('Failed to load stylesheet at %s: %s', 'file:///coursepack/styles/print.css',
+                                 ValueError('bad'))) == 'Failed to load stylesheet at the bundled styles/print.css: bad'
+
+
+def test_a_named_pipe_for_a_chapter_is_refused_not_waited_on(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    os.mkfifo(book / 'chapters' / '03-pipe.md')  # reading it would wait for a writer for ever
+    run = build(book, '--quiet')
+    assert run.code == 1
+    assert 'chapters/03-pipe.md: error[file-not-regular]: this is not a regular file' in run.err.splitlines(), run.err
+    assert not (book / 'dist').exists()

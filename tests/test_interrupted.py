@@ -1,13 +1,17 @@
-"""Nothing lost: a build killed half-way leaves the previous outputs intact, and the next build tidies up."""
+"""Nothing lost: a build killed or interrupted half-way leaves the previous outputs intact, and the next build
+tidies up."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from conftest import MAIN_EDITION, build, copy_book, dist_fingerprint
 
@@ -74,3 +78,39 @@ def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans
     rebuilt_files = dist_fingerprint(dist)
     assert all(rebuilt_files[name] != before[name] for name in before)  # both outputs replaced
 
+
+
+@pytest.mark.parametrize('options, stage', [
+    (('--jobs', '1', *MAIN_EDITION), 'lay out'),  # one process
+    ((), 'lay out and write 2 outputs'),  # the two editions side by side, in forked workers
+    (('--jobs', '2', *MAIN_EDITION), 'lay out in parts'),  # the parts, in workers from a fork server
+])
+def test_ctrl_c_is_one_line_exit_130_and_dist_untouched(tmp_path, options, stage):
+    book = a_longer_book(tmp_path)
+    dist = book / 'dist'
+    dist.mkdir()
+    (dist / 'a-minimal-course-pack.pdf').write_bytes(b'%PDF- the previous build')
+    before = dist_fingerprint(dist)
+    # Its own process group, as a terminal makes for a command: Ctrl-C signals every process in it.
+    process = subprocess.Popen([sys.executable, '-m', 'builder', 'build', str(book), '--no-cache', *options],
+                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    seen = []
+    try:
+        for line in process.stderr:
+            seen.append(line)
+            if stage in line:
+                break
+        time.sleep(1)  # well into the layout
+        os.killpg(process.pid, signal.SIGINT)
+        stderr = ''.join(seen) + process.stderr.read()
+        process.wait(timeout=120)
+    finally:
+        process.stderr.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert any(stage in line for line in seen), stderr
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines()[-1] == 'coursepack: interrupted; no output was changed', stderr
+    assert 'Traceback' not in stderr and 'KeyboardInterrupt' not in stderr, stderr
+    assert dist_fingerprint(dist) == before  # no temporaries left either

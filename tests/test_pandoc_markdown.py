@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
-from pathlib import Path
 
 import pypandoc
 import pytest

@@ -78,7 +78,7 @@ def test_quiet_prints_only_problems(tmp_path):
     failed = build(book, '-q')
     assert failed.code == 1 and failed.out == ''
     assert failed.err.splitlines() == [
-        "chapters/02-second.md:14: error[xref-unknown]: no chapter or section with the id 'nowhere'",
+        "chapters/02-second.md:14:5: error[xref-unknown]: no chapter or section with the id 'nowhere'",
         'coursepack: build failed: 1 error(s), 0 warning(s)',
     ]
 

@@ -84,7 +84,7 @@ def test_watch_rebuilds_reports_errors_and_recovers(tmp_path):
 
         chapter.write_text(original + '\nA sentence written while watching. See [](#nowhere).\n')
         error = watcher.wait_for(r'error\[')
-        assert error == "chapters/02-second.md:14: error[xref-unknown]: no chapter or section with the id 'nowhere'"
+        assert error == "chapters/02-second.md:14:40: error[xref-unknown]: no chapter or section with the id 'nowhere'"
         watcher.wait_for(r'build failed in .* still watching')
         assert watcher.process.poll() is None
         assert 'A sentence written while watching.' in ' '.join(pdf_pages_text(pdf))  # the last good outputs

@@ -1,9 +1,12 @@
-"""Source locations on inline tokens.
+"""Source locations, with columns, on block tokens and on inline ones.
 
 markdown-it gives ``map`` (0-based lines) to block tokens only. This core rule
-stamps ``meta['loc']`` on every inline child: the parent block's first line
-plus the line breaks seen before the child, so that diagnostics about a
-citation or a term point at its own line.
+stamps ``meta['loc']`` on every block (where its first character stands) and
+on every inline child: found by the text its source starts with (``![`` for
+an image, ``[`` for a link or span, a text's own words), searched for in the
+block's content from where the previous child was found. A child whose text
+cannot be found (quotes curled by smart punctuation) keeps its line only:
+the block's first line plus the line breaks seen before it.
 """
 
 from __future__ import annotations
@@ -15,29 +18,16 @@ from markdown_it.token import Token
 from ..diagnostics import SourceLocation
 from .state import chapter_env
 
+# What the source of an inline token starts with, by token type, where the type alone tells.
+_OPENINGS = {'image': '![', 'link_open': '[', 'span_open': '[', 'footnote_ref': '[^'}
+
 
 def source_locations_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after('inline', 'source_locations', _stamp)
 
 
-def _stamp(state: StateCore) -> None:
-    path, offset = chapter_env(state.env).path, chapter_env(state.env).line_offset
-    for block in state.tokens:
-        if block.map:
-            block.meta.setdefault('loc', SourceLocation(path, block.map[0] + 1 + offset))
-        if block.type != 'inline' or not block.children or not block.map:
-            continue
-        line = block.map[0] + 1 + offset
-        for child in block.children:
-            child.meta.setdefault('loc', SourceLocation(path, line, child.meta.get('column')))
-            if child.type in ('softbreak', 'hardbreak'):
-                line += 1
-            elif child.type == 'text':
-                line += child.content.count('\n')
-
-
 def position_in_block(block: Token, lines: list[str], offset: int, path: str, line_offset: int = 0) -> SourceLocation:
-    """The file, line and column of ``offset`` in an inline block's content (which lost its indentation)."""
+    """The file, line and column of ``offset`` in the inline ``block``'s content; ``lines`` are the parsed text's."""
     content = block.content
     row = content.count('\n', 0, offset)
     column = offset - (content.rfind('\n', 0, offset) + 1)
@@ -51,6 +41,45 @@ def position_in_block(block: Token, lines: list[str], offset: int, path: str, li
         shift = max(source.find(stripped) - (len(text) - len(stripped)), 0)
     # line_offset places Markdown that starts inside a data file (a glossary definition).
     return SourceLocation(path, line_no + 1 + line_offset, shift + column + 1)
+
+
+def _stamp(state: StateCore) -> None:
+    path, offset = chapter_env(state.env).path, chapter_env(state.env).line_offset
+    lines = state.src.split('\n')
+    for block in state.tokens:
+        if block.map:
+            first = lines[block.map[0]] if block.map[0] < len(lines) else ''
+            block.meta.setdefault('loc', SourceLocation(path, block.map[0] + 1 + offset,
+                                                        len(first) - len(first.lstrip()) + 1))
+        if block.type != 'inline' or not block.children or not block.map:
+            continue
+        line = block.map[0] + 1 + offset
+        cursor = 0
+        for child in block.children:
+            opening = _opening(child)
+            at = block.content.find(opening, cursor) if opening else -1
+            if at >= 0:
+                child.meta.setdefault('loc', position_in_block(block, lines, at, path, offset))
+                cursor = at + len(opening)
+            else:
+                child.meta.setdefault('loc', SourceLocation(path, line))
+            if child.type in ('softbreak', 'hardbreak'):
+                line += 1
+            elif child.type == 'text':
+                line += child.content.count('\n')
+
+
+def _opening(token: Token) -> str:
+    """The text the source of an inline token starts with, or '' when it is not known."""
+    if token.type == 'link_open' and token.markup in ('autolink', 'linkify'):
+        return ''  # <https://…> and bare addresses: their text is the address, found as the text that follows
+    if token.type in _OPENINGS:
+        return _OPENINGS[token.type]
+    if token.type == 'text':
+        return token.content
+    if token.type == 'code_inline' or token.nesting == 1:
+        return token.markup  # backticks, *, **, ~~
+    return ''
 
 
 def syntax_location(state: StateCore, block: Token, raw: str = '', start: int = 0) -> tuple[SourceLocation, int]:

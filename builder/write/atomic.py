@@ -30,6 +30,17 @@ PREFIX = '.coursepack-'
 SUFFIX = '.part'
 
 
+def unwritable(folder: Path) -> str | None:
+    """Why outputs cannot be written in ``folder`` (made when missing), or None: checked before a build
+    lays anything out, so that the author reads one line, not an OSError, and nothing is touched."""
+    existing = next(f for f in (folder, *folder.parents) if f.exists())
+    if not existing.is_dir():
+        return f"'{existing}' is a file, not a folder"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"'{existing}' is read-only"
+    return None
+
+
 def discard_interrupted(out_dir: Path) -> list[Path]:
     """Delete the temporaries that killed builds left in ``out_dir``; return what was deleted."""
     if not out_dir.is_dir():

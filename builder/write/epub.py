@@ -2,23 +2,28 @@
 
 The documents are the renderer's; the only change is the named post-pass
 :func:`links_across_files`, because a link that was ``#id`` in the one-document
-PDF must name the file that holds the id once the book is split into files.
+PDF must name the file that holds the id once the book is split into files,
+and an image whose file name an EPUB should not carry is renamed in it.
 The zip is then rewritten with fixed entry times, which ebooklib cannot do.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
+import posixpath
 import re
 import uuid
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 import lxml.html
 from ebooklib import epub
 from lxml import etree
 
 from ..diagnostics import Diagnostics
+from ..images import SAFE_NAME
 from ..model import Document, RenderedBook
 from ..render import publication_title
 from ..resources import STYLES
@@ -59,8 +64,9 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         name = Path(font).name
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/{font}', media_type='font/ttf',
                                     content=(STYLES / font).read_bytes()))
+    image_names = epub_image_names(rendered.images)
     for image in rendered.images:  # not `path`: that is the EPUB's own path, written below
-        book.add_item(epub.EpubImage(uid=_item_id('img', image), file_name=image,
+        book.add_item(epub.EpubImage(uid=_item_id('img', image), file_name=image_names[image],
                                      content=(config.root / image).read_bytes()))
     for resource in rendered.resources:
         book.add_item(epub.EpubItem(uid=_item_id('gen', resource.path), file_name=resource.path,
@@ -77,7 +83,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
                                             content=(config.root / resource).read_bytes()))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
-    bodies = links_across_files(documents)
+    bodies = links_across_files(documents, image_names)
     page_list: list[PageTarget] = []
     if rendered.pages is not None:
         selection = rendered.selected
@@ -167,8 +173,23 @@ class _PageListWriter(AccessibleEpubWriter):
         return etree.tostring(tree, encoding='utf-8', xml_declaration=True)
 
 
-def links_across_files(documents: list[Document]) -> list[str]:
-    """Rewrite ``#id`` links that point into another document to ``file.xhtml#id``."""
+def epub_image_names(images: tuple[str, ...]) -> dict[str, str]:
+    """The name each image has in the EPUB: its own, unless that holds a character EPUBCheck warns about
+    (a space: PKG-010) or that a URL must escape; then a name of safe characters, made unique by a hash."""
+    names = {}
+    for image in images:
+        if SAFE_NAME.fullmatch(image):
+            names[image] = image
+        else:
+            stem, suffix = posixpath.splitext(image)
+            digest = hashlib.sha256(image.encode()).hexdigest()[:8]
+            names[image] = f"{re.sub(r'[^A-Za-z0-9_./-]+', '-', stem)}-{digest}{suffix}"
+    return names
+
+
+def links_across_files(documents: list[Document], image_names: dict[str, str]) -> list[str]:
+    """Rewrite ``#id`` links that point into another document to ``file.xhtml#id``, and image
+    sources to the images' names in the EPUB (``image_names``, by book-relative path)."""
     trees = [lxml.html.fragment_fromstring(d.body) for d in documents]
     home = {}
     for document, tree in zip(documents, trees):
@@ -182,6 +203,10 @@ def links_across_files(documents: list[Document]) -> list[str]:
             target = home.get(href[1:]) if href.startswith('#') else None
             if target and target != document.file_name:
                 link.set('href', f'{target}{href}')
+        for image in tree.iter('img'):
+            src = unquote(image.get('src', ''))
+            if src in image_names:
+                image.set('src', image_names[src])
         bodies.append(lxml.html.tostring(tree, encoding='unicode'))
     return bodies
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,11 +38,11 @@ from ..fetcher import BOOK_URL
 from ..model import PageMap, RenderedBook, ResolvedBook
 from ..page_estimate import EstimatedPageMap
 from ..render import render
-from ..workers import worker_context
+from ..workers import process_pool
 from .dates import build_timestamp
 from .font_subsets import dated_subsets
 from .page_references import all_page_references_rewritten, page_numbers_from_attribute
-from .pdf import MACHINE_NOTICES, generated_files, pdf_identifier, print_html
+from .pdf import UNREPORTED_NOTICES, generated_files, layout_message, pdf_identifier, print_html
 from .shared_fonts import share_fonts
 
 PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, about 210 MiB in WeasyPrint
@@ -91,7 +90,7 @@ def lay_out_in_parts(resolved: ResolvedBook, diagnostics: Diagnostics, jobs: int
     done: list[PartResult | None] = [None] * len(plan)
     # A fresh process for each part (forked from the server, so cheap): Python keeps the memory
     # of a part laid out before, and a worker's peak would be its two largest parts, not one.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(), max_tasks_per_child=1) as pool:
+    with process_pool(jobs, max_tasks_per_child=1) as pool:
         for _ in range(MAX_PASSES):
             # From estimated pages, the first pass only counts pages: nothing it would write is final.
             write = not isinstance(pages, EstimatedPageMap)
@@ -251,6 +250,6 @@ class _Collect(logging.Handler):
         self.messages = messages
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().splitlines()[0]
-        if not message.startswith((*MACHINE_NOTICES, CROSS_PART_NOTICE)):
+        message = layout_message(record)
+        if not message.startswith((*UNREPORTED_NOTICES, CROSS_PART_NOTICE)):
             self.messages.append((record.levelno, message))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 import lxml.html
 from lxml.html import HtmlElement
@@ -166,8 +167,22 @@ def weasyprint_diagnostics(diagnostics: Diagnostics) -> Iterator:
         logger.propagate = previous
 
 
-# Notices about the machine's libraries, which an author can do nothing about.
-MACHINE_NOTICES = ('Using fontTools instead of HarfBuzz-Subset',)
+# Notices not passed on: about the machine's libraries, which an author can do nothing about, and about
+# characters no font has, which check reports once per line of the book (fonts.py) rather than per character.
+UNREPORTED_NOTICES = ('Using fontTools instead of HarfBuzz-Subset', '.notdef glyph rendered for')
+# The virtual URLs the fetcher serves files under, and how an author knows those files.
+_VIRTUAL_URL = re.compile(f"({re.escape(BOOK_URL)}|{re.escape(STYLES_URL)})([^\\s'\"]*)")
+_SHOWN_ROOT = {BOOK_URL: '', STYLES_URL: 'the bundled styles/'}
+
+
+def layout_message(record: logging.LogRecord) -> str:
+    """A WeasyPrint log record as an author reads it: files by their path in the book, never by the
+    virtual URL the fetcher serves them under, and a reason even where the exception had no message
+    ("Failed to load image at …: " said nothing more)."""
+    args = record.args if isinstance(record.args, tuple) else ()
+    shown = tuple(type(a).__name__ if isinstance(a, BaseException) and not str(a).strip() else a for a in args)
+    message = str(record.msg) % shown if shown else record.getMessage()
+    return _VIRTUAL_URL.sub(lambda m: _SHOWN_ROOT[m.group(1)] + unquote(m.group(2)), message.splitlines()[0])
 
 
 class _DiagnosticHandler(logging.Handler):
@@ -177,8 +192,8 @@ class _DiagnosticHandler(logging.Handler):
         self.errors = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().splitlines()[0]
-        if message.startswith(MACHINE_NOTICES):
+        message = layout_message(record)
+        if message.startswith(UNREPORTED_NOTICES):
             return
         if record.levelno >= logging.ERROR:
             self.errors += 1

@@ -1,0 +1,80 @@
+"""Characters no font of the book has: one located warning per line at check time, none per glyph at layout."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+from conftest import MAIN_EDITION, build, epubcheck, run_cli
+
+CHAPTER = 'chapters/02-second.md'  # 13 lines; text appended after a blank line starts on line 14
+MISSING = 'chapters/02-second.md:14:12: warning[font-missing-glyph]: no font of the book has '
+
+
+def a_book(tmp_path: Path, minimal_book) -> Path:
+    book = tmp_path / 'book'
+    shutil.copytree(minimal_book.book, book, ignore=shutil.ignore_patterns('dist'))
+    chapter = book / CHAPTER
+    chapter.write_text(chapter.read_text() + '\nIn Chinese 中文 (zhōngwén), and a party 🎉 and 🎉.\n\nAlso 中.\n')
+    return book
+
+
+def test_missing_characters_are_reported_once_per_line_with_how_to_add_a_font(tmp_path, minimal_book):
+    book = a_book(tmp_path, minimal_book)
+    checked = run_cli('check', book)
+    assert checked.code == 0, checked.err
+    warnings = [line for line in checked.err.splitlines() if 'font-missing-glyph' in line]
+    assert warnings == [
+        MISSING + '中 (U+4E2D), 文 (U+6587), 🎉 (U+1F389), which would print as empty boxes: copy a font that '
+        'has them (such as a Noto font, OFL) into styles/fonts/ and declare it with @font-face in '
+        'styles/print.css and styles/epub.css, after the book font in font-family',
+        'chapters/02-second.md:16:6: warning[font-missing-glyph]: no font of the book has 中 (U+4E2D), '
+        'which would print as empty boxes: copy a font that has them (such as a Noto font, OFL) into '
+        'styles/fonts/ and declare it with @font-face in styles/print.css and styles/epub.css, after the book '
+        'font in font-family',
+    ], checked.err
+    assert run_cli('check', book, '--strict').code == 1
+
+    built = build(book, *MAIN_EDITION)
+    assert built.code == 0, built.err
+    assert '.notdef' not in built.err  # layout's one warning per glyph and edition is not repeated
+    assert [line for line in built.err.splitlines() if 'font-missing-glyph' in line] == warnings
+    epubcheck(built.output('.epub'))
+
+
+def test_a_font_the_book_declares_counts(tmp_path, minimal_book):
+    book = a_book(tmp_path, minimal_book)
+    (book / 'styles' / 'fonts').mkdir(parents=True)
+    _font_with('中', book / 'styles' / 'fonts' / 'zhong.ttf')
+    for sheet in ('print.css', 'epub.css'):
+        (book / 'styles' / sheet).write_text('@font-face { font-family: Zhong; src: url(fonts/zhong.ttf); }\n'
+                                             'body { font-family: "Gentium Book Plus", Zhong; }\n')
+    run = build(book, *MAIN_EDITION)
+    assert run.code == 0, run.err
+    warnings = [line for line in run.err.splitlines() if 'font-missing-glyph' in line]
+    assert len(warnings) == 1, run.err  # line 16 has only 中
+    assert warnings[0].startswith(MISSING.replace(':12:', ':13:') + '文 (U+6587), 🎉 (U+1F389), which'), run.err
+    epubcheck(run.output('.epub'))
+
+
+def _font_with(chars: str, path: Path) -> None:
+    """A tiny TrueType font whose only glyphs (squares) are ``chars``."""
+    names = ['.notdef', *(f'uni{ord(c):04X}' for c in chars)]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({ord(c): f'uni{ord(c):04X}' for c in chars})
+    pen = TTGlyphPen(None)
+    for x, y in ((100, 0), (100, 700), (900, 700), (900, 0)):
+        (pen.moveTo if (x, y) == (100, 0) else pen.lineTo)((x, y))
+    pen.closePath()
+    square = pen.glyph()
+    builder.setupGlyf({name: square for name in names})
+    builder.setupHorizontalMetrics({name: (1000, 100) for name in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({'familyName': 'Zhong', 'styleName': 'Regular'})
+    builder.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
+    builder.setupPost()
+    builder.save(str(path))
