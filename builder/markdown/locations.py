@@ -11,12 +11,14 @@ the block's first line plus the line breaks seen before it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from ..diagnostics import SourceLocation
-from .state import chapter_env
+from .state import chapter_env, diagnostics_from_env
 
 # What the source of an inline token starts with, by token type, where the type alone tells.
 _OPENINGS = {'image': '![', 'link_open': '[', 'span_open': '[', 'footnote_ref': '[^'}
@@ -96,3 +98,18 @@ def syntax_location(state: StateCore, block: Token, raw: str = '', start: int = 
     if at < 0:
         return SourceLocation(env.path, block.map[0] + 1 + env.line_offset), start
     return position_in_block(block, lines, at, env.path, env.line_offset), at + len(raw)
+
+
+def warn_at_each(state: StateCore, code: str, message: str, block_type: str,
+                 inline_sources: Mapping[str, Callable[[Token], str]]) -> None:
+    """A located warning at each block token of ``block_type``, and at each inline token of a type that
+    ``inline_sources`` names, with how to tell that token's text as written (to find where it stands)."""
+    diagnostics = diagnostics_from_env(state.env)
+    for block in state.tokens:
+        if block.type == block_type:
+            diagnostics.warning(code, message, syntax_location(state, block)[0])
+        cursor = 0
+        for child in block.children or ():
+            if child.type in inline_sources:
+                where, cursor = syntax_location(state, block, inline_sources[child.type](child), cursor)
+                diagnostics.warning(code, message, where)

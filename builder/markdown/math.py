@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
-from .locations import syntax_location
-from .state import diagnostics_from_env
+from .locations import warn_at_each
 
 MESSAGE = 'math is not typeset yet: its TeX source is printed as written'
 
@@ -23,7 +22,8 @@ MESSAGE = 'math is not typeset yet: its TeX source is printed as written'
 def math_plugin(md: MarkdownIt) -> None:
     md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
            allow_blank_lines=False, double_inline=True)
-    md.core.ruler.after('inline', 'math_warnings', _warn)
+    md.core.ruler.after('inline', 'math_warnings', lambda state: warn_at_each(
+        state, 'math', MESSAGE, 'math_block', dict.fromkeys(('math_inline', 'math_inline_double'), _as_written)))
     md.add_render_rule('math_inline', lambda self, tokens, idx, options, env: (
         f'<span class="math">{escapeHtml(tokens[idx].content)}</span>'))
     md.add_render_rule('math_inline_double', lambda self, tokens, idx, options, env: (
@@ -32,13 +32,5 @@ def math_plugin(md: MarkdownIt) -> None:
         f'<p class="math display">{escapeHtml(tokens[idx].content.strip())}</p>\n'))
 
 
-def _warn(state: StateCore) -> None:
-    diagnostics = diagnostics_from_env(state.env)
-    for block in state.tokens:
-        if block.type == 'math_block':
-            diagnostics.warning('math', MESSAGE, syntax_location(state, block)[0])
-        cursor = 0
-        for child in block.children or ():
-            if child.type in ('math_inline', 'math_inline_double'):
-                where, cursor = syntax_location(state, block, child.markup + child.content, cursor)
-                diagnostics.warning('math', MESSAGE, where)
+def _as_written(token: Token) -> str:
+    return token.markup + token.content

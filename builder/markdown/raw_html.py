@@ -11,29 +11,17 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markdown_it.rules_core import StateCore
 
-from .locations import syntax_location
-from .state import diagnostics_from_env
+from .locations import warn_at_each
 
 MESSAGE = 'raw HTML is printed as text, exactly as written: the outputs carry no HTML of the author\'s'
 
 
 def raw_html_plugin(md: MarkdownIt) -> None:
-    md.core.ruler.after('inline', 'raw_html_warnings', _warn)
+    md.core.ruler.after('inline', 'raw_html_warnings', lambda state: warn_at_each(
+        state, 'raw-html', MESSAGE, 'html_block', {'html_inline': lambda token: token.content}))
     md.add_render_rule('html_block', lambda self, tokens, idx, options, env: (
         f'<pre class="raw-html"><code>{escapeHtml(tokens[idx].content.rstrip(chr(10)))}</code></pre>\n'))
     md.add_render_rule('html_inline', lambda self, tokens, idx, options, env: (
         f'<code class="raw-html">{escapeHtml(tokens[idx].content)}</code>'))
 
-
-def _warn(state: StateCore) -> None:
-    diagnostics = diagnostics_from_env(state.env)
-    for block in state.tokens:
-        if block.type == 'html_block':
-            diagnostics.warning('raw-html', MESSAGE, syntax_location(state, block)[0])
-        cursor = 0
-        for child in block.children or ():
-            if child.type == 'html_inline':
-                where, cursor = syntax_location(state, block, child.content, cursor)
-                diagnostics.warning('raw-html', MESSAGE, where)
