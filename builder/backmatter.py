@@ -15,11 +15,11 @@ from typing import Any
 from jinja2 import Environment
 from markdown_it import MarkdownIt
 
-from .glossary import letter_groups
+from .chronology.timeline import draw_timeline
+from .glossary.terms import letter_groups
 from .model import Document, Fragment, PageMap, Resource, ResolvedBook, Use
 from .pagerefs import page_runs
 from .resolve import CHRONOLOGY_TITLE, GLOSSARY_TITLE
-from .timeline import draw_timeline
 
 TIMELINE_PATH = 'generated/timeline{n}.svg'
 

@@ -23,7 +23,7 @@ from .config import MANIFEST
 from .diagnostics import Diagnostics, SourceLocation
 from .resources import FONTS
 from .model import Book
-from .references import DEFAULT_FILE as DEFAULT_REFERENCES
+from .citations.load import DEFAULT_FILE as DEFAULT_REFERENCES
 from .stylesheets import stylesheet_resources
 from .yamlfile import MAX_DATA_FILE_BYTES, read_text
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .bibliography import find_style
-from .chronology import load_chronology
+from .chronology.events import load_chronology
+from .citations.load import load_references
+from .citations.styles import find_style
 from .config import load_config
 from .diagnostics import BuildError, Diagnostics
-from .glossary import load_glossary
+from .glossary.terms import load_glossary
 from .model import Book, SourceFile
-from .references import load_references
 from .yamlfile import read_text
 
 # A chapter is one WeasyPrint document, whose memory grows with its pages (whole builds under load: 1 MB of

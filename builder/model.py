@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -10,11 +11,12 @@ from markdown_it.token import Token
 
 from .config import BookConfig
 from .diagnostics import SourceLocation
-from .eventdates import EventDate
+from .chronology.dates import EventDate
 
 if TYPE_CHECKING:
-    from .bibliography import Formatted, Style
-    from .references import Reference
+    from .citations.format import Formatted
+    from .citations.load import Reference
+    from .citations.styles import Style
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,15 @@ class ParsedChapter:
     chapter: Chapter
     tokens: tuple[Token, ...]
     env: dict[str, Any]
+
+
+def marked(chapters: tuple[ParsedChapter, ...], token_type: str) -> Iterator[tuple[ParsedChapter, object]]:
+    """Every term or event token of the chapters, in reading order."""
+    for parsed in chapters:
+        for block in parsed.tokens:
+            for child in block.children or ():
+                if child.type == token_type:
+                    yield parsed, child
 
 
 @dataclass(frozen=True)

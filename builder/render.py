@@ -25,7 +25,7 @@ from .blocks import with_block_ids
 from .config import BookConfig
 from .markdown import make_parser
 from .model import Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
-from .render_bibliography import bibliography_document, bibliography_heading, chapter_references, title_of
+from .citations.render import bibliography_document, bibliography_heading, chapter_references, title_of
 
 CSS_LENGTH = re.compile(r'\d+(?:\.\d+)?(?:%|px|em|rem|cm|mm|in|pt)')
 

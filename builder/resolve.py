@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from .bibliography import Formatted
+from .chronology.events import resolve_chronology
+from .citations.format import Formatted
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
-from .chronology import resolve_chronology
-from .glossary import resolve_glossary
+from .glossary.terms import resolve_glossary
 from .images import check_image
 from .markdown.links import ADDRESSES
 from .markdown.state import location_of

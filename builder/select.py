@@ -24,10 +24,9 @@ from dataclasses import replace
 from markdown_it.token import Token
 
 from .diagnostics import Diagnostics
-from .glossary import marked
 from .markdown.editions import editions_of
 from .markdown.state import location_of
-from .model import Book, Notes, ParsedChapter, ResolvedBook, Selection
+from .model import Book, Notes, ParsedChapter, ResolvedBook, Selection, marked
 
 COURSE_PACK = 'the course pack'
 

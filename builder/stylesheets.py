@@ -18,8 +18,6 @@ from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation
 from .images import IMAGE_SUFFIXES, SAFE_NAME, image_problem
 
-MAX_STYLESHEET_BYTES = 1024 * 1024
-
 
 def check_stylesheets(root: Path, diagnostics: Diagnostics) -> None:
     for path in sorted((root / 'styles').glob('*.css')):

@@ -23,10 +23,11 @@ import pytest
 import yaml
 from lxml import etree
 
-from builder.bibliography import CitationUse, find_style, format_citations
+from builder.citations.format import CitationUse, format_citations
+from builder.citations.load import Reference
+from builder.citations.styles import find_style
 from builder.diagnostics import SourceLocation
 from builder.model import CiteItem
-from builder.references import Reference
 from conftest import BOOKS
 
 KEYS = ('kalinovsky2011', 'saikal1989', 'hughes2008', 'wiki-withdrawal', 'un-geneva', 'chronique', 'roy1985')

@@ -5,7 +5,7 @@ carries the cited items (:class:`~builder.model.CiteItem`), whether it is
 narrative (``@key says``), the raw source text and, once the core rules have
 run, its ``loc`` (file, line and column) and a document-unique ``id``. The
 formatting is done later, for the whole book at once, by
-:mod:`builder.bibliography`; the render rule only prints what it finds in
+:mod:`builder.citations`; the render rule only prints what it finds in
 ``env['citations']``.
 
 With ``notes=True`` (a note style such as Chicago notes-bibliography) every

@@ -26,26 +26,15 @@ from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from ..glossary.forms import APOSTROPHES, all_forms, normalize
 from .spans import html_attributes
 from .state import chapter_env
-
-_APOSTROPHES = str.maketrans({'\u2019': "'", '\u2018': "'", '\u00a0': ' '})
-
-
-def normalize(text: str) -> str:
-    """A form as the index compares it: straight apostrophes, single spaces."""
-    return ' '.join(text.translate(_APOSTROPHES).split())
 
 
 def is_case_sensitive(form: str, kind: str) -> bool:
     """Abbreviations match as written ("UN", not "un"); other forms ignore case."""
     letters = [c for c in form if c.isalpha()]
     return kind == 'abbreviation' or (sum(c.isupper() for c in letters) >= 2 and not any(c.islower() for c in letters))
-
-
-def all_forms(term) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """(form, kind) for a glossary term itself and each of its other forms."""
-    return [(term.term, 'term'), *((f.form, f.kind) for f in term.forms)]
 
 
 def term_index(terms) -> TermIndex:  # type: ignore[no-untyped-def]
@@ -79,7 +68,7 @@ class TermIndex:
         """Whole-word matches as (start, end, key), longest first where they overlap, in text order."""
         found = []
         for pattern in self._patterns:
-            for match in pattern.finditer(text.translate(_APOSTROPHES)):
+            for match in pattern.finditer(text.translate(APOSTROPHES)):
                 key = self.key_for(match.group())
                 if key:
                     found.append((match.start(), match.end(), key))

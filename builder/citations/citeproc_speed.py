@@ -49,9 +49,7 @@ def _remembered_search(method: Callable[[Any, str], list]) -> Callable[[Any, str
 
 
 def apply() -> None:
+    """Wrap citeproc-py's methods: once per process (:func:`.format.install_citeproc_patches`)."""
     model.Parent.calls_variable = _remembered(model.Parent.calls_variable)
     model.Text.calls_variable = _remembered(model.Text.calls_variable)
     model.CitationStylesElement.xpath_search = _remembered_search(model.CitationStylesElement.xpath_search)
-
-
-apply()

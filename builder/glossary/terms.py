@@ -14,12 +14,12 @@ from collections.abc import Iterator
 
 import pyuca
 
-from .config import BookConfig
-from .datafile import entries, optional_text, text_list
-from .diagnostics import Diagnostics, did_you_mean
-from .markdown.terms import all_forms, normalize
-from .model import Book, GlossaryEntry, Notes, ParsedChapter, Term, TermForm, Use
-from .yamlfile import YamlMap
+from ..config import BookConfig
+from ..datafile import entries, optional_text, text_list
+from ..diagnostics import Diagnostics, did_you_mean
+from ..model import Book, GlossaryEntry, Notes, ParsedChapter, Term, TermForm, Use, marked
+from ..yamlfile import YamlMap
+from .forms import all_forms, normalize
 
 FIELDS = ('key', 'term', 'forms', 'definition', 'see-also', 'sources')
 FORM_FIELDS = ('form', 'kind', 'lang')
@@ -124,15 +124,6 @@ def resolve_glossary(book: Book, chapters: tuple[ParsedChapter, ...], notes: Not
 
 def _did_you_mean_term(text: str, forms: set[str]) -> str:
     return did_you_mean(normalize(text).casefold(), {form.casefold() for form in forms})
-
-
-def marked(chapters: tuple[ParsedChapter, ...], token_type: str) -> Iterator[tuple[ParsedChapter, object]]:
-    """Every term or event token of the chapters, in reading order."""
-    for parsed in chapters:
-        for block in parsed.tokens:
-            for child in block.children or ():
-                if child.type == token_type:
-                    yield parsed, child
 
 
 def letter_groups(entries: tuple[GlossaryEntry, ...]) -> list[tuple[str, list[GlossaryEntry]]]:

@@ -2,7 +2,8 @@
 
 Found by comparing its output with ``pandoc --citeproc`` (tests/test_citeproc_
 against_pandoc.py). Each fix is a narrow replacement of one citeproc-py method,
-applied once by :func:`apply`, and each is tested on its own:
+applied by :func:`apply` (called by :func:`.format.install_citeproc_patches`),
+and each is tested on its own:
 
 - ``initialize="false"`` on ``cs:name`` is ignored, so Chicago prints
   "Kalinovsky, A. M." for "Kalinovsky, Artemy M." (CSL 1.0.1 name options).
@@ -24,7 +25,7 @@ applied once by :func:`apply`, and each is tested on its own:
 
 We also use two hooks of our own: :data:`AUTHOR_MARKS` brackets the first names
 of chosen items in a citation with private-use characters, from which
-:mod:`builder.bibliography` takes the author alone (``@key says``) or the
+:mod:`builder.citations.format` takes the author alone (``@key says``) or the
 citation without it (``[-@key]``), which citeproc-py cannot produce.
 """
 
@@ -174,6 +175,7 @@ def render_marked(render: Any, keys: set[str]) -> Any:
 
 
 def apply() -> None:
+    """Replace citeproc-py's methods with ours (:func:`.format.install_citeproc_patches` calls it)."""
     model.Name.initialize = _initialize
     model.If._is_numeric = _is_numeric
     model.Text._variable = _variable
@@ -184,6 +186,3 @@ def apply() -> None:
     model.Key.sort_keys = _sort_keys
     model.Name.process = _name_process
     model.Name.get_option = _name_get_option
-
-
-apply()

@@ -1,0 +1,15 @@
+"""Citations, from the book's reference data to its reference lists.
+
+In the order a build uses them:
+
+- :mod:`.load`: the references file (CSL-YAML, CSL-JSON or BibTeX) -> ``Reference`` values, located;
+- :mod:`.styles`: a CSL style's name, or a ``.csl`` file of the book -> ``Style`` (at load time too);
+- :mod:`.resolve`: the citations of a book, in reading order, formatted once (:mod:`.cache` keeps
+  the result between builds);
+- :mod:`.format`: citeproc-py, with our changes to it (:mod:`.citeproc_fixes`, :mod:`.citeproc_speed`,
+  installed by :func:`.format.install_citeproc_patches` when formatting starts) -> formatted citations,
+  bibliography entries and diagnostics, as values;
+- :mod:`.render`: the reference lists, at the end of the book or of each chapter.
+
+The ``[@key]`` syntax is a Markdown plugin, :mod:`builder.markdown.citations`.
+"""
