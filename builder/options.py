@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from .cache import OutputCache
     from .progress import Progress
 
+# The keys of the output registry (write/formats.py, which a test holds to them), named here so that the
+# command line starts without importing the writers.
 FORMATS = ('pdf', 'epub')
 
 

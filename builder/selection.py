@@ -1,4 +1,4 @@
-"""Select: the whole resolved book -> the resolved book one output holds.
+"""Stage 4, select: the whole resolved book -> the resolved book one output holds.
 
 An output is an edition of the book (student, instructor) or a handout of one
 chapter. Both are the same pipeline run on a selection: this stage makes new

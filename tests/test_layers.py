@@ -114,3 +114,10 @@ def test_layers_name_every_module_once() -> None:
     names = [name for _, group, _ in LAYERS for name in group]
     assert len(names) == len(set(names))
     assert all(reach in NAMES[:index + 1] for index, (_, _, reach) in enumerate(LAYERS))
+
+
+def test_the_command_line_offers_every_registered_format() -> None:
+    from builder.options import FORMATS
+    from builder.write.formats import WRITERS
+
+    assert FORMATS == tuple(WRITERS)

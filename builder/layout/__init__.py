@@ -1,4 +1,4 @@
-"""Lay out, stage 6: a rendered book -> pages, read back as a page map, until the page numbers it prints settle.
+"""Stage 6, lay out: a rendered book -> pages, read back as a page map, until the page numbers it prints settle.
 
 - ``settle.py``: the loop, once: render from a page map, lay out, read the page
   map off the layout, until what the book prints no longer changes.
