@@ -38,6 +38,7 @@ from ..model import PageMap, RenderedBook
 from ..workers import process_pool
 from .font_subsets import dated_subsets
 from .identity import pdf_identifier
+from .document import page_map
 from .page_estimate import EstimatedPageMap
 from .page_references import all_page_references_rewritten, page_numbers_from_attribute
 from .parts_cache import PartResult, PartStore
@@ -197,10 +198,7 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
     with collected_messages(messages, (CROSS_PART_NOTICE,)):
         document = HTML(string=html, base_url=BOOK_URL,
                         url_fetcher=BookFetcher(root, generated, page_numbers_from_attribute)).render()
-        anchors: dict[str, int] = {}
-        for number, page in enumerate(document.pages, start=1):
-            for anchor in page.anchors:
-                anchors.setdefault(anchor, number)
+        anchors = dict(page_map(document))
         links = []
         for index, page in enumerate(document.pages):
             for kind, target, (x1, y1, x2, y2), _box in page.links:
