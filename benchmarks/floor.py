@@ -11,7 +11,6 @@ from its page map. Files the build generates (figures) are exported beside it, i
 
 import mimetypes
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's builder
@@ -22,18 +21,16 @@ def export(book_dir: Path, out: Path) -> None:
     from builder.load import load
     from builder.model import Selection
     from builder.parse import parse, parse_notes
-    from builder.pipeline import BuildOptions, resolve_book
+    from builder.layout.print_document import print_html
     from builder.render import render
-    from builder.select import select
-    from builder.write.pdf import print_html
+    from builder.resolve import resolve_book
+    from builder.selection import select
 
-    diagnostics, options = Diagnostics(), BuildOptions(cache=False)
+    diagnostics = Diagnostics()
     book = load(book_dir, diagnostics)
     notes = parse_notes(book, diagnostics)
-    whole = resolve_book(book, parse(book, diagnostics), notes, diagnostics, options)
-    selection = Selection(book.config.main_edition)
-    resolved = replace(resolve_book(book, select(whole, selection, diagnostics), notes, diagnostics, options),
-                       selection=selection)
+    whole = resolve_book(book, parse(book, diagnostics), notes, diagnostics, cache=False)
+    resolved = select(book, notes, whole, Selection(book.config.main_edition), diagnostics, cache=False)
     rendered = render(resolved)
     out.write_text(print_html(rendered))
     for resource in rendered.resources:
@@ -46,7 +43,7 @@ def pdf(book_dir: Path, html: Path, out: Path) -> None:
     from weasyprint import HTML
 
     from builder.fetcher import BOOK_URL, BookFetcher
-    from builder.write.page_references import page_numbers_from_attribute
+    from builder.layout.page_references import page_numbers_from_attribute
 
     folder = html.with_suffix('.resources')
     generated = {p.relative_to(folder).as_posix(): (mimetypes.guess_type(p.name)[0] or 'application/octet-stream',

@@ -1,15 +1,16 @@
 """Skip work whose inputs did not change, by content, under ``BOOK/.coursepack-cache/``.
 
 A build reads only the book folder and the bundled styles (``fetcher.py``), so
-the book is up to date when every file of the book folder (outputs and dot
-folders aside) has the content it had at the last successful build, the
+the book is up to date when every file of the book folder (``inputs.book_files``:
+outputs, tool and dot folders aside) has the content it had at the last successful build, the
 builder and the options are the same, and the outputs are the files that
 build wrote. File contents are compared by SHA-256; size and modification time
 only decide which files need hashing again, as ``make`` would, so touching a
 file costs a hash, not a build.
 
-The same folder keeps laid-out parts of the PDF (``parts/``), keyed by the
-hash of everything that decides their layout; see ``write/parallel_pdf.py``.
+The same folder keeps the last page map of each output (``pages/``) and
+laid-out parts of the PDF (``parts/``), keyed by the hash of everything that
+decides their layout; see ``layout/parts_cache.py``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .containment import contained
 from .diagnostics import Diagnostic, Diagnostics, Level, SourceLocation
+from .inputs import book_files
 
 if TYPE_CHECKING:
     from .model import PageMap
@@ -36,7 +38,6 @@ RECORD = 'builds'  # the last successful build, one record per set of options
 PAGES = 'pages'  # the last page map of each output, by output name
 # Inputs that reach the outputs only through the rendered text, which part keys already hash.
 TEXT_INPUTS = ('.md', '.yaml', '.yml', '.json', '.bib')
-SKIPPED_DIRS = {'dist', '__pycache__', 'node_modules', CACHE_DIR}
 BUILDER_DIR = Path(__file__).resolve().parent
 
 # path -> (size, mtime_ns, sha256)
@@ -53,17 +54,6 @@ class Unchanged:
 
 def cache_dir(root: Path) -> Path:
     return root / CACHE_DIR
-
-
-def book_files(root: Path, skip: tuple[Path, ...] = ()) -> list[Path]:
-    """Every file a build of ``root`` could read: the book folder but outputs, caches and dot folders."""
-    skipped = {p.resolve() for p in skip}
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith('.') and d not in SKIPPED_DIRS
-                         and (Path(folder) / d).resolve() not in skipped)
-        found.extend(Path(folder) / f for f in sorted(files) if not f.startswith('.'))
-    return found
 
 
 def signature(paths: list[Path], base: Path, previous: Signature | None = None) -> Signature:
@@ -169,50 +159,26 @@ def diagnostic_from_json(data: dict) -> Diagnostic:
 
 
 @dataclass(frozen=True)
-class PartResult:
-    """A laid-out part of the PDF (``write/parallel_pdf.py``): what joining it into the book needs."""
+class OutputCache:
+    """What one build keeps for its outputs: their last page maps and laid-out parts (when caching is on)."""
 
-    key: str
-    pages: int
-    anchors: dict[str, int]  # id -> page within the part, from 1
-    links: list[tuple[int, tuple[float, float, float, float], str]]  # page index, PDF rectangle, target id
-    size: tuple[float, float]  # width and height of its pages, in PDF points
-    pdf: str | None  # the part's PDF, if it was written
-    messages: list[tuple[int, str]]  # WeasyPrint's log: (level, first line)
+    root: Path
+    inputs: Signature  # the book's files as the build started
+    enabled: bool = True
 
+    def page_map(self, stem: str) -> PageMap | None:
+        return load_page_map(self.root, stem) if self.enabled else None
 
-class PartStore:
-    """Laid-out parts by content hash: of their HTML, and of the ``salt`` (builder, styles, images)."""
+    def save_page_map(self, stem: str, pages: dict[str, int]) -> None:
+        if self.enabled:
+            save_page_map(self.root, stem, pages)
 
-    def __init__(self, folder: Path, salt: str) -> None:
-        self.folder = folder
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.salt = salt
+    def parts_folder(self, stem: str) -> Path | None:
+        """Where the laid-out parts of an output are kept; None: in a temporary folder, for this build only."""
+        return cache_dir(self.root) / 'parts' / stem if self.enabled else None
 
-    def key(self, html: str) -> str:
-        return hashlib.sha256(f'{self.salt}\n{html}'.encode()).hexdigest()
-
-    def pdf_path(self, key: str) -> Path:
-        return self.folder / f'{key}.pdf'
-
-    def get(self, key: str) -> PartResult | None:
-        try:
-            data = json.loads((self.folder / f'{key}.json').read_text())
-        except (OSError, ValueError):
-            return None
-        if not self.pdf_path(key).is_file():
-            return None
-        return PartResult(**{**data, 'links': [(i, tuple(r), t) for i, r, t in data['links']],
-                             'size': tuple(data['size']), 'messages': [tuple(m) for m in data['messages']]})
-
-    def put(self, part: PartResult) -> None:
-        write_json(self.folder / f'{part.key}.json', asdict(part))
-
-    def prune(self, keep: set[str]) -> None:
-        """Keep only the parts of the last build."""
-        for path in self.folder.iterdir():
-            if path.stem not in keep:
-                path.unlink(missing_ok=True)
+    def parts_salt(self) -> str:
+        return assets_key(self.inputs, builder_key('parts'))
 
 
 def load_page_map(root: Path, stem: str) -> PageMap | None:

@@ -165,7 +165,7 @@ def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
             for path in unchanged.outputs:
                 print(f'up to date: {_shown(path)}', file=stdout)
         return 0
-    from .outputs import summarize
+    from .write.formats import summarize
     from .pipeline import build
 
     written = _guarded(lambda progress: build(root, options, diagnostics, progress), diagnostics, args, stderr)

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .diagnostics import BuildError, Diagnostics
+
+if TYPE_CHECKING:
+    from .cache import OutputCache
+    from .progress import Progress
+
+# The keys of the output registry (write/formats.py, which a test holds to them), named here so that the
+# command line starts without importing the writers.
 FORMATS = ('pdf', 'epub')
 
 
@@ -27,3 +35,18 @@ class BuildOptions:
     settings: tuple[tuple[str, Any], ...] = ()
     jobs: int | None = None  # processes laying out a PDF; None: one per core, for books big enough to gain
     cache: bool = True  # skip what did not change since the last build (BOOK/.coursepack-cache)
+
+
+@dataclass(frozen=True)
+class Build:
+    """What every stage of a build is given: what was asked, where problems go, how far it got, what it keeps."""
+
+    options: BuildOptions
+    diagnostics: Diagnostics
+    progress: Progress
+    cache: OutputCache | None = None  # None when checking: nothing is laid out
+
+    def stop_on_errors(self) -> None:
+        """Raise :class:`BuildError` if there are errors (or, with ``--strict``, warnings)."""
+        if self.diagnostics.has_errors(strict=self.options.strict):
+            raise BuildError(self.diagnostics)

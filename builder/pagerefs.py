@@ -2,7 +2,7 @@
 
 Each page of a run links to the first marked element on that page, so the
 numbers in the PDF are clickable; the page map comes from WeasyPrint's layout
-(:mod:`builder.paginate`).
+(:mod:`builder.layout`).
 """
 
 from __future__ import annotations

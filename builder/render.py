@@ -1,4 +1,4 @@
-"""Stage 4, render: the resolved book -> XHTML documents, one renderer for PDF and EPUB.
+"""Stage 5, render: the resolved book -> XHTML documents, one renderer for PDF and EPUB.
 
 Chapter bodies come from markdown-it's renderer with our plugins' render
 rules; the title page, the contents, chapter openings and the whole print

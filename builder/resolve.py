@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from .chronology.events import resolve_chronology
 from .citations.format import Formatted
+from .citations.resolve import resolve_citations
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .glossary.terms import resolve_glossary
 from .images import check_image
@@ -22,6 +23,13 @@ from .model import Book, Heading, Notes, ParsedChapter, ResolvedBook
 
 GLOSSARY_TITLE = 'Glossary'
 CHRONOLOGY_TITLE = 'Chronology'
+
+
+def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes, diagnostics: Diagnostics, *,
+                 cache: bool = True) -> ResolvedBook:
+    """The resolve stage on some chapters of the book: citations, then cross-references, glossary, chronology."""
+    bibliography = resolve_citations(book, chapters, diagnostics, notes.streams(), cache=cache)
+    return resolve(book, chapters, diagnostics, bibliography, notes)
 
 
 def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics,

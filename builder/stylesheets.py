@@ -9,6 +9,7 @@ gives the author the file, line and column instead.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -16,7 +17,29 @@ import tinycss2
 
 from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation
+from .fetcher import BOOK_URL, STYLES_URL
 from .images import IMAGE_SUFFIXES, SAFE_NAME, image_problem
+from .resources import STYLES
+
+
+def own_stylesheet(root: Path, medium: str) -> Path | None:
+    """The book's own ``styles/<medium>.css`` (``print``, ``epub``), which overrides the bundled one, if it has one."""
+    own = root / 'styles' / f'{medium}.css'
+    return own if own.is_file() else None
+
+
+def stylesheet_files(root: Path, medium: str) -> list[Path]:
+    """The stylesheets of a medium, in the order they apply: the bundled one, then the book's own."""
+    own = own_stylesheet(root, medium)
+    return [STYLES / f'{medium}.css', *([own] if own else [])]
+
+
+def stylesheet_urls(root: Path, medium: str, setup: Sequence[str] = ()) -> list[str]:
+    """As the fetcher serves them: bundled styles first, then the page setup, then the book's own to override them."""
+    urls = [f'{STYLES_URL}{medium}.css', *setup]
+    if own_stylesheet(root, medium):
+        urls.append(f'{BOOK_URL}styles/{medium}.css')
+    return urls
 
 
 def check_stylesheets(root: Path, diagnostics: Diagnostics) -> None:

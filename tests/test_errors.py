@@ -393,7 +393,7 @@ def test_layout_messages_name_book_files_and_always_give_a_reason():
     """What check cannot foresee reaches the author from WeasyPrint's log: never with the fetcher's virtual URLs."""
     import logging
 
-    from builder.write.pdf import layout_message
+    from builder.layout.weasyprint_log import layout_message
 
     def record(message, *args):
         return logging.LogRecord('weasyprint', logging.ERROR, __file__, 1, message, args, None)

@@ -162,7 +162,7 @@ def test_long_tokens_are_unchanged_in_the_epub(layout_book):
 
 
 def test_break_opportunities_go_only_into_stretches_longer_than_words_of_prose():
-    from builder.write.breaks import breakable
+    from builder.layout.breaks import breakable
 
     for text in ('Kraftfahrzeughaftpflichtversicherung and more words',  # 36 letters: it hyphenates as it is
                  'https://archive.example.org/records/negotiations/geneva/1988/annex',  # breaks after slashes

@@ -3,7 +3,7 @@
 A fenced div or a span whose class names an edition (``::: {.instructor}``,
 ``[answer: 1988]{.instructor}``) belongs only to the editions it names. This
 plugin marks such containers with ``meta['editions']``; the select stage
-(:mod:`builder.select`) later leaves them out of the other editions.
+(:mod:`builder.selection`) later leaves them out of the other editions.
 
 Numbers must not change between editions, so they are given here, on the whole
 chapter, before any edition is selected. Notes are numbered 1, 2, 3 … in the

@@ -1,1 +1,5 @@
-"""Stage 5, write: rendered documents -> files in the output folder, atomically."""
+"""Stage 7, write: the laid-out book -> files in the output folder.
+
+One registered writer per format (``formats.py``); outputs staged and
+committed together (``atomic.py``).
+"""

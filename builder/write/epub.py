@@ -15,29 +15,42 @@ import posixpath
 import re
 import uuid
 import zipfile
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import lxml.html
 from ebooklib import epub
 from lxml import etree
 
+from ..dates import build_timestamp, zip_time
 from ..diagnostics import Diagnostics
 from ..images import SAFE_NAME
 from ..model import Document, RenderedBook
 from ..render import publication_title
 from ..resources import STYLES
-from ..stylesheets import stylesheet_resources
+from ..stylesheets import own_stylesheet, stylesheet_resources
 from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
-from .dates import build_timestamp, zip_time
 from .pagelist import PageTarget, with_page_breaks
+
+if TYPE_CHECKING:
+    from ..layout import LaidOut
+    from ..options import Build
 
 XHTML = 'http://www.w3.org/1999/xhtml'
 OPS = 'http://www.idpf.org/2007/ops'
 
 # The fonts the bundled EPUB stylesheet names (code is left to the reader's own monospace font).
 FONT_FILES = sorted(stylesheet_resources(STYLES, 'epub.css'))
+
+
+def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Callable[[], None]:
+    """The registered writer: the EPUB of the rendering, its page-list from the layout's settled page numbers."""
+    write_epub(laid_out.rendered, path, build.diagnostics)
+    return lambda: None
 
 
 def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
@@ -71,8 +84,8 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     for resource in rendered.resources:
         book.add_item(epub.EpubItem(uid=_item_id('gen', resource.path), file_name=resource.path,
                                     media_type=resource.media_type, content=resource.content))
-    own_css = config.root / 'styles' / 'epub.css'
-    if own_css.is_file():
+    own_css = own_stylesheet(config.root, 'epub')
+    if own_css:
         # Kept in styles/ beside the files it names, which keep their place in the book folder.
         book.add_item(epub.EpubItem(uid='book-style', file_name='styles/book.css', media_type='text/css',
                                     content=own_css.read_bytes()))

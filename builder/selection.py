@@ -1,10 +1,10 @@
-"""Select: the whole resolved book -> the chapters and content one output holds.
+"""Stage 4, select: the whole resolved book -> the resolved book one output holds.
 
 An output is an edition of the book (student, instructor) or a handout of one
-chapter. Both are the same pipeline run on a selection: this stage gives new
+chapter. Both are the same pipeline run on a selection: this stage makes new
 chapters whose token streams leave out what the selection does not hold, and
-the pipeline resolves and renders them as it would a book. Back matter then
-lists only what the selection uses, with no handout-specific code.
+resolves them as it would a book (:func:`select`). Back matter then lists only
+what the selection uses, with no handout-specific code.
 
 - Edition-only containers (marked by :mod:`builder.markdown.editions`) of other
   editions are left out, with the notes that only they called.
@@ -27,11 +27,32 @@ from .diagnostics import Diagnostics
 from .markdown.editions import editions_of
 from .markdown.state import location_of
 from .model import Book, Notes, ParsedChapter, ResolvedBook, Selection, marked
+from .resolve import resolve_book
 
 COURSE_PACK = 'the course pack'
 
 
-def select(whole: ResolvedBook, selection: Selection, diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
+def select(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection, diagnostics: Diagnostics, *,
+           cache: bool = True) -> ResolvedBook:
+    """The selection of the whole book, resolved on its own (a handout with only the data it uses).
+
+    The whole book was checked already: what only a part lacks (an unused
+    term) is no news to the author, so the selection's warnings are dropped,
+    and its errors are reported only when the whole book had none.
+    """
+    chosen = selected_chapters(whole, selection, diagnostics)
+    if selection.is_handout:
+        book, notes = data_used(book, notes, chosen)
+    quiet = Diagnostics()
+    resolved = replace(resolve_book(book, chosen, notes, quiet, cache=cache), selection=selection)
+    if not diagnostics.has_errors():
+        diagnostics.extend(quiet.errors)
+    return resolved
+
+
+def selected_chapters(whole: ResolvedBook, selection: Selection,
+                      diagnostics: Diagnostics) -> tuple[ParsedChapter, ...]:
+    """The chapters the selection holds, without the content of other editions, with links out of it rewritten."""
     chosen = [p for p in whole.chapters if selection.chapters is None or p.chapter.id in selection.chapters]
     trimmed = [_without_other_editions(p, selection.edition) for p in chosen]
     left_out = {ident for p in trimmed for ident in p[1]}

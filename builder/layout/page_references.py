@@ -18,8 +18,8 @@ from pathlib import Path
 
 from lxml.html import HtmlElement
 
-from ..resources import STYLES
 from ..model import PageMap
+from ..stylesheets import stylesheet_files
 
 TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)')
 
@@ -27,11 +27,6 @@ TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\
 def page_numbers_from_attribute(css: str) -> str:
     """The stylesheet with ``target-counter(attr(href), page)`` read from the link's ``data-page`` instead."""
     return TARGET_PAGE.sub('attr(data-page)', css)
-
-
-def print_stylesheets(book_root: Path) -> list[Path]:
-    own = book_root / 'styles' / 'print.css'
-    return [STYLES / 'print.css', *([own] if own.is_file() else [])]
 
 
 def all_page_references_rewritten(book_root: Path) -> bool:
@@ -42,7 +37,7 @@ def all_page_references_rewritten(book_root: Path) -> bool:
     document laid out at once can do.
     """
     return not any('target-counter' in page_numbers_from_attribute(p.read_text())
-                   for p in print_stylesheets(book_root))
+                   for p in stylesheet_files(book_root, 'print'))
 
 
 def pages_from_map(tree: HtmlElement, pages: PageMap | None, book_root: Path) -> HtmlElement:
@@ -76,7 +71,7 @@ def page_reference_selectors(book_root: Path) -> list:
                 yield from rules(tinycss2.parse_rule_list(node.content, skip_whitespace=True, skip_comments=True))
 
     selectors = []
-    for sheet in print_stylesheets(book_root):
+    for sheet in stylesheet_files(book_root, 'print'):
         for rule in rules(tinycss2.parse_stylesheet(sheet.read_text(), skip_whitespace=True, skip_comments=True)):
             if TARGET_PAGE.search(tinycss2.serialize(rule.content)):
                 selectors.extend(cssselect2.compile_selector_list(rule.prelude))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from ..config import BookConfig
-from ..diagnostics import Diagnostics
+from .config import BookConfig
+from .diagnostics import Diagnostics
 
 LATEST = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc)
 # Zip entries can only record times from 1980 to 2107.

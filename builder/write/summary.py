@@ -38,15 +38,16 @@ class OutputSummary:
         return ', '.join(parts)
 
 
-def summarize(path: Path) -> OutputSummary:
-    """Size and extent of a PDF or EPUB file; raises the reader's error on a damaged file."""
+def pdf_summary(path: Path) -> OutputSummary:
+    """Size and pages of a PDF file; raises the reader's error on a damaged file."""
+    return OutputSummary(path, path.stat().st_size, len(PdfReader(path).pages))
+
+
+def epub_summary(path: Path) -> OutputSummary:
+    """Size, chapters and print pages of an EPUB file; raises the reader's error on a damaged file."""
     size = path.stat().st_size
-    if path.suffix == '.pdf':
-        return OutputSummary(path, size, len(PdfReader(path).pages))
-    if path.suffix == '.epub':
-        chapters, pages = _epub_extent(path)
-        return OutputSummary(path, size, pages, chapters)
-    return OutputSummary(path, size, None)
+    chapters, pages = _epub_extent(path)
+    return OutputSummary(path, size, pages, chapters)
 
 
 def _epub_extent(path: Path) -> tuple[int, int | None]:

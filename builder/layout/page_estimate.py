@@ -15,7 +15,7 @@ import math
 
 import lxml.html
 
-from .model import PageMap, RenderedBook
+from ..model import PageMap, RenderedBook
 
 # Characters of text on a page of the bundled print style (A4, 10.5 pt): measured on the course pack.
 CHARS_PER_PAGE = 3600

@@ -1,0 +1,74 @@
+"""Stage 6, lay out: a rendered book -> pages, read back as a page map, until the page numbers it prints settle.
+
+- ``settle.py``: the loop, once: render from a page map, lay out, read the page
+  map off the layout, until what the book prints no longer changes.
+- Its two engines: ``document.py``, the book as one WeasyPrint document;
+  ``parts.py``, parts laid out side by side by a pool of processes (kept in
+  ``parts_cache.py``), for books of about 100 pages or more.
+- What both lay out: ``print_document.py`` (the print HTML and its post-passes,
+  ``breaks.py``), page references printed from the page map
+  (``page_references.py``), the first guess at the pages (``page_estimate.py``).
+- What every PDF of the layout is written with: ``identity.py``,
+  ``font_subsets.py``; and joined from parts: ``shared_fonts.py``.
+- WeasyPrint's log as diagnostics: ``weasyprint_log.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import RenderedBook, ResolvedBook
+from ..options import Build
+from ..render import render
+from .document import LaidOutDocument, OneDocument
+from .page_estimate import estimated_page_map
+from .parts import InParts, LaidOutParts, can_lay_out_in_parts, worth_laying_out_in_parts
+from .parts_cache import PartStore
+from .settle import settle
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A book laid out with settled page numbers: its rendering (printed from them), and its pages."""
+
+    rendered: RenderedBook
+    layout: LaidOutDocument | LaidOutParts | None  # None: only rendered, for writers that need no pages
+
+
+def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.ExitStack) -> LaidOut | None:
+    """Lay one output (``stem``) out; None (with diagnostics) on errors.
+
+    Layout runs even when only the EPUB is asked for: the EPUB's page-list
+    carries the printed page numbers, and the same inputs give the same EPUB.
+    A whole book of about 100 pages or more is laid out in parts on several
+    cores (``parts.py``). The last build's page map of the same output is the
+    first guess at its page numbers: when it is right, one layout is enough.
+    Without one, pages estimated from the text are (``page_estimate.py``).
+    """
+    options, cache = build.options, build.cache
+    assert cache is not None  # a build, not a check
+    first = render(resolved)
+    guess = cache.page_map(stem) or estimated_page_map(first)
+    jobs = options.jobs or os.cpu_count() or 1
+    laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
+    if jobs > 1 and not first.selected.is_handout and can_lay_out_in_parts(first) and (
+            options.jobs is not None or worth_laying_out_in_parts(first)):
+        build.progress.stage('lay out in parts')
+        folder = cache.parts_folder(stem) or Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
+        store = PartStore(folder, cache.parts_salt())
+        in_parts = settle(resolved, guess, InParts(build.diagnostics, jobs, store))
+        if in_parts is not None:
+            store.prune({part.key for part in in_parts[1].parts})
+        laid_out = in_parts
+    else:
+        laid_out = settle(resolved, guess, OneDocument(build.diagnostics, build.progress))
+    if laid_out is None:
+        return None
+    if laid_out[0].pages is not None:
+        cache.save_page_map(stem, laid_out[0].pages)
+    return LaidOut(*laid_out)

@@ -1,0 +1,211 @@
+"""The parts engine: the book laid out in parts, several at a time, to be joined into one PDF.
+
+WeasyPrint lays one document out on one core (about 22 A4 pages a second) and
+holds all of it in memory (about 0.6 MiB a page). Cut between chapters, the
+book becomes parts that a pool of processes lays out side by side, each
+process holding one part, and that a rebuild takes from the cache
+(``parts_cache.PartStore``) when what decides their layout did not change.
+
+What a part cannot know by itself comes from a page map of the whole book:
+
+* its first page number, set by ``@page :first { counter-reset: page N }``.
+  Chapters open on right-hand pages, so every part after the front matter
+  starts on an odd page, and the blank left-hand page before it, if any, is
+  added when the parts are joined (``:blank`` pages print nothing);
+* the page of every place it links to where a number is printed, which the
+  whole book prints from the page map too (``page_references.py``).
+
+The page map is the previous build's, or on a first build one estimated from
+the text; as for the whole book (``settle.py``), parts are laid out again until
+the page map they print is the one they produce.
+
+The PDF writer joins the parts' PDFs into the book (``write/pdf.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..dates import build_timestamp
+from ..diagnostics import Diagnostics
+from ..fetcher import BOOK_URL
+from ..model import PageMap, RenderedBook
+from ..workers import process_pool
+from .font_subsets import dated_subsets
+from .identity import pdf_identifier
+from .document import page_map
+from .page_estimate import EstimatedPageMap
+from .page_references import all_page_references_rewritten, page_numbers_from_attribute
+from .parts_cache import PartResult, PartStore
+from .print_document import generated_files, print_html
+from .settle import MAX_PASSES
+from .weasyprint_log import collected_messages, report_messages
+
+PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, about 210 MiB in WeasyPrint
+WORTH_BYTES = 400_000  # about 100 pages: below, starting processes costs more than laying out in parts saves
+PX = 0.75  # CSS px -> PDF pt
+# Every part links to places in the others; joining the parts resolves those links.
+CROSS_PART_NOTICE = 'No anchor #'
+
+
+def can_lay_out_in_parts(rendered: RenderedBook) -> bool:
+    """Parts need two chapters, no PDF standard, and stylesheets whose page references can read ``data-page``."""
+    if sum(d.kind == 'chapter' for d in rendered.documents) < 2:
+        return False
+    if rendered.config.pdf_standard:  # a tagged PDF's structure tree does not survive joining with pypdf
+        return False
+    return all_page_references_rewritten(rendered.config.root)
+
+
+def worth_laying_out_in_parts(rendered: RenderedBook) -> bool:
+    """Below about one part's worth of pages, starting processes costs more than it saves."""
+    return sum(len(d.body) for d in rendered.documents if d.kind == 'chapter') >= WORTH_BYTES
+
+
+@dataclass(frozen=True)
+class LaidOutParts:
+    parts: tuple[PartResult, ...]
+    starts: tuple[int, ...]  # the printed number of each part's first page
+
+    def page_map(self) -> PageMap:
+        pages: dict[str, int] = {}
+        for part, start in zip(self.parts, self.starts):
+            for anchor, page in part.anchors.items():
+                pages.setdefault(anchor, start + page - 1)
+        return PageMap(pages)
+
+
+class InParts:
+    """Settled when every part's HTML, printed from the pages the parts produce, is the one laid out and written.
+
+    A part laid out before is not laid out again: the last pass's, or the
+    cache's (``store``). Unsettled, the build fails: build with ``--jobs 1``.
+    """
+
+    def __init__(self, diagnostics: Diagnostics, jobs: int, store: PartStore) -> None:
+        self.diagnostics = diagnostics
+        self.jobs = jobs
+        self.store = store
+        self.plan: list[tuple[int, ...]] = []  # made from the first rendering
+        self.done: list[PartResult | None] = []
+        self.stack = contextlib.ExitStack()
+
+    def __enter__(self) -> InParts:
+        # A fresh process for each part (forked from the server, so cheap): Python keeps the memory
+        # of a part laid out before, and a worker's peak would be its two largest parts, not one.
+        self.workers = self.stack.enter_context(process_pool(self.jobs, max_tasks_per_child=1))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stack.__exit__(*exc)  # type: ignore[arg-type]
+
+    def lay_out(self, rendered: RenderedBook, attempt: int) -> LaidOutParts | None:
+        if not self.plan:
+            self.plan = plan_parts(rendered, self.jobs)
+            self.done = [None] * len(self.plan)
+            self.identifier = pdf_identifier(rendered.config)
+        pages, store, done = rendered.pages, self.store, self.done
+        assert pages is not None  # rendered from the guess, then from each layout
+        # From estimated pages, the first pass only counts pages: nothing it would write is final.
+        write = not isinstance(pages, EstimatedPageMap)
+        starts = [1 if i == 0 else pages.get(rendered.documents[part[0]].id, 1) for i, part in enumerate(self.plan)]
+        htmls = [part_html(rendered, part, start) for part, start in zip(self.plan, starts)]
+        futures = {}
+        for i, html in enumerate(htmls):
+            key = store.key(html)
+            previous = done[i]
+            if previous and previous.key == key and (previous.pdf or not write):
+                continue
+            done[i] = store.get(key)
+            if done[i] is None:
+                futures[i] = self.workers.submit(lay_out_part, key, html, rendered.config.root,
+                                                 generated_files(rendered), store.pdf_path(key) if write else None,
+                                                 self.identifier, build_timestamp(rendered.config))
+        for i, future in futures.items():
+            done[i] = future.result()
+            if write:
+                store.put(done[i])
+        results = tuple(r for r in done if r is not None)
+        if any(level >= logging.ERROR for r in results for level, _ in r.messages):
+            report_messages((m for r in results for m in r.messages), self.diagnostics)
+            return None
+        return LaidOutParts(results, joined_starts(results, rendered.config.sides != 'simplex'))
+
+    def settled(self, laid_out: LaidOutParts, again: RenderedBook) -> bool:
+        stable = all(r.pdf and r.key == self.store.key(part_html(again, part, start))
+                     for r, part, start in zip(laid_out.parts, self.plan, laid_out.starts))
+        if stable:  # every part parses the same stylesheets: each message once
+            report_messages((m for r in laid_out.parts for m in r.messages), self.diagnostics)
+        return stable
+
+    def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:
+        self.diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '
+                               'layouts; build with --jobs 1')
+        return None
+
+
+def plan_parts(rendered: RenderedBook, jobs: int) -> list[tuple[int, ...]]:
+    """Document indices of each part: the front matter, runs of whole chapters, each back-matter document.
+
+    The front and back matter print the pages of everything else (contents,
+    glossary, "cited on"): parts of their own, they are the only ones laid out
+    again when an edit moves those pages. Their lists of page links make many
+    boxes for few pages, so each back-matter document is a part by itself
+    (at 800 pages, the three together took 260 MiB in WeasyPrint).
+    """
+    documents = rendered.documents
+    chapters = [i for i, d in enumerate(documents) if d.kind == 'chapter']
+    size = sum(len(documents[i].body) for i in chapters)
+    count = max(jobs, math.ceil(size / PART_BYTES))
+    # Whole chapters per part, not bytes: an edit that grows a chapter moves no boundary, so the other parts stay cached.
+    per_part = math.ceil(len(chapters) / count)
+    firsts = chapters[::per_part]
+    parts = [tuple(range(firsts[0]))] if firsts[0] else []
+    for first, following in zip(firsts, [*firsts[1:], chapters[-1] + 1]):
+        parts.append(tuple(range(first, following)))
+    parts.extend((i,) for i in range(chapters[-1] + 1, len(documents)))
+    return parts
+
+
+def joined_starts(parts: tuple[PartResult, ...], duplex: bool) -> tuple[int, ...]:
+    """The first page of each part in the book: after the part before it, printed two-sided on a right-hand page."""
+    starts = [1]
+    for part in parts[:-1]:
+        following = starts[-1] + part.pages
+        starts.append(following + (duplex and following % 2 == 0))
+    return tuple(starts)
+
+
+def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int) -> str:
+    """The print document of one part, numbering its pages from ``start`` (as a handout's are numbered)."""
+    return print_html(replace(rendered, documents=tuple(rendered.documents[i] for i in part),
+                              selection=replace(rendered.selected, first_page=start)))
+
+
+def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str, bytes]], pdf: Path | None,
+                 identifier: bytes, moment: dt.datetime) -> PartResult:
+    """In a worker process: lay one part out, note its pages, anchors and outgoing links, write its PDF."""
+    from weasyprint import HTML
+
+    from ..fetcher import BookFetcher
+
+    messages: list[tuple[int, str]] = []
+    with collected_messages(messages, (CROSS_PART_NOTICE,)):
+        document = HTML(string=html, base_url=BOOK_URL,
+                        url_fetcher=BookFetcher(root, generated, page_numbers_from_attribute)).render()
+        anchors = dict(page_map(document))
+        links = []
+        for index, page in enumerate(document.pages):
+            for kind, target, (x1, y1, x2, y2), _box in page.links:
+                if kind == 'internal' and target not in anchors:
+                    links.append((index, (x1 * PX, (page.height - y2) * PX, x2 * PX, (page.height - y1) * PX), target))
+        if pdf is not None:
+            document.write_pdf(pdf, pdf_identifier=identifier, finisher=dated_subsets(moment))
+    first = document.pages[0]
+    return PartResult(key, len(document.pages), anchors, links, (first.width * PX, first.height * PX),
+                      str(pdf) if pdf else None, messages)

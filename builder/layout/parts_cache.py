@@ -1,0 +1,57 @@
+"""Laid-out parts of the PDF, kept under ``BOOK/.coursepack-cache/parts/`` by the hash of what decides their layout."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..cache import write_json
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """A laid-out part of the PDF (``parts.py``): what joining it into the book needs."""
+
+    key: str
+    pages: int
+    anchors: dict[str, int]  # id -> page within the part, from 1
+    links: list[tuple[int, tuple[float, float, float, float], str]]  # page index, PDF rectangle, target id
+    size: tuple[float, float]  # width and height of its pages, in PDF points
+    pdf: str | None  # the part's PDF, if it was written
+    messages: list[tuple[int, str]]  # WeasyPrint's log: (level, first line)
+
+
+class PartStore:
+    """Laid-out parts by content hash: of their HTML, and of the ``salt`` (builder, styles, images)."""
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.salt = salt
+
+    def key(self, html: str) -> str:
+        return hashlib.sha256(f'{self.salt}\n{html}'.encode()).hexdigest()
+
+    def pdf_path(self, key: str) -> Path:
+        return self.folder / f'{key}.pdf'
+
+    def get(self, key: str) -> PartResult | None:
+        try:
+            data = json.loads((self.folder / f'{key}.json').read_text())
+        except (OSError, ValueError):
+            return None
+        if not self.pdf_path(key).is_file():
+            return None
+        return PartResult(**{**data, 'links': [(i, tuple(r), t) for i, r, t in data['links']],
+                             'size': tuple(data['size']), 'messages': [tuple(m) for m in data['messages']]})
+
+    def put(self, part: PartResult) -> None:
+        write_json(self.folder / f'{part.key}.json', asdict(part))
+
+    def prune(self, keep: set[str]) -> None:
+        """Keep only the parts of the last build."""
+        for path in self.folder.iterdir():
+            if path.stem not in keep:
+                path.unlink(missing_ok=True)

@@ -1,0 +1,98 @@
+"""WeasyPrint's log, read as diagnostics: while one document is laid out or written, and in a part's worker.
+
+WeasyPrint reports problems (an image it cannot load, a CSS property it does
+not know) on the ``weasyprint`` logger. While it works, one handler turns each
+record into the line an author reads (:func:`layout_message`) and passes it on:
+to the build's diagnostics, or to a list a worker process sends back with its
+part (:func:`collected_messages`), reported once for all parts
+(:func:`report_messages`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import unquote
+
+from ..diagnostics import Diagnostics
+from ..fetcher import BOOK_URL, STYLES_URL
+
+# Notices not passed on: about the machine's libraries, which an author can do nothing about, and about
+# characters no font has, which check reports once per line of the book (fonts.py) rather than per character.
+UNREPORTED_NOTICES = ('Using fontTools instead of HarfBuzz-Subset', '.notdef glyph rendered for')
+# The virtual URLs the fetcher serves files under, and how an author knows those files.
+_VIRTUAL_URL = re.compile(f"({re.escape(BOOK_URL)}|{re.escape(STYLES_URL)})([^\\s'\"]*)")
+_SHOWN_ROOT = {BOOK_URL: '', STYLES_URL: 'the bundled styles/'}
+
+
+def layout_message(record: logging.LogRecord) -> str:
+    """A WeasyPrint log record as an author reads it: files by their path in the book, never by the
+    virtual URL the fetcher serves them under, and a reason even where the exception had no message
+    ("Failed to load image at …: " said nothing more)."""
+    args = record.args if isinstance(record.args, tuple) else ()
+    shown = tuple(type(a).__name__ if isinstance(a, BaseException) and not str(a).strip() else a for a in args)
+    message = str(record.msg) % shown if shown else record.getMessage()
+    return _VIRTUAL_URL.sub(lambda m: _SHOWN_ROOT[m.group(1)] + unquote(m.group(2)), message.splitlines()[0])
+
+
+def report_message(diagnostics: Diagnostics, level: int, message: str) -> None:
+    """One WeasyPrint message as a diagnostic: its errors fail the build, the rest are style warnings."""
+    if level >= logging.ERROR:
+        diagnostics.error('pdf', message)
+    else:
+        diagnostics.warning('pdf-style', message)
+
+
+def report_messages(messages: Iterable[tuple[int, str]], diagnostics: Diagnostics) -> None:
+    """Messages of several layouts of the same stylesheets (the parts of a book), each reported once."""
+    for level, message in dict.fromkeys(messages):
+        report_message(diagnostics, level, message)
+
+
+@contextlib.contextmanager
+def weasyprint_diagnostics(diagnostics: Diagnostics) -> Iterator[Callable[[], bool]]:
+    """Turn WeasyPrint's log records into diagnostics while it works; yield whether any was an error."""
+    errors = 0
+
+    def report(level: int, message: str) -> None:
+        nonlocal errors
+        errors += level >= logging.ERROR
+        report_message(diagnostics, level, message)
+
+    with _logged_to(report, UNREPORTED_NOTICES):
+        yield lambda: errors > 0
+
+
+@contextlib.contextmanager
+def collected_messages(messages: list[tuple[int, str]], unreported: tuple[str, ...] = ()) -> Iterator[None]:
+    """Collect WeasyPrint's log records as (level, message) while it works, leaving out ``unreported`` too."""
+    with _logged_to(lambda level, message: messages.append((level, message)), (*UNREPORTED_NOTICES, *unreported)):
+        yield
+
+
+@contextlib.contextmanager
+def _logged_to(report: Callable[[int, str], None], unreported: tuple[str, ...]) -> Iterator[None]:
+    handler = _Handler(report, unreported)
+    logger = logging.getLogger('weasyprint')
+    previous = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = previous
+
+
+class _Handler(logging.Handler):
+    def __init__(self, report: Callable[[int, str], None], unreported: tuple[str, ...]) -> None:
+        super().__init__(logging.WARNING)
+        self.report = report
+        self.unreported = unreported
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = layout_message(record)
+        if not message.startswith(self.unreported):
+            self.report(record.levelno, message)

@@ -1,0 +1,47 @@
+"""The output formats: how each is written, summarized after a build, and validated by ``check --outputs``.
+
+Adding a format (an HTML edition) is one module with its writer and one line
+here. A writer is given the laid-out book (``needs_layout``: laid out with
+settled page numbers, else only rendered) and the path to write; it returns a
+function that waits until the file is written, so that writers can overlap.
+Formats are written in the order of this registry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import Diagnostics
+from ..layout import LaidOut
+from ..options import Build
+from . import epub, pdf
+from .summary import OutputSummary, epub_summary, pdf_summary
+from .validators import epub_checks, pdf_checks
+
+
+@dataclass(frozen=True)
+class Writer:
+    suffix: str  # of the file written: dist/<stem>.<suffix>
+    needs_layout: bool  # whether it prints from the layout's pages, or only from the rendering
+    write: Callable[[LaidOut, Path, Build, contextlib.ExitStack], Callable[[], None]]
+    summarize: Callable[[Path], OutputSummary]  # size and extent, read from the written file
+    validate: Callable[[Path, str, OutputSummary, Diagnostics], list[str]]  # one note per check run
+
+
+WRITERS: dict[str, Writer] = {
+    'pdf': Writer('pdf', True, pdf.write, pdf_summary, pdf_checks),
+    'epub': Writer('epub', True, epub.write, epub_summary, epub_checks),
+}
+
+
+def writer_for(path: Path) -> Writer:
+    """The writer of an output file, by its suffix."""
+    return next(w for w in WRITERS.values() if path.suffix == f'.{w.suffix}')
+
+
+def summarize(path: Path) -> OutputSummary:
+    """Size and extent of an output file; raises the reader's error on a damaged file."""
+    return writer_for(path).summarize(path)
