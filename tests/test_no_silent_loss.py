@@ -130,13 +130,46 @@ def check_build(book: Path, expected: list[str], *, ignore_case: bool = False) -
     assert run.code == 0, run.err
     files = epub_files(run.output('.epub'))
     # Text nodes joined by spaces: a word next to code or emphasis stays a word of its own.
-    text = ' '.join(' '.join(etree.fromstring(data).itertext()) for name, data in files.items()
-                    if name.endswith('.xhtml') and name not in ('EPUB/nav.xhtml', 'EPUB/cover.xhtml'))
+    trees = [etree.fromstring(data) for name, data in files.items()
+             if name.endswith('.xhtml') and name not in ('EPUB/nav.xhtml', 'EPUB/cover.xhtml')]
+    text = ' '.join(' '.join(tree.itertext()) + ' ' + ' '.join(list_markers(tree)) for tree in trees)
     fold = str.casefold if ignore_case else str
     present = {fold(word) for word in re.findall(r'[^\W\d_]+', text)}  # whole words: 'c' is not in 'chapter'
     missing = [word for word in expected if fold(word) not in present]
     assert not missing, (missing, run.err)
     return True
+
+
+def list_markers(tree: etree._Element) -> list[str]:
+    """The letters and roman numerals an e-reader prints before the items of fancy lists (``J) item`` is an
+    item of a list lettered from J, as in Pandoc): words of the source that reach the reader as markers."""
+    markers = []
+    for ol in tree.iter('{http://www.w3.org/1999/xhtml}ol'):
+        kind, start = ol.get('type', '1'), int(ol.get('start', '1'))
+        for number in range(start, start + len(ol)):
+            if kind in 'aA':
+                markers.append(letters(number) if kind == 'a' else letters(number).upper())
+            elif kind in 'iI':
+                markers.append(roman(number) if kind == 'i' else roman(number).upper())
+    return markers
+
+
+def letters(number: int) -> str:
+    """1 -> a, 26 -> z, 27 -> aa: how CSS's lower-alpha counts."""
+    out = ''
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        out = chr(ord('a') + rest) + out
+    return out
+
+
+def roman(number: int) -> str:
+    out = ''
+    for value, digits in ((1000, 'm'), (900, 'cm'), (500, 'd'), (400, 'cd'), (100, 'c'), (90, 'xc'), (50, 'l'),
+                          (40, 'xl'), (10, 'x'), (9, 'ix'), (5, 'v'), (4, 'iv'), (1, 'i')):
+        count, number = divmod(number, value)
+        out += digits * count
+    return out
 
 
 def fresh_book(root: Path) -> Path:
@@ -158,6 +191,7 @@ def test_every_word_of_any_chapter_reaches_the_epub_or_the_build_says_why(tmp_pa
     @example(('Answers (a), (b) and (c) or (tm) and (r), +- and ,, too', ['a', 'b', 'c', 'tm', 'r', 'too']))
     @example(('- ' * 12 + 'deep', ['deep']))
     @example(('*' * 40 + 'starred' + '*' * 40, ['starred']))
+    @example(('A paragraph.\n\nJ) & IV. too\n', ['A', 'paragraph', 'J', 'IV', 'too']))
     def property_(generated: tuple[str, list[str]]) -> None:
         markdown, expected = generated
         book = fresh_book(tmp_path / 'book')
