@@ -23,6 +23,8 @@ from types import SimpleNamespace
 
 from lxml import etree
 
+from builder.i18n import catalog
+
 from . import citeproc_fixes, citeproc_speed  # noqa: F401 -- citeproc_speed patches citeproc on import
 from .containment import contained
 from .diagnostics import Diagnostic, Level, SourceLocation, did_you_mean
@@ -81,7 +83,7 @@ class Formatted:
     entries: dict[str, tuple[Entry, ...]]  # group ('' for the whole book) -> entries in the style's order
     diagnostics: tuple[Diagnostic, ...]
     note_style: bool = False
-    title: str = 'References'
+    title: str = ''  # the style's heading for its bibliography (Style.title)
     groups: dict[str, str] = field(default_factory=dict)  # citation id -> its group (chapter id)
 
 
@@ -94,13 +96,11 @@ class Style:
 
     @property
     def title(self) -> str:
-        """The heading of its bibliography, as each style's manual names it."""
-        language = self.locale.split('-')[0]
-        if language == 'fr':
-            return 'Bibliographie' if self.note else 'Références'
+        """The heading of its bibliography, as each kind of style names it, in the catalog of its locale."""
+        strings = catalog(self.locale.split('-')[0])
         if self.name.startswith('modern-language-association'):
-            return 'Works Cited'
-        return 'Bibliography' if self.note else 'References'
+            return strings('references.title.works-cited')
+        return strings('references.title.notes' if self.note else 'references.title.author-date')
 
 
 # ---- styles ----
@@ -142,9 +142,7 @@ def _locale(language: str) -> str:
 
     if (Path(LOCALES_PATH) / f'locales-{language}.xml').is_file():
         return language
-    primary = language.split('-')[0]
-    return {'en': 'en-US', 'fr': 'fr-FR', 'de': 'de-DE', 'es': 'es-ES', 'it': 'it-IT', 'pt': 'pt-PT',
-            'ru': 'ru-RU'}.get(primary, 'en-US')
+    return catalog(language.split('-')[0]).data('citations.csl-locale')
 
 
 @cache
