@@ -94,9 +94,11 @@ class Catalog:
     def with_overrides(self, overrides: Mapping[str, Value], source: str = 'book.yaml') -> Catalog:
         """This catalog with some strings replaced (a book's own wording), each checked against English."""
         english = load_layer(ROOT_LANGUAGE).values
-        for key, value in overrides.items():
+        values: dict[str, Value] = {}
+        _flatten(overrides, '', values, source)
+        for key, value in values.items():
             _check_like_english(key, value, english, source)
-        return Catalog(self.language, (Layer(self.language, dict(overrides), source), *self.layers))
+        return Catalog(self.language, (Layer(self.language, values, source), *self.layers))
 
     def _text(self, key: str) -> str:
         value, layer = self.value(key)
@@ -173,7 +175,7 @@ def _flatten(data: Any, prefix: str, into: dict[str, Value], source: str) -> Non
             into[key] = dict(value)
         elif isinstance(value, Mapping):
             _flatten(value, key + '.', into, source)
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
             into[key] = tuple(value)
         elif isinstance(value, (str, bool)):
             into[key] = value
