@@ -138,7 +138,7 @@ def book_identifier(rendered: RenderedBook) -> str:
 
 def print_source(rendered: RenderedBook) -> str:
     """How the EPUB names the print version its page numbers come from: the PDF built beside it."""
-    return f'{publication_title(rendered)}, PDF'
+    return catalog(rendered.config.language)('epub.print-source', title=publication_title(rendered))
 
 
 def _part_name(rendered: RenderedBook) -> str:
