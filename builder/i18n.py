@@ -16,6 +16,10 @@ dots (``glossary.title``). A value is one of:
 - data a language's conventions need (quotation marks, season names, whether French spacing applies):
   a list of texts, a boolean, or a text read as data.
 
+Adding a language is one file, ``locales/<tag>.yaml``, with the keys it translates; the tests check
+every file against English (same keys, same kinds of value) and that English has every key the code
+and the templates ask for.
+
 Code asks ``strings = catalog(language)``, then ``strings('contents.title')``,
 ``strings.plural('uses.pages', count)`` or ``strings.data('typography.quotes')``. Templates get
 ``t = strings.markup``: the same calls, giving markup in which the catalog's text is escaped and
