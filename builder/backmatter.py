@@ -1,67 +1,145 @@
-"""The generated back matter: the glossary and the chronology with its timeline figure.
+"""The back matter: the sections after the chapters, registered in :data:`SECTIONS` in the order they print.
 
-Both are rendered from Jinja templates (``templates/glossary.xhtml``,
-``templates/chronology.xhtml``) with the definitions and event texts rendered
-by the chapters' own Markdown renderer. Where each term or event is used is
-printed twice: as page numbers when a page map is known ("12, 34–36", each a
-link to the first use on that page) and as links back to every use; the print
-and EPUB stylesheets each show the one that suits their medium.
+Each section is one line there: its id (that of its document, its heading in
+the contents and the EPUB's navigation, its landmark's target), its heading
+(from the interface catalog, or as the book chooses it), the function that
+renders its body, and its EPUB landmark. A section whose function gives no
+body (a book without a glossary) is left out. Adding a section, an index say,
+is a module with its render function and one line in :data:`SECTIONS`.
+
+The glossary and the chronology with its timeline figure are rendered here
+from Jinja templates (``templates/glossary.xhtml``, ``templates/chronology.xhtml``),
+their definitions and event texts by the chapters' own Markdown renderer;
+the bibliography by :mod:`builder.render_bibliography`. Where each term or
+event is used is printed twice: as page numbers when a page map is known
+("12, 34–36", each a link to the first use on that page) and as links back
+to every use; the print and EPUB stylesheets each show the one that suits
+their medium.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment
 from markdown_it import MarkdownIt
 
 from .chronology.timeline import draw_timeline
-from .glossary.terms import letter_groups
-from .model import Document, Fragment, PageMap, Resource, ResolvedBook, Use
+from .citations.render import bibliography_body, references_title
+from .glossary.terms import FORM_KINDS, letter_groups
+from .i18n import Catalog
+from .model import Chapter, Document, Fragment, Heading, PageMap, Resource, ResolvedBook, Use
 from .pagerefs import page_runs
-from .resolve import CHRONOLOGY_TITLE, GLOSSARY_TITLE
 
 TIMELINE_PATH = 'generated/timeline{n}.svg'
 
 
-def back_matter(resolved: ResolvedBook, md: MarkdownIt, templates: Environment, base_env: dict[str, Any],
-                pages: PageMap | None) -> tuple[list[Document], list[Resource]]:
+@dataclass(frozen=True)
+class BackMatterContext:
+    """What a section is rendered from: the resolved book and the renderer's tools."""
+
+    resolved: ResolvedBook
+    strings: Catalog  # the interface strings of the book's language
+    templates: Environment
+    markdown: Callable[[Fragment], str]  # Markdown from a data file, rendered as the chapters are
+    chapters: dict[str, Chapter]  # by id
+    pages: PageMap | None  # from a first layout: back matter can print page numbers
+
+
+@dataclass(frozen=True)
+class SectionBody:
+    html: str  # one <section> element, with the section's id
+    resources: tuple[Resource, ...] = ()  # files it generates (the timeline figure)
+
+
+@dataclass(frozen=True)
+class BackMatterSection:
+    id: str
+    heading: Callable[[BackMatterContext], str]
+    render: Callable[[BackMatterContext, str], SectionBody | None]  # (context, heading) -> body, or None: no section
+    landmark: str | None = None  # its EPUB landmark type
+
+
+def glossary_section(context: BackMatterContext, title: str) -> SectionBody | None:
+    glossary = context.resolved.glossary
+    if not glossary:
+        return None
+    t = context.strings.markup
+    kinds = {kind for kind in FORM_KINDS if kind != 'variant'}  # a variant goes without saying
+    return SectionBody(context.templates.get_template('glossary.xhtml').render(
+        t=t, title=title, groups=letter_groups(glossary, context.strings('glossary.digits')),
+        render=context.markdown, uses=_UseLinks(context), terms={e.term.key: e for e in glossary}, form_kinds=kinds))
+
+
+def chronology_section(context: BackMatterContext, title: str) -> SectionBody | None:
+    chronology = context.resolved.chronology
+    if not chronology:
+        return None
+    config = context.resolved.config
+    panels = draw_timeline(chronology, config.language,
+                           context.strings('chronology.timeline.title', title=config.title), context.strings)
+    resources, figures = [], []
+    for n, panel in enumerate(panels, start=1):
+        path = TIMELINE_PATH.format(n='' if len(panels) == 1 else f'-{n}')
+        resources.append(Resource(path, 'image/svg+xml', panel.svg))
+        figures.append((path, panel))
+    return SectionBody(context.templates.get_template('chronology.xhtml').render(
+        t=context.strings.markup, title=title, entries=chronology, render=context.markdown, uses=_UseLinks(context),
+        language=config.language, figures=figures), tuple(resources))
+
+
+def bibliography_section(context: BackMatterContext, title: str) -> SectionBody | None:
+    bibliography = context.resolved.bibliography
+    html = bibliography and bibliography_body(context.templates, bibliography, title, context.chapters,
+                                              context.pages, context.strings)
+    return SectionBody(html) if html else None
+
+
+SECTIONS: tuple[BackMatterSection, ...] = (
+    BackMatterSection('glossary', lambda c: c.strings('glossary.title'), glossary_section, landmark='glossary'),
+    BackMatterSection('chronology', lambda c: c.strings('chronology.title'), chronology_section),
+    BackMatterSection('bibliography', lambda c: references_title(c.resolved), bibliography_section,
+                      landmark='bibliography'),
+)
+
+
+def back_matter(context: BackMatterContext) -> tuple[list[Document], list[Resource], list[Heading]]:
+    """The back matter's documents in order, the files they generate, and their headings for the contents."""
     documents: list[Document] = []
     resources: list[Resource] = []
-    uses = _UseLinks(resolved, pages)
+    for section in SECTIONS:
+        title = section.heading(context)
+        body = section.render(context, title)
+        if body is not None:
+            documents.append(Document(section.id, 'backmatter', title, body.html, landmark=section.landmark))
+            resources.extend(body.resources)
+    return documents, resources, [Heading(d.id, 1, d.title, d.id) for d in documents]
 
+
+def markdown_renderer(md: MarkdownIt, base_env: dict[str, Any]) -> Callable[[Fragment], str]:
+    """Render a data file's Markdown with the chapters' renderer and the book's targets, pages and citations."""
     def render(fragment: Fragment) -> str:
         return md.renderer.render(list(fragment.tokens), md.options, {**fragment.env, **base_env})
 
-    if resolved.glossary:
-        body = templates.get_template('glossary.xhtml').render(
-            title=GLOSSARY_TITLE, groups=letter_groups(resolved.glossary), render=render, uses=uses,
-            terms={e.term.key: e for e in resolved.glossary})
-        documents.append(Document('glossary', 'backmatter', GLOSSARY_TITLE, body, landmark='glossary'))
-    if resolved.chronology:
-        language = resolved.config.language
-        panels = draw_timeline(resolved.chronology, language, f'Timeline: {resolved.config.title}')
-        figures = []
-        for n, panel in enumerate(panels, start=1):
-            path = TIMELINE_PATH.format(n='' if len(panels) == 1 else f'-{n}')
-            resources.append(Resource(path, 'image/svg+xml', panel.svg))
-            figures.append((path, panel))
-        body = templates.get_template('chronology.xhtml').render(
-            title=CHRONOLOGY_TITLE, entries=resolved.chronology, render=render, uses=uses, language=language,
-            figures=figures)
-        documents.append(Document('chronology', 'backmatter', CHRONOLOGY_TITLE, body))
-    return documents, resources
+    return render
 
 
 class _UseLinks:
     """What the templates print for the uses of a term or an event."""
 
-    def __init__(self, resolved: ResolvedBook, pages: PageMap | None) -> None:
-        self.pages = pages
-        self.labels = {c.chapter.id: resolved.targets[c.chapter.id] for c in resolved.chapters}
+    def __init__(self, context: BackMatterContext) -> None:
+        self.pages = context.pages
+        self.labels = {c.chapter.id: context.resolved.targets[c.chapter.id] for c in context.resolved.chapters}
 
     def page_runs(self, uses: tuple[Use, ...]):  # type: ignore[no-untyped-def]
         return page_runs((u.id for u in uses), self.pages)
+
+    @staticmethod
+    def page_count(runs) -> int:  # type: ignore[no-untyped-def]
+        """How many pages the runs cover: "p." for one, "pp." for more."""
+        return sum(run.last - run.first + 1 for run in runs)
 
     def by_chapter(self, uses: tuple[Use, ...]) -> list[tuple[str, list[Use]]]:
         groups: list[tuple[str, list[Use]]] = []

@@ -100,10 +100,6 @@ class Chapter:
     path: str
     location: SourceLocation
 
-    @property
-    def label(self) -> str:
-        return f'Chapter {self.number}' if self.number is not None else self.title
-
 
 @dataclass(frozen=True)
 class CiteItem:
@@ -223,7 +219,7 @@ class ResolvedBook:
 
     config: BookConfig
     chapters: tuple[ParsedChapter, ...]
-    headings: tuple[Heading, ...]
+    headings: tuple[Heading, ...]  # the chapters' (the renderer adds the back matter's)
     # id -> the label a cross-reference to it prints ("chapter 3", "section 2.1 …")
     targets: dict[str, str]
     # id of any element -> id of the chapter that holds it

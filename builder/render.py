@@ -20,12 +20,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
-from .backmatter import back_matter
+from .backmatter import BackMatterContext, back_matter, markdown_renderer
 from .blocks import with_block_ids
 from .config import BookConfig
+from .i18n import Catalog, catalog
 from .markdown import make_parser
 from .model import Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
-from .citations.render import bibliography_document, bibliography_heading, chapter_references, title_of
+from .citations.render import chapter_references, references_title
 
 CSS_LENGTH = re.compile(r'\d+(?:\.\d+)?(?:%|px|em|rem|cm|mm|in|pt)')
 
@@ -44,26 +45,28 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     md = make_parser(resolved.config.language)
     _add_reference_rules(md)
     book = resolved.config
+    strings = catalog(book.language)
     selection = resolved.selection or Selection(book.main_edition)
     bibliography = resolved.bibliography
     chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
-    references_title = title_of(bibliography, book.bibliography_title) if bibliography else ''
-    back = bibliography and bibliography_document(_templates, bibliography, references_title, chapters, pages)
-    headings = resolved.headings + ((bibliography_heading(references_title),) if back else ())
-    documents = _front_matter(book, selection, headings, chapters)
+    references = references_title(resolved)
+    documents = []
     for parsed in resolved.chapters:
         env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages,
                                'citations': bibliography.citations if bibliography else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
-        references = chapter_references(_templates, bibliography, parsed.chapter, references_title, chapters, pages)
-        html = _templates.get_template('chapter.xhtml').render(chapter=parsed.chapter, body=body, references=references)
+        chapter_list = chapter_references(_templates, bibliography, parsed.chapter, references, chapters, pages,
+                                          strings)
+        html = _templates.get_template('chapter.xhtml').render(t=strings.markup, chapter=parsed.chapter, body=body,
+                                                               references=chapter_list)
         documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
                                   if parsed is resolved.chapters[0] else None))
-    generated, resources = back_matter(resolved, md, _templates, {
-        'targets': resolved.targets, 'pages': pages, 'citations': bibliography.citations if bibliography else {}}, pages)
-    documents.extend(generated)
-    if back:
-        documents.append(back)
+    base_env = {'targets': resolved.targets, 'pages': pages,
+                'citations': bibliography.citations if bibliography else {}}
+    back, resources, back_headings = back_matter(BackMatterContext(
+        resolved, strings, _templates, markdown_renderer(md, base_env), chapters, pages))
+    headings = resolved.headings + tuple(back_headings)
+    documents = [*_front_matter(book, selection, headings, chapters, strings), *documents, *back]
     documents = [replace(d, body=with_block_ids(d.body, d.id)) for d in documents]
     return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources), selection)
 
@@ -72,35 +75,39 @@ def edition_label(book: BookConfig, selection: Selection) -> str | None:
     """'Instructor edition' for any edition but the main one, which goes without saying."""
     if selection.edition == book.main_edition:
         return None
-    return f"{selection.edition.replace('-', ' ').capitalize()} edition"
+    return catalog(book.language)('edition.label', name=selection.edition.replace('-', ' ').capitalize())
 
 
 def publication_title(rendered: RenderedBook) -> str:
     """The title of this output: the book's, with the edition and the handout's chapter when not the main book."""
     config = rendered.config
+    strings = catalog(config.language)
     selection = rendered.selected
     title = config.title
     if selection.is_handout:
         chapters = [d.title for d in rendered.documents if d.kind == 'chapter']
-        title = f"{', '.join(chapters)} (a handout from {config.title})"
+        title = strings('handout.publication-title', chapters=', '.join(chapters), title=config.title)
     edition = edition_label(config, selection)
-    return f'{title}, {edition.lower()}' if edition else title
+    return strings('edition.in-title', title=title, edition=edition.lower()) if edition else title
 
 
 def _front_matter(book: BookConfig, selection: Selection, headings: tuple[Heading, ...],
-                  chapters: dict[str, Chapter]) -> list[Document]:
+                  chapters: dict[str, Chapter], strings: Catalog) -> list[Document]:
     edition = edition_label(book, selection)
+    t = strings.markup
     if selection.is_handout:
         # A handout opens with a heading block, not a title page: it names the course pack it comes from.
-        html = _templates.get_template('handout.xhtml').render(book=book, chapters=list(chapters.values()),
+        html = _templates.get_template('handout.xhtml').render(t=t, book=book, chapters=list(chapters.values()),
                                                                edition=edition)
         return [Document('handout', 'handout', book.title, html, landmark='titlepage')]
+    title = strings('contents.title')
     return [
         Document('titlepage', 'titlepage', book.title,
-                 _templates.get_template('titlepage.xhtml').render(book=book, edition=edition), landmark='titlepage'),
-        Document('contents', 'toc', 'Contents', _templates.get_template('contents.xhtml').render(
-            entries=[h for h in headings if h.level <= book.toc_depth and h.listed], chapters=chapters),
-            landmark='toc'),
+                 _templates.get_template('titlepage.xhtml').render(t=t, book=book, edition=edition),
+                 landmark='titlepage'),
+        Document('contents', 'toc', title, _templates.get_template('contents.xhtml').render(
+            t=t, title=title, entries=[h for h in headings if h.level <= book.toc_depth and h.listed],
+            chapters=chapters), landmark='toc'),
     ]
 
 

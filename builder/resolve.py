@@ -15,14 +15,12 @@ from .citations.format import Formatted
 from .citations.resolve import resolve_citations
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .glossary.terms import resolve_glossary
+from .i18n import Catalog, catalog
 from .images import check_image
 from .markdown.links import ADDRESSES
 from .markdown.state import location_of
 from .markdown.terms import span_text
 from .model import Book, Heading, Notes, ParsedChapter, ResolvedBook
-
-GLOSSARY_TITLE = 'Glossary'
-CHRONOLOGY_TITLE = 'Chronology'
 
 
 def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes, diagnostics: Diagnostics, *,
@@ -35,6 +33,7 @@ def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes, 
 def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics,
             bibliography: Formatted | None = None, notes: Notes | None = None) -> ResolvedBook:
     config = book.config
+    strings = catalog(config.language)
     headings: list[Heading] = []
     targets: dict[str, str] = {}
     chapter_of: dict[str, str] = {}
@@ -51,7 +50,8 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
 
     for parsed in chapters:
         chapter = parsed.chapter
-        define(chapter.id, chapter.label.lower() if chapter.number else f'“{chapter.title}”', chapter.id, chapter.location)
+        define(chapter.id, strings('chapter.in-text', number=chapter.number) if chapter.number else
+               strings('cross-reference.unnumbered-chapter', title=chapter.title), chapter.id, chapter.location)
         headings.append(Heading(chapter.id, 1, chapter.title, chapter.id))
         tokens = parsed.tokens
         for i, token in enumerate(tokens):
@@ -60,14 +60,15 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                 title = inline_text(tokens[i + 1])
                 listed = 'unlisted' not in str(token.attrGet('class') or '').split()
                 headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id, listed))
-                define(str(ident), f'section “{title}”', chapter.id, location_of(parsed.env, token))
+                define(str(ident), strings('cross-reference.section', title=title), chapter.id,
+                       location_of(parsed.env, token))
             elif ident and (token.nesting == 1 or token.type == 'fence'):  # a code block's {#id}
                 define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
                 unnamed.add(str(ident))
             for j, child in enumerate(token.children or ()):
                 child_id = child.attrGet('id')
                 if child_id and (child.nesting == 1 or child.type == 'image'):  # a figure's id: ![…](…){#id}
-                    name = _name(token.children, j)
+                    name = _name(token.children, j, strings)
                     define(str(child_id), name or str(child_id), chapter.id, location_of(parsed.env, child))
                     if not name:
                         unnamed.add(str(child_id))
@@ -99,10 +100,12 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                                       where)
     glossary = resolve_glossary(book, chapters, notes or Notes(), diagnostics)
     chronology = resolve_chronology(book, chapters, notes or Notes(), diagnostics)
-    for ident, title, present in (('glossary', GLOSSARY_TITLE, glossary), ('chronology', CHRONOLOGY_TITLE, chronology)):
+    # The back matter that is a cross-reference target; its headings and documents are the renderer's
+    # (builder/backmatter.py).
+    for ident, label, present in (('glossary', strings('glossary.in-text'), glossary),
+                                  ('chronology', strings('chronology.in-text'), chronology)):
         if present:
-            headings.append(Heading(ident, 1, title, ident))
-            define(ident, f'the {ident}', ident, SourceLocation(getattr(config, ident)))
+            define(ident, label, ident, SourceLocation(getattr(config, ident)))
     return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
                         bibliography, glossary, chronology)
 
@@ -119,10 +122,10 @@ def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]
         yield from zip(children, children[1:] + children[-1:])
 
 
-def _name(children, i: int) -> str:  # type: ignore[no-untyped-def]
+def _name(children, i: int, strings: Catalog) -> str:  # type: ignore[no-untyped-def]
     """What an empty cross-reference to an inline element prints: a figure by its alt text, a span by its words."""
     if children[i].type == 'image':
-        return f'figure “{children[i].content}”' if children[i].content.strip() else ''
+        return strings('cross-reference.figure', alt=children[i].content) if children[i].content.strip() else ''
     words = span_text(children, i)
-    return f'“{words}”' if words else ''
+    return strings('cross-reference.words', words=words) if words else ''
 

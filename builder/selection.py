@@ -24,12 +24,11 @@ from dataclasses import replace
 from markdown_it.token import Token
 
 from .diagnostics import Diagnostics
+from .i18n import catalog
 from .markdown.editions import editions_of
 from .markdown.state import location_of
 from .model import Book, Notes, ParsedChapter, ResolvedBook, Selection, marked
 from .resolve import resolve_book
-
-COURSE_PACK = 'the course pack'
 
 
 def select(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection, diagnostics: Diagnostics, *,
@@ -206,11 +205,12 @@ def _target(token: Token) -> str | None:
 
 
 def _where_in_course_pack(target: str, whole: ResolvedBook) -> str:
+    strings = catalog(whole.config.language)
     chapter_id = whole.chapter_of[target]
     chapter_label = whole.targets[chapter_id]
     if target == chapter_id:
-        return f'{chapter_label} of {COURSE_PACK}'
-    return f'{whole.targets[target]} in {chapter_label} of {COURSE_PACK}'
+        return strings('handout.chapter-elsewhere', chapter=chapter_label)
+    return strings('handout.target-elsewhere', target=whole.targets[target], chapter=chapter_label)
 
 
 def _text(content: str, near: Token) -> Token:

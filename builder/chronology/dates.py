@@ -5,7 +5,8 @@ Date/Time Format, parsed by the ``edtf`` package: ``1986`` (year), ``1986-10``
 (month), ``1986-10-15`` (day), ``1987-21`` (season: 21 spring … 24 winter),
 ``1985~`` (circa), ``1988?`` (uncertain), ``1988-05-15/1989-02-15`` (a range).
 A date prints at the precision it was given, in the book's language: month
-names and the order of day, month and year come from CLDR through babel.
+names and the order of day, month and year come from CLDR through babel,
+season names and "circa" from the language's catalog (:mod:`builder.i18n`).
 """
 
 from __future__ import annotations
@@ -19,16 +20,10 @@ from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
 from edtf.parser.parser_classes import Date, Interval, Level1Interval, Season, UncertainOrApproximate
 
-PRECISIONS = ('year', 'season', 'month', 'day')  # coarse to fine
+from ..i18n import catalog
 
-# CLDR has no season names; these are the languages course packs are written in so far.
-SEASONS = {
-    'en': ('spring', 'summer', 'autumn', 'winter'),
-    'fr': ('printemps', 'été', 'automne', 'hiver'),
-    'de': ('Frühling', 'Sommer', 'Herbst', 'Winter'),
-}
+PRECISIONS = ('year', 'season', 'month', 'day')  # coarse to fine
 SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
-CIRCA = {'en': 'c.\u00a0{}', 'fr': 'vers {}', 'de': 'um {}'}
 
 
 class EventDateError(ValueError):
@@ -77,7 +72,7 @@ class DatePoint:
         if self.month:
             return format_skeleton('yMMM' if short else 'yMMMM', self.first_day, locale=locale)
         if self.season:
-            names = SEASONS.get(locale.language, SEASONS['en'])
+            names = catalog(locale.language).data('dates.seasons')  # CLDR has no season names
             return f'{names[self.season - 21]} {self.year}'
         return str(self.year)
 
@@ -120,7 +115,7 @@ class EventDate:
             # A closed-up en dash between single words (1988–1989), a spaced one between phrases.
             text = f'{text}–{end}' if ' ' not in text + end else f'{text} – {end}'
         if self.approximate:
-            text = CIRCA.get(locale.language, CIRCA['en']).format(text)
+            text = catalog(locale.language)('dates.circa', date=text)
         if self.uncertain:
             text += '?'
         return text

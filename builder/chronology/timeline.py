@@ -25,6 +25,7 @@ from lxml import etree
 from lxml.builder import ElementMaker
 from PIL import ImageFont
 
+from ..i18n import Catalog
 from ..model import ChronologyEntry
 from ..resources import FONTS
 
@@ -75,8 +76,9 @@ class Panel:
     events: int
 
 
-def draw_timeline(entries: tuple[ChronologyEntry, ...], language: str, title: str) -> list[Panel]:
-    """The timeline of the chronology's entries (in date order), cut into panels of at most MAX_HEIGHT.
+def draw_timeline(entries: tuple[ChronologyEntry, ...], language: str, title: str, strings: Catalog) -> list[Panel]:
+    """The timeline of the chronology's entries (in date order), cut into panels of at most MAX_HEIGHT;
+    ``strings`` give the words of its title and description.
 
     A long chronology drawn as one figure would be scaled down past reading on a page or a
     screen; panels keep the type at its size and each fits a page at its natural size.
@@ -96,8 +98,9 @@ def draw_timeline(entries: tuple[ChronologyEntry, ...], language: str, title: st
     panels = []
     for n, group in enumerate(groups, start=1):
         axis = _Axis(group)
-        part = f' ({n} of {len(groups)})' if len(groups) > 1 else ''
-        svg = _draw(group, axis, lanes, label_x, f'{title}{part}')
+        panel_title = strings('chronology.timeline.title-part', title=title, part=n, parts=len(groups)) \
+            if len(groups) > 1 else title
+        svg = _draw(group, axis, lanes, label_x, panel_title, strings)
         panels.append(Panel(svg, int(group[0].start), int(axis.last), len(group)))
     return panels
 
@@ -112,7 +115,8 @@ def _split(rows: list[_Row], height: float) -> list[list[_Row]]:
     return groups
 
 
-def _draw(rows: list[_Row], axis: _Axis, lanes: dict[str, int], label_x: float, title: str) -> bytes:
+def _draw(rows: list[_Row], axis: _Axis, lanes: dict[str, int], label_x: float, title: str,
+          strings: Catalog) -> bytes:
     height = axis.bottom + MARGIN
     drawing = E.g()
     for top, bottom in axis.segments():
@@ -144,8 +148,8 @@ def _draw(rows: list[_Row], axis: _Axis, lanes: dict[str, int], label_x: float, 
             drawing.append(E.text(line, x=_n(x), y=_n(y + 4 + n * LINE_HEIGHT), **{'class': 'label'}))
     svg = E.svg(
         E.title(title),
-        E.desc(f'{len(rows)} events from {int(rows[0].start)} to {int(axis.last)}, on a vertical time axis; '
-               'the chronology lists them with their full dates and sources.'),
+        E.desc(strings('chronology.timeline.description', events=len(rows), first=int(rows[0].start),
+                       last=int(axis.last))),
         E.style(STYLE),
         drawing,
         version='1.1', width=_n(WIDTH), height=_n(height), viewBox=f'0 0 {_n(WIDTH)} {_n(height)}', role='img',

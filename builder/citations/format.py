@@ -79,7 +79,7 @@ class Formatted:
     entries: dict[str, tuple[Entry, ...]]  # group ('' for the whole book) -> entries in the style's order
     diagnostics: tuple[Diagnostic, ...]
     note_style: bool = False
-    title: str = 'References'
+    title: str = ''  # the style's heading for its bibliography (Style.title)
     groups: dict[str, str] = field(default_factory=dict)  # citation id -> its group (chapter id)
 
 

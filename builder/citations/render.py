@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from jinja2 import Environment
 from markupsafe import Markup
 
-from ..model import Chapter, Document, Heading, PageMap
+from ..i18n import Catalog
+from ..model import Chapter, PageMap, ResolvedBook
 from ..pagerefs import page_runs
 from .format import Entry, Formatted
-
-BIBLIOGRAPHY_ID = 'bibliography'
 
 
 @dataclass(frozen=True)
@@ -27,49 +26,48 @@ class CitedOn:
     links: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]  # (label, href, ((n, href), …))
 
 
-def title_of(bibliography: Formatted, override: str | None) -> str:
-    return override or bibliography.title
+def references_title(resolved: ResolvedBook) -> str:
+    """The heading of the reference lists: book.yaml's ``bibliography-title``, else the style's."""
+    bibliography = resolved.bibliography
+    return (resolved.config.bibliography_title or bibliography.title) if bibliography else ''
 
 
-def bibliography_document(templates: Environment, bibliography: Formatted, title: str,
-                          chapters: dict[str, Chapter], pages: PageMap | None) -> Document | None:
+def bibliography_body(templates: Environment, bibliography: Formatted, title: str, chapters: dict[str, Chapter],
+                      pages: PageMap | None, strings: Catalog) -> str | None:
     """The back-matter bibliography, or None when the book lists its references per chapter or has none."""
     entries = bibliography.entries.get('')
     if not entries:
         return None
-    body = templates.get_template('bibliography.xhtml').render(
-        title=title, list=reference_list(templates, entries, bibliography, chapters, pages))
-    return Document(BIBLIOGRAPHY_ID, 'backmatter', title, body, landmark='bibliography')
-
-
-def bibliography_heading(title: str) -> Heading:
-    return Heading(BIBLIOGRAPHY_ID, 1, title, BIBLIOGRAPHY_ID)
+    return templates.get_template('bibliography.xhtml').render(
+        title=title, list=reference_list(templates, entries, bibliography, chapters, pages, strings))
 
 
 def chapter_references(templates: Environment, bibliography: Formatted | None, chapter: Chapter, title: str,
-                       chapters: dict[str, Chapter], pages: PageMap | None) -> Markup:
+                       chapters: dict[str, Chapter], pages: PageMap | None, strings: Catalog) -> Markup:
     """The reference list at the end of ``chapter`` (``bibliography: per-chapter``), or nothing."""
     entries = bibliography.entries.get(chapter.id) if bibliography else None
     if not entries:
         return Markup('')
     return Markup(templates.get_template('chapter-references.xhtml').render(
-        title=title, chapter=chapter, list=reference_list(templates, entries, bibliography, chapters, pages)))
+        title=title, chapter=chapter, list=reference_list(templates, entries, bibliography, chapters, pages,
+                                                          strings)))
 
 
 def reference_list(templates: Environment, entries: tuple[Entry, ...], bibliography: Formatted,
-                   chapters: dict[str, Chapter], pages: PageMap | None) -> Markup:
+                   chapters: dict[str, Chapter], pages: PageMap | None, strings: Catalog) -> Markup:
     return Markup(templates.get_template('references.xhtml').render(
-        entries=[(entry, Markup(entry.html), cited_on(entry, bibliography, chapters, pages)) for entry in entries]))
+        entries=[(entry, Markup(entry.html), cited_on(entry, bibliography, chapters, pages, strings))
+                 for entry in entries]))
 
 
 def cited_on(entry: Entry, bibliography: Formatted, chapters: dict[str, Chapter],
-             pages: PageMap | None) -> CitedOn | None:
+             pages: PageMap | None, strings: Catalog) -> CitedOn | None:
     if not entry.citations:
         return None
     if pages is not None and all(c in pages for c in entry.citations):
         runs = page_runs(entry.citations, pages)
-        single = len(runs) == 1 and runs[0].first == runs[0].last
-        return CitedOn('Cited on p.' if single else 'Cited on pp.', tuple(
+        pages_cited = sum(run.last - run.first + 1 for run in runs)
+        return CitedOn(strings.plural('references.cited-on', pages_cited), tuple(
             (str(r.first) if r.first == r.last else f'{r.first}–{r.last}', '#' + r.first_id, ()) for r in runs))
     by_chapter: dict[str, list[str]] = {}
     for ident in entry.citations:
@@ -77,7 +75,8 @@ def cited_on(entry: Entry, bibliography: Formatted, chapters: dict[str, Chapter]
     links = []
     for group, idents in by_chapter.items():
         chapter = chapters.get(group)
-        label = chapter.label.lower() if chapter and chapter.number else (chapter.title if chapter else group)
+        label = strings('chapter.in-text', number=chapter.number) if chapter and chapter.number else \
+            (chapter.title if chapter else group)
         more = tuple((str(n), '#' + i) for n, i in enumerate(idents, start=1)) if len(idents) > 1 else ()
         links.append((label, '#' + idents[0], more))
-    return CitedOn('Cited in', tuple(links))
+    return CitedOn(strings('references.cited-in'), tuple(links))

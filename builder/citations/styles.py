@@ -14,6 +14,7 @@ from lxml import etree
 
 from ..containment import contained
 from ..diagnostics import did_you_mean
+from ..i18n import catalog
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,11 @@ class Style:
 
     @property
     def title(self) -> str:
-        """The heading of its bibliography, as each style's manual names it."""
-        language = self.locale.split('-')[0]
-        if language == 'fr':
-            return 'Bibliographie' if self.note else 'Références'
+        """The heading of its bibliography, as each kind of style names it, in the catalog of its locale."""
+        strings = catalog(self.locale.split('-')[0])
         if self.name.startswith('modern-language-association'):
-            return 'Works Cited'
-        return 'Bibliography' if self.note else 'References'
+            return strings('references.title.works-cited')
+        return strings('references.title.notes' if self.note else 'references.title.author-date')
 
 
 def style_names() -> list[str]:
@@ -71,6 +70,4 @@ def _locale(language: str) -> str:
 
     if (Path(LOCALES_PATH) / f'locales-{language}.xml').is_file():
         return language
-    primary = language.split('-')[0]
-    return {'en': 'en-US', 'fr': 'fr-FR', 'de': 'de-DE', 'es': 'es-ES', 'it': 'it-IT', 'pt': 'pt-PT',
-            'ru': 'ru-RU'}.get(primary, 'en-US')
+    return catalog(language.split('-')[0]).data('citations.csl-locale')

@@ -126,12 +126,13 @@ def _did_you_mean_term(text: str, forms: set[str]) -> str:
     return did_you_mean(normalize(text).casefold(), {form.casefold() for form in forms})
 
 
-def letter_groups(entries: tuple[GlossaryEntry, ...]) -> list[tuple[str, list[GlossaryEntry]]]:
-    """Entries under letter headings: the base letter of each term ("Élysée" under E), numerals under 0–9."""
+def letter_groups(entries: tuple[GlossaryEntry, ...], digits: str) -> list[tuple[str, list[GlossaryEntry]]]:
+    """Entries under letter headings: the base letter of each term ("Élysée" under E), numerals under
+    ``digits`` (the catalog's ``glossary.digits``)."""
     groups: list[tuple[str, list[GlossaryEntry]]] = []
     for entry in entries:
         first = next((c for c in entry.term.term if c.isalnum()), '#')
-        letter = unicodedata.normalize('NFD', first)[0].upper() if first.isalpha() else '0–9' if first.isdigit() else '#'
+        letter = unicodedata.normalize('NFD', first)[0].upper() if first.isalpha() else digits if first.isdigit() else '#'
         if not groups or groups[-1][0] != letter:
             groups.append((letter, []))
         groups[-1][1].append(entry)

@@ -6,7 +6,7 @@ markdown-it's smartquotes rule curls quotes with the one pair of its
 a ``[…]{lang=fr}`` span's, with that language's quotes (British English
 ‘single’ outside, American “double”, French « guillemets »), then puts in the
 non-breaking spaces French typography asks for inside guillemets and before
-``; : ! ?``.
+``; : ! ?``. Both come from the language's catalog (:mod:`builder.i18n`).
 """
 
 from __future__ import annotations
@@ -16,21 +16,20 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.smartquotes import process_inlines
 from markdown_it.token import Token
 
+from ..i18n import catalog
+
 NBSP = '\u00a0'
 NARROW_NBSP = '\u202f'
 
-# Outer open, outer close, inner open, inner close: by full language tag, else by primary subtag.
-QUOTES = {
-    'en': '\u201c\u201d\u2018\u2019',
-    'en-gb': '\u2018\u2019\u201c\u201d',
-    'fr': '«»\u201c\u201d',
-    'de': '\u201e\u201c\u201a\u2018',
-}
+
+def quotes_for(language: str) -> tuple[str, ...]:
+    """Outer open, outer close, inner open, inner close: the language's catalog's (``typography.quotes``)."""
+    return catalog(language).data('typography.quotes')
 
 
-def quotes_for(language: str) -> str:
-    tag = language.lower()
-    return QUOTES.get(tag) or QUOTES.get(tag.split('-')[0]) or QUOTES['en']
+def french_spacing(language: str) -> bool:
+    """Whether the language puts non-breaking spaces inside guillemets and before ``; : ! ?``."""
+    return catalog(language).data('typography.french-spacing')
 
 
 def localized_quotes_plugin(md: MarkdownIt, *, language: str) -> None:
@@ -47,7 +46,7 @@ def _smartquotes(state: StateCore, language: str) -> None:
                 for run_language, run in _language_runs(block.children, language):
                     state.md.options.quotes = quotes_for(run_language)
                     process_inlines(run, state)
-                    if run_language.lower().split('-')[0] == 'fr':
+                    if french_spacing(run_language):
                         for token in run:
                             if token.type == 'text':
                                 token.content = _french_spacing(token.content)

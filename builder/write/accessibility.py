@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ebooklib import epub
 
+from ..i18n import catalog
 from ..model import RenderedBook
 
 CONFORMANCE = 'EPUB Accessibility 1.1 - WCAG 2.1 Level AA'
@@ -28,10 +29,7 @@ def accessibility_metadata(rendered: RenderedBook) -> list[tuple[str, str]]:
     features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability']
     if images:
         features.append('alternativeText')
-    summary = ('All content is text in a logical reading order, with structured headings, a table of contents '
-               'and landmarks; notes are linked both ways'
-               + ('; every image has a text alternative' if images else '')
-               + '. No content flashes, moves or plays sound.')
+    summary = catalog(rendered.config.language)('accessibility.summary-images' if images else 'accessibility.summary')
     return [
         ('schema:accessMode', 'textual'),
         *([('schema:accessMode', 'visual')] if images else []),

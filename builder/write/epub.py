@@ -27,6 +27,7 @@ from lxml import etree
 
 from ..dates import build_timestamp, zip_time
 from ..diagnostics import Diagnostics
+from ..i18n import catalog
 from ..images import SAFE_NAME
 from ..model import Document, RenderedBook
 from ..render import publication_title
@@ -55,6 +56,7 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
 
 def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
     config = rendered.config
+    strings = catalog(config.language)
     moment = build_timestamp(config)
     book = epub.EpubBook()
     book.set_identifier(book_identifier(rendered))
@@ -69,6 +71,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     if config.date:
         book.add_metadata('DC', 'date', config.date)
     book.set_cover('cover.png', draw_cover(config))
+    book.get_item_with_id('cover').title = strings('epub.cover')  # the cover page's title and its image's alt
     declare_accessibility(book, rendered)
 
     book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
@@ -116,17 +119,18 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
 
     book.toc = _toc(rendered, documents)
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title='Contents')
+    nav = epub.EpubNav(title=strings('contents.title'))
     book.add_item(nav)
     book.spine = ['cover', items[0], 'nav', *items[1:]]
     book.guide = [
-        {'type': 'cover', 'href': 'cover.xhtml', 'title': 'Cover'},
-        {'type': 'toc', 'href': 'nav.xhtml', 'title': 'Contents'},
+        {'type': 'cover', 'href': 'cover.xhtml', 'title': strings('epub.cover')},
+        {'type': 'toc', 'href': 'nav.xhtml', 'title': strings('contents.title')},
         *[{'type': d.landmark, 'href': d.file_name, 'title': d.title} for d in documents if d.landmark],
     ]
     writer = _PageListWriter(str(path), book, {
-        'raise_exceptions': True, 'mtime': moment, 'epub2_guide': False, 'landmark_title': 'Landmarks',
-        'epub3_pages': False, 'compresslevel': 0}, page_list)  # compressed once, by normalize_zip
+        'raise_exceptions': True, 'mtime': moment, 'epub2_guide': False, 'landmark_title': strings('epub.landmarks'),
+        'pages_title': strings('epub.pages'), 'epub3_pages': False, 'compresslevel': 0},
+        page_list)  # compressed once, by normalize_zip
     writer.process()
     writer.write()
     normalize_zip(path, zip_time(moment))
@@ -147,7 +151,7 @@ def book_identifier(rendered: RenderedBook) -> str:
 
 def print_source(rendered: RenderedBook) -> str:
     """How the EPUB names the print version its page numbers come from: the PDF built beside it."""
-    return f'{publication_title(rendered)}, PDF'
+    return catalog(rendered.config.language)('epub.print-source', title=publication_title(rendered))
 
 
 def _part_name(rendered: RenderedBook) -> str:
@@ -177,7 +181,7 @@ class _PageListWriter(AccessibleEpubWriter):
         body = tree.find(f'{{{XHTML}}}body')
         page_list = etree.SubElement(body, f'{{{XHTML}}}nav', {f'{{{OPS}}}type': 'page-list', 'id': 'page-list',
                                                                'hidden': 'hidden'})
-        etree.SubElement(page_list, f'{{{XHTML}}}h2').text = 'Pages'
+        etree.SubElement(page_list, f'{{{XHTML}}}h2').text = self.options['pages_title']
         entries = etree.SubElement(page_list, f'{{{XHTML}}}ol')
         for target in self.page_targets:
             link = etree.SubElement(etree.SubElement(entries, f'{{{XHTML}}}li'), f'{{{XHTML}}}a',
