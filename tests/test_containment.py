@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from builder.containment import contained
 from builder.fetcher import BOOK_URL, BookFetcher, OutsideBookError
 from conftest import build, dist_fingerprint, epubcheck, run_cli
 
@@ -150,11 +149,3 @@ def test_the_fetcher_refuses_links_out_of_the_book(tmp_path, secrets):
     with pytest.raises(OutsideBookError):
         fetcher.fetch(f'{BOOK_URL}../outside/secret.png')
 
-
-def test_contained_follows_links_and_dots(tmp_path):
-    (tmp_path / 'book').mkdir()
-    (tmp_path / 'book' / 'in.md').write_text('x')
-    (tmp_path / 'book' / 'out.md').symlink_to(tmp_path / 'elsewhere.md')
-    assert contained(tmp_path / 'book', tmp_path / 'book' / 'in.md') == (tmp_path / 'book' / 'in.md').resolve()
-    assert contained(tmp_path / 'book', tmp_path / 'book' / 'out.md') is None
-    assert contained(tmp_path / 'book', tmp_path / 'book' / '..' / 'book2' / 'in.md') is None
