@@ -6,9 +6,9 @@ import os
 import re
 import shutil
 
-from conftest import build, copy_book, dist_fingerprint, run_cli
+import pytest
 
-LOCATED = re.compile(r'^(?P<path>[\w./-]+):(?P<line>\d+)(:(?P<col>\d+))?: (?P<level>error|warning)\[(?P<code>[\w-]+)\]: ')
+from conftest import LOCATED, build, copy_book, dist_fingerprint, run_cli
 
 
 def located(err: str) -> list[tuple[str, int, str, str]]:
@@ -67,6 +67,7 @@ def test_strict_makes_warnings_fail(tmp_path):
     assert 'check failed' in strict.err
 
 
+@pytest.mark.build
 def test_check_outputs_validates_the_built_files(minimal_book, tmp_path):
     book = tmp_path / 'book'
     shutil.copytree(minimal_book.book, book)
@@ -79,6 +80,7 @@ def test_check_outputs_validates_the_built_files(minimal_book, tmp_path):
     assert 'check passed: 0 error(s), 0 warning(s)' in run.out
 
 
+@pytest.mark.build
 def test_check_outputs_warns_about_outputs_older_than_their_sources(minimal_book, tmp_path):
     book = tmp_path / 'book'
     shutil.copytree(minimal_book.book, book)
@@ -94,6 +96,7 @@ def test_check_outputs_warns_about_outputs_older_than_their_sources(minimal_book
     assert run_cli('check', book, '--outputs', '--strict').code == 1
 
 
+@pytest.mark.build
 def test_check_outputs_reports_damaged_files(minimal_book, tmp_path):
     book = tmp_path / 'book'
     shutil.copytree(minimal_book.book, book)
@@ -113,6 +116,7 @@ def test_check_outputs_reports_damaged_files(minimal_book, tmp_path):
     assert dist_fingerprint(book / 'dist') == before  # checking changes nothing
 
 
+@pytest.mark.build
 def test_check_outputs_runs_qpdf_on_pdfs_that_open(minimal_book, tmp_path):
     book = tmp_path / 'book'
     shutil.copytree(minimal_book.book, book)

@@ -7,24 +7,16 @@ secret in no output, and dist/ as the last good build left it.
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
-from builder.fetcher import BOOK_URL, BookFetcher, OutsideBookError
-from conftest import build, dist_fingerprint, epubcheck, run_cli
+from conftest import CHAPTER, build, dist_fingerprint, epubcheck, png, run_cli
 
-CHAPTER = 'chapters/02-second.md'
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 SECRET = 'SECRET-FROM-OUTSIDE'
-
-
-def png() -> bytes:
-    out = io.BytesIO()
-    Image.new('RGB', (8, 8), 'navy').save(out, 'PNG')
-    return out.getvalue()
 
 
 def link(book: Path, name: str, target: Path) -> None:
@@ -137,15 +129,3 @@ def test_links_inside_the_book_are_followed(tmp_path, minimal_book):
     run = build(book, '--edition', 'student', '--format', 'epub')
     assert run.code == 0, run.err
     epubcheck(run.output('.epub'))
-
-
-def test_the_fetcher_refuses_links_out_of_the_book(tmp_path, secrets):
-    """What check refuses, layout refuses again: the fetcher follows links too (a file swapped in meanwhile)."""
-    book = tmp_path / 'book'
-    link(book, 'chapters/map.png', secrets / 'secret.png')
-    fetcher = BookFetcher(book)
-    with pytest.raises(OutsideBookError):
-        fetcher.fetch(f'{BOOK_URL}chapters/map.png')
-    with pytest.raises(OutsideBookError):
-        fetcher.fetch(f'{BOOK_URL}../outside/secret.png')
-

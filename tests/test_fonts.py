@@ -5,12 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-from conftest import MAIN_EDITION, build, epubcheck, run_cli
+from conftest import CHAPTER, MAIN_EDITION, build, epubcheck, run_cli
 
-CHAPTER = 'chapters/02-second.md'  # 13 lines; text appended after a blank line starts on line 14
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 MISSING = 'chapters/02-second.md:14:12: warning[font-missing-glyph]: no font of the book has '
 
 

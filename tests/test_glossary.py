@@ -11,13 +11,11 @@ from PIL import ImageFont
 from pypdf import PdfReader
 
 from builder.resources import FONTS
-from conftest import (BOOKS, MAIN_EDITION, Run, build, build_once, copy_book, copy_built, epub_files, epubcheck,
-                      pdf_pages_text)
+from conftest import (BOOKS, EPUB_NS, LOCATED, MAIN_EDITION, OPF, SVG, XHTML, Run, build, build_once, copy_book,
+                     copy_built, dist_fingerprint, epub_files, epubcheck, expand_pages, pdf_pages_text, set_key)
 
-XHTML = '{http://www.w3.org/1999/xhtml}'
-SVG = '{http://www.w3.org/2000/svg}'
-OPF = '{http://www.idpf.org/2007/opf}'
-EPUB_NS = '{http://www.idpf.org/2007/ops}'
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 FIXTURE = BOOKS / 'glossary'
 
 # The fixture's glossary as a reader should find it: collation order, "émigré" under E, not after Z.
@@ -37,15 +35,6 @@ def words(text: str) -> str:
     """PDF text with line-end hyphenation and all spacing undone, lower-cased, for 'does it appear' checks."""
     text = re.sub(r'[\u2010-]\s*\n\s*', '', text)
     return ' '.join(text.split()).casefold()
-
-
-def expand(pages: str) -> list[int]:
-    """'5, 7–9' -> [5, 7, 8, 9]."""
-    out = []
-    for part in pages.split(','):
-        first, _, last = part.strip().partition('–')
-        out.extend(range(int(first), int(last or first) + 1))
-    return out
 
 
 def marked_texts(key: str) -> set[str]:
@@ -102,7 +91,7 @@ def test_glossary_page_numbers_are_pages_where_the_term_is(glossary_book):
         current = next((t for t in GLOSSARY_ORDER if line.strip() == t or line.startswith(f'{t} (')), current)
         found = re.match(r'pp?\.[ \u00a0]*([\d, –]+)$', line.strip())
         if found:
-            listed[current] = expand(found.group(1))
+            listed[current] = expand_pages(found.group(1))
     assert listed['Loya Jirga'] == []  # defined, never used
     # Each term lists the pages its marked uses are laid out on, every one of them, read off the PDF.
     uses = marked_uses('term')
@@ -128,7 +117,7 @@ def test_glossary_page_numbers_link_to_the_use_on_that_page(glossary_book):
     printed, linked = set(), set()
     for i in glossary_pages(pages):
         for found in re.finditer(r'\bpp?\.[ \u00a0]*([\d, –]+)', pages[i]):
-            printed |= set(expand(found.group(1).strip().rstrip(',')))
+            printed |= set(expand_pages(found.group(1).strip().rstrip(',')))
         for annot in reader.pages[i].get('/Annots') or []:
             dest = str(annot.get_object().get('/Dest', ''))
             if dest.startswith('term-'):
@@ -206,7 +195,7 @@ def test_chronology_in_date_order_at_each_date_precision(glossary_book):
     assert listed, withdrawal[:300]
     uses = marked_uses('event')['withdrawal']
     assert len(uses) == 2
-    assert expand(listed[1]) == pages_of(glossary_book.output('.pdf'), uses)
+    assert expand_pages(listed[1]) == pages_of(glossary_book.output('.pdf'), uses)
 
 
 def _date_text(p) -> str:
@@ -250,7 +239,7 @@ def test_unused_term_and_unsourced_event_are_located_warnings(glossary_book):
 
 def test_auto_terms_mark_the_first_use_in_running_text_only(tmp_path):
     book = copy_book('glossary', tmp_path)
-    (book / 'book.yaml').write_text((book / 'book.yaml').read_text() + 'auto-terms: true\n')
+    set_key(book, 'auto-terms: true')
     run = build(book, '--format', 'epub', *MAIN_EDITION)
     assert run.code == 0, run.err
     chapter = etree.fromstring(epub_files(run.output('.epub'))['EPUB/aftermath.xhtml'])
@@ -348,9 +337,6 @@ BAD_INPUTS = {
 
 @pytest.mark.parametrize('case', BAD_INPUTS, ids=list(BAD_INPUTS))
 def test_bad_glossary_or_chronology_is_a_located_error_and_dist_is_untouched(glossary_book, tmp_path, case):
-    from conftest import dist_fingerprint
-    from test_errors import LOCATED
-
     path, transform, where, line, code, message = BAD_INPUTS[case]
     book = copy_built(glossary_book, tmp_path)
     before = dist_fingerprint(book / 'dist')
