@@ -285,7 +285,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
     append('chapters/01-first.md', '\n## Twice {#first-opening}\n')(book)
     run = build(book)
     assert run.code == 1
-    codes = [m['code'] for m in map(LOCATED.match, run.err.splitlines()) if m]
+    codes = [m['code'] for m in map(LOCATED.match, run.err.splitlines()) if m and m['level'] == 'error']
     assert codes == ['id-duplicate', 'image-alt-missing', 'image-missing', 'xref-unknown'], run.err
     assert 'build failed: 4 error(s)' in run.err
 

@@ -344,7 +344,7 @@ def test_bad_glossary_or_chronology_is_a_located_error_and_dist_is_untouched(glo
     bad = build(book)
     assert bad.code == 1
     assert 'Traceback' not in bad.err
-    errors = [m for m in map(LOCATED.match, bad.err.splitlines()) if m]
+    errors = [m for m in map(LOCATED.match, bad.err.splitlines()) if m and m['level'] == 'error']
     assert errors, bad.err
     first = errors[0]
     assert (first['path'], int(first['line']), first['code']) == (where, line, code), bad.err
