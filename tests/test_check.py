@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 
 import pytest
 
-from conftest import LOCATED, build, copy_book, dist_fingerprint, run_cli
+from conftest import LOCATED, build, copy_book, copy_built, dist_fingerprint, run_cli
 
 
 def located(err: str) -> list[tuple[str, int, str, str]]:
@@ -69,8 +68,7 @@ def test_strict_makes_warnings_fail(tmp_path):
 
 @pytest.mark.build
 def test_check_outputs_validates_the_built_files(minimal_book, tmp_path):
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book)
+    book = copy_built(minimal_book, tmp_path)
     run = run_cli('check', book, '--outputs')
     assert run.code == 0, run.err
     pdf_line = next(line for line in run.out.splitlines() if '.pdf:' in line)
@@ -82,8 +80,7 @@ def test_check_outputs_validates_the_built_files(minimal_book, tmp_path):
 
 @pytest.mark.build
 def test_check_outputs_warns_about_outputs_older_than_their_sources(minimal_book, tmp_path):
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book)
+    book = copy_built(minimal_book, tmp_path)
     chapter = book / 'chapters' / '02-second.md'
     later = max(p.stat().st_mtime for p in (book / 'dist').iterdir()) + 10
     os.utime(chapter, (later, later))
@@ -98,8 +95,7 @@ def test_check_outputs_warns_about_outputs_older_than_their_sources(minimal_book
 
 @pytest.mark.build
 def test_check_outputs_reports_damaged_files(minimal_book, tmp_path):
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book)
+    book = copy_built(minimal_book, tmp_path)
     pdf = next((book / 'dist').glob('*.pdf'))
     pdf.write_bytes(pdf.read_bytes()[: len(pdf.read_bytes()) // 3])
     epub = next((book / 'dist').glob('*.epub'))
@@ -118,8 +114,7 @@ def test_check_outputs_reports_damaged_files(minimal_book, tmp_path):
 
 @pytest.mark.build
 def test_check_outputs_runs_qpdf_on_pdfs_that_open(minimal_book, tmp_path):
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book)
+    book = copy_built(minimal_book, tmp_path)
     pdf = next((book / 'dist').glob('*.pdf'))
     # The PDFs only: EPUBCheck on the EPUBs is test_check_outputs_validates_the_built_files', and starts a JVM each.
     for epub in (book / 'dist').glob('*.epub'):

@@ -7,12 +7,11 @@ secret in no output, and dist/ as the last good build left it.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import CHAPTER, build, dist_fingerprint, epubcheck, png, run_cli
+from conftest import CHAPTER, build, copy_book, copy_built, dist_fingerprint, epubcheck, png, run_cli
 
 pytestmark = pytest.mark.build  # every test here lays out a book
 
@@ -103,8 +102,7 @@ def secrets(tmp_path: Path) -> Path:
 @pytest.mark.parametrize('route', ROUTES, ids=list(ROUTES))
 def test_a_file_outside_the_book_is_refused(tmp_path, minimal_book, secrets, route):
     breaker, where, words = ROUTES[route]
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book)  # with the good build's dist/
+    book = copy_built(minimal_book, tmp_path)  # with the good build's dist/
     (tmp_path / 'secret.png').write_bytes(png())  # what '../../secret.png' in chapters/map.svg names
     before = dist_fingerprint(book / 'dist')
     breaker(book, secrets)
@@ -119,10 +117,9 @@ def test_a_file_outside_the_book_is_refused(tmp_path, minimal_book, secrets, rou
     assert dist_fingerprint(book / 'dist') == before
 
 
-def test_links_inside_the_book_are_followed(tmp_path, minimal_book):
+def test_links_inside_the_book_are_followed(tmp_path):
     """A symlink that stays in the book folder is an ordinary file: the chapter builds."""
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book, ignore=shutil.ignore_patterns('dist'))
+    book = copy_book('minimal', tmp_path)
     (book / 'drafts').mkdir()
     (book / 'drafts' / 'third.md').write_text('---\nid: third\ntitle: The Third\n---\n\nLinked in from drafts.\n')
     link(book, 'chapters/03-third.md', Path('../drafts/third.md'))

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import CHAPTER, MAIN_EDITION, build, epub_files, epubcheck, png
+from conftest import CHAPTER, MAIN_EDITION, build, copy_book, epub_files, epubcheck, png
 
 pytestmark = pytest.mark.build  # every test here lays out a book
 
 
-def test_an_image_name_with_spaces_and_accents_builds_a_valid_epub(tmp_path, minimal_book):
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book, ignore=shutil.ignore_patterns('dist'))
+def test_an_image_name_with_spaces_and_accents_builds_a_valid_epub(tmp_path):
+    book = copy_book('minimal', tmp_path)
     (book / 'chapters' / 'route map (été).png').write_bytes(png())
     (book / CHAPTER).write_text((book / CHAPTER).read_text() + '\n![The route](<route map (été).png>)\n')
     run = build(book, *MAIN_EDITION)
