@@ -1,4 +1,11 @@
-"""Shared helpers: build a sample book in-process, open its outputs, run EPUBCheck."""
+"""The test suite's one module of shared helpers: build a sample book in-process, open its outputs, run
+EPUBCheck, the XML namespaces, the diagnostic line format, small files to break a book with.
+
+Tests come in two tiers. ``tests/unit/`` and the Markdown fixtures run in seconds; every test that lays
+out a book (WeasyPrint), or that starts a build in another process, is marked ``build``, so that
+``./coursepack test -m "not build"`` runs the rest in under a minute. A test that is not marked and
+builds a book anyway fails, saying so (:func:`run_cli`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -16,14 +24,30 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from PIL import Image
 from pypdf import PdfReader
 
 from builder.cli import main
 
+REPO = Path(__file__).resolve().parent.parent
 BOOKS = Path(__file__).parent / 'books'
 # A build makes every edition the book declares (student and instructor by default). A test that reads
 # only the main edition's outputs builds only that one: half the layout, and no EPUB left unchecked.
 MAIN_EDITION = ('--edition', 'student')
+# The minimal book's second chapter: 13 lines, so text appended after a blank line starts on line 14.
+CHAPTER = 'chapters/02-second.md'
+
+XHTML = '{http://www.w3.org/1999/xhtml}'
+EPUB_NS = '{http://www.idpf.org/2007/ops}'
+OPF = '{http://www.idpf.org/2007/opf}'
+DC = '{http://purl.org/dc/elements/1.1/}'
+SVG = '{http://www.w3.org/2000/svg}'
+
+# A located diagnostic as the builder prints it: "chapters/02-second.md:14:3: error[cite-unknown]: no reference …".
+LOCATED = re.compile(r'^(?P<where>(?P<path>[\w./-]+):(?P<line>\d+)(?::(?P<col>\d+))?): '
+                     r'(?P<level>error|warning)\[(?P<code>[\w-]+)\]: (?P<msg>.+)$')
+
+BUILD_COMMANDS = ('build', 'handouts')
 
 
 @dataclass
@@ -60,7 +84,26 @@ def run_cli(*argv: str | Path) -> Run:
     out, err = io.StringIO(), io.StringIO()
     code = main([str(a) for a in argv], stdout=out, stderr=err)
     book = next((Path(a) for a in argv[1:] if not str(a).startswith('-')), Path('.'))
+    if code == 0 and str(argv[0]) in BUILD_COMMANDS and _running is not None and not _running.get_closest_marker('build'):
+        pytest.fail(f'{_running.nodeid} lays out a book ({" ".join(map(str, argv[:1]))}, or a fixture it uses): '
+                    'mark it @pytest.mark.build, or the fast tier (-m "not build") is not fast', pytrace=False)
     return Run(code, out.getvalue(), err.getvalue(), book)
+
+
+_running: pytest.Item | None = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Note the test being run, before its fixtures (session fixtures that build a book included) are set up."""
+    global _running
+    _running = item
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    global _running
+    _running = None
 
 
 def build(book: Path, *options: str) -> Run:
@@ -71,6 +114,35 @@ def dist_fingerprint(dist: Path) -> dict[str, str]:
     """Every file under dist/ with its SHA-256: what a failed build must leave unchanged."""
     return {p.relative_to(dist).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(dist.rglob('*')) if p.is_file()}
+
+
+def png(width: int = 40, height: int = 30) -> bytes:
+    """A small valid PNG image."""
+    out = io.BytesIO()
+    Image.new('RGB', (width, height), 'navy').save(out, 'PNG')
+    return out.getvalue()
+
+
+def set_key(book: Path, line: str) -> None:
+    """Add a line (a key) to the book's book.yaml."""
+    (book / 'book.yaml').write_text((book / 'book.yaml').read_text() + line + '\n')
+
+
+def replace_text(book: Path, path: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in the book's file ``path``, which must hold it."""
+    target = book / path
+    text = target.read_text()
+    assert old in text, (path, old)
+    target.write_text(text.replace(old, new, 1))
+
+
+def expand_pages(printed: str) -> list[int]:
+    """A printed list of pages as the pages it names: '5, 7–9' -> [5, 7, 8, 9]."""
+    pages = []
+    for run in printed.split(','):
+        first, _, last = run.strip().partition('–')
+        pages.extend(range(int(first), int(last or first) + 1))
+    return pages
 
 
 def pdf_pages_text(pdf: Path) -> list[str]:

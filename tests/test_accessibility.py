@@ -12,11 +12,11 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from conftest import MAIN_EDITION, build, copy_book, epub_files, epubcheck
+from conftest import MAIN_EDITION, OPF, REPO, build, copy_book, epub_files, epubcheck
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 ACE = REPO / 'tools' / 'ace' / 'node_modules' / '.bin' / 'ace-cli'
-OPF = '{http://www.idpf.org/2007/opf}'
 XML_LANG = '{http://www.w3.org/XML/1998/namespace}lang'
 ROUTE_ALT = 'A schematic map: a line runs north from Kabul to Termez, with the Salang Pass marked halfway'
 

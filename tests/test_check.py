@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 
-from conftest import build, copy_book, dist_fingerprint, run_cli
+import pytest
 
-LOCATED = re.compile(r'^(?P<path>[\w./-]+):(?P<line>\d+)(:(?P<col>\d+))?: (?P<level>error|warning)\[(?P<code>[\w-]+)\]: ')
+from conftest import LOCATED, build, copy_book, copy_built, dist_fingerprint, run_cli
 
 
 def located(err: str) -> list[tuple[str, int, str, str]]:
@@ -67,9 +66,9 @@ def test_strict_makes_warnings_fail(tmp_path):
     assert 'check failed' in strict.err
 
 
+@pytest.mark.build
 def test_check_outputs_validates_the_built_files(minimal_book, tmp_path):
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book)
+    book = copy_built(minimal_book, tmp_path)
     run = run_cli('check', book, '--outputs')
     assert run.code == 0, run.err
     pdf_line = next(line for line in run.out.splitlines() if '.pdf:' in line)
@@ -79,9 +78,9 @@ def test_check_outputs_validates_the_built_files(minimal_book, tmp_path):
     assert 'check passed: 0 error(s), 0 warning(s)' in run.out
 
 
+@pytest.mark.build
 def test_check_outputs_warns_about_outputs_older_than_their_sources(minimal_book, tmp_path):
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book)
+    book = copy_built(minimal_book, tmp_path)
     chapter = book / 'chapters' / '02-second.md'
     later = max(p.stat().st_mtime for p in (book / 'dist').iterdir()) + 10
     os.utime(chapter, (later, later))
@@ -94,9 +93,9 @@ def test_check_outputs_warns_about_outputs_older_than_their_sources(minimal_book
     assert run_cli('check', book, '--outputs', '--strict').code == 1
 
 
+@pytest.mark.build
 def test_check_outputs_reports_damaged_files(minimal_book, tmp_path):
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book)
+    book = copy_built(minimal_book, tmp_path)
     pdf = next((book / 'dist').glob('*.pdf'))
     pdf.write_bytes(pdf.read_bytes()[: len(pdf.read_bytes()) // 3])
     epub = next((book / 'dist').glob('*.epub'))
@@ -113,9 +112,9 @@ def test_check_outputs_reports_damaged_files(minimal_book, tmp_path):
     assert dist_fingerprint(book / 'dist') == before  # checking changes nothing
 
 
+@pytest.mark.build
 def test_check_outputs_runs_qpdf_on_pdfs_that_open(minimal_book, tmp_path):
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book)
+    book = copy_built(minimal_book, tmp_path)
     pdf = next((book / 'dist').glob('*.pdf'))
     # The PDFs only: EPUBCheck on the EPUBs is test_check_outputs_validates_the_built_files', and starts a JVM each.
     for epub in (book / 'dist').glob('*.epub'):

@@ -7,25 +7,15 @@ secret in no output, and dist/ as the last good build left it.
 
 from __future__ import annotations
 
-import io
-import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
-from builder.containment import contained
-from builder.fetcher import BOOK_URL, BookFetcher, OutsideBookError
-from conftest import build, dist_fingerprint, epubcheck, run_cli
+from conftest import CHAPTER, build, copy_book, copy_built, dist_fingerprint, epubcheck, png, run_cli
 
-CHAPTER = 'chapters/02-second.md'
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 SECRET = 'SECRET-FROM-OUTSIDE'
-
-
-def png() -> bytes:
-    out = io.BytesIO()
-    Image.new('RGB', (8, 8), 'navy').save(out, 'PNG')
-    return out.getvalue()
 
 
 def link(book: Path, name: str, target: Path) -> None:
@@ -112,8 +102,7 @@ def secrets(tmp_path: Path) -> Path:
 @pytest.mark.parametrize('route', ROUTES, ids=list(ROUTES))
 def test_a_file_outside_the_book_is_refused(tmp_path, minimal_book, secrets, route):
     breaker, where, words = ROUTES[route]
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book)  # with the good build's dist/
+    book = copy_built(minimal_book, tmp_path)  # with the good build's dist/
     (tmp_path / 'secret.png').write_bytes(png())  # what '../../secret.png' in chapters/map.svg names
     before = dist_fingerprint(book / 'dist')
     breaker(book, secrets)
@@ -128,33 +117,12 @@ def test_a_file_outside_the_book_is_refused(tmp_path, minimal_book, secrets, rou
     assert dist_fingerprint(book / 'dist') == before
 
 
-def test_links_inside_the_book_are_followed(tmp_path, minimal_book):
+def test_links_inside_the_book_are_followed(tmp_path):
     """A symlink that stays in the book folder is an ordinary file: the chapter builds."""
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book, ignore=shutil.ignore_patterns('dist'))
+    book = copy_book('minimal', tmp_path)
     (book / 'drafts').mkdir()
     (book / 'drafts' / 'third.md').write_text('---\nid: third\ntitle: The Third\n---\n\nLinked in from drafts.\n')
     link(book, 'chapters/03-third.md', Path('../drafts/third.md'))
     run = build(book, '--edition', 'student', '--format', 'epub')
     assert run.code == 0, run.err
     epubcheck(run.output('.epub'))
-
-
-def test_the_fetcher_refuses_links_out_of_the_book(tmp_path, secrets):
-    """What check refuses, layout refuses again: the fetcher follows links too (a file swapped in meanwhile)."""
-    book = tmp_path / 'book'
-    link(book, 'chapters/map.png', secrets / 'secret.png')
-    fetcher = BookFetcher(book)
-    with pytest.raises(OutsideBookError):
-        fetcher.fetch(f'{BOOK_URL}chapters/map.png')
-    with pytest.raises(OutsideBookError):
-        fetcher.fetch(f'{BOOK_URL}../outside/secret.png')
-
-
-def test_contained_follows_links_and_dots(tmp_path):
-    (tmp_path / 'book').mkdir()
-    (tmp_path / 'book' / 'in.md').write_text('x')
-    (tmp_path / 'book' / 'out.md').symlink_to(tmp_path / 'elsewhere.md')
-    assert contained(tmp_path / 'book', tmp_path / 'book' / 'in.md') == (tmp_path / 'book' / 'in.md').resolve()
-    assert contained(tmp_path / 'book', tmp_path / 'book' / 'out.md') is None
-    assert contained(tmp_path / 'book', tmp_path / 'book' / '..' / 'book2' / 'in.md') is None

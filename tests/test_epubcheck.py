@@ -25,6 +25,7 @@ def altered(epub: Path, target: Path, name: str, change: Callable[[bytes], bytes
     return target
 
 
+@pytest.mark.build
 def test_a_good_epub_passes_before_and_after_broken_ones(minimal_book, tmp_path):
     good = minimal_book.output('.epub')
     assert epubcheck(good)['checker']['nError'] == 0
@@ -36,6 +37,7 @@ def test_a_good_epub_passes_before_and_after_broken_ones(minimal_book, tmp_path)
     assert (data['checker']['nFatal'], data['checker']['nError'], data['checker']['nWarning']) == (0, 0, 0)
 
 
+@pytest.mark.build
 def test_a_warning_fails_the_check(minimal_book, tmp_path):
     untitled = altered(minimal_book.output('.epub'), tmp_path / 'untitled.epub', 'EPUB/first.xhtml',
                        lambda d: d.replace(b'<title>The First Chapter</title>', b''))

@@ -17,6 +17,8 @@ from pypdf import PdfReader
 
 from conftest import MAIN_EDITION, build, copy_book, dist_fingerprint, pdf_pages_text
 
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 PDF_ONLY = ('--format', 'pdf', *MAIN_EDITION)  # the main edition's PDF: all that these tests read
 QUIET = (*PDF_ONLY, '--quiet')  # diagnostics only on stderr: no progress lines
 

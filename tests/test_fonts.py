@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+import pytest
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-from conftest import MAIN_EDITION, build, epubcheck, run_cli
+from conftest import CHAPTER, MAIN_EDITION, build, copy_book, epubcheck, run_cli
 
-CHAPTER = 'chapters/02-second.md'  # 13 lines; text appended after a blank line starts on line 14
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 MISSING = 'chapters/02-second.md:14:12: warning[font-missing-glyph]: no font of the book has '
 
 
-def a_book(tmp_path: Path, minimal_book) -> Path:
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book, ignore=shutil.ignore_patterns('dist'))
+def a_book(tmp_path: Path) -> Path:
+    book = copy_book('minimal', tmp_path)
     chapter = book / CHAPTER
     chapter.write_text(chapter.read_text() + '\nIn Chinese 中文 (zhōngwén), and a party 🎉 and 🎉.\n\nAlso 中.\n')
     return book
 
 
-def test_missing_characters_are_reported_once_per_line_with_how_to_add_a_font(tmp_path, minimal_book):
-    book = a_book(tmp_path, minimal_book)
+def test_missing_characters_are_reported_once_per_line_with_how_to_add_a_font(tmp_path):
+    book = a_book(tmp_path)
     checked = run_cli('check', book)
     assert checked.code == 0, checked.err
     warnings = [line for line in checked.err.splitlines() if 'font-missing-glyph' in line]
@@ -45,8 +45,8 @@ def test_missing_characters_are_reported_once_per_line_with_how_to_add_a_font(tm
     epubcheck(built.output('.epub'))
 
 
-def test_a_font_the_book_declares_counts(tmp_path, minimal_book):
-    book = a_book(tmp_path, minimal_book)
+def test_a_font_the_book_declares_counts(tmp_path):
+    book = a_book(tmp_path)
     (book / 'styles' / 'fonts').mkdir(parents=True)
     _font_with('中', book / 'styles' / 'fonts' / 'zhong.ttf')
     for sheet in ('print.css', 'epub.css'):

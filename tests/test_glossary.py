@@ -11,13 +11,11 @@ from PIL import ImageFont
 from pypdf import PdfReader
 
 from builder.resources import FONTS
-from conftest import (BOOKS, MAIN_EDITION, Run, build, build_once, copy_book, copy_built, epub_files, epubcheck,
-                      pdf_pages_text)
+from conftest import (BOOKS, EPUB_NS, LOCATED, MAIN_EDITION, OPF, SVG, XHTML, Run, build, build_once, copy_book,
+                     copy_built, dist_fingerprint, epub_files, epubcheck, expand_pages, pdf_pages_text, set_key)
 
-XHTML = '{http://www.w3.org/1999/xhtml}'
-SVG = '{http://www.w3.org/2000/svg}'
-OPF = '{http://www.idpf.org/2007/opf}'
-EPUB_NS = '{http://www.idpf.org/2007/ops}'
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 FIXTURE = BOOKS / 'glossary'
 
 # The fixture's glossary as a reader should find it: collation order, "émigré" under E, not after Z.
@@ -39,15 +37,6 @@ def words(text: str) -> str:
     return ' '.join(text.split()).casefold()
 
 
-def expand(pages: str) -> list[int]:
-    """'5, 7–9' -> [5, 7, 8, 9]."""
-    out = []
-    for part in pages.split(','):
-        first, _, last = part.strip().partition('–')
-        out.extend(range(int(first), int(last or first) + 1))
-    return out
-
-
 def marked_texts(key: str) -> set[str]:
     """What the chapters mark as a use of ``key``: its forms and the text of every keyed use."""
     import yaml
@@ -57,6 +46,33 @@ def marked_texts(key: str) -> set[str]:
     for chapter in (FIXTURE / 'chapters').glob('*.md'):
         texts |= set(re.findall(rf'\[([^\]]+)\]\{{\.term key={key}\}}', chapter.read_text()))
     return {t.casefold() for t in texts}
+
+
+def marked_uses(kind: str) -> dict[str, list[str]]:
+    """Key -> the ids of the uses the fixture's chapters mark (``term`` or ``event``), as the builder numbers them:
+    ``term-<chapter>-<n>``, the n-th such span of the chapter. An unkeyed use names its term by a form."""
+    import yaml
+
+    forms = {}
+    for entry in yaml.safe_load((FIXTURE / 'glossary.yaml').read_text()):
+        for form in [entry['term'], *(f['form'] for f in entry.get('forms', []))]:
+            forms[form.casefold()] = entry['key']
+    uses: dict[str, list[str]] = {}
+    for chapter in sorted((FIXTURE / 'chapters').glob('*.md')):
+        text = chapter.read_text()
+        chapter_id = re.search(r'^id: ([\w-]+)$', text, re.M)[1]
+        spans = re.finditer(rf'\[([^\]]+)\]\{{\.{kind}\b(?:[^}}]*?\bkey=([\w-]+))?[^}}]*\}}', text)
+        for n, span in enumerate(spans, start=1):
+            uses.setdefault(span[2] or forms[span[1].casefold()], []).append(f'{kind}-{chapter_id}-{n}')
+    return uses
+
+
+def pages_of(pdf: Path, ids: list[str]) -> list[int]:
+    """The pages of the PDF on which these elements are (their named destinations), in order."""
+    reader = PdfReader(pdf)
+    destinations = {name: reader.get_destination_page_number(dest) + 1
+                    for name, dest in reader.named_destinations.items()}
+    return sorted({destinations[ident] for ident in ids})
 
 
 def glossary_pages(pages: list[str]) -> range:
@@ -75,10 +91,14 @@ def test_glossary_page_numbers_are_pages_where_the_term_is(glossary_book):
         current = next((t for t in GLOSSARY_ORDER if line.strip() == t or line.startswith(f'{t} (')), current)
         found = re.match(r'pp?\.[ \u00a0]*([\d, –]+)$', line.strip())
         if found:
-            listed[current] = expand(found.group(1))
+            listed[current] = expand_pages(found.group(1))
     assert listed['Loya Jirga'] == []  # defined, never used
-    assert listed['mujahideen'] == [5, 7, 9]
-    assert listed['émigré'] == [5, 10]
+    # Each term lists the pages its marked uses are laid out on, every one of them, read off the PDF.
+    uses = marked_uses('term')
+    assert 'loya-jirga' not in uses and len(uses['mujahideen']) == 5  # in every chapter, once in French
+    for term, key in (('mujahideen', 'mujahideen'), ('émigré', 'emigre'), ('Politburo', 'politburo')):
+        assert listed[term] == pages_of(glossary_book.output('.pdf'), uses[key]), term
+    assert len(listed['mujahideen']) > 1  # a list of pages, not one
     key_of = {'Durand Line': 'durand-line', 'émigré': 'emigre', 'Geneva Accords': 'geneva-accords', 'KGB': 'kgb',
               'mujahideen': 'mujahideen', 'Peshawar Seven': 'peshawar-seven', 'Politburo': 'politburo',
               'United Nations': 'united-nations', 'Zia ul-Haq': 'zia'}
@@ -97,7 +117,7 @@ def test_glossary_page_numbers_link_to_the_use_on_that_page(glossary_book):
     printed, linked = set(), set()
     for i in glossary_pages(pages):
         for found in re.finditer(r'\bpp?\.[ \u00a0]*([\d, –]+)', pages[i]):
-            printed |= set(expand(found.group(1).strip().rstrip(',')))
+            printed |= set(expand_pages(found.group(1).strip().rstrip(',')))
         for annot in reader.pages[i].get('/Annots') or []:
             dest = str(annot.get_object().get('/Dest', ''))
             if dest.startswith('term-'):
@@ -170,7 +190,12 @@ def test_chronology_in_date_order_at_each_date_precision(glossary_book):
     assert positions == sorted(positions)
     # Each event lists the pages that discuss it: the withdrawal, in chapters 2 and 3.
     withdrawal = text[text.index(words('15 May 1988 – 15 February 1989')):]
-    assert re.match(r'.*?from its first day to its last\.\s*sources: \(writer 2001, 4\)\s*pp\.\s*7,\s*9\b', withdrawal)
+    listed = re.match(r'.*?from its first day to its last\.\s*sources: \(writer 2001, 4\)\s*pp?\.\s*([\d, –]+\d)',
+                      withdrawal)
+    assert listed, withdrawal[:300]
+    uses = marked_uses('event')['withdrawal']
+    assert len(uses) == 2
+    assert expand_pages(listed[1]) == pages_of(glossary_book.output('.pdf'), uses)
 
 
 def _date_text(p) -> str:
@@ -214,7 +239,7 @@ def test_unused_term_and_unsourced_event_are_located_warnings(glossary_book):
 
 def test_auto_terms_mark_the_first_use_in_running_text_only(tmp_path):
     book = copy_book('glossary', tmp_path)
-    (book / 'book.yaml').write_text((book / 'book.yaml').read_text() + 'auto-terms: true\n')
+    set_key(book, 'auto-terms: true')
     run = build(book, '--format', 'epub', *MAIN_EDITION)
     assert run.code == 0, run.err
     chapter = etree.fromstring(epub_files(run.output('.epub'))['EPUB/aftermath.xhtml'])
@@ -312,9 +337,6 @@ BAD_INPUTS = {
 
 @pytest.mark.parametrize('case', BAD_INPUTS, ids=list(BAD_INPUTS))
 def test_bad_glossary_or_chronology_is_a_located_error_and_dist_is_untouched(glossary_book, tmp_path, case):
-    from conftest import dist_fingerprint
-    from test_errors import LOCATED
-
     path, transform, where, line, code, message = BAD_INPUTS[case]
     book = copy_built(glossary_book, tmp_path)
     before = dist_fingerprint(book / 'dist')
@@ -322,7 +344,7 @@ def test_bad_glossary_or_chronology_is_a_located_error_and_dist_is_untouched(glo
     bad = build(book)
     assert bad.code == 1
     assert 'Traceback' not in bad.err
-    errors = [m for m in map(LOCATED.match, bad.err.splitlines()) if m]
+    errors = [m for m in map(LOCATED.match, bad.err.splitlines()) if m and m['level'] == 'error']
     assert errors, bad.err
     first = errors[0]
     assert (first['path'], int(first['line']), first['code']) == (where, line, code), bad.err

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import io
-import shutil
 
-from PIL import Image
+import pytest
 from pypdf import PdfReader
 
-from conftest import MAIN_EDITION, build, epub_files, epubcheck
+from conftest import CHAPTER, MAIN_EDITION, build, copy_book, epub_files, epubcheck, png
 
-CHAPTER = 'chapters/02-second.md'
+pytestmark = pytest.mark.build  # every test here lays out a book
 
 
-def test_an_image_name_with_spaces_and_accents_builds_a_valid_epub(tmp_path, minimal_book):
-    book = tmp_path / 'book'
-    shutil.copytree(minimal_book.book, book, ignore=shutil.ignore_patterns('dist'))
-    (book / 'chapters' / 'route map (été).png').write_bytes(_png())
+def test_an_image_name_with_spaces_and_accents_builds_a_valid_epub(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    (book / 'chapters' / 'route map (été).png').write_bytes(png())
     (book / CHAPTER).write_text((book / CHAPTER).read_text() + '\n![The route](<route map (été).png>)\n')
     run = build(book, *MAIN_EDITION)
     assert run.code == 0, run.err
@@ -28,9 +25,3 @@ def test_an_image_name_with_spaces_and_accents_builds_a_valid_epub(tmp_path, min
     assert f'src="{images[0].removeprefix("EPUB/")}"'.encode() in files['EPUB/second.xhtml']
     epubcheck(run.output('.epub'))  # no PKG-010 (a space in a name), no RSC-020 (an invalid URL)
     assert {image.name for page in PdfReader(run.output('.pdf')).pages for image in page.images}
-
-
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new('RGB', (40, 30), 'navy').save(out, 'PNG')
-    return out.getvalue()

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MAIN_EDITION, build, copy_book, dist_fingerprint
+from conftest import MAIN_EDITION, REPO, build, copy_book, dist_fingerprint
 
-REPO = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 PARAGRAPH = ' '.join(['The withdrawal was planned in stages, and each stage was argued over in Moscow and Kabul.'] * 6)
 
 
@@ -77,7 +78,6 @@ def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans
     assert (dist / 'a-minimal-course-pack.pdf').read_bytes().startswith(b'%PDF-1.')
     rebuilt_files = dist_fingerprint(dist)
     assert all(rebuilt_files[name] != before[name] for name in before)  # both outputs replaced
-
 
 
 @pytest.mark.parametrize('options, stage', [

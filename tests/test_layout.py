@@ -10,9 +10,9 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import build_once, epub_files, epubcheck
+from conftest import XHTML, build_once, epub_files, epubcheck
 
-XHTML = '{http://www.w3.org/1999/xhtml}'
+pytestmark = pytest.mark.build  # every test here lays out a book
 
 
 @pytest.fixture(scope='session')

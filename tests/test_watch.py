@@ -12,9 +12,10 @@ import threading
 import time
 from pathlib import Path
 
-from conftest import copy_book, epub_files, pdf_pages_text, xhtml_text
+import pytest
 
-ROOT = Path(__file__).parent.parent
+from conftest import REPO, copy_book, epub_files, pdf_pages_text, xhtml_text
+
 PATIENCE = 180  # seconds to wait for one expected line before failing (2 shared cores, cold imports)
 
 
@@ -25,7 +26,7 @@ class Watcher:
         # Ctrl-C reaches the watcher as at a terminal, even when the tests run in a background job:
         # such a job ignores SIGINT, and an ignored signal stays ignored in the programs it starts.
         self.process = subprocess.Popen(
-            [sys.executable, '-m', 'builder', 'watch', str(book)], cwd=ROOT, text=True,
+            [sys.executable, '-m', 'builder', 'watch', str(book)], cwd=REPO, text=True,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, 'PYTHONUNBUFFERED': '1'},
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.lines: queue.Queue[str] = queue.Queue()
@@ -65,6 +66,7 @@ class Watcher:
         return code
 
 
+@pytest.mark.build
 def test_watch_rebuilds_reports_errors_and_recovers(tmp_path):
     book = copy_book('minimal', tmp_path)
     chapter = book / 'chapters' / '02-second.md'

@@ -1,0 +1,30 @@
+"""The first guess at the page map, from the length of the text (3,600 characters a page)."""
+
+from __future__ import annotations
+
+from builder.config import BookConfig
+from builder.model import Document, RenderedBook
+from builder.page_estimate import CHARS_PER_PAGE, EstimatedPageMap, estimated_page_map
+
+CHAPTER_ONE = f'<section id="s1"><p id="a">{"x" * 4000}</p><p id="b">{"y" * 100}</p></section>'
+
+
+def rendered(sides: str) -> RenderedBook:
+    documents = (Document('title', 'titlepage', 'T', '<section><p>T</p></section>'),
+                 Document('one', 'chapter', 'One', CHAPTER_ONE),
+                 Document('two', 'chapter', 'Two', '<section id="s2"><p id="c">z</p></section>'))
+    return RenderedBook(BookConfig(title='T', sides=sides), documents, (), ())
+
+
+def test_duplex_documents_open_on_right_hand_pages():
+    assert CHARS_PER_PAGE == 3600  # the numbers below are worked out for it
+    pages = estimated_page_map(rendered('duplex'))
+    assert isinstance(pages, EstimatedPageMap)
+    # Title page: 1 character, page 1. Chapter one opens on page 3 (2 is a left-hand page);
+    # b follows 4,000 characters: 3 + 4000 // 3600 = 4. Its 4,100 characters take 2 pages, so two opens on 5.
+    assert pages == {'title': 1, 'one': 3, 's1': 3, 'a': 3, 'b': 4, 'two': 5, 's2': 5, 'c': 5}
+
+
+def test_simplex_documents_follow_each_other():
+    pages = estimated_page_map(rendered('simplex'))
+    assert pages == {'title': 1, 'one': 2, 's1': 2, 'a': 2, 'b': 3, 'two': 4, 's2': 4, 'c': 4}

@@ -1,0 +1,49 @@
+"""The EPUB's print page numbers: block ids, page-break markers where the PDF's pages begin, page references."""
+
+from __future__ import annotations
+
+from builder.blocks import with_block_ids
+from builder.model import PageMap
+from builder.write.page_references import page_numbers_from_attribute
+from builder.write.pagelist import PageTarget, with_page_breaks
+
+
+def test_every_block_gets_an_id_in_document_order_but_notes_and_authors_ids_are_left():
+    body = ('<section><h2 id="intro">Intro</h2><p>One</p><ul><li>Two</li></ul>'
+            '<section class="footnotes"><aside class="footnote"><p>Note</p></aside></section><p>Three</p></section>')
+    assert with_block_ids(body, 'ch') == (
+        '<section><h2 id="intro">Intro</h2><p id="ch.1">One</p><ul><li id="ch.2">Two</li></ul>'
+        '<section class="footnotes"><aside class="footnote"><p>Note</p></aside></section><p id="ch.3">Three</p>'
+        '</section>')
+
+
+def marker(page: int) -> str:
+    return f'<span id="page-{page}" role="doc-pagebreak" aria-label="{page}" epub:type="pagebreak"/>'
+
+
+def test_a_marker_before_the_first_block_on_or_after_each_page():
+    bodies = ['<section><p id="a">A</p><p id="b">B</p></section>', '<section><p id="c">C</p></section>']
+    # a on page 3 (the first page), b still on 3, c on 6: pages 4 and 5 hold no block start (a long
+    # paragraph, a blank page), so their markers go where page 6's does, in order.
+    marked, targets = with_page_breaks(['one.xhtml', 'two.xhtml'], bodies, PageMap(a=3, b=3, c=6), first_page=3)
+    assert marked == [f'<section><p id="a">{marker(3)}A</p><p id="b">B</p></section>',
+                      f'<section><p id="c">{marker(4)}{marker(5)}{marker(6)}C</p></section>']
+    assert targets == [PageTarget('one.xhtml', 'page-3', '3'), PageTarget('two.xhtml', 'page-4', '4'),
+                       PageTarget('two.xhtml', 'page-5', '5'), PageTarget('two.xhtml', 'page-6', '6')]
+
+
+def test_blocks_the_layout_did_not_place_get_no_marker():
+    marked, targets = with_page_breaks(['one.xhtml'], ['<section><p id="x">X</p><p id="y">Y</p></section>'],
+                                       PageMap(y=1), first_page=1)
+    assert marked == [f'<section><p id="x">X</p><p id="y">{marker(1)}Y</p></section>']
+    assert [t.label for t in targets] == ['1']
+
+
+def test_page_references_read_from_data_page():
+    css = 'a.xref::after { content: " p. " target-counter(attr(href), page); }\n' \
+          'a.toc::after { content: target-counter( attr( href url ) , page ); }'
+    assert page_numbers_from_attribute(css) == 'a.xref::after { content: " p. " attr(data-page); }\n' \
+                                               'a.toc::after { content: attr(data-page); }'
+    # Another counter or another style of number stays WeasyPrint's to resolve.
+    other = 'content: target-counter(attr(href), page, lower-roman) target-counter(attr(href), chapter);'
+    assert page_numbers_from_attribute(other) == other

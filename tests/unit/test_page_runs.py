@@ -1,0 +1,28 @@
+"""Printed page lists ("cited on pp. 3–5, 7"): the pages of elements collapsed into runs, each page linked."""
+
+from __future__ import annotations
+
+from builder.model import PageMap
+from builder.pagerefs import PageRun, page_runs
+
+
+def test_consecutive_pages_collapse_into_runs():
+    # a and b on 3, c on 4, e on 5, d on 7: pages 3, 4, 5 and 7, whatever order the elements come in.
+    pages = PageMap(a=3, b=3, c=4, d=7, e=5)
+    assert page_runs(['a', 'b', 'c', 'd', 'e'], pages) == [PageRun(3, 5, 'a', 'e'), PageRun(7, 7, 'd', 'd')]
+
+
+def test_a_page_links_to_its_first_element_in_reading_order():
+    pages = PageMap(x=2, y=2, z=9)
+    assert page_runs(['y', 'x', 'z'], pages) == [PageRun(2, 2, 'y', 'y'), PageRun(9, 9, 'z', 'z')]
+    assert page_runs(['x', 'y', 'z'], pages)[0].first_id == 'x'
+
+
+def test_a_gap_of_one_page_breaks_the_run():
+    assert [(r.first, r.last) for r in page_runs('abcd', PageMap(a=1, b=2, c=4, d=5))] == [(1, 2), (4, 5)]
+
+
+def test_elements_not_on_any_page_and_no_page_map():
+    assert page_runs(['gone', 'a'], PageMap(a=12)) == [PageRun(12, 12, 'a', 'a')]
+    assert page_runs(['a'], None) == []
+    assert page_runs([], PageMap(a=1)) == []

@@ -1,0 +1,43 @@
+"""Part planning for a PDF laid out on several cores, and where each laid-out part starts in the book."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from builder.config import BookConfig
+from builder.model import Document, RenderedBook
+from builder.write.parallel_pdf import PART_BYTES, joined_starts, plan_parts
+
+
+def book(kinds: str, chapter_bytes: int = 100) -> RenderedBook:
+    """A rendered book whose documents have these kinds: t title page, c contents, h chapter, b back matter."""
+    names = {'t': 'titlepage', 'c': 'toc', 'h': 'chapter', 'b': 'backmatter'}
+    documents = tuple(Document(f'd{i}', names[k], f'D{i}', 'x' * (chapter_bytes if k == 'h' else 10))
+                      for i, k in enumerate(kinds))
+    return RenderedBook(BookConfig(title='Parts'), documents, (), ())
+
+
+def test_front_matter_chapters_in_runs_and_each_back_matter_document_alone():
+    # Six small chapters on two cores: two parts of three chapters; indices 0-1 front, 8-9 back.
+    assert plan_parts(book('tchhhhhhbb'), 2) == [(0, 1), (2, 3, 4), (5, 6, 7), (8,), (9,)]
+
+
+def test_whole_chapters_per_part_so_fewer_parts_than_cores_can_come_out():
+    # Six chapters, four cores: ceil(6 / 4) = 2 chapters a part, hence three parts, not four.
+    assert plan_parts(book('tchhhhhhb'), 4) == [(0, 1), (2, 3), (4, 5), (6, 7), (8,)]
+
+
+def test_big_chapters_get_parts_of_their_own_whatever_the_cores():
+    # 4 chapters of 0.8 x PART_BYTES: ceil(3.2) = 4 parts on one core.
+    rendered = book('thhhh', chapter_bytes=PART_BYTES * 8 // 10)
+    assert plan_parts(rendered, 1) == [(0,), (1,), (2,), (3,), (4,)]
+
+
+def test_a_book_without_front_or_back_matter():
+    assert plan_parts(book('hhh'), 1) == [(0, 1, 2)]
+
+
+def test_parts_start_on_right_hand_pages_when_printed_two_sided():
+    parts = tuple(SimpleNamespace(pages=n) for n in (3, 4, 5))
+    assert joined_starts(parts, duplex=True) == (1, 5, 9)  # 1+3 = 4 is a left-hand page: 5
+    assert joined_starts(parts, duplex=False) == (1, 4, 8)
