@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
-from builder.write.breaks import CHUNK, LONGEST_WORD, ZERO_WIDTH_SPACE as ZWSP, breakable, code_lines_as_blocks, \
+from builder.layout.breaks import CHUNK, LONGEST_WORD, ZERO_WIDTH_SPACE as ZWSP, breakable, code_lines_as_blocks, \
     long_tokens_breakable
 
 

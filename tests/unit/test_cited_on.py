@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from builder.bibliography import Entry, Formatted
+from builder.citations.format import Entry, Formatted
 from builder.diagnostics import SourceLocation
+from builder.i18n import catalog
 from builder.model import Chapter, PageMap
-from builder.render_bibliography import CitedOn, cited_on
+from builder.citations.render import CitedOn, cited_on
 
 CHAPTERS = {'geneva': Chapter('geneva', 'Geneva', 'Geneva', None, 2, 'chapters/02-geneva.md',
                               SourceLocation('chapters/02-geneva.md')),
             'preface': Chapter('preface', 'Preface', 'Preface', None, None, 'chapters/00-preface.md',
                                SourceLocation('chapters/00-preface.md'))}
 GROUPS = {'c1': 'geneva', 'c2': 'geneva', 'c3': 'geneva', 'c4': 'preface'}
+ENGLISH = catalog('en')
 BIBLIOGRAPHY = Formatted({}, {}, (), groups=GROUPS)
 
 
@@ -21,19 +23,19 @@ def entry(*citations: str) -> Entry:
 
 def test_one_page_is_p_several_are_pp_in_runs_each_linked_to_its_first_citation():
     pages = PageMap(c1=3, c2=4, c3=5, c4=9)
-    assert cited_on(entry('c1'), BIBLIOGRAPHY, CHAPTERS, pages) == CitedOn('Cited on p.', (('3', '#c1', ()),))
-    assert cited_on(entry('c2', 'c1'), BIBLIOGRAPHY, CHAPTERS, PageMap(c1=4, c2=4)) == \
+    assert cited_on(entry('c1'), BIBLIOGRAPHY, CHAPTERS, pages, ENGLISH) == CitedOn('Cited on p.', (('3', '#c1', ()),))
+    assert cited_on(entry('c2', 'c1'), BIBLIOGRAPHY, CHAPTERS, PageMap(c1=4, c2=4), ENGLISH) == \
         CitedOn('Cited on p.', (('4', '#c2', ()),))  # two citations, one page
-    assert cited_on(entry('c1', 'c2', 'c3', 'c4'), BIBLIOGRAPHY, CHAPTERS, pages) == \
+    assert cited_on(entry('c1', 'c2', 'c3', 'c4'), BIBLIOGRAPHY, CHAPTERS, pages, ENGLISH) == \
         CitedOn('Cited on pp.', (('3–5', '#c1', ()), ('9', '#c4', ())))
 
 
 def test_without_pages_for_every_citation_chapters_and_links_back():
-    found = cited_on(entry('c1', 'c2', 'c4'), BIBLIOGRAPHY, CHAPTERS, PageMap(c1=3))  # c2, c4 not placed
+    found = cited_on(entry('c1', 'c2', 'c4'), BIBLIOGRAPHY, CHAPTERS, PageMap(c1=3), ENGLISH)  # c2, c4 not placed
     assert found == CitedOn('Cited in', (('chapter 2', '#c1', (('1', '#c1'), ('2', '#c2'))),
                                          ('Preface', '#c4', ())))
-    assert cited_on(entry('c3'), BIBLIOGRAPHY, CHAPTERS, None) == CitedOn('Cited in', (('chapter 2', '#c3', ()),))
+    assert cited_on(entry('c3'), BIBLIOGRAPHY, CHAPTERS, None, ENGLISH) == CitedOn('Cited in', (('chapter 2', '#c3', ()),))
 
 
 def test_an_entry_cited_nowhere_says_nothing():
-    assert cited_on(entry(), BIBLIOGRAPHY, CHAPTERS, PageMap()) is None
+    assert cited_on(entry(), BIBLIOGRAPHY, CHAPTERS, PageMap(), ENGLISH) is None

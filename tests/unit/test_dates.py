@@ -8,7 +8,7 @@ import pytest
 
 from builder.config import BookConfig
 from builder.diagnostics import Diagnostics
-from builder.write.dates import build_timestamp, check_source_date_epoch, iso, zip_time
+from builder.dates import build_timestamp, check_source_date_epoch, iso, zip_time
 
 UTC = dt.timezone.utc
 BOOK = BookConfig(title='T', date='2024-01-15')

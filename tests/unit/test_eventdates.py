@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from builder.eventdates import EventDateError, parse_event_date
+from builder.chronology.dates import EventDateError, parse_event_date
 
 
 @pytest.mark.parametrize('text, en, en_gb, fr, iso', [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from builder.diagnostics import Diagnostics, SourceLocation
-from builder.glossary import letter_groups, resolve_glossary
+from builder.glossary.terms import letter_groups, resolve_glossary
 from builder.model import Term
 
 HERE = SourceLocation('glossary.yaml', 1)
@@ -40,7 +40,8 @@ def test_every_unused_term_is_a_warning():
 
 
 def test_letters_are_base_letters_numerals_and_others_grouped():
-    groups = letter_groups(entries('émigré', 'Durand Line', '1988 accords', 'elder', 'glasnost', '—', '42nd Army'))
+    groups = letter_groups(entries('émigré', 'Durand Line', '1988 accords', 'elder', 'glasnost', '—', '42nd Army'),
+                           digits='0–9')
     assert [(letter, [e.term.term for e in group]) for letter, group in groups] == [
         ('#', ['—']),  # no letter or digit at all (punctuation sorts first)
         ('0–9', ['1988 accords', '42nd Army']),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from builder.config import BookConfig
 from builder.model import Document, RenderedBook
-from builder.page_estimate import CHARS_PER_PAGE, EstimatedPageMap, estimated_page_map
+from builder.layout.page_estimate import CHARS_PER_PAGE, EstimatedPageMap, estimated_page_map
 
 CHAPTER_ONE = f'<section id="s1"><p id="a">{"x" * 4000}</p><p id="b">{"y" * 100}</p></section>'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from builder.blocks import with_block_ids
 from builder.model import PageMap
-from builder.write.page_references import page_numbers_from_attribute
+from builder.layout.page_references import page_numbers_from_attribute
 from builder.write.pagelist import PageTarget, with_page_breaks
 
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from builder.config import BookConfig
 from builder.model import Document, RenderedBook
-from builder.write.parallel_pdf import PART_BYTES, joined_starts, plan_parts
+from builder.layout.parts import PART_BYTES, joined_starts, plan_parts
 
 
 def book(kinds: str, chapter_bytes: int = 100) -> RenderedBook:
