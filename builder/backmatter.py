@@ -10,7 +10,7 @@ is a module with its render function and one line in :data:`SECTIONS`.
 The glossary and the chronology with its timeline figure are rendered here
 from Jinja templates (``templates/glossary.xhtml``, ``templates/chronology.xhtml``),
 their definitions and event texts by the chapters' own Markdown renderer;
-the bibliography by :mod:`builder.render_bibliography`. Where each term or
+the bibliography by :mod:`builder.citations.render`. Where each term or
 event is used is printed twice: as page numbers when a page map is known
 ("12, 34–36", each a link to the first use on that page) and as links back
 to every use; the print and EPUB stylesheets each show the one that suits
