@@ -31,7 +31,7 @@ from .citations.render import bibliography_body, references_title
 from .glossary.terms import FORM_KINDS, letter_groups
 from .i18n import Catalog
 from .model import Chapter, Document, Fragment, Heading, PageMap, Resource, ResolvedBook, Use
-from .pagerefs import page_runs
+from .page_runs import page_runs
 
 TIMELINE_PATH = 'generated/timeline{n}.svg'
 

@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ('source', ('load', 'parse', 'fonts'), 'base'),
     ('resolve', ('resolve',), 'base'),
     ('selection', ('selection',), 'base'),
-    ('render', ('render', 'backmatter', 'citations.render', 'chronology.timeline', 'pagerefs', 'blocks'), 'base'),
+    ('render', ('render', 'backmatter', 'citations.render', 'chronology.timeline', 'page_runs', 'blocks'), 'base'),
     ('layout', ('layout',), 'render'),
     ('write', ('write',), 'render'),
     ('pipeline', ('pipeline',), 'base'),

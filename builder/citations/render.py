@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from ..i18n import Catalog
 from ..model import Chapter, PageMap, ResolvedBook
-from ..pagerefs import page_runs
+from ..page_runs import page_runs
 from .format import Entry, Formatted
 
 

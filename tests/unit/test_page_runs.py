@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from builder.model import PageMap
-from builder.pagerefs import PageRun, page_runs
+from builder.page_runs import PageRun, page_runs
 
 
 def test_consecutive_pages_collapse_into_runs():
