@@ -110,3 +110,14 @@ def test_an_unknown_override_or_a_wrong_kind_is_a_located_error(tmp_path):
     assert len(errors) == 4
     _, diagnostics = _load(tmp_path, 'title: T\nstrings: Lexique\n')
     assert [d.code for d in diagnostics.errors] == ['config-type']
+
+
+def test_quotation_marks_are_cldrs():
+    """CLDR's marks (as ICU 72 has them), except English's and French's, which keep the builder's: British
+    English single quotes outside (CLDR: double), French “ ” inside guillemets (CLDR: « » again)."""
+    cldr = {'de': '„“‚‘', 'es': '«»“”', 'it': '«»“”', 'pt': '“”‘’', 'pt-PT': '«»“”', 'ru': '«»„“',
+            'ar': '”“’‘', 'fa': '«»‹›', 'en': '“”‘’'}
+    for language, marks in cldr.items():
+        assert ''.join(catalog(language).data('typography.quotes')) == marks, language
+    assert ''.join(catalog('en-GB').data('typography.quotes')) == '‘’“”'
+    assert ''.join(catalog('fr').data('typography.quotes')) == '«»“”'
