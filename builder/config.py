@@ -18,6 +18,8 @@ from slugify import slugify
 
 from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
+from .i18n import (NOT_OVERRIDABLE, PLURAL_CATEGORIES, ROOT_LANGUAGE, Catalog, book_catalog, has_catalog,
+                   load_layer, value_kind, word_keys)
 from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST = 'book.yaml'
@@ -111,6 +113,10 @@ class BookConfig:
     nocite: tuple[str, ...] = _key(
         'Reference ids to list in the bibliography although no chapter cites them; "*" lists every reference.',
         (), kind='list[str]')
+    strings: tuple[tuple[str, Any], ...] = _key(
+        "The book's own wording of interface strings, by catalog key: ``glossary.title: Lexique``, or plural "
+        'forms by CLDR category (``uses.pages: {one: p., other: pp.}``); see docs/languages.md.',
+        (), kind='strings')
     toc_depth: int = _key('Heading levels listed in the contents: 1 chapters only, 2 with sections, 3 …',
                           2, kind='int')
     root: Path = field(default=Path('.'), metadata={'internal': True})
@@ -135,6 +141,11 @@ class BookConfig:
     def main_edition(self) -> str:
         return self.editions[0]
 
+    @property
+    def interface(self) -> Catalog:
+        """The interface strings of the book: its language's catalog, with its ``strings:`` on top."""
+        return book_catalog(self.language, self.strings)
+
 
 def public_keys(schema: type = BookConfig) -> list[tuple[str, Any]]:
     """The manifest keys as (kebab-case name, dataclass field), in declaration order."""
@@ -155,6 +166,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> BookConfig | None:
     if 'title' not in values:
         diagnostics.error('config-missing-key', "book.yaml needs a 'title'", data.location)
     _check_semantics(values, data, diagnostics)
+    _check_language(values, data, diagnostics)
     chapters = _chapter_files(root, values.get('chapters'), data, diagnostics)
     for key in ('glossary', 'chronology'):
         values[key] = _data_file(root, key, values.get(key), data, diagnostics)
@@ -190,6 +202,8 @@ def _check_value(key: str, value: Any, spec: Any, where: SourceLocation, diagnos
             return None
         schema = type(spec.default)
         return schema(**_check_mapping(value, schema, diagnostics, prefix=f'{key}.'))
+    if kind == 'strings':
+        return _check_strings(key, value, where, diagnostics)
     if kind == 'bool':
         if not isinstance(value, bool):
             diagnostics.error('config-type', f"'{key}' must be true or false, not {value!r}", where)
@@ -246,6 +260,65 @@ def _check_semantics(values: dict[str, Any], data: YamlMap, diagnostics: Diagnos
     if 'editions' in values and (not values['editions'] or len(set(values['editions'])) != len(values['editions'])):
         diagnostics.error('config-value', "'editions' must list at least one edition, each once",
                           data.where('editions'))
+
+
+def _check_strings(key: str, value: Any, where: SourceLocation, diagnostics: Diagnostics) -> tuple | None:
+    """``strings:``: interface keys (dotted, or nested as in the catalogs) -> values of the kind English has."""
+    if not isinstance(value, YamlMap):
+        diagnostics.error('config-type', f"'{key}' must be a mapping of interface strings to texts, such as "
+                          "'glossary.title: Lexique'", where)
+        return None
+    english = load_layer(ROOT_LANGUAGE).values
+    found: list[tuple[str, Any, SourceLocation]] = []
+
+    def walk(data: YamlMap, prefix: str) -> None:
+        for name, item in data.items():
+            dotted, at = f'{prefix}{name}', data.where(name)
+            if dotted in english:
+                found.append((dotted, item, at))
+            elif isinstance(item, YamlMap) and any(k.startswith(dotted + '.') for k in english):
+                walk(item, dotted + '.')
+            else:
+                diagnostics.error('config-unknown-key', f"unknown interface string '{key}.{dotted}'"
+                                  f'{did_you_mean(dotted, english)}', at)
+
+    walk(value, '')
+    checked = []
+    for dotted, item, at in found:
+        if dotted in NOT_OVERRIDABLE:
+            diagnostics.error('config-value', f"the interface string '{key}.{dotted}' cannot be set in book.yaml; "
+                              f'use {NOT_OVERRIDABLE[dotted]}', at)
+            continue
+        wanted = value_kind(english[dotted])
+        if isinstance(item, YamlMap) and wanted == 'text' and item and set(item) <= PLURAL_CATEGORIES \
+                and 'other' in item and all(isinstance(v, str) for v in item.values()):
+            checked.append((dotted, tuple((c, item[c]) for c in sorted(item))))
+        elif isinstance(item, str) and wanted == 'text':
+            checked.append((dotted, item))
+        else:
+            shape = ('a text, or plural forms by CLDR category (one, few, many, other …; other required)'
+                     if wanted == 'text' else f'a {wanted}')
+            diagnostics.error('config-type', f"the interface string '{key}.{dotted}' must be {shape}, "
+                              f'not {item!r}', at)
+    return tuple(checked)
+
+
+def _check_language(values: dict[str, Any], data: YamlMap, diagnostics: Diagnostics) -> None:
+    """One warning for a language without a catalog: which strings are English's, and how to give them."""
+    language = values.get('language')
+    if language is None or has_catalog(language):
+        return
+    overridden = {key for key, _ in values.get('strings', ())}
+    english = [key for key in word_keys() if key not in overridden]
+    if not english:
+        return
+    primary = language.split('-')[0]
+    diagnostics.warning(
+        'language-no-strings',
+        f"no interface strings for the language '{language}': {len(english)} strings are printed in English "
+        f"({', '.join(english)}); give them in book.yaml under 'strings:' (such as 'glossary.title: …') "
+        f'or add them to Coursepack in builder/locales/{primary}.yaml (see docs/languages.md)',
+        data.where('language'))
 
 
 def _data_file(root: Path, key: str, named: str | None, data: YamlMap, diagnostics: Diagnostics) -> str | None:

@@ -40,6 +40,25 @@ from markupsafe import Markup, escape
 
 ROOT_LANGUAGE = 'en'
 PLURAL_CATEGORIES = frozenset({'zero', 'one', 'two', 'few', 'many', 'other'})
+# The keys of en.yaml that are data, not words: a catalog of another language need not have them.
+DATA_KEYS = frozenset({
+    'typography.quotes', 'typography.french-spacing',  # conventions, English's where a language lacks them
+    'citations.csl-locale',                            # a CSL locale tag
+    'glossary.digits',                                 # the heading of terms that begin with a digit: 0–9
+    'edition.in-title',                                # '{title}, {edition}': punctuation only
+})
+# The keys a book's ``strings:`` cannot override, and what to use instead: they are looked up by the
+# language of a citation style or of a date, not by the book.
+NOT_OVERRIDABLE = {
+    'references.title.author-date': "book.yaml's 'bibliography-title'",
+    'references.title.notes': "book.yaml's 'bibliography-title'",
+    'references.title.works-cited': "book.yaml's 'bibliography-title'",
+    'citations.csl-locale': 'a locales file',
+    'dates.seasons': 'a locales file',
+    'dates.circa': 'a locales file',
+    'typography.quotes': 'a locales file',
+    'typography.french-spacing': 'a locales file',
+}
 
 Value = str | bool | tuple[str, ...] | Mapping[str, str]  # a text, a flag, a list, or plural forms
 
@@ -145,6 +164,28 @@ def catalog(language: str) -> Catalog:
 
 
 @cache
+def book_catalog(language: str, overrides: tuple[tuple[str, Any], ...] = ()) -> Catalog:
+    """The catalog of a book: its language's, with the book's ``strings:`` (dotted key, value) on top.
+    Plural forms come as a tuple of (category, text) pairs, so that the arguments can be cached."""
+    strings = catalog(language)
+    if not overrides:
+        return strings
+    return strings.with_overrides({key: dict(value) if isinstance(value, tuple) and value and
+                                   isinstance(value[0], tuple) else value for key, value in overrides})
+
+
+def has_catalog(language: str) -> bool:
+    """Whether a language tag has a catalog of its own or of its primary language (English has one)."""
+    tag = language.lower()
+    return tag in catalog_files() or tag.split('-')[0] in catalog_files()
+
+
+def word_keys() -> list[str]:
+    """The keys of en.yaml that print words: every catalog of another language has them."""
+    return [key for key in load_layer(ROOT_LANGUAGE).values if key not in DATA_KEYS]
+
+
+@cache
 def catalog_files() -> dict[str, str]:
     """The catalogs there are, by lower-case language tag -> the tag as its file spells it."""
     return {path.name[:-len('.yaml')].lower(): path.name[:-len('.yaml')]
@@ -187,7 +228,8 @@ def _flatten(data: Any, prefix: str, into: dict[str, Value], source: str) -> Non
             raise CatalogError(f"{source}: '{key}' must be a text, a list of texts, true/false or plural forms")
 
 
-def _kind(value: Value) -> str:
+def value_kind(value: Value) -> str:
+    """What kind of value: 'text' (a text or plural forms), 'list of N', 'bool'."""
     if isinstance(value, Mapping):
         return 'text'  # plural forms stand where a text does, and a single text where plural forms do
     if isinstance(value, tuple):
@@ -198,9 +240,9 @@ def _kind(value: Value) -> str:
 def _check_like_english(key: str, value: Value, english: Mapping[str, Value], source: str) -> None:
     if key not in english:
         raise CatalogError(f"{source}: '{key}' is not an interface string (the English catalog has no such key)")
-    if _kind(value) != _kind(english[key]):
-        raise CatalogError(f"{source}: '{key}' must be a {_kind(english[key])}, like English's, "
-                           f'not a {_kind(value)}')
+    if value_kind(value) != value_kind(english[key]):
+        raise CatalogError(f"{source}: '{key}' must be a {value_kind(english[key])}, like English's, "
+                           f'not a {value_kind(value)}')
 
 
 @cache

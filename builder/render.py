@@ -23,7 +23,7 @@ from markdown_it.common.utils import escapeHtml
 from .backmatter import BackMatterContext, back_matter, markdown_renderer
 from .blocks import with_block_ids
 from .config import BookConfig
-from .i18n import Catalog, catalog
+from .i18n import Catalog
 from .markdown import make_parser
 from .model import Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
 from .citations.render import chapter_references, references_title
@@ -45,7 +45,7 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     md = make_parser(resolved.config.language)
     _add_reference_rules(md)
     book = resolved.config
-    strings = catalog(book.language)
+    strings = book.interface
     selection = resolved.selection or Selection(book.main_edition)
     bibliography = resolved.bibliography
     chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
@@ -75,13 +75,18 @@ def edition_label(book: BookConfig, selection: Selection) -> str | None:
     """'Instructor edition' for any edition but the main one, which goes without saying."""
     if selection.edition == book.main_edition:
         return None
-    return catalog(book.language)('edition.label', name=selection.edition.replace('-', ' ').capitalize())
+    strings = book.interface
+    if selection.edition == 'instructor':  # the usual names have their own wording in every language
+        return strings('edition.instructor')
+    if selection.edition == 'student':
+        return strings('edition.student')
+    return strings('edition.label', name=selection.edition.replace('-', ' ').capitalize())
 
 
 def publication_title(rendered: RenderedBook) -> str:
     """The title of this output: the book's, with the edition and the handout's chapter when not the main book."""
     config = rendered.config
-    strings = catalog(config.language)
+    strings = config.interface
     selection = rendered.selected
     title = config.title
     if selection.is_handout:

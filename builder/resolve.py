@@ -15,7 +15,7 @@ from .citations.format import Formatted
 from .citations.resolve import resolve_citations
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .glossary.terms import resolve_glossary
-from .i18n import Catalog, catalog
+from .i18n import Catalog
 from .images import check_image
 from .markdown.links import ADDRESSES
 from .markdown.state import location_of
@@ -33,7 +33,7 @@ def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes, 
 def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics,
             bibliography: Formatted | None = None, notes: Notes | None = None) -> ResolvedBook:
     config = book.config
-    strings = catalog(config.language)
+    strings = config.interface
     headings: list[Heading] = []
     targets: dict[str, str] = {}
     chapter_of: dict[str, str] = {}

@@ -24,7 +24,6 @@ from dataclasses import replace
 from markdown_it.token import Token
 
 from .diagnostics import Diagnostics
-from .i18n import catalog
 from .markdown.editions import editions_of
 from .markdown.state import location_of
 from .model import Book, Notes, ParsedChapter, ResolvedBook, Selection, marked
@@ -205,7 +204,7 @@ def _target(token: Token) -> str | None:
 
 
 def _where_in_course_pack(target: str, whole: ResolvedBook) -> str:
-    strings = catalog(whole.config.language)
+    strings = whole.config.interface
     chapter_id = whole.chapter_of[target]
     chapter_label = whole.targets[chapter_id]
     if target == chapter_id:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from ebooklib import epub
 
-from ..i18n import catalog
 from ..model import RenderedBook
 
 CONFORMANCE = 'EPUB Accessibility 1.1 - WCAG 2.1 Level AA'
@@ -29,7 +28,8 @@ def accessibility_metadata(rendered: RenderedBook) -> list[tuple[str, str]]:
     features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability']
     if images:
         features.append('alternativeText')
-    summary = catalog(rendered.config.language)('accessibility.summary-images' if images else 'accessibility.summary')
+    strings = rendered.config.interface
+    summary = strings('accessibility.summary-images' if images else 'accessibility.summary')
     return [
         ('schema:accessMode', 'textual'),
         *([('schema:accessMode', 'visual')] if images else []),

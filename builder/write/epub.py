@@ -27,7 +27,6 @@ from lxml import etree
 
 from ..dates import build_timestamp, zip_time
 from ..diagnostics import Diagnostics
-from ..i18n import catalog
 from ..images import SAFE_NAME
 from ..model import Document, RenderedBook
 from ..render import publication_title
@@ -56,7 +55,7 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
 
 def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
     config = rendered.config
-    strings = catalog(config.language)
+    strings = config.interface
     moment = build_timestamp(config)
     book = epub.EpubBook()
     book.set_identifier(book_identifier(rendered))
@@ -151,7 +150,8 @@ def book_identifier(rendered: RenderedBook) -> str:
 
 def print_source(rendered: RenderedBook) -> str:
     """How the EPUB names the print version its page numbers come from: the PDF built beside it."""
-    return catalog(rendered.config.language)('epub.print-source', title=publication_title(rendered))
+    strings = rendered.config.interface
+    return strings('epub.print-source', title=publication_title(rendered))
 
 
 def _part_name(rendered: RenderedBook) -> str:

@@ -58,7 +58,8 @@ def test_a_missing_field_is_an_error_not_a_blank():
 def test_a_language_falls_back_to_its_primary_language_then_english():
     assert catalog('fr').data('typography.quotes') == ('«', '»', '“', '”')
     assert catalog('fr-CA').data('typography.quotes') == ('«', '»', '“', '”')
-    assert catalog('fr')('contents.title') == 'Contents'  # no French interface strings yet: English's
+    assert catalog('fr')('contents.title') == 'Table des matières'
+    assert catalog('sv')('contents.title') == 'Contents'  # no Swedish catalog: English's
     assert catalog('en-GB').data('typography.quotes') == ('‘', '’', '“', '”')
     assert catalog('EN-gb').data('typography.quotes') == ('‘', '’', '“', '”')  # tags match in any case
     assert catalog('en-GB')('glossary.title') == 'Glossary'
@@ -134,7 +135,7 @@ def test_the_former_per_language_tables_read_as_before():
         ('chicago-author-date', 'fr-FR', False), ('chicago-notes-bibliography', 'fr-FR', True),
         ('chicago-notes-bibliography', 'de-DE', True))}
     assert list(titles.values()) == ['References', 'Bibliography', 'Works Cited', 'Références', 'Références',
-                                     'Bibliographie', 'Bibliography']
+                                     'Bibliographie', 'Literaturverzeichnis']
     assert _locale('xx') == 'en-US' and _locale('es-XX') == 'es-ES' and _locale('pt-XX') == 'pt-PT'
 
 
@@ -237,7 +238,7 @@ def test_rendering_a_book_asks_only_for_keys_the_static_search_found(monkeypatch
     assert {k for k in asked if k not in found and not any(k.startswith(p) for p in prefixes)} == set()
     # The book prints the glossary, the chronology with its timeline, a bibliography and a handout heading.
     assert {'glossary.title', 'chronology.timeline.alt', 'references.cited-in', 'handout.source',
-            'edition.label', 'epub.cover', 'uses.pages'} <= asked
+            'edition.instructor', 'epub.cover', 'uses.pages'} <= asked
 
 
 # ---- the back-matter registry ----
