@@ -8,7 +8,7 @@ import re
 import pytest
 from lxml import etree
 
-from builder.i18n import Catalog, catalog, load_layer, word_keys
+from builder.i18n import Catalog, catalog, word_keys
 from conftest import Run, build_once, epub_files, epubcheck, pdf_pages_text
 
 pytestmark = pytest.mark.build  # every test here lays out a book
