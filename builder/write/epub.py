@@ -9,6 +9,7 @@ The zip is then rewritten with fixed entry times, which ebooklib cannot do.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import mimetypes
 import posixpath
@@ -43,8 +44,12 @@ if TYPE_CHECKING:
 XHTML = 'http://www.w3.org/1999/xhtml'
 OPS = 'http://www.idpf.org/2007/ops'
 
-# The fonts the bundled EPUB stylesheet names (code is left to the reader's own monospace font).
-FONT_FILES = sorted(stylesheet_resources(STYLES, 'epub.css'))
+
+@functools.cache
+def font_files() -> tuple[str, ...]:
+    """The fonts the bundled EPUB stylesheet names, styles-relative (code is left to the reader's own monospace
+    font); read once, when the first EPUB is written, not when the module is imported."""
+    return tuple(sorted(stylesheet_resources(STYLES, 'epub.css')))
 
 
 def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Callable[[], None]:
@@ -75,7 +80,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
 
     book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
                                 content=(STYLES / 'epub.css').read_bytes()))
-    for font in FONT_FILES:
+    for font in font_files():
         name = Path(font).name
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/{font}', media_type='font/ttf',
                                     content=(STYLES / font).read_bytes()))
