@@ -1,4 +1,4 @@
-"""The command line: ``coursepack build | handouts | check | watch | new``.
+"""The command line: ``coursepack build | handouts | check | permissions | watch | new``.
 
 ``build`` makes every edition of the book; ``handouts`` one handout per chapter.
 Both take ``--format``, ``--edition``, ``--out``, the print-shop options
@@ -52,6 +52,13 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument('--outputs', action='store_true',
                    help='also validate the files in dist/ (PDF checks, EPUBCheck, Ace when installed)')
     c.add_argument('--out', type=Path, metavar='DIR', help='where the outputs are (default: BOOK_DIR/dist)')
+
+    p = commands.add_parser('permissions', help='print the permissions ledger of the quoted sources and write '
+                            'dist/permissions.csv and dist/permissions.html for the copy shop')
+    _book_arguments(p)
+    p.add_argument('--copies', type=int, metavar='N',
+                   help='the copies to be printed: adds the usage a licensing report asks for (pages × copies)')
+    p.add_argument('--out', type=Path, metavar='DIR', help='where to write the ledger (default: BOOK_DIR/dist)')
 
     w = commands.add_parser('watch', help='rebuild whenever a chapter, data file or style changes')
     _book_arguments(w)
@@ -144,6 +151,11 @@ def _command(argv: list[str] | None, stdout: TextIO, stderr: TextIO) -> int:
     if args.command == 'check':
         out_dir = args.out.resolve() if args.out else None
         return _check(root, args, BuildOptions(out_dir=out_dir, strict=args.strict), stdout, stderr)
+    if args.command == 'permissions':
+        if args.copies is not None and args.copies < 1:
+            print('coursepack: error: --copies must be 1 or more', file=stderr)
+            return 2
+        return _permissions(root, args, stdout, stderr)
     if args.jobs is not None and args.jobs < 1:
         print('coursepack: error: --jobs must be 1 or more', file=stderr)
         return 2
@@ -200,6 +212,35 @@ def _check(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
         print(f'coursepack: check {"failed" if failed else "passed"}: {_counts(everything)} '
               f'({time.perf_counter() - started:.1f} s)', file=stderr if failed else stdout)
     return 1 if failed else 0
+
+
+def _permissions(root: Path, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """The ledger of the book as checked, with the printed pages of its last build (from the build cache)."""
+    from .permissions import report
+    from .pipeline import check, ledger
+    from .write.atomic import staged_outputs
+
+    diagnostics = Diagnostics()
+    checked = _guarded(lambda progress: check(root, BuildOptions(strict=args.strict), diagnostics, progress),
+                       diagnostics, args, stderr)
+    if checked is None or diagnostics.has_errors(strict=args.strict):
+        return 1
+    found = ledger(checked)
+    config = checked.book.config
+    strings = config.interface
+    rows = report.rows(found, strings, {s.stem: cache.load_page_map(root, s.stem) for s in found.scopes}, args.copies)
+    title = strings('permissions.report-title', title=config.title)
+    out_dir = args.out.resolve() if args.out else root / 'dist'
+    with staged_outputs(out_dir) as staged:
+        staged.stage(out_dir / 'permissions.csv').write_text(report.csv_text(rows, strings), encoding='utf-8')
+        staged.stage(out_dir / 'permissions.html').write_text(
+            report.html_text(rows, found, strings, title, config.language), encoding='utf-8')
+        written = staged.commit()
+    print(report.table(rows, found, strings), file=stdout, end='')
+    if not args.quiet:
+        for path in written:
+            print(f'wrote {_shown(path)}', file=stdout)
+    return 0
 
 
 def _guarded(work: Callable[[Progress], T], diagnostics: Diagnostics, args: argparse.Namespace, stderr: TextIO, *,

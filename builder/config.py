@@ -61,6 +61,26 @@ class HandoutConfig:
                          False, kind='bool')
 
 
+def check_share(value: str) -> str | None:
+    if re.fullmatch(r'(?:100|\d{1,2}(?:\.\d+)?)%', value):
+        return None
+    return f"'{value}' is not a share of a source such as 10% (0% to 100%)"
+
+
+@dataclass(frozen=True)
+class ExcerptLimit:
+    """The ``excerpt-limit:`` section: how much of one source an output may quote without a licence or permission."""
+
+    words: int | None = _key('The most words of one source an output may quote (all its passages together).',
+                             kind='count')
+    share: str | None = _key("The largest share of one source an output may reproduce, such as '10%' "
+                             '(of its words, or of its pages, as its length is given).', check=check_share)
+
+    @property
+    def fraction(self) -> float | None:
+        return float(self.share.rstrip('%')) / 100 if self.share else None
+
+
 @dataclass(frozen=True)
 class BookConfig:
     """The book's manifest. Keys are written in kebab-case in ``book.yaml``."""
@@ -117,6 +137,10 @@ class BookConfig:
         "The book's own wording of interface strings, by catalog key: ``glossary.title: Lexique``, or plural "
         'forms by CLDR category (``uses.pages: {one: p., other: pp.}``); see docs/languages.md.',
         (), kind='strings')
+    excerpt_limit: ExcerptLimit = _key(
+        'Limits on what the book quotes from a source used under fair use or fair dealing, or with no licence '
+        "or permission recorded (``coursepack check`` warns beyond them): ``{words: 400, share: 10%}``.",
+        ExcerptLimit(), kind='map')
     toc_depth: int = _key('Heading levels listed in the contents: 1 chapters only, 2 with sections, 3 …',
                           2, kind='int')
     root: Path = field(default=Path('.'), metadata={'internal': True})
@@ -216,6 +240,11 @@ def _check_value(key: str, value: Any, spec: Any, where: SourceLocation, diagnos
             diagnostics.error('config-type', f"'{key}' must be a list of text values", where)
             return None
         return tuple(value)
+    if kind == 'count':
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            diagnostics.error('config-type', f"'{key}' must be a whole number, 1 or more", where)
+            return None
+        return value
     if kind == 'int':
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 6:
             diagnostics.error('config-type', f"'{key}' must be a whole number from 1 to 6", where)

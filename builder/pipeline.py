@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import OutputCache, remember_build, signature
-from .dates import check_source_date_epoch
+from .dates import build_timestamp, check_source_date_epoch
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
 from .inputs import book_files
@@ -29,6 +29,8 @@ from .load import load
 from .model import Book, Notes, PageMap, ResolvedBook, Selection
 from .options import Build, BuildOptions
 from .parse import parse, parse_notes
+from .permissions.clearance import check_clearance
+from .permissions.ledger import Ledger, make_ledger
 from .progress import SILENT, Progress
 from .render import render
 from .resolve import resolve_book
@@ -58,8 +60,21 @@ class Checked:
 
 
 def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> Checked:
-    """Load, parse and resolve the book in ``root``; raise :class:`BuildError` after collecting every problem."""
-    return check_book(root, Build(options, diagnostics, progress))
+    """Load, parse and resolve the book in ``root``; raise :class:`BuildError` after collecting every problem.
+
+    ``coursepack check`` also checks the permissions ledger (a build does not: it prints what it is given).
+    """
+    checked = check_book(root, Build(options, diagnostics, progress))
+    config = checked.book.config
+    check_clearance(ledger(checked), config, build_timestamp(config).date(), diagnostics)
+    return checked
+
+
+def ledger(checked: Checked) -> Ledger:
+    """The permissions ledger of every edition, and of the main edition's handouts."""
+    quiet = Diagnostics()
+    outputs = [*plan(checked.whole, BuildOptions(), quiet), *plan(checked.whole, BuildOptions(handouts=()), quiet)]
+    return make_ledger(checked.whole, checked.book.references, {o.selection: o.stem for o in outputs})
 
 
 def check_book(root: Path, build: Build) -> Checked:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..containment import contained
+from ..permissions.rights import KEY as RIGHTS, Rights, read_rights
 from ..diagnostics import Diagnostics, SourceLocation
 from ..yamlfile import MAX_DATA_FILE_BYTES, YamlList, YamlMap, parse_yaml, read_text
 
@@ -28,6 +29,7 @@ class Reference:
     id: str
     data: dict[str, Any]  # CSL-JSON: {"id", "type", "title", "author": [{"family", "given"}], "issued": …}
     location: SourceLocation
+    rights: Rights | None = None  # the entry's 'rights:' (builder.permissions), kept out of the CSL data
 
 
 def load_references(root: Path, relpath: str | None, diagnostics: Diagnostics,
@@ -78,8 +80,13 @@ def _checked(entries: list[tuple[Any, SourceLocation]], diagnostics: Diagnostics
             diagnostics.error('reference-no-type', f"the reference '{ident}' has no 'type' (book, chapter, "
                               'article-journal, webpage, …)', where)
             continue
+        rights = None
+        if RIGHTS in data:  # not CSL: the formatter is never given it
+            at = data.where(RIGHTS) if isinstance(data, YamlMap) else where
+            rights = read_rights(ident, data[RIGHTS], at, diagnostics)
         if _fields_are_text(ident, data, where, diagnostics):
-            references.append(Reference(ident, {**_plain(data), 'id': ident}, where))
+            csl = {k: _plain(v) for k, v in data.items() if k != RIGHTS}
+            references.append(Reference(ident, {**csl, 'id': ident}, where, rights))
     return tuple(references)
 
 
@@ -90,6 +97,8 @@ def _fields_are_text(ident: str, data: dict, where: SourceLocation, diagnostics:
     """Names and plain fields hold text (or numbers): YAML reads an unquoted true, no or null otherwise."""
     problems = []
     for key, value in data.items():
+        if key == RIGHTS:
+            continue  # checked by builder.permissions.rights
         if isinstance(value, list) and all(isinstance(name, dict) for name in value):  # author, editor, …
             problems += [(name, part) for name in value for part in NAME_PARTS
                          if part in name and not isinstance(name[part], str)]

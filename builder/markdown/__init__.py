@@ -27,6 +27,7 @@ from .lists import fancy_lists_plugin
 from .locations import source_locations_plugin
 from .math import math_plugin
 from .punctuation import smart_punctuation_plugin
+from .quotations import quotations_plugin
 from .quotes import localized_quotes_plugin
 from .raw_html import raw_html_plugin
 from .scripts import scripts_plugin
@@ -65,6 +66,7 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
         .use(image_attributes_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(spans_plugin)
+        .use(quotations_plugin)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)
         .use(heading_attributes_plugin)
         .use(smart_punctuation_plugin)

@@ -1,0 +1,166 @@
+"""The ledger: what each source contributes to each output of the book, measured from the chapters.
+
+For each source the book cites: its passages (quotations attributed to it by
+the rule of :mod:`builder.markdown.quotations`), the words they hold, the
+longest, the source's own pages (and other places) cited, collapsed into
+ranges, and the share of the source reproduced when its length is known. A
+quotation counts for a source only when it is in the source's language (CSL
+``language``, primary subtag; a source without one takes every quotation):
+an English quotation attributed to a French text is our translation, not the
+text's words. The extent is given for each edition and for each chapter of it
+(a handout), since each is printed and counted on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..citations.load import Reference
+from ..citations.resolve import citation_uses
+from ..diagnostics import Diagnostics, SourceLocation
+from ..markdown.quotations import quotations_of
+from ..model import CiteItem, ResolvedBook, Selection
+from ..selection import selected_chapters
+from .rights import Rights
+
+
+@dataclass(frozen=True)
+class Passage:
+    source: str  # the reference id
+    chapter_id: str
+    words: int
+    text: str
+    block: bool
+    citation_id: str | None  # the attributing citation's element id: its printed page is the passage's
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class Extent:
+    """What one output (or the whole book) takes from one source."""
+
+    passages: tuple[Passage, ...] = ()
+    items: tuple[CiteItem, ...] = ()  # every citation of the source, for the places cited
+
+    @property
+    def words(self) -> int:
+        return sum(p.words for p in self.passages)
+
+    @property
+    def longest(self) -> int:
+        return max((p.words for p in self.passages), default=0)
+
+    @property
+    def places(self) -> str:
+        return collapsed_locators(self.items)
+
+    def share(self, rights: Rights | None) -> float | None:
+        """The fraction of the source reproduced: words quoted, or pages cited, over its length."""
+        if rights is None or rights.length is None:
+            return None
+        unit, total = rights.length
+        used = self.words if unit == 'words' else len(_numbers(self.items, 'page'))
+        return used / total
+
+
+@dataclass(frozen=True)
+class Scope:
+    """An output the ledger is given for: an edition, or a chapter of one (a handout)."""
+
+    edition: str
+    chapter_id: str | None  # None: the whole edition
+    stem: str  # its outputs' path under dist/, without suffix (its page map's name)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    references: tuple[Reference, ...]  # the sources cited, in the references file's order
+    scopes: tuple[Scope, ...]
+    extents: dict[tuple[Scope, str], Extent]  # (scope, reference id) -> extent
+
+    def extent(self, scope: Scope, source: str) -> Extent:
+        return self.extents.get((scope, source), Extent())
+
+    @property
+    def main(self) -> Scope:
+        return self.scopes[0]
+
+
+def make_ledger(whole: ResolvedBook, references: tuple[Reference, ...], stems: dict[Selection, str]) -> Ledger:
+    """The ledger of each output named in ``stems`` (selection -> stem), the main edition's first."""
+    languages = {r.id: _primary(r.data.get('language')) for r in references}
+    book_language = _primary(whole.config.language)
+    passages = [p for parsed in whole.chapters for p in _passages(parsed, languages, book_language)]
+    scopes, extents = [], {}
+    for selection, stem in stems.items():
+        chapters = selected_chapters(whole, selection, Diagnostics())
+        kept = {use.id: use for parsed in chapters for use in citation_uses(parsed.chapter.id, parsed.tokens)}
+        chapter_ids = {parsed.chapter.id for parsed in chapters}
+        scope = Scope(selection.edition, selection.chapters[0] if selection.chapters else None, stem)
+        scopes.append(scope)
+        for ident in languages:
+            mine = tuple(p for p in passages if p.source == ident and p.chapter_id in chapter_ids
+                         and (p.citation_id is None or p.citation_id in kept))
+            items = tuple(item for use in kept.values() for item in use.items if item.key == ident)
+            if mine or items:
+                extents[(scope, ident)] = Extent(mine, items)
+    cited = {ident for _, ident in extents}
+    return Ledger(tuple(r for r in references if r.id in cited), tuple(scopes), extents)
+
+
+def _passages(parsed, languages: dict[str, str | None], book_language: str | None) -> Iterable[Passage]:  # type: ignore[no-untyped-def]
+    for quotation in quotations_of(parsed.env):
+        language = _primary(quotation.language) or book_language
+        for citation in quotation.citations:
+            keys = dict.fromkeys(item.key for item in citation.meta['items'])
+            for key in keys:
+                if key in languages and languages[key] in (None, language):
+                    yield Passage(key, parsed.chapter.id, quotation.words, quotation.text, quotation.block,
+                                  citation.meta.get('id'), citation.meta.get('loc') or quotation.location)
+
+
+def _primary(tag: object) -> str | None:
+    return str(tag).split('-')[0].lower() if tag else None
+
+
+# ---- the places of a source cited ----
+
+SHORT_LABELS = {'page': 'p.', 'paragraph': 'para.', 'section': 'sec.', 'chapter': 'chap.', 'line': 'l.',
+                'column': 'col.', 'figure': 'fig.', 'folio': 'fol.', 'note': 'n.', 'volume': 'vol.',
+                'verse': 'v.', 'part': 'pt.', 'book': 'bk.', 'number': 'no.', 'opus': 'op.', 'sub verbo': 's.v.'}
+_RANGE = re.compile(r'^(\d+)\s*[-–—]+\s*(\d+)$')
+
+
+def _numbers(items: Iterable[CiteItem], label: str) -> set[int]:
+    numbers: set[int] = set()
+    for item in items:
+        if item.label == label and item.locator:
+            for part in re.split(r',|&|\band\b', item.locator):
+                part = part.strip()
+                span = _RANGE.match(part)
+                if span and int(span[1]) <= int(span[2]):
+                    numbers.update(range(int(span[1]), int(span[2]) + 1))
+                elif part.isdigit():
+                    numbers.add(int(part))
+    return numbers
+
+
+def collapsed_locators(items: Iterable[CiteItem]) -> str:
+    """The places cited, label by label, numbers collapsed into ranges: "p. 3–5, 9; para. 1–2; sec. Aftermath"."""
+    items = tuple(items)
+    groups: list[str] = []
+    for label in dict.fromkeys(item.label for item in items if item.label and item.locator):
+        numbers = sorted(_numbers(items, label))
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and runs[-1][1] == n - 1:
+                runs[-1][1] = n
+            else:
+                runs.append([n, n])
+        words = dict.fromkeys(item.locator for item in items if item.label == label and item.locator
+                              and not _numbers((item,), label))
+        shown = [f'{a}–{b}' if a != b else str(a) for a, b in runs] + [str(w) for w in words]
+        groups.append(f"{SHORT_LABELS.get(label, label)} {', '.join(shown)}")  # type: ignore[arg-type]
+    return '; '.join(groups)

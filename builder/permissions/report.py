@@ -1,0 +1,121 @@
+"""The ledger for the copy shop: a table on the terminal, ``permissions.csv`` and ``permissions.html``.
+
+One row per output and source: the source's rights (holder, licence,
+permission, fee, credit line, length), what the output takes from it
+(passages, words, longest passage, places cited, share) and, when a build has
+left the output's page map, the printed pages its passages fall on and, with
+``--copies N``, those pages times the copies: the usage a licensing body asks
+to be told. Headings and words come from the book language's catalog. The
+texts depend only on the book and the page maps: the same inputs give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from ..citations.load import Reference
+from ..i18n import Catalog
+from ..model import PageMap
+from ..render import _templates as templates  # the renderer's environment: the same escaping and loader
+from .ledger import Extent, Ledger, Scope
+from .rights import KINDS, Rights
+
+COLUMNS = ('output', 'source', 'title', 'holder', 'licence', 'permission', 'permission-date', 'expires', 'fee',
+           'credit', 'length', 'passages', 'words', 'longest', 'places', 'share', 'print-pages', 'copies', 'usage')
+TABLE = ('source', 'licence', 'passages', 'words', 'longest', 'places', 'share', 'print-pages', 'usage')
+
+
+@dataclass(frozen=True)
+class Row:
+    scope: Scope
+    reference: Reference
+    values: dict[str, str]  # column -> text
+
+
+def rows(ledger: Ledger, strings: Catalog, pages: dict[str, PageMap | None], copies: int | None) -> list[Row]:
+    found = []
+    for scope in ledger.scopes:
+        for reference in ledger.references:
+            extent = ledger.extent(scope, reference.id)
+            if extent.items or extent.passages:
+                found.append(Row(scope, reference, _values(scope, reference, extent, strings,
+                                                           pages.get(scope.stem), copies)))
+    return found
+
+
+def licence_name(rights: Rights | None, strings: Catalog) -> str:
+    licence = rights.licence if rights else None
+    if licence is None:
+        return strings('permissions.licence.not-stated')
+    return strings(f'permissions.licence.{licence}') if licence in KINDS else licence
+
+
+def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog, page_map: PageMap | None,
+            copies: int | None) -> dict[str, str]:
+    rights = reference.rights or Rights()
+    unknown = strings('permissions.not-stated')
+    share = extent.share(reference.rights)
+    printed = sorted({page_map[p.citation_id] for p in extent.passages if p.citation_id in page_map}) \
+        if page_map is not None else None
+    return {
+        'output': scope.stem,
+        'source': reference.id,
+        'title': str(reference.data.get('title', '')),
+        'holder': rights.holder or unknown,
+        'licence': licence_name(reference.rights, strings),
+        'permission': rights.permission or '',
+        'permission-date': rights.permission_date.isoformat() if rights.permission_date else '',
+        'expires': rights.expires.isoformat() if rights.expires else '',
+        'fee': rights.fee or '',
+        'credit': rights.credit or '',
+        'length': strings.plural(f'permissions.length.{rights.length[0]}', rights.length[1]) if rights.length else '',
+        'passages': str(len(extent.passages)),
+        'words': str(extent.words),
+        'longest': str(extent.longest),
+        'places': extent.places,
+        'share': f'{share:.1%}' if share is not None else '',
+        'print-pages': _runs(printed) if printed is not None else '',
+        'copies': str(copies) if copies else '',
+        'usage': str(len(printed) * copies) if copies and printed is not None else '',
+    }
+
+
+def _runs(numbers: list[int]) -> str:
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ', '.join(f'{a}–{b}' if a != b else str(a) for a, b in runs)
+
+
+def heading(column: str, strings: Catalog) -> str:
+    return strings(f'permissions.column.{column}')
+
+
+def table(found: list[Row], ledger: Ledger, strings: Catalog) -> str:
+    """The main edition's rows as a Markdown table (it reads on a terminal and pastes into a README)."""
+    lines = ['| ' + ' | '.join(heading(c, strings) for c in TABLE) + ' |', '|' + '---|' * len(TABLE)]
+    for row in found:
+        if row.scope == ledger.main:
+            lines.append('| ' + ' | '.join(row.values[c].replace('|', '\\|') or '—' for c in TABLE) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def csv_text(found: list[Row], strings: Catalog) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator='\n')
+    writer.writerow([heading(c, strings) for c in COLUMNS])
+    writer.writerows([[row.values[c] for c in COLUMNS] for row in found])
+    return out.getvalue()
+
+
+def html_text(found: list[Row], ledger: Ledger, strings: Catalog, title: str, language: str) -> str:
+    return templates.get_template('permissions.html').render(
+        t=strings.markup, title=title, language=language, scopes=ledger.scopes, columns=COLUMNS[1:],
+        headings={c: heading(c, strings) for c in COLUMNS},
+        rows={scope: [r for r in found if r.scope == scope] for scope in ledger.scopes})
