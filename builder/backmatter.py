@@ -32,6 +32,7 @@ from .glossary.terms import FORM_KINDS, letter_groups
 from .i18n import Catalog
 from .model import Chapter, Document, Fragment, Heading, PageMap, Resource, ResolvedBook, Use
 from .page_runs import page_runs
+from .permissions.credits import credit_lines
 
 TIMELINE_PATH = 'generated/timeline{n}.svg'
 
@@ -97,11 +98,21 @@ def bibliography_section(context: BackMatterContext, title: str) -> SectionBody 
     return SectionBody(html) if html else None
 
 
+def permissions_section(context: BackMatterContext, title: str) -> SectionBody | None:
+    lines = credit_lines(context.resolved, context.strings)
+    if not lines:
+        return None
+    return SectionBody(context.templates.get_template('permissions.xhtml').render(
+        t=context.strings.markup, title=title, lines=lines))
+
+
 SECTIONS: tuple[BackMatterSection, ...] = (
     BackMatterSection('glossary', lambda c: c.strings('glossary.title'), glossary_section, landmark='glossary'),
     BackMatterSection('chronology', lambda c: c.strings('chronology.title'), chronology_section),
     BackMatterSection('bibliography', lambda c: references_title(c.resolved), bibliography_section,
                       landmark='bibliography'),
+    BackMatterSection('permissions', lambda c: c.strings('permissions.title'), permissions_section,
+                      landmark='acknowledgments'),
 )
 
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .citations.format import Formatted
     from .citations.load import Reference
     from .citations.styles import Style
+    from .permissions.attribution import Acknowledgements
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ class ResolvedBook:
     glossary: tuple[GlossaryEntry, ...] = ()  # in the book language's collation order
     chronology: tuple[ChronologyEntry, ...] = ()  # in date order
     selection: Selection | None = None  # set by the select stage; None for the whole book as written
+    acknowledgements: Acknowledgements | None = None  # the sources quoted, and their credit lines
 
 
 @dataclass(frozen=True)
@@ -272,6 +274,7 @@ class RenderedBook:
     pages: PageMap | None = None  # the page map this rendering printed, if any
     resources: tuple[Resource, ...] = ()
     selection: Selection | None = None
+    rights: str | None = None  # the rights metadata: the book's statement and each quoted source's credit line
 
     @property
     def selected(self) -> Selection:

@@ -27,6 +27,8 @@ from .i18n import Catalog
 from .markdown import make_parser
 from .model import Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
 from .citations.render import chapter_references, references_title
+from .markdown.quotations import CREDITS
+from .permissions.credits import rights_statement
 
 CSS_LENGTH = re.compile(r'\d+(?:\.\d+)?(?:%|px|em|rem|cm|mm|in|pt)')
 
@@ -53,7 +55,8 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     documents = []
     for parsed in resolved.chapters:
         env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages,
-                               'citations': bibliography.citations if bibliography else {}}
+                               'citations': bibliography.citations if bibliography else {},
+                               CREDITS: resolved.acknowledgements.block_credits if resolved.acknowledgements else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
         chapter_list = chapter_references(_templates, bibliography, parsed.chapter, references, chapters, pages,
                                           strings)
@@ -68,7 +71,8 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     headings = resolved.headings + tuple(back_headings)
     documents = [*_front_matter(book, selection, headings, chapters, strings), *documents, *back]
     documents = [replace(d, body=with_block_ids(d.body, d.id)) for d in documents]
-    return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources), selection)
+    return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources), selection,
+                        rights_statement(resolved, strings))
 
 
 def edition_label(book: BookConfig, selection: Selection) -> str | None:
@@ -120,7 +124,7 @@ def print_document(rendered: RenderedBook, stylesheets: list[str], dates: dict[s
     """The whole book as one HTML document, as WeasyPrint lays it out."""
     return _templates.get_template('print.html').render(
         book=rendered.config, title=publication_title(rendered), documents=rendered.documents,
-        stylesheets=stylesheets, dates=dates)
+        stylesheets=stylesheets, dates=dates, rights=rendered.rights)
 
 
 def _add_reference_rules(md: MarkdownIt) -> None:

@@ -8,6 +8,7 @@ renderer reads.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import unquote
 
 from .chronology.events import resolve_chronology
@@ -20,14 +21,17 @@ from .images import check_image
 from .markdown.links import ADDRESSES
 from .markdown.state import location_of
 from .markdown.terms import span_text
+from .permissions.attribution import acknowledge
 from .model import Book, Heading, Notes, ParsedChapter, ResolvedBook
 
 
 def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes, diagnostics: Diagnostics, *,
                  cache: bool = True) -> ResolvedBook:
-    """The resolve stage on some chapters of the book: citations, then cross-references, glossary, chronology."""
+    """The resolve stage on some chapters of the book: citations, then cross-references, glossary, chronology,
+    and the sources the chapters quote."""
     bibliography = resolve_citations(book, chapters, diagnostics, notes.streams(), cache=cache)
-    return resolve(book, chapters, diagnostics, bibliography, notes)
+    return replace(resolve(book, chapters, diagnostics, bibliography, notes),
+                   acknowledgements=acknowledge(book, chapters))
 
 
 def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics,

@@ -205,7 +205,8 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
                 if kind == 'internal' and target not in anchors:
                     links.append((index, (x1 * PX, (page.height - y2) * PX, x2 * PX, (page.height - y1) * PX), target))
         if pdf is not None:
-            document.write_pdf(pdf, pdf_identifier=identifier, finisher=dated_subsets(moment))
+            document.write_pdf(pdf, pdf_identifier=identifier, finisher=dated_subsets(moment),
+                               custom_metadata=True)  # <meta name="Rights">, as write/pdf.py
     first = document.pages[0]
     return PartResult(key, len(document.pages), anchors, links, (first.width * PX, first.height * PX),
                       str(pdf) if pdf else None, messages)

@@ -21,7 +21,9 @@ Which source a quotation is from (docs/permissions.md):
 Words are counted as ``wc -w`` counts them, skipping tokens that hold no letter
 or digit (a dash, a lone guillemet): ``l'Union`` is one word, ``8 000`` two.
 The quotations are kept under ``env['builder'].extra['quotations']``, with the
-citation tokens themselves, whose ids are given later in the core chain.
+citation tokens themselves, whose ids are given later in the core chain. A
+block quote whose source has a credit line of its own (``rights: credit:``)
+prints it under the quotation, when the renderer gives the lines (``env[CREDITS]``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
@@ -40,6 +43,7 @@ OPENERS = {'"': '"', '“': '”', '«': '»'}
 CITE = '\ue000'  # stands for a citation token in the flattened text of a paragraph
 _TRANSLATION = re.compile(r'\s*\(\s*$')
 ENV_KEY = 'quotations'
+CREDITS = 'credit_lines'  # the render env's key for the credit lines printed under block quotes
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,20 @@ class Quotation:
 
 def quotations_plugin(md: MarkdownIt) -> None:
     md.core.ruler.before('smartquotes', 'quotations', _find)
+    md.add_render_rule('blockquote_close', _credited_close)
+
+
+def _credited_close(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    """The credit line of the quoted source under a block quote, from ``env[CREDITS]`` (citation id -> line)."""
+    credits = env.get(CREDITS) or {}
+    depth, i = 0, idx
+    while i > 0 and not (tokens[i - 1].type == 'blockquote_open' and depth == 0):
+        i -= 1
+        depth += {'blockquote_close': 1, 'blockquote_open': -1}.get(tokens[i].type, 0)
+    inside = (c.meta.get('id') for t in tokens[i:idx] for c in t.children or () if c.type == 'citation')
+    credit = next((credits[ident] for ident in inside if ident in credits), None)
+    line = f'<p class="credit-line">{escapeHtml(credit)}</p>\n' if credit else ''
+    return line + self.renderToken(tokens, idx, options, env)
 
 
 def quotations_of(env: dict) -> list[Quotation]:

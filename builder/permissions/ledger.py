@@ -1,14 +1,10 @@
 """The ledger: what each source contributes to each output of the book, measured from the chapters.
 
-For each source the book cites: its passages (quotations attributed to it by
-the rule of :mod:`builder.markdown.quotations`), the words they hold, the
-longest, the source's own pages (and other places) cited, collapsed into
-ranges, and the share of the source reproduced when its length is known. A
-quotation counts for a source only when it is in the source's language (CSL
-``language``, primary subtag; a source without one takes every quotation):
-an English quotation attributed to a French text is our translation, not the
-text's words. The extent is given for each edition and for each chapter of it
-(a handout), since each is printed and counted on its own.
+For each source the book cites: its passages (:mod:`.attribution`), the
+words they hold, the longest, the source's own pages (and other places)
+cited, collapsed into ranges, and the share of the source reproduced when its
+length is known. The extent is given for each edition and for each chapter of
+it (a handout), since each is printed and counted on its own.
 """
 
 from __future__ import annotations
@@ -19,22 +15,11 @@ from dataclasses import dataclass
 
 from ..citations.load import Reference
 from ..citations.resolve import citation_uses
-from ..diagnostics import Diagnostics, SourceLocation
-from ..markdown.quotations import quotations_of
+from ..diagnostics import Diagnostics
 from ..model import CiteItem, ResolvedBook, Selection
 from ..selection import selected_chapters
+from .attribution import Passage, passages
 from .rights import Rights
-
-
-@dataclass(frozen=True)
-class Passage:
-    source: str  # the reference id
-    chapter_id: str
-    words: int
-    text: str
-    block: bool
-    citation_id: str | None  # the attributing citation's element id: its printed page is the passage's
-    location: SourceLocation
 
 
 @dataclass(frozen=True)
@@ -57,11 +42,13 @@ class Extent:
         return collapsed_locators(self.items)
 
     def share(self, rights: Rights | None) -> float | None:
-        """The fraction of the source reproduced: words quoted, or pages cited, over its length."""
+        """The fraction of the source reproduced: the words of its distinct passages, or the pages cited, over
+        its length."""
         if rights is None or rights.length is None:
             return None
         unit, total = rights.length
-        used = self.words if unit == 'words' else len(_numbers(self.items, 'page'))
+        distinct = {p.text: p.words for p in self.passages}  # the same words quoted twice are reproduced once
+        used = sum(distinct.values()) if unit == 'words' else len(_numbers(self.items, 'page'))
         return used / total
 
 
@@ -90,39 +77,20 @@ class Ledger:
 
 def make_ledger(whole: ResolvedBook, references: tuple[Reference, ...], stems: dict[Selection, str]) -> Ledger:
     """The ledger of each output named in ``stems`` (selection -> stem), the main edition's first."""
-    languages = {r.id: _primary(r.data.get('language')) for r in references}
-    book_language = _primary(whole.config.language)
-    passages = [p for parsed in whole.chapters for p in _passages(parsed, languages, book_language)]
     scopes, extents = [], {}
     for selection, stem in stems.items():
         chapters = selected_chapters(whole, selection, Diagnostics())
-        kept = {use.id: use for parsed in chapters for use in citation_uses(parsed.chapter.id, parsed.tokens)}
-        chapter_ids = {parsed.chapter.id for parsed in chapters}
+        found = [p for parsed in chapters for p in passages(parsed, references, whole.config.language)]
+        uses = [use for parsed in chapters for use in citation_uses(parsed.chapter.id, parsed.tokens)]
         scope = Scope(selection.edition, selection.chapters[0] if selection.chapters else None, stem)
         scopes.append(scope)
-        for ident in languages:
-            mine = tuple(p for p in passages if p.source == ident and p.chapter_id in chapter_ids
-                         and (p.citation_id is None or p.citation_id in kept))
-            items = tuple(item for use in kept.values() for item in use.items if item.key == ident)
+        for reference in references:
+            mine = tuple(p for p in found if p.source == reference.id)
+            items = tuple(item for use in uses for item in use.items if item.key == reference.id)
             if mine or items:
-                extents[(scope, ident)] = Extent(mine, items)
+                extents[(scope, reference.id)] = Extent(mine, items)
     cited = {ident for _, ident in extents}
     return Ledger(tuple(r for r in references if r.id in cited), tuple(scopes), extents)
-
-
-def _passages(parsed, languages: dict[str, str | None], book_language: str | None) -> Iterable[Passage]:  # type: ignore[no-untyped-def]
-    for quotation in quotations_of(parsed.env):
-        language = _primary(quotation.language) or book_language
-        for citation in quotation.citations:
-            keys = dict.fromkeys(item.key for item in citation.meta['items'])
-            for key in keys:
-                if key in languages and languages[key] in (None, language):
-                    yield Passage(key, parsed.chapter.id, quotation.words, quotation.text, quotation.block,
-                                  citation.meta.get('id'), citation.meta.get('loc') or quotation.location)
-
-
-def _primary(tag: object) -> str | None:
-    return str(tag).split('-')[0].lower() if tag else None
 
 
 # ---- the places of a source cited ----

@@ -70,8 +70,8 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         book.add_author(author, uid=f'creator{number}')  # ebooklib's default uid repeats: a duplicate id
     if config.description:
         book.add_metadata('DC', 'description', config.description)
-    if config.rights:
-        book.add_metadata('DC', 'rights', config.rights)
+    if rendered.rights:  # the book's statement, and the credit line of each source it quotes
+        book.add_metadata('DC', 'rights', rendered.rights)
     if config.date:
         book.add_metadata('DC', 'date', config.date)
     book.set_cover('cover.png', draw_cover(config))

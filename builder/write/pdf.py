@@ -66,6 +66,7 @@ def write_document(laid_out: LaidOutDocument, rendered: RenderedBook, path: Path
     with weasyprint_diagnostics(diagnostics):
         laid_out.document.write_pdf(path, pdf_identifier=pdf_identifier(rendered.config),
                                     pdf_variant=PDF_VARIANTS.get(rendered.config.pdf_standard or ''),
+                                    custom_metadata=True,  # <meta name="Rights">: the rights statement
                                     finisher=dated_subsets(build_timestamp(rendered.config)))
 
 
