@@ -11,8 +11,7 @@ from __future__ import annotations
 from ..citations.load import Reference
 from ..i18n import Catalog
 from ..model import ResolvedBook
-from .report import licence_name
-from .rights import KINDS
+from .rights import KINDS, licence_name
 
 
 def credit_line(reference: Reference, strings: Catalog) -> str:

@@ -21,7 +21,7 @@ from ..i18n import Catalog
 from ..model import PageMap
 from ..render import _templates as templates  # the renderer's environment: the same escaping and loader
 from .ledger import Extent, Ledger, Scope
-from .rights import KINDS, Rights
+from .rights import Rights, licence_name
 
 COLUMNS = ('output', 'source', 'title', 'holder', 'licence', 'permission', 'permission-date', 'expires', 'fee',
            'credit', 'length', 'passages', 'words', 'longest', 'places', 'share', 'print-pages', 'copies', 'usage')
@@ -44,13 +44,6 @@ def rows(ledger: Ledger, strings: Catalog, pages: dict[str, PageMap | None], cop
                 found.append(Row(scope, reference, _values(scope, reference, extent, strings,
                                                            pages.get(scope.stem), copies)))
     return found
-
-
-def licence_name(rights: Rights | None, strings: Catalog) -> str:
-    licence = rights.licence if rights else None
-    if licence is None:
-        return strings('permissions.licence.not-stated')
-    return strings(f'permissions.licence.{licence}') if licence in KINDS else licence
 
 
 def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog, page_map: PageMap | None,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostics, SourceLocation, did_you_mean
+from ..i18n import Catalog
 from ..yamlfile import YamlMap
 
 KEY = 'rights'
@@ -112,6 +113,13 @@ def _licence(text: str) -> tuple[str | None, str | None]:
         return None, (f"must be an SPDX licence id (CC-BY-4.0, CC-BY-NC-SA-4.0 …) or one of {', '.join(KINDS)}, "
                       f"not '{text}'{did_you_mean(text, KINDS)}")
     return info.normalized_expression, None
+
+
+def licence_name(rights: Rights | None, strings: Catalog) -> str:
+    licence = rights.licence if rights else None
+    if licence is None:
+        return strings('permissions.licence.not-stated')
+    return strings(f'permissions.licence.{licence}') if licence in KINDS else licence
 
 
 @functools.cache
