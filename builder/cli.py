@@ -52,6 +52,9 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument('--outputs', action='store_true',
                    help='also validate the files in dist/ (PDF checks, EPUBCheck, Ace when installed)')
     c.add_argument('--out', type=Path, metavar='DIR', help='where the outputs are (default: BOOK_DIR/dist)')
+    c.add_argument('--pages', action='store_true',
+                   help='also print what changed page in the last build: passages, citations, figures, glossary '
+                   'entries, and the pages on which the editions differ (as dist/page-changes.txt)')
 
     p = commands.add_parser('permissions', help='print the permissions ledger of the quoted sources and write '
                             'dist/permissions.csv and dist/permissions.html for the copy shop')
@@ -177,15 +180,17 @@ def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
             for path in unchanged.outputs:
                 print(f'up to date: {_shown(path)}', file=stdout)
         return 0
-    from .write.formats import summarize
+    from .write.formats import WRITERS, summarize
     from .pipeline import build
 
     written = _guarded(lambda progress: build(root, options, diagnostics, progress), diagnostics, args, stderr)
     if written is None:
         return 1
     if not args.quiet:
-        for path in written:
-            print(f'wrote {_shown(path)} ({summarize(path)})', file=stdout)
+        suffixes = {f'.{w.suffix}' for w in WRITERS.values()}
+        for path in written:  # an output's summary; a report (page-changes.txt) has none
+            summary = f' ({summarize(path)})' if path.suffix in suffixes else ''
+            print(f'wrote {_shown(path)}{summary}', file=stdout)
     return 0
 
 
@@ -202,6 +207,11 @@ def _check(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
         out_dir = options.out_dir or root / 'dist'
         validated = validate_outputs(root, out_dir, _shown(out_dir), outputs)
         report(outputs, stderr, summary=False)
+    if args.pages and checked is not None:
+        from .page_changes import previous
+        from .pipeline import page_changes
+
+        print(page_changes(checked, {s: previous(root, s) for s in _edition_stems(checked)}, root), file=stdout)
     everything = Diagnostics()
     everything.extend([*sources, *outputs])
     failed = checked is None or everything.has_errors(strict=args.strict)
@@ -212,6 +222,12 @@ def _check(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
         print(f'coursepack: check {"failed" if failed else "passed"}: {_counts(everything)} '
               f'({time.perf_counter() - started:.1f} s)', file=stderr if failed else stdout)
     return 1 if failed else 0
+
+
+def _edition_stems(checked) -> list[str]:  # type: ignore[no-untyped-def]
+    from .pipeline import plan
+
+    return [o.stem for o in plan(checked.whole, BuildOptions(), Diagnostics())]
 
 
 def _permissions(root: Path, args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import OutputCache, remember_build, signature
+from .cache import OutputCache, load_page_map, remember_build, signature
 from .dates import build_timestamp, check_source_date_epoch
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
@@ -28,6 +28,7 @@ from .layout.parts import worth_laying_out_in_parts
 from .load import load
 from .model import Book, Notes, PageMap, ResolvedBook, Selection
 from .options import Build, BuildOptions
+from .page_changes import keep_previous, report as page_change_report, tracked_items
 from .parse import parse, parse_notes
 from .permissions.clearance import check_clearance
 from .permissions.ledger import Ledger, make_ledger
@@ -41,6 +42,7 @@ from .write.atomic import discard_interrupted, staged_outputs, unwritable
 from .write.formats import WRITERS
 
 HANDOUTS_DIR = 'handouts'
+PAGE_CHANGES = 'page-changes.txt'
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,14 @@ def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     config = checked.book.config
     check_clearance(ledger(checked), config, build_timestamp(config).date(), diagnostics)
     return checked
+
+
+def page_changes(checked: Checked, before: dict[str, PageMap | None], root: Path) -> str:
+    """The items whose printed page moved since ``before`` (stem -> page map), and between the editions."""
+    editions = plan(checked.whole, BuildOptions(), Diagnostics())
+    after = {o.stem: load_page_map(root, o.stem) for o in editions}
+    return page_change_report(tracked_items(checked.whole, checked.book.references), before, after,
+                              checked.book.config.interface)
 
 
 def ledger(checked: Checked) -> Ledger:
@@ -112,6 +122,8 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
                           'make it a writable folder, or give another with --out')
     run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache))
     checked = check_book(root, run)
+    # The page maps of the last build, before this one replaces them: what moved is reported in page-changes.txt.
+    before = {o.stem: run.cache.page_map(o.stem) for o in checked.outputs} if options.handouts is None else {}
     with staged_outputs(out_dir) as staged, contextlib.ExitStack() as stack:
         editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers
         outputs = [(numbered(checked, output, editions, run, stack),
@@ -128,6 +140,9 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
                 diagnostics.extend(make_one_output(checked, output, targets, options, run.cache, progress))
                 run.stop_on_errors()
         run.stop_on_errors()
+        if any(before.values()):
+            staged.stage(out_dir / PAGE_CHANGES).write_text(page_changes(checked, before, root), encoding='utf-8')
+            keep_previous(root, before)
         written = staged.commit()
     if options.cache:
         remember_build(root, options, inputs, written, diagnostics)

@@ -35,7 +35,7 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ('source', ('load', 'parse', 'fonts'), 'base'),
     ('resolve', ('resolve',), 'base'),
     ('selection', ('selection',), 'base'),
-    ('ledger', ('permissions',), 'base'),
+    ('ledger', ('permissions', 'page_changes'), 'base'),
     ('render', ('render', 'backmatter', 'citations.render', 'chronology.timeline', 'page_runs', 'blocks',
                 'permissions.report', 'permissions.credits'), 'base'),
     ('layout', ('layout',), 'render'),

@@ -120,15 +120,19 @@ def collapsed_locators(items: Iterable[CiteItem]) -> str:
     items = tuple(items)
     groups: list[str] = []
     for label in dict.fromkeys(item.label for item in items if item.label and item.locator):
-        numbers = sorted(_numbers(items, label))
-        runs: list[list[int]] = []
-        for n in numbers:
-            if runs and runs[-1][1] == n - 1:
-                runs[-1][1] = n
-            else:
-                runs.append([n, n])
         words = dict.fromkeys(item.locator for item in items if item.label == label and item.locator
                               and not _numbers((item,), label))
-        shown = [f'{a}–{b}' if a != b else str(a) for a, b in runs] + [str(w) for w in words]
+        shown = number_runs(_numbers(items, label)) + [str(w) for w in words]
         groups.append(f"{SHORT_LABELS.get(label, label)} {', '.join(shown)}")  # type: ignore[arg-type]
     return '; '.join(groups)
+
+
+def number_runs(numbers: Iterable[int]) -> list[str]:
+    """Numbers as runs, in order: {3, 4, 5, 9} -> ['3–5', '9']."""
+    runs: list[list[int]] = []
+    for n in sorted(set(numbers)):
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return [f'{a}–{b}' if a != b else str(a) for a, b in runs]

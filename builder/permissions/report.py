@@ -20,7 +20,7 @@ from ..citations.load import Reference
 from ..i18n import Catalog
 from ..model import PageMap
 from ..render import _templates as templates  # the renderer's environment: the same escaping and loader
-from .ledger import Extent, Ledger, Scope
+from .ledger import Extent, Ledger, Scope, number_runs
 from .rights import Rights, licence_name
 
 COLUMNS = ('output', 'source', 'title', 'holder', 'licence', 'permission', 'permission-date', 'expires', 'fee',
@@ -70,20 +70,10 @@ def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog
         'longest': str(extent.longest),
         'places': extent.places,
         'share': f'{share:.1%}' if share is not None else '',
-        'print-pages': _runs(printed) if printed is not None else '',
+        'print-pages': ', '.join(number_runs(printed)) if printed is not None else '',
         'copies': str(copies) if copies else '',
         'usage': str(len(printed) * copies) if copies and printed is not None else '',
     }
-
-
-def _runs(numbers: list[int]) -> str:
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and runs[-1][1] == n - 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return ', '.join(f'{a}–{b}' if a != b else str(a) for a, b in runs)
 
 
 def heading(column: str, strings: Catalog) -> str:
