@@ -88,8 +88,12 @@ def report(items: list[Item], before: dict[str, PageMap | None], after: dict[str
 
 
 def _line(item: Item, pages: str, strings: Catalog) -> str:
+    kinds = {'passage': strings('permissions.page-changes.kind.passage'),
+             'citation': strings('permissions.page-changes.kind.citation'),
+             'figure': strings('permissions.page-changes.kind.figure'),
+             'glossary': strings('permissions.page-changes.kind.glossary')}
     where = f' ({item.location})' if item.location else ''
-    return f"  {strings(f'permissions.page-changes.kind.{item.kind}')} {item.label}{where}: {pages}"
+    return f'  {kinds[item.kind]} {item.label}{where}: {pages}'
 
 
 PREVIOUS = 'pages-before'  # in the build cache: the page maps a build replaced, for check --pages

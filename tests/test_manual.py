@@ -87,7 +87,8 @@ def test_every_example_builds(tmp_path, name):
         assert (book / path).read_text() == content, f'the build changed its input {path}'
 
 
-KINDS = {'str': 'text', 'list[str]': 'list of text', 'bool': 'true or false', 'int': 'number', 'map': 'mapping',
+KINDS = {'str': 'text', 'list[str]': 'list of text', 'bool': 'true or false', 'int': 'number', 'count': 'number',
+         'map': 'mapping',
          'strings': 'interface strings'}
 
 

@@ -64,7 +64,8 @@ def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog
         'expires': rights.expires.isoformat() if rights.expires else '',
         'fee': rights.fee or '',
         'credit': rights.credit or '',
-        'length': strings.plural(f'permissions.length.{rights.length[0]}', rights.length[1]) if rights.length else '',
+        'length': strings.plural('permissions.length.pages' if rights.length[0] == 'pages' else
+                                 'permissions.length.words', rights.length[1]) if rights.length else '',
         'passages': str(len(extent.passages)),
         'words': str(extent.words),
         'longest': str(extent.longest),
@@ -76,13 +77,24 @@ def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog
     }
 
 
-def heading(column: str, strings: Catalog) -> str:
-    return strings(f'permissions.column.{column}')
+def headings(strings: Catalog) -> dict[str, str]:
+    """The columns' headings in the book's language, in COLUMNS order."""
+    return {'output': strings('permissions.column.output'), 'source': strings('permissions.column.source'),
+            'title': strings('permissions.column.title'), 'holder': strings('permissions.column.holder'),
+            'licence': strings('permissions.column.licence'), 'permission': strings('permissions.column.permission'),
+            'permission-date': strings('permissions.column.permission-date'),
+            'expires': strings('permissions.column.expires'), 'fee': strings('permissions.column.fee'),
+            'credit': strings('permissions.column.credit'), 'length': strings('permissions.column.length'),
+            'passages': strings('permissions.column.passages'), 'words': strings('permissions.column.words'),
+            'longest': strings('permissions.column.longest'), 'places': strings('permissions.column.places'),
+            'share': strings('permissions.column.share'), 'print-pages': strings('permissions.column.print-pages'),
+            'copies': strings('permissions.column.copies'), 'usage': strings('permissions.column.usage')}
 
 
 def table(found: list[Row], ledger: Ledger, strings: Catalog) -> str:
     """The main edition's rows as a Markdown table (it reads on a terminal and pastes into a README)."""
-    lines = ['| ' + ' | '.join(heading(c, strings) for c in TABLE) + ' |', '|' + '---|' * len(TABLE)]
+    named = headings(strings)
+    lines = ['| ' + ' | '.join(named[c] for c in TABLE) + ' |', '|' + '---|' * len(TABLE)]
     for row in found:
         if row.scope == ledger.main:
             lines.append('| ' + ' | '.join(row.values[c].replace('|', '\\|') or '—' for c in TABLE) + ' |')
@@ -92,7 +104,8 @@ def table(found: list[Row], ledger: Ledger, strings: Catalog) -> str:
 def csv_text(found: list[Row], strings: Catalog) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator='\n')
-    writer.writerow([heading(c, strings) for c in COLUMNS])
+    named = headings(strings)
+    writer.writerow([named[c] for c in COLUMNS])
     writer.writerows([[row.values[c] for c in COLUMNS] for row in found])
     return out.getvalue()
 
@@ -100,5 +113,5 @@ def csv_text(found: list[Row], strings: Catalog) -> str:
 def html_text(found: list[Row], ledger: Ledger, strings: Catalog, title: str, language: str) -> str:
     return templates.get_template('permissions.html').render(
         t=strings.markup, title=title, language=language, scopes=ledger.scopes, columns=COLUMNS[1:],
-        headings={c: heading(c, strings) for c in COLUMNS},
+        headings=headings(strings),
         rows={scope: [r for r in found if r.scope == scope] for scope in ledger.scopes})

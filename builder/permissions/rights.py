@@ -116,10 +116,15 @@ def _licence(text: str) -> tuple[str | None, str | None]:
 
 
 def licence_name(rights: Rights | None, strings: Catalog) -> str:
+    """The licence as a reader reads it: a kind in the book's language, an SPDX id as it is."""
     licence = rights.licence if rights else None
-    if licence is None:
-        return strings('permissions.licence.not-stated')
-    return strings(f'permissions.licence.{licence}') if licence in KINDS else licence
+    names = {'all-rights-reserved': strings('permissions.licence.all-rights-reserved'),
+             'public-domain': strings('permissions.licence.public-domain'),
+             'fair-use': strings('permissions.licence.fair-use'),
+             'fair-dealing': strings('permissions.licence.fair-dealing'),
+             'permission': strings('permissions.licence.permission'),
+             'not-stated': strings('permissions.licence.not-stated')}
+    return names[licence or 'not-stated'] if licence in (None, *KINDS) else str(licence)
 
 
 @functools.cache
