@@ -18,7 +18,7 @@ pytestmark = pytest.mark.build  # every test here lays out a book
 # One line per quoted source, in the references file's order, as the back matter prints them.
 CREDIT_LINES = [
     '“An Open Essay” by Ada Writer, licensed CC BY 4.0.',
-    'Old Letters. Rights holder: not stated. Public domain.',
+    'Old Letters. Public domain.',
     'A Fair Manual. Rights holder: Manual Press. Quoted under fair dealing.',
     'Reproduced by permission of the Report Office.',
     'A Reserved Diary. Rights holder: The Diary Heirs. All rights reserved.',

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from lxml import html
 
@@ -137,3 +138,12 @@ def test_permissions_command_writes_the_csv_and_html(tmp_path):
     again = (book / 'dist' / 'permissions.csv').read_bytes()
     assert run_cli('permissions', book, '--copies', '25', '--quiet').code == 0
     assert (book / 'dist' / 'permissions.csv').read_bytes() == again
+
+
+def test_a_book_that_records_no_rights_is_not_cleared(tmp_path):
+    book = copy_book('permissions', tmp_path)
+    references = book / 'references.yaml'
+    references.write_text(re.sub(r'\n  rights:\n(    .*\n)+', '\n', references.read_text()))
+    replace_text(book, 'book.yaml', 'excerpt-limit: {words: 30, share: 10%}\n', '')
+    run = run_cli('check', book, '--strict')
+    assert run.code == 0, run.err

@@ -7,14 +7,16 @@
   used under fair use or fair dealing, or under nothing recorded (``excerpt-limit``).
 
 A problem with a quotation is located at the first citation that attributes a passage to the
-source; an expired permission at the source's ``rights:`` in the references file.
+source; an expired permission at the source's ``rights:`` in the references file. A book that
+records no rights at all and sets no ``excerpt-limit`` has not started clearing its sources:
+nothing is said.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from ..config import BookConfig
+from ..config import BookConfig, ExcerptLimit
 from ..diagnostics import Diagnostics
 from .ledger import Ledger, Scope
 
@@ -22,6 +24,8 @@ HOW = 'record it under rights: in the references file (docs/permissions.md)'
 
 
 def check_clearance(ledger: Ledger, config: BookConfig, build_date: dt.date, diagnostics: Diagnostics) -> None:
+    if not any(r.rights for r in ledger.references) and config.excerpt_limit == ExcerptLimit():
+        return
     for reference in ledger.references:
         ident, rights = reference.id, reference.rights
         quoted = [(scope, ledger.extent(scope, ident)) for scope in ledger.scopes]

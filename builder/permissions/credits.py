@@ -18,8 +18,10 @@ def credit_line(reference: Reference, strings: Catalog) -> str:
     rights = reference.rights
     if rights is not None and rights.credit:
         return rights.credit
-    terms = [strings('permissions.holder', holder=rights.holder if rights and rights.holder
-                     else strings('permissions.not-stated'))]
+    terms = []
+    if not (rights is not None and rights.licence == 'public-domain' and not rights.holder):  # nobody to name
+        terms.append(strings('permissions.holder', holder=rights.holder if rights and rights.holder
+                             else strings('permissions.not-stated')))
     if rights is not None and rights.licence is not None and rights.licence not in KINDS:
         terms.append(strings('permissions.licence-spdx', licence=rights.licence))
     else:
@@ -28,7 +30,15 @@ def credit_line(reference: Reference, strings: Catalog) -> str:
         terms.append(strings('permissions.permission-dated', reference=rights.permission,
                              date=rights.permission_date.isoformat()) if rights.permission_date
                      else strings('permissions.permission', reference=rights.permission))
-    return strings('permissions.line', source=str(reference.data.get('title', reference.id)), terms=' '.join(terms))
+    return strings('permissions.line', source=_source(reference), terms=' '.join(terms))
+
+
+def _source(reference: Reference) -> str:
+    """The source by its authors' names and its title: "Cordovez, Harrison. [Untitled work]"."""
+    names = [str(n.get('family') or n.get('literal') or '') for n in reference.data.get('author') or ()
+             if isinstance(n, dict)]
+    title = str(reference.data.get('title', reference.id))
+    return f"{', '.join(n for n in names if n)}. {title}" if any(names) else title
 
 
 def credit_lines(resolved: ResolvedBook, strings: Catalog) -> list[str]:
