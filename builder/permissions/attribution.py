@@ -65,6 +65,10 @@ def passages(parsed: ParsedChapter, references: tuple[Reference, ...], book_lang
 
 
 def acknowledge(book: Book, chapters: tuple[ParsedChapter, ...]) -> Acknowledgements:
+    """The sources the chapters quote, and the block quotes' credit lines; none in a book that records no rights
+    (its outputs stay as they were before it started clearing its sources)."""
+    if not any(r.rights for r in book.references):
+        return Acknowledgements()
     found = [p for parsed in chapters for p in passages(parsed, book.references, book.config.language)]
     quoted = {p.source for p in found}
     credits = {r.id: r.rights.credit for r in book.references if r.rights and r.rights.credit}
