@@ -77,7 +77,7 @@ def test_check_warns_and_strict_fails_located_naming_the_source(tmp_path):
         ('chapters/01-open.md:15:149', 'excerpt-limit'),
         ('chapters/02-reserved.md:9:69', 'permission-missing'),
         ('chapters/02-reserved.md:11:72', 'rights-missing'),
-        ('references.yaml:35:3', 'permission-expired'),
+        ('references.yaml:40:14', 'permission-expired'),
     ]
     messages = {m['code']: m['msg'] for m in found}
     assert "'silent-source'" in messages['rights-missing'] and '5 words' in messages['rights-missing']

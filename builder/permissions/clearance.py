@@ -7,7 +7,7 @@
   used under fair use or fair dealing, or under nothing recorded (``excerpt-limit``).
 
 A problem with a quotation is located at the first citation that attributes a passage to the
-source; an expired permission at the source's ``rights:`` in the references file. A book that
+source; an expired permission at its ``expires:`` in the references file. A book that
 records no rights at all and sets no ``excerpt-limit`` has not started clearing its sources:
 nothing is said.
 """
@@ -34,7 +34,7 @@ def check_clearance(ledger: Ledger, config: BookConfig, build_date: dt.date, dia
             diagnostics.warning('permission-expired', f"the permission to reproduce '{ident}'"
                                 f"{' (' + rights.permission + ')' if rights.permission else ''} expired on "
                                 f'{rights.expires.isoformat()}, before the build date {build_date.isoformat()}',
-                                rights.location)
+                                rights.expires_at or rights.location)
         if not quoted:
             continue
         scope, extent = max(quoted, key=lambda q: (q[1].words, q[0] == ledger.main))

@@ -39,6 +39,7 @@ class Rights:
     length: tuple[str, int] | None = None  # ('pages' | 'words', how many) in the whole source
     note: str | None = None
     location: SourceLocation | None = None  # the rights: key
+    expires_at: SourceLocation | None = None  # its expires: value
 
     @property
     def stated(self) -> bool:
@@ -77,6 +78,8 @@ def read_rights(ident: str, value: Any, where: SourceLocation, diagnostics: Diag
             fields['length'], problem = _length(item)
         elif key in ('permission-date', 'expires'):
             fields[key.replace('-', '_')], problem = _date(item)
+            if key == 'expires':
+                fields['expires_at'] = at_value(key)
         elif not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
             problem = 'must be text: put it in quotes' if item is not None else 'is empty: fill it in or delete it'
         elif key == 'licence':
