@@ -13,7 +13,7 @@ from builder.citations.load import load_references
 from builder.diagnostics import Diagnostics, SourceLocation
 from builder.options import BuildOptions
 from builder.pipeline import check, ledger
-from conftest import BOOKS, LOCATED, copy_book, replace_text, run_cli
+from conftest import BOOKS, LOCATED, copy_book, replace_text, run_cli, set_key
 
 BOOK = BOOKS / 'permissions'
 
@@ -147,3 +147,13 @@ def test_a_book_that_records_no_rights_is_not_cleared(tmp_path):
     replace_text(book, 'book.yaml', 'excerpt-limit: {words: 30, share: 10%}\n', '')
     run = run_cli('check', book, '--strict')
     assert run.code == 0, run.err
+
+
+def test_a_note_style_counts_the_same_passages(tmp_path):
+    book = copy_book('permissions', tmp_path)
+    set_key(book, 'citation-style: chicago-notes-bibliography')
+    found = ledger(check(book, BuildOptions(), Diagnostics()))
+    student = found.scopes[0]
+    assert {r.id: found.extent(student, r.id).words for r in found.references} == \
+        {key: words for key, (_, words, _) in STUDENT.items()}
+    assert all(p.citation_id for r in found.references for p in found.extent(student, r.id).passages)

@@ -57,7 +57,9 @@ class Quotation:
 
 
 def quotations_plugin(md: MarkdownIt) -> None:
-    md.core.ruler.before('smartquotes', 'quotations', _find)
+    # After the citations are located, before a note style moves them into footnotes and smart punctuation
+    # curls the quotation marks.
+    md.core.ruler.after('citation_locations', 'quotations', _find)
     md.add_render_rule('blockquote_close', _credited_close)
 
 

@@ -47,21 +47,27 @@ def passages(parsed: ParsedChapter, references: tuple[Reference, ...], book_lang
     chapter may be an edition's, without another edition's content.
     """
     languages = {r.id: _primary(r.data.get('language')) for r in references}
-    present = {id(child) for token in parsed.tokens for child in token.children or () if child.type == 'citation'}
+    # By place in the source: a note style moves a citation into a footnote, as a copy of its token.
+    present: dict[object, object] = {}
+    for token in parsed.tokens:
+        for child in token.children or ():
+            if child.type == 'citation':
+                present.setdefault(child.meta.get('loc'), child)
     quotations = quotations_of(parsed.env)
     for quotation in quotations:
         language = _primary(quotation.language) or _primary(book_language)
-        for citation in quotation.citations:
-            if id(citation) not in present:
+        for written in quotation.citations:
+            citation = present.get(written.meta.get('loc'))
+            if citation is None:
                 continue
             keys = list(dict.fromkeys(item.key for item in citation.meta['items']))
-            shared = [q for q in quotations if any(c is citation for c in q.citations)]
+            shared = [q for q in quotations if any(c is written for c in q.citations)]
             if len(keys) == len(shared) > 1:
                 keys = [keys[shared.index(quotation)]]
             for key in keys:
                 if key in languages and languages[key] in (None, language):
                     yield Passage(key, parsed.chapter.id, quotation.words, quotation.text, quotation.block,
-                                  citation.meta.get('id'), citation.meta.get('loc') or quotation.location)
+                                  citation.meta.get('id'), written.meta.get('loc') or quotation.location)
 
 
 def acknowledge(book: Book, chapters: tuple[ParsedChapter, ...]) -> Acknowledgements:
