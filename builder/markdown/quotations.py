@@ -166,7 +166,7 @@ def _inline_quotations(state: StateCore, inline: Token) -> list[Quotation]:
                 if quoted and not translation:
                     pending.append((quoted, langs[opened]))
                 closer, previous_end = '', i + 1
-        elif ch in OPENERS:
+        elif ch in OPENERS and not (ch == '"' and i and text[i - 1].isalnum()):  # 12" is not a quotation
             closer, opened = OPENERS[ch], i
         elif ch == CITE:
             before = citations[seen - 1]

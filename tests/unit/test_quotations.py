@@ -47,3 +47,7 @@ def test_a_block_quote_is_one_passage_attributed_by_its_citations():
 
 def test_single_quotes_and_apostrophes_are_not_quotation_marks():
     assert quoted("The text's 'word' is not quoted [@a].") == []
+
+
+def test_an_inch_mark_opens_no_quotation():
+    assert quoted('A 12" screen shows "two words" [@a].') == [('two words', 2, ['a'], False)]
