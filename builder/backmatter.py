@@ -70,7 +70,8 @@ def glossary_section(context: BackMatterContext, title: str) -> SectionBody | No
     t = context.strings.markup
     kinds = {kind for kind in FORM_KINDS if kind != 'variant'}  # a variant goes without saying
     return SectionBody(context.templates.get_template('glossary.xhtml').render(
-        t=t, title=title, groups=letter_groups(glossary, context.strings('glossary.digits')),
+        t=t, title=title, groups=letter_groups(glossary, context.resolved.config.language,
+                                               context.strings('glossary.digits')),
         render=context.markdown, uses=_UseLinks(context), terms={e.term.key: e for e in glossary}, form_kinds=kinds))
 
 

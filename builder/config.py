@@ -19,7 +19,7 @@ from slugify import slugify
 from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .i18n import (NOT_OVERRIDABLE, PLURAL_CATEGORIES, ROOT_LANGUAGE, Catalog, book_catalog, has_catalog,
-                   load_layer, value_kind, word_keys)
+                   load_layer, text_direction, value_kind, word_keys)
 from .yamlfile import YamlList, YamlMap, load_yaml
 
 MANIFEST = 'book.yaml'
@@ -164,6 +164,11 @@ class BookConfig:
     @property
     def main_edition(self) -> str:
         return self.editions[0]
+
+    @property
+    def direction(self) -> str:
+        """'rtl' for a book in a language written right to left, else 'ltr'."""
+        return text_direction(self.language)
 
     @property
     def interface(self) -> Catalog:

@@ -35,7 +35,7 @@ from importlib.resources import files
 from typing import Any
 
 import yaml
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from markupsafe import Markup, escape
 
 ROOT_LANGUAGE = 'en'
@@ -172,6 +172,17 @@ def book_catalog(language: str, overrides: tuple[tuple[str, Any], ...] = ()) -> 
         return strings
     return strings.with_overrides({key: dict(value) if isinstance(value, tuple) and value and
                                    isinstance(value[0], tuple) else value for key, value in overrides})
+
+
+@cache
+def text_direction(language: str) -> str:
+    """'rtl' for a language written right to left (Arabic, Persian, Hebrew, Urdu, Pashto …: CLDR's character
+    order, by Babel), else 'ltr' (a language CLDR does not know included)."""
+    try:
+        order = Locale.parse(language, sep='-').character_order
+    except (UnknownLocaleError, ValueError):
+        return 'ltr'
+    return 'rtl' if order == 'right-to-left' else 'ltr'
 
 
 def has_catalog(language: str) -> bool:

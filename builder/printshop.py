@@ -2,7 +2,8 @@
 
 Paper size, sides, bleed and crop marks come from ``book.yaml`` or the command
 line (validated by :mod:`builder.config`). Named paper sizes and simplex
-printing are bundled stylesheets (``styles/paper/*.css``, ``styles/sides/``);
+printing and a book written right to left are bundled stylesheets (``styles/paper/*.css``,
+``styles/direction/rtl.css``, ``styles/sides/``);
 what is a free value (an explicit size, the bleed, the first page number of a
 handout) is one small generated ``@page`` rule, passed as a ``data:`` URL so
 that the print document stays the one place that lists its styles.
@@ -22,8 +23,11 @@ def page_setup(config: BookConfig, selection: Selection) -> list[str]:
     urls = []
     if config.paper in PAPER_SIZES:
         urls.append(f'{STYLES_URL}paper/{config.paper}.css')
+    if config.direction == 'rtl':
+        urls.append(f'{STYLES_URL}direction/rtl.css')
     if config.sides == 'simplex':
-        urls.append(f'{STYLES_URL}sides/simplex.css')
+        # Bound on the left edge of every page, or on the right edge in a book written right to left.
+        urls.append(f"{STYLES_URL}sides/simplex{'-rtl' if config.direction == 'rtl' else ''}.css")
     css = page_rules(config, selection)
     if css:
         urls.append('data:text/css;charset=utf-8,' + quote(css))

@@ -28,7 +28,7 @@ BUILDER = Path(__file__).resolve().parent.parent / 'builder'
 LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ('base', ('builder', 'diagnostics', 'model', 'config', 'options', 'containment', 'yamlfile', 'datafile',
               'resources', 'fetcher', 'progress', 'workers', 'dates', 'cache', 'inputs', 'printshop',
-              'images', 'stylesheets', 'i18n', 'chronology.dates', 'glossary.forms'), 'base'),
+              'images', 'stylesheets', 'i18n', 'collation', 'chronology.dates', 'glossary.forms'), 'base'),
     ('markdown', ('markdown',), 'base'),
     ('features', ('citations', 'glossary', 'chronology', 'permissions.rights',
                   'permissions.attribution'), 'base'),

@@ -14,6 +14,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .citations import citations_plugin
 from .code_attributes import code_attributes_plugin
 from .crossrefs import crossrefs_plugin
+from .direction import direction_plugin
 from .divs import fenced_div_plugin
 from .editions import edition_content_plugin
 from .escapes import escaped_space_plugin
@@ -77,5 +78,6 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(terms_plugin, index=terms, auto=auto_terms)
         .use(size_limits_plugin)
         .use(unsupported_syntax_plugin)
+        .use(direction_plugin, language=language)
     )
     return md

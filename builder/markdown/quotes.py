@@ -3,28 +3,42 @@
 markdown-it's smartquotes rule curls quotes with the one pair of its
 ``quotes`` option. This rule takes its place: it runs the same pairing
 (``process_inlines``) over each stretch of text in one language, the book's or
-a ``[…]{lang=fr}`` span's, with that language's quotes (British English
-‘single’ outside, American “double”, French « guillemets »), then puts in the
+a ``[…]{lang=fr}`` span's, with that language's quotes, then puts in the
 non-breaking spaces French typography asks for inside guillemets and before
-``; : ! ?``. Both come from the language's catalog (:mod:`builder.i18n`).
+``; : ! ?``. The marks are CLDR's, from ICU (German „…‚…‘“, Spanish «…“…”»,
+Persian «…‹…›»), unless the language's own catalog (:mod:`builder.i18n`) keeps
+marks of its own (British English ‘single’ outside, French “…” inside
+« guillemets »); the spacing is the catalog's.
 """
 
 from __future__ import annotations
 
+import functools
+
+import icu
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core.smartquotes import process_inlines
 from markdown_it.token import Token
 
-from ..i18n import catalog
+from ..i18n import ROOT_LANGUAGE, catalog
 
 NBSP = '\u00a0'
 NARROW_NBSP = '\u202f'
 
 
+_MARKS = ('QUOTATION_START', 'QUOTATION_END', 'ALT_QUOTATION_START', 'ALT_QUOTATION_END')
+
+
+@functools.cache
 def quotes_for(language: str) -> tuple[str, ...]:
-    """Outer open, outer close, inner open, inner close: the language's catalog's (``typography.quotes``)."""
-    return catalog(language).data('typography.quotes')
+    """Outer open, outer close, inner open, inner close: the language's catalog's (``typography.quotes``) if
+    it has its own, else CLDR's for the language (ICU's root locale's “…‘…’” for a language CLDR lacks)."""
+    marks, layer = catalog(language).value('typography.quotes')
+    if layer.language != ROOT_LANGUAGE:
+        return marks
+    data = icu.LocaleData(icu.Locale.forLanguageTag(language).getName())
+    return tuple(data.getDelimiter(getattr(icu.ULocaleDataDelimiterType, mark)) for mark in _MARKS)
 
 
 def french_spacing(language: str) -> bool:

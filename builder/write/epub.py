@@ -66,6 +66,9 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     book.set_identifier(book_identifier(rendered))
     book.set_title(publication_title(rendered))
     book.set_language(config.language)
+    direction = 'rtl' if config.direction == 'rtl' else None  # ebooklib: dir="rtl" on each page, and the spine's
+    if direction:                                              # page-progression-direction; none for ltr
+        book.set_direction(direction)
     for number, author in enumerate(config.authors, start=1):
         book.add_author(author, uid=f'creator{number}')  # ebooklib's default uid repeats: a duplicate id
     if config.description:
@@ -76,6 +79,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         book.add_metadata('DC', 'date', config.date)
     book.set_cover('cover.png', draw_cover(config))
     book.get_item_with_id('cover').title = strings('epub.cover')  # the cover page's title and its image's alt
+    book.get_item_with_id('cover').direction = direction
     declare_accessibility(book, rendered)
 
     book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
@@ -115,7 +119,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     items = []
     for document, body in zip(documents, bodies):
         item = epub.EpubHtml(uid=document.id, file_name=document.file_name, title=document.title,
-                             lang=config.language, content=_xhtml_page(document, body))
+                             lang=config.language, direction=direction, content=_xhtml_page(document, body))
         for css in book.get_items_of_media_type('text/css'):
             item.add_item(css)
         book.add_item(item)
@@ -123,7 +127,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
 
     book.toc = _toc(rendered, documents)
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title=strings('contents.title'))
+    nav = epub.EpubNav(title=strings('contents.title'), direction=direction)
     book.add_item(nav)
     book.spine = ['cover', items[0], 'nav', *items[1:]]
     book.guide = [

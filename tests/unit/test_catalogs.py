@@ -12,6 +12,7 @@ from babel import Locale
 from builder.config import load_config
 from builder.diagnostics import Diagnostics
 from builder.i18n import DATA_KEYS, catalog, load_layer, word_keys
+from builder.markdown.quotes import quotes_for
 
 ENGLISH = load_layer('en').values
 LANGUAGES = ('fr', 'de', 'es', 'it', 'pt', 'ru', 'ar', 'fa')
@@ -113,11 +114,12 @@ def test_an_unknown_override_or_a_wrong_kind_is_a_located_error(tmp_path):
 
 
 def test_quotation_marks_are_cldrs():
-    """CLDR's marks (as ICU 72 has them), except English's and French's, which keep the builder's: British
-    English single quotes outside (CLDR: double), French “ ” inside guillemets (CLDR: « » again)."""
+    """CLDR's marks (from ICU), for every language CLDR knows, except English's and French's, which keep the
+    builder's: British English single quotes outside (CLDR: double), French “ ” inside guillemets (CLDR: « »
+    again)."""
     cldr = {'de': '„“‚‘', 'es': '«»“”', 'it': '«»“”', 'pt': '“”‘’', 'pt-PT': '«»“”', 'ru': '«»„“',
-            'ar': '”“’‘', 'fa': '«»‹›', 'en': '“”‘’'}
+            'ar': '”“’‘', 'fa': '«»‹›', 'en': '“”‘’', 'sv': '””’’', 'ja': '「」『』', 'fr-CH': '«»“”',
+            'xx': '“”‘’'}  # a language CLDR lacks: its root's marks
     for language, marks in cldr.items():
-        assert ''.join(catalog(language).data('typography.quotes')) == marks, language
-    assert ''.join(catalog('en-GB').data('typography.quotes')) == '‘’“”'
-    assert ''.join(catalog('fr').data('typography.quotes')) == '«»“”'
+        assert ''.join(quotes_for(language)) == marks, language
+    assert ''.join(quotes_for('en-GB')) == '‘’“”'

@@ -142,7 +142,7 @@ def test_the_former_per_language_tables_read_as_before():
 # ---- every key asked for is in the catalog, and every key in it is asked for ----
 
 LOOKUP_NAMES = {'strings', 't'}  # a catalog, or its markup form, called with a key
-LOOKUP_METHODS = {'strings', 'plural', 'data'}
+LOOKUP_METHODS = {'strings', 'plural', 'data', 'value'}
 
 
 def _literal_keys(node: ast.expr, where: str) -> list[str]:
