@@ -22,10 +22,11 @@ from markdown_it.common.utils import escapeHtml
 
 from .backmatter import BackMatterContext, back_matter, markdown_renderer
 from .blocks import with_block_ids
+from .captions import caption_labels
 from .config import BookConfig
 from .i18n import Catalog
 from .markdown import make_parser
-from .model import Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
+from .model import Caption, Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
 from .citations.render import chapter_references, references_title
 
 CSS_LENGTH = re.compile(r'\d+(?:\.\d+)?(?:%|px|em|rem|cm|mm|in|pt)')
@@ -50,9 +51,10 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     bibliography = resolved.bibliography
     chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
     references = references_title(resolved)
+    captions = caption_labels(resolved.captions, strings)
     documents = []
     for parsed in resolved.chapters:
-        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages,
+        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages, 'captions': captions,
                                'citations': bibliography.citations if bibliography else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
         chapter_list = chapter_references(_templates, bibliography, parsed.chapter, references, chapters, pages,
@@ -65,8 +67,9 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
                 'citations': bibliography.citations if bibliography else {}}
     back, resources, back_headings = back_matter(BackMatterContext(
         resolved, strings, _templates, markdown_renderer(md, base_env), chapters, pages))
-    headings = resolved.headings + tuple(back_headings)
-    documents = [*_front_matter(book, selection, headings, chapters, strings), *documents, *back]
+    lists = [] if selection.is_handout else _captions_lists(book, resolved.captions, strings)
+    headings = tuple(Heading(d.id, 1, d.title, d.id) for d in lists) + resolved.headings + tuple(back_headings)
+    documents = [*_front_matter(book, selection, headings, chapters, strings), *lists, *documents, *back]
     documents = [replace(d, body=with_block_ids(d.body, d.id)) for d in documents]
     return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources), selection)
 
@@ -114,6 +117,23 @@ def _front_matter(book: BookConfig, selection: Selection, headings: tuple[Headin
             t=t, title=title, entries=[h for h in headings if h.level <= book.toc_depth and h.listed],
             chapters=chapters), landmark='toc'),
     ]
+
+
+# The front matter's lists (book.yaml ``lists:``): document id, kind of caption, EPUB landmark.
+CAPTIONS_LISTS = {'figures': ('list-of-figures', 'figure', 'loi'), 'tables': ('list-of-tables', 'table', 'lot')}
+
+
+def _captions_lists(book: BookConfig, captions: tuple[Caption, ...], strings: Catalog) -> list[Document]:
+    """The lists of figures and of tables the book asks for, each after the contents, when it has any entry."""
+    documents = []
+    for name in book.lists:
+        ident, kind, landmark = CAPTIONS_LISTS[name]
+        entries = [c for c in captions if c.kind == kind]
+        title = strings('figure.list') if kind == 'figure' else strings('table.list')
+        if entries:
+            documents.append(Document(ident, 'frontmatter', title, _templates.get_template('captions-list.xhtml').render(
+                id=ident, type=landmark, title=title, captions=entries), landmark=landmark))
+    return documents
 
 
 def print_document(rendered: RenderedBook, stylesheets: list[str], dates: dict[str, str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
+from .captions import KINDS, caption_of, inline_text
 from .chronology.events import resolve_chronology
 from .citations.format import Formatted
 from .citations.resolve import resolve_citations
@@ -20,7 +21,7 @@ from .images import check_image
 from .markdown.links import ADDRESSES
 from .markdown.state import location_of
 from .markdown.terms import span_text
-from .model import Book, Heading, Notes, ParsedChapter, ResolvedBook
+from .model import Book, Caption, Heading, Notes, ParsedChapter, ResolvedBook
 
 
 def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes, diagnostics: Diagnostics, *,
@@ -39,6 +40,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
     chapter_of: dict[str, str] = {}
     defined_at: dict[str, SourceLocation] = {}
     unnamed: set[str] = set()  # ids of elements with no words to name them (a div): an empty link cannot read
+    captions: list[Caption] = []
 
     def define(ident: str, label: str, chapter_id: str, where: SourceLocation) -> None:
         if ident in defined_at:
@@ -62,6 +64,12 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                 headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id, listed))
                 define(str(ident), strings('cross-reference.section', title=title), chapter.id,
                        location_of(parsed.env, token))
+            elif ident and token.type in KINDS:  # a figure or a table: "Figure 3.2", or its caption
+                label, caption = caption_of(tokens, i, chapter, strings)
+                define(str(ident), label or str(ident), chapter.id, location_of(parsed.env, token))
+                captions.extend([caption] if caption else [])
+                if not label:
+                    unnamed.add(str(ident))
             elif ident and (token.nesting == 1 or token.type == 'fence'):  # a code block's {#id}
                 define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
                 unnamed.add(str(ident))
@@ -107,12 +115,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
         if present:
             define(ident, label, ident, SourceLocation(getattr(config, ident)))
     return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
-                        bibliography, glossary, chronology)
-
-
-def inline_text(inline) -> str:  # type: ignore[no-untyped-def]
-    """The plain text of an inline token, after smart punctuation."""
-    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline'))
+                        bibliography, glossary, chronology, tuple(captions))
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]

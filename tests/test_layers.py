@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ('markdown', ('markdown',), 'base'),
     ('features', ('citations', 'glossary', 'chronology'), 'base'),
     ('source', ('load', 'parse', 'fonts'), 'base'),
-    ('resolve', ('resolve',), 'base'),
+    ('resolve', ('resolve', 'captions'), 'base'),
     ('selection', ('selection',), 'base'),
     ('render', ('render', 'backmatter', 'citations.render', 'chronology.timeline', 'page_runs', 'blocks'), 'base'),
     ('layout', ('layout',), 'render'),
