@@ -26,7 +26,8 @@ def caption_of(tokens: tuple[Token, ...], i: int, chapter: Chapter, strings: Cat
     opening = tokens[i]
     kind = KINDS[opening.type]
     ident = str(opening.attrGet('id'))
-    text = _caption_text(tokens, i, ident)
+    caption = _caption(tokens, i, ident)
+    text = inline_text(tokens[caption + 1]) if caption else ''
     if 'number' not in opening.meta:
         if not text:
             return '', None
@@ -44,13 +45,20 @@ def caption_labels(captions: tuple[Caption, ...], strings: Catalog) -> dict[str,
             for c in captions}
 
 
-def _caption_text(tokens: tuple[Token, ...], i: int, ident: str) -> str:
+def id_written_at(tokens: tuple[Token, ...], i: int) -> Token:
+    """The token where the id of the figure or table opened at ``tokens[i]`` is written: a table's caption."""
+    caption = _caption(tokens, i, str(tokens[i].attrGet('id')))
+    return tokens[caption] if caption and tokens[i].type == 'table_open' else tokens[i]
+
+
+def _caption(tokens: tuple[Token, ...], i: int, ident: str) -> int | None:
+    """The index of the caption's opening token of the figure or table opened at ``tokens[i]``."""
     for j in range(i + 1, len(tokens) - 1):
         if tokens[j].type in CAPTION_OPENINGS and tokens[j].meta.get('target') == ident:
-            return inline_text(tokens[j + 1])
+            return j
         if tokens[j].type in ('figure_close', 'table_close') and tokens[j].level == tokens[i].level:
-            return ''
-    return ''
+            return None
+    return None
 
 
 def inline_text(inline: Token) -> str:

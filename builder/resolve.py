@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from .captions import KINDS, caption_of, inline_text
+from .captions import KINDS, caption_of, id_written_at, inline_text
 from .chronology.events import resolve_chronology
 from .citations.format import Formatted
 from .citations.resolve import resolve_citations
@@ -66,7 +66,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                        location_of(parsed.env, token))
             elif ident and token.type in KINDS:  # a figure or a table: "Figure 3.2", or its caption
                 label, caption = caption_of(tokens, i, chapter, strings)
-                define(str(ident), label or str(ident), chapter.id, location_of(parsed.env, token))
+                define(str(ident), label or str(ident), chapter.id, location_of(parsed.env, id_written_at(tokens, i)))
                 captions.extend([caption] if caption else [])
                 if not label:
                     unnamed.add(str(ident))
