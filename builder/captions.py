@@ -39,6 +39,17 @@ def caption_of(tokens: tuple[Token, ...], i: int, chapter: Chapter, strings: Cat
     return label, Caption(ident, kind, number, label, text, chapter.id)
 
 
+TIMELINE = 'fig-timeline'  # the id of the chronology's timeline figure (its first panel's)
+
+
+def timeline_caption(captions: list[Caption], strings: Catalog) -> Caption:
+    """The chronology's timeline, a figure of the back matter. The back matter has no chapter number: the
+    timeline is numbered after the figures of the chapters that have none either ("Figure 1")."""
+    number = str(1 + sum(c.kind == 'figure' and '.' not in c.number for c in captions))
+    label = strings('figure.label', number=number)
+    return Caption(TIMELINE, 'figure', number, label, strings('figure.timeline'), 'chronology')
+
+
 def caption_labels(captions: tuple[Caption, ...], strings: Catalog) -> dict[str, str]:
     """Each numbered figure's or table's id -> what its caption starts with: "Figure 3.2."."""
     return {c.id: strings('figure.caption' if c.kind == 'figure' else 'table.caption', number=c.number)

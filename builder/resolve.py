@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from .captions import KINDS, caption_of, id_written_at, inline_text
+from .captions import KINDS, TIMELINE, caption_of, id_written_at, inline_text, timeline_caption
 from .chronology.events import resolve_chronology
 from .citations.format import Formatted
 from .citations.resolve import resolve_citations
@@ -81,6 +81,18 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                     if not name:
                         unnamed.add(str(child_id))
 
+    glossary = resolve_glossary(book, chapters, notes or Notes(), diagnostics)
+    chronology = resolve_chronology(book, chapters, notes or Notes(), diagnostics)
+    # The back matter that is a cross-reference target, known before the links are checked; its headings
+    # and documents are the renderer's (builder/backmatter.py).
+    if chronology:  # its timeline figure, numbered (builder/captions.py)
+        captions.append(timeline_caption(captions, strings))
+        define(TIMELINE, captions[-1].label, 'chronology', SourceLocation(config.chronology))
+    for ident, label, present in (('glossary', strings('glossary.in-text'), glossary),
+                                  ('chronology', strings('chronology.in-text'), chronology)):
+        if present:
+            define(ident, label, ident, SourceLocation(getattr(config, ident)))
+
     images: list[str] = []
     for parsed in chapters:
         for token, following in _inline_tokens(parsed):
@@ -106,14 +118,6 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                 if not token.content.strip():
                     diagnostics.error('image-alt-missing', 'the image has no alt text: write ![what it shows](…)',
                                       where)
-    glossary = resolve_glossary(book, chapters, notes or Notes(), diagnostics)
-    chronology = resolve_chronology(book, chapters, notes or Notes(), diagnostics)
-    # The back matter that is a cross-reference target; its headings and documents are the renderer's
-    # (builder/backmatter.py).
-    for ident, label, present in (('glossary', strings('glossary.in-text'), glossary),
-                                  ('chronology', strings('chronology.in-text'), chronology)):
-        if present:
-            define(ident, label, ident, SourceLocation(getattr(config, ident)))
     return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
                         bibliography, glossary, chronology, tuple(captions))
 
