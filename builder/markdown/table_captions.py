@@ -5,7 +5,9 @@
 ``tbl-``, numbers it as Quarto does (:mod:`.figures` says how numbers are
 given). As in Pandoc, a blank line separates the caption from the table.
 This runs before inline parsing, on the paragraph's text, as heading
-attributes are read.
+attributes are read. ``: Caption`` right after a paragraph was read by the
+definition-list rule as that paragraph's definition; just before a table,
+Pandoc reads it as a caption, and so does this rule.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ def table_captions_plugin(md: MarkdownIt) -> None:
 
 
 def _captions(state: StateCore) -> None:
+    _definitions_before_tables(state)
     tokens = state.tokens
     count: dict[str, int] = {}
     i = 0
@@ -71,3 +74,27 @@ def _is_caption(tokens: list[Token], span: range, level: int) -> bool:
     return (paragraph_open.type, inline.type, paragraph_close.type) == (
         'paragraph_open', 'inline', 'paragraph_close') and bool(_CAPTION.match(inline.content)) \
         and not paragraph_open.hidden and paragraph_open.level == level
+
+
+_DEFINITION = ['dl_open', 'dt_open', 'inline', 'dt_close', 'dd_open', 'paragraph_open', 'inline', 'paragraph_close',
+               'dd_close', 'dl_close', 'table_open']
+
+
+def _definitions_before_tables(state: StateCore) -> None:
+    """A term and its one ``: definition`` just before a table: a paragraph and the table's caption."""
+    tokens, lines = state.tokens, state.src.split('\n')
+    for i in range(len(tokens) - len(_DEFINITION), -1, -1):
+        if [t.type for t in tokens[i:i + len(_DEFINITION)]] != _DEFINITION:
+            continue
+        dl_open, _, term, _, dd_open, _, definition, *_ = tokens[i:i + len(_DEFINITION)]
+        if not lines[dd_open.map[0]].lstrip().startswith(':'):  # type: ignore[index]
+            continue
+        paragraphs = []
+        for inline, content in ((term, term.content), (definition, f': {definition.content}')):
+            text = block_like('inline', '', 0, inline)
+            text.content, text.map = content, inline.map
+            paragraphs += [block_like('paragraph_open', 'p', 1, inline), text,
+                           block_like('paragraph_close', 'p', -1, inline)]
+        for token in paragraphs:  # where the definition list stood
+            token.level = dl_open.level + (token.type == 'inline')
+        tokens[i:i + len(_DEFINITION) - 1] = paragraphs
