@@ -52,9 +52,11 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
     references = references_title(resolved)
     captions = caption_labels(resolved.captions, strings)
+    page_reference = strings('page-reference')
     documents = []
     for parsed in resolved.chapters:
         env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages, 'captions': captions,
+                               'page_reference': page_reference,
                                'citations': bibliography.citations if bibliography else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
         chapter_list = chapter_references(_templates, bibliography, parsed.chapter, references, chapters, pages,
@@ -63,7 +65,7 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
                                                                references=chapter_list)
         documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
                                   if parsed is resolved.chapters[0] else None))
-    base_env = {'targets': resolved.targets, 'pages': pages,
+    base_env = {'targets': resolved.targets, 'pages': pages, 'page_reference': page_reference,
                 'citations': bibliography.citations if bibliography else {}}
     back, resources, back_headings = back_matter(BackMatterContext(
         resolved, strings, _templates, markdown_renderer(md, base_env), chapters, pages))
@@ -151,7 +153,9 @@ def _add_reference_rules(md: MarkdownIt) -> None:
         if not href.startswith('#'):
             return self.renderToken(tokens, idx, options, env)
         classes = ' '.join(filter(None, [str(tokens[idx].attrGet('class') or ''), 'xref']))
-        html = self.renderToken(*_with_attrs(tokens, idx, **{'class': classes}), options, env)
+        # What print.css puts before the target's page, in the book's language: ", p. " (", S. " in German).
+        html = self.renderToken(*_with_attrs(tokens, idx, **{'class': classes, 'data-page-prefix':
+                                                             env['page_reference']}), options, env)
         if idx + 1 < len(tokens) and tokens[idx + 1].type == 'link_close':
             # An empty cross-reference reads as its target: "chapter 3", "section “…”".
             html += escapeHtml(env['targets'].get(href[1:], href[1:]))
