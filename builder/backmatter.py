@@ -26,6 +26,7 @@ from typing import Any
 from jinja2 import Environment
 from markdown_it import MarkdownIt
 
+from .captions import TIMELINE, caption_labels
 from .chronology.timeline import draw_timeline
 from .citations.render import bibliography_body, references_title
 from .glossary.terms import FORM_KINDS, letter_groups
@@ -87,9 +88,10 @@ def chronology_section(context: BackMatterContext, title: str) -> SectionBody | 
         path = TIMELINE_PATH.format(n='' if len(panels) == 1 else f'-{n}')
         resources.append(Resource(path, 'image/svg+xml', panel.svg))
         figures.append((path, panel))
+    label = caption_labels(context.resolved.captions, context.strings).get(TIMELINE)  # "Figure 1."
     return SectionBody(context.templates.get_template('chronology.xhtml').render(
         t=context.strings.markup, title=title, entries=chronology, render=context.markdown, uses=_UseLinks(context),
-        language=config.language, figures=figures), tuple(resources))
+        language=config.language, figures=figures, label=label), tuple(resources))
 
 
 def bibliography_section(context: BackMatterContext, title: str) -> SectionBody | None:

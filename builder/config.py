@@ -26,6 +26,7 @@ MANIFEST = 'book.yaml'
 PAPER_SIZES = ('a4', 'letter', 'a5')
 PDF_STANDARDS = ('ua-1',)
 BIBLIOGRAPHY_PLACES = ('end', 'per-chapter')
+LISTS = ('figures', 'tables')  # the front matter's lists (issue 19: figures and tables)
 _LANGUAGE = re.compile(r'^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$')
 _LENGTH = r'(?:\d+(?:\.\d+)?|\.\d+)(?:mm|cm|in|pt)'
 _PAPER = re.compile(rf'^{_LENGTH} {_LENGTH}$')
@@ -143,6 +144,11 @@ class BookConfig:
         ExcerptLimit(), kind='map')
     toc_depth: int = _key('Heading levels listed in the contents: 1 chapters only, 2 with sections, 3 …',
                           2, kind='int')
+    # Figures and tables (issue 19)
+    lists: tuple[str, ...] = _key(
+        'Lists after the contents, in this order: figures (the numbered figures, ``{#fig-…}``), tables (the '
+        'numbered tables, ``{#tbl-…}``); each entry has its page in the PDF and links to its figure or table.',
+        (), kind='list[str]', choices=LISTS)
     root: Path = field(default=Path('.'), metadata={'internal': True})
     location: SourceLocation = field(default=SourceLocation(MANIFEST), metadata={'internal': True})
     # kebab-case key -> where book.yaml sets it, for problems found after loading
@@ -243,6 +249,12 @@ def _check_value(key: str, value: Any, spec: Any, where: SourceLocation, diagnos
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             diagnostics.error('config-type', f"'{key}' must be a list of text values", where)
+            return None
+        choices = spec.metadata['choices']
+        wrong = [v for v in value if choices and v not in choices]
+        if wrong:
+            diagnostics.error('config-value', f"'{key}' may list {', '.join(choices)}, not '{wrong[0]}'"
+                              f'{did_you_mean(wrong[0], choices)}', where)
             return None
         return tuple(value)
     if kind == 'count':

@@ -229,8 +229,21 @@ class ResolvedBook:
     bibliography: Formatted | None = None  # formatted citations and reference lists
     glossary: tuple[GlossaryEntry, ...] = ()  # in the book language's collation order
     chronology: tuple[ChronologyEntry, ...] = ()  # in date order
+    captions: tuple[Caption, ...] = ()  # the numbered figures and tables, in reading order
     selection: Selection | None = None  # set by the select stage; None for the whole book as written
     acknowledgements: Acknowledgements | None = None  # the sources quoted, and their credit lines
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A numbered figure or table: what its caption, the cross-references to it and the lists print."""
+
+    id: str
+    kind: str  # 'figure' or 'table'
+    number: str  # "3.2": the chapter's number, then the running number in the chapter
+    label: str  # "Figure 3.2", as a cross-reference prints it
+    text: str  # the caption's words, as the list of figures or tables prints them
+    chapter_id: str
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,11 @@ from markdown_it.common.utils import escapeHtml
 
 from .backmatter import BackMatterContext, back_matter, markdown_renderer
 from .blocks import with_block_ids
+from .captions import caption_labels
 from .config import BookConfig
 from .i18n import Catalog
 from .markdown import make_parser
-from .model import Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
+from .model import Caption, Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
 from .citations.render import chapter_references, references_title
 from .markdown.quotations import CREDITS
 from .permissions.credits import rights_statement
@@ -52,9 +53,12 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     bibliography = resolved.bibliography
     chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
     references = references_title(resolved)
+    captions = caption_labels(resolved.captions, strings)
+    page_reference = strings('page-reference')
     documents = []
     for parsed in resolved.chapters:
-        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages,
+        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages, 'captions': captions,
+                               'page_reference': page_reference,
                                'citations': bibliography.citations if bibliography else {},
                                CREDITS: resolved.acknowledgements.block_credits if resolved.acknowledgements else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
@@ -64,12 +68,13 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
                                                                references=chapter_list)
         documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
                                   if parsed is resolved.chapters[0] else None))
-    base_env = {'targets': resolved.targets, 'pages': pages,
+    base_env = {'targets': resolved.targets, 'pages': pages, 'page_reference': page_reference,
                 'citations': bibliography.citations if bibliography else {}}
     back, resources, back_headings = back_matter(BackMatterContext(
         resolved, strings, _templates, markdown_renderer(md, base_env), chapters, pages))
-    headings = resolved.headings + tuple(back_headings)
-    documents = [*_front_matter(book, selection, headings, chapters, strings), *documents, *back]
+    lists = [] if selection.is_handout else _captions_lists(book, resolved.captions, strings)
+    headings = tuple(Heading(d.id, 1, d.title, d.id) for d in lists) + resolved.headings + tuple(back_headings)
+    documents = [*_front_matter(book, selection, headings, chapters, strings), *lists, *documents, *back]
     documents = [replace(d, body=with_block_ids(d.body, d.id)) for d in documents]
     return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources), selection,
                         rights_statement(resolved, strings))
@@ -120,6 +125,23 @@ def _front_matter(book: BookConfig, selection: Selection, headings: tuple[Headin
     ]
 
 
+# The front matter's lists (book.yaml ``lists:``): document id, kind of caption, EPUB landmark.
+CAPTIONS_LISTS = {'figures': ('list-of-figures', 'figure', 'loi'), 'tables': ('list-of-tables', 'table', 'lot')}
+
+
+def _captions_lists(book: BookConfig, captions: tuple[Caption, ...], strings: Catalog) -> list[Document]:
+    """The lists of figures and of tables the book asks for, each after the contents, when it has any entry."""
+    documents = []
+    for name in book.lists:
+        ident, kind, landmark = CAPTIONS_LISTS[name]
+        entries = [c for c in captions if c.kind == kind]
+        title = strings('figure.list') if kind == 'figure' else strings('table.list')
+        if entries:
+            documents.append(Document(ident, 'frontmatter', title, _templates.get_template('captions-list.xhtml').render(
+                id=ident, type=landmark, title=title, captions=entries), landmark=landmark))
+    return documents
+
+
 def print_document(rendered: RenderedBook, stylesheets: list[str], dates: dict[str, str]) -> str:
     """The whole book as one HTML document, as WeasyPrint lays it out."""
     return _templates.get_template('print.html').render(
@@ -135,7 +157,9 @@ def _add_reference_rules(md: MarkdownIt) -> None:
         if not href.startswith('#'):
             return self.renderToken(tokens, idx, options, env)
         classes = ' '.join(filter(None, [str(tokens[idx].attrGet('class') or ''), 'xref']))
-        html = self.renderToken(*_with_attrs(tokens, idx, **{'class': classes}), options, env)
+        # What print.css puts before the target's page, in the book's language: ", p. " (", S. " in German).
+        html = self.renderToken(*_with_attrs(tokens, idx, **{'class': classes, 'data-page-prefix':
+                                                             env['page_reference']}), options, env)
         if idx + 1 < len(tokens) and tokens[idx + 1].type == 'link_close':
             # An empty cross-reference reads as its target: "chapter 3", "section “…”".
             html += escapeHtml(env['targets'].get(href[1:], href[1:]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import unquote
 
+from .captions import KINDS, TIMELINE, caption_of, id_written_at, inline_text, timeline_caption
 from .chronology.events import resolve_chronology
 from .citations.format import Formatted
 from .citations.resolve import resolve_citations
@@ -22,7 +23,7 @@ from .markdown.links import ADDRESSES
 from .markdown.state import location_of
 from .markdown.terms import span_text
 from .permissions.attribution import acknowledge
-from .model import Book, Heading, Notes, ParsedChapter, ResolvedBook
+from .model import Book, Caption, Heading, Notes, ParsedChapter, ResolvedBook
 
 
 def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes, diagnostics: Diagnostics, *,
@@ -43,6 +44,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
     chapter_of: dict[str, str] = {}
     defined_at: dict[str, SourceLocation] = {}
     unnamed: set[str] = set()  # ids of elements with no words to name them (a div): an empty link cannot read
+    captions: list[Caption] = []
 
     def define(ident: str, label: str, chapter_id: str, where: SourceLocation) -> None:
         if ident in defined_at:
@@ -66,6 +68,12 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                 headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id, listed))
                 define(str(ident), strings('cross-reference.section', title=title), chapter.id,
                        location_of(parsed.env, token))
+            elif ident and token.type in KINDS:  # a figure or a table: "Figure 3.2", or its caption
+                label, caption = caption_of(tokens, i, chapter, strings)
+                define(str(ident), label or str(ident), chapter.id, location_of(parsed.env, id_written_at(tokens, i)))
+                captions.extend([caption] if caption else [])
+                if not label:
+                    unnamed.add(str(ident))
             elif ident and (token.nesting == 1 or token.type == 'fence'):  # a code block's {#id}
                 define(str(ident), str(ident), chapter.id, location_of(parsed.env, token))
                 unnamed.add(str(ident))
@@ -76,6 +84,18 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                     define(str(child_id), name or str(child_id), chapter.id, location_of(parsed.env, child))
                     if not name:
                         unnamed.add(str(child_id))
+
+    glossary = resolve_glossary(book, chapters, notes or Notes(), diagnostics)
+    chronology = resolve_chronology(book, chapters, notes or Notes(), diagnostics)
+    # The back matter that is a cross-reference target, known before the links are checked; its headings
+    # and documents are the renderer's (builder/backmatter.py).
+    if chronology:  # its timeline figure, numbered (builder/captions.py)
+        captions.append(timeline_caption(captions, strings))
+        define(TIMELINE, captions[-1].label, 'chronology', SourceLocation(config.chronology))
+    for ident, label, present in (('glossary', strings('glossary.in-text'), glossary),
+                                  ('chronology', strings('chronology.in-text'), chronology)):
+        if present:
+            define(ident, label, ident, SourceLocation(getattr(config, ident)))
 
     images: list[str] = []
     for parsed in chapters:
@@ -102,21 +122,8 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                 if not token.content.strip():
                     diagnostics.error('image-alt-missing', 'the image has no alt text: write ![what it shows](…)',
                                       where)
-    glossary = resolve_glossary(book, chapters, notes or Notes(), diagnostics)
-    chronology = resolve_chronology(book, chapters, notes or Notes(), diagnostics)
-    # The back matter that is a cross-reference target; its headings and documents are the renderer's
-    # (builder/backmatter.py).
-    for ident, label, present in (('glossary', strings('glossary.in-text'), glossary),
-                                  ('chronology', strings('chronology.in-text'), chronology)):
-        if present:
-            define(ident, label, ident, SourceLocation(getattr(config, ident)))
     return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
-                        bibliography, glossary, chronology)
-
-
-def inline_text(inline) -> str:  # type: ignore[no-untyped-def]
-    """The plain text of an inline token, after smart punctuation."""
-    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline'))
+                        bibliography, glossary, chronology, tuple(captions))
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]

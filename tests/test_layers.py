@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ('features', ('citations', 'glossary', 'chronology', 'permissions.rights',
                   'permissions.attribution'), 'base'),
     ('source', ('load', 'parse', 'fonts'), 'base'),
-    ('resolve', ('resolve',), 'base'),
+    ('resolve', ('resolve', 'captions'), 'base'),
     ('selection', ('selection',), 'base'),
     ('ledger', ('permissions', 'page_changes'), 'base'),
     ('render', ('render', 'backmatter', 'citations.render', 'chronology.timeline', 'page_runs', 'blocks',

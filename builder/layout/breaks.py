@@ -1,8 +1,8 @@
 """Print post-passes for content wider than a line: break opportunities in long tokens, code lines as blocks.
 
 A line of code too long for the page wraps (``white-space: pre-wrap``); so that a
-reader sees where a source line goes on, :func:`code_lines_as_blocks` makes each
-line a block, which ``print.css`` sets with a hanging indent and a mark at each
+reader sees where a source line goes on, :func:`code_lines_as_blocks` lets each
+line be a block, which ``print.css`` sets with a hanging indent and a mark at each
 continuation.
 
 WeasyPrint 70 lays out each line of a stretch of text that has no break
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 # A stretch without a break opportunity longer than this is not a word of prose (German compounds
@@ -57,13 +56,11 @@ def _chunks(stretch: str) -> list[str]:
 
 
 def code_lines_as_blocks(tree: HtmlElement) -> HtmlElement:
-    """``tree`` with each line of each code block in a ``<span class="code-line">`` of its own.
+    """``tree`` without the newlines between the ``code-line`` spans of its code blocks, which print.css
+    makes blocks (the renderer makes the spans, :mod:`builder.markdown.highlight`).
 
-    No newline is left between the lines: in a ``pre`` it would print as an empty line.
+    Between two blocks, a newline in a ``pre`` would print as an empty line.
     """
-    for code in tree.xpath('//pre/code'):
-        lines = (code.text or '').removesuffix('\n').split('\n')
-        code.text = None
-        for line in lines:
-            etree.SubElement(code, 'span', {'class': 'code-line'}).text = line or None
+    for line in tree.xpath('//pre/code/span[@class="code-line"]'):
+        line.tail = None
     return tree

@@ -18,8 +18,10 @@ from .direction import direction_plugin
 from .divs import fenced_div_plugin
 from .editions import edition_content_plugin
 from .escapes import escaped_space_plugin
+from .figures import figures_plugin
 from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
+from .highlight import highlight_plugin
 from .image_attributes import image_attributes_plugin
 from .limits import size_limits_plugin
 from .line_blocks import line_blocks_plugin
@@ -32,6 +34,7 @@ from .quotations import quotations_plugin
 from .quotes import localized_quotes_plugin
 from .raw_html import raw_html_plugin
 from .scripts import scripts_plugin
+from .table_captions import table_captions_plugin
 from .tables import empty_header_cells_plugin
 from .spans import spans_plugin
 from .terms import TermIndex, terms_plugin
@@ -59,6 +62,7 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(links_plugin)
         .use(line_blocks_plugin)
         .use(code_attributes_plugin)
+        .use(highlight_plugin)
         .use(scripts_plugin)
         .use(crossrefs_plugin)
         .use(footnotes_plugin)
@@ -66,6 +70,8 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
         .use(image_attributes_plugin, allowed=ALLOWED_ATTRIBUTES)
+        .use(figures_plugin)
+        .use(table_captions_plugin)
         .use(spans_plugin)
         .use(quotations_plugin)
         .use(fenced_div_plugin, allowed=ALLOWED_ATTRIBUTES)

@@ -28,7 +28,8 @@ def _crossref(state: StateInline, silent: bool) -> bool:
     pattern = _BRACKETED if state.src[state.pos] == '[' else _NARRATIVE
     before = state.src[state.pos - 1:state.pos]
     match = pattern.match(state.src, state.pos)
-    if not match or (pattern is _NARRATIVE and (before.isalnum() or before in '@_')):
+    # Not inside a word or an address (me@fig-x); at the start of a paragraph, nothing comes before.
+    if not match or (pattern is _NARRATIVE and before and (before.isalnum() or before in '@_')):
         return False
     if not silent:
         state.push('link_open', 'a', 1).attrs = {'href': f"#{match['id']}"}

@@ -1,6 +1,5 @@
 """Pandoc syntax this builder does not read yet: a located warning names it, and its words print as text.
 
-- table captions (``Table: …`` or ``: …`` next to a table);
 - simple, multiline and grid tables (pipe tables are read);
 - attributes that could not be read (``[a]{key=a.b}``: the value needs quotes);
 - raw LaTeX (``\\begin{…}``, ``\\cite{…}``) and raw attributes (```` ```{=latex} ````,
@@ -18,14 +17,12 @@ from markdown_it.token import Token
 from .locations import syntax_location
 from .state import diagnostics_from_env
 
-_CAPTION = re.compile(r'(?:Table)?:\s')
 _GRID_RULE = re.compile(r'\+[-=:]+(?:\+[-=:]+)*\+')
 _DASH_COLUMNS = re.compile(r'\s*-{2,}(?:\s+-{2,})+\s*')
 _RAW_TEX = re.compile(r'\\(?:[A-Za-z]+)(?:\[[^\]]*\])?\{')
 # Attributes left as text: the attrs plugin reads no unquoted value with "%" or "." in it (key=a.b).
 _UNREAD_ATTRIBUTES = re.compile(r'\{(?:[#.][\w-]|[\w-]+=)[^{}]*\}')
 
-CAPTION = 'table captions are not read yet: the caption is printed as a paragraph'
 TABLE = ("Pandoc's simple, multiline and grid tables are not read yet: the table's words are printed as "
          'paragraphs; write a pipe table (| a | b |)')
 RAW_TEX = 'raw LaTeX is printed as text, as written: it is only for a LaTeX output'
@@ -44,9 +41,7 @@ def _warn(state: StateCore) -> None:
     tokens = state.tokens
     for i, token in enumerate(tokens):
         warning = None
-        if token.type == 'inline' and _CAPTION.match(token.content) and _next_to_table(tokens, i):
-            warning = 'table-caption', CAPTION
-        elif token.type == 'inline' and _GRID_RULE.fullmatch(token.content.split('\n')[0].strip()):
+        if token.type == 'inline' and _GRID_RULE.fullmatch(token.content.split('\n')[0].strip()):
             warning = 'table-unsupported', TABLE
         elif token.type == 'hr' and token.map and _table_rule(lines, token.map[0]):
             warning = 'table-unsupported', TABLE
@@ -56,12 +51,6 @@ def _warn(state: StateCore) -> None:
             diagnostics.warning(warning[0], warning[1], syntax_location(state, token)[0])
         if token.type == 'inline':
             _warn_inline(state, token)
-
-
-def _next_to_table(tokens: list[Token], i: int) -> bool:
-    """A caption paragraph's inline token, just before a table or just after one."""
-    return (i + 2 < len(tokens) and tokens[i + 2].type == 'table_open') or (
-        i >= 2 and tokens[i - 2].type == 'table_close')
 
 
 def _table_rule(lines: list[str], line: int) -> bool:

@@ -84,6 +84,9 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
 
     book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
                                 content=(STYLES / 'epub.css').read_bytes()))
+    # The colours of highlighted code, which print.css imports too; each document links every stylesheet.
+    book.add_item(epub.EpubItem(uid='code-style', file_name='styles/code.css', media_type='text/css',
+                                content=(STYLES / 'code.css').read_bytes()))
     for font in font_files():
         name = Path(font).name
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/{font}', media_type='font/ttf',

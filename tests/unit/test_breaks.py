@@ -5,6 +5,7 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
+from builder.markdown.highlight import code_html
 from builder.layout.breaks import CHUNK, LONGEST_WORD, ZERO_WIDTH_SPACE as ZWSP, breakable, code_lines_as_blocks, \
     long_tokens_breakable
 
@@ -42,10 +43,18 @@ def test_body_text_and_tails_get_breaks_but_not_the_head():
 
 
 def test_each_code_line_is_a_block_with_no_newline_between():
-    tree = lxml.html.document_fromstring('<html><body><pre><code>first\n\nthird\n</code></pre>'
-                                         '<p>not\ncode</p></body></html>')
+    code = code_html('first\n\nthird\n', 'text')
+    tree = lxml.html.document_fromstring(f'<html><body><pre><code>{code}</code></pre><p>not\ncode</p></body></html>')
     code_lines_as_blocks(tree)
     assert etree.tostring(tree.find('.//pre'), encoding='unicode') == (
         '<pre><code><span class="code-line">first</span><span class="code-line"/>'
         '<span class="code-line">third</span></code></pre>')
     assert tree.findtext('.//p') == 'not\ncode'
+
+
+def test_highlighted_lines_keep_their_spans():
+    code = code_html('x = """a\nb"""\n', 'python')
+    tree = lxml.html.document_fromstring(f'<html><body><pre><code>{code}</code></pre></body></html>')
+    lines = code_lines_as_blocks(tree).findall('.//span[@class="code-line"]')
+    assert [line.text_content() for line in lines] == ['x = """a', 'b"""']
+    assert all(line.tail is None and line.find('span') is not None for line in lines)
