@@ -30,6 +30,7 @@ from .chronology.timeline import draw_timeline
 from .citations.render import bibliography_body, references_title
 from .glossary.terms import FORM_KINDS, letter_groups
 from .i18n import Catalog
+from .index.render import index_body
 from .model import Chapter, Document, Fragment, Heading, PageMap, Resource, ResolvedBook, Use
 from .page_runs import page_runs
 
@@ -68,8 +69,9 @@ def glossary_section(context: BackMatterContext, title: str) -> SectionBody | No
         return None
     t = context.strings.markup
     kinds = {kind for kind in FORM_KINDS if kind != 'variant'}  # a variant goes without saying
+    groups = letter_groups(glossary, context.strings('glossary.digits'), context.resolved.config.language)
     return SectionBody(context.templates.get_template('glossary.xhtml').render(
-        t=t, title=title, groups=letter_groups(glossary, context.strings('glossary.digits')),
+        t=t, title=title, groups=groups,
         render=context.markdown, uses=_UseLinks(context), terms={e.term.key: e for e in glossary}, form_kinds=kinds))
 
 
@@ -97,11 +99,18 @@ def bibliography_section(context: BackMatterContext, title: str) -> SectionBody 
     return SectionBody(html) if html else None
 
 
+def index_section(context: BackMatterContext, title: str) -> SectionBody | None:
+    index = context.resolved.index
+    return SectionBody(index_body(context.templates, index, title, _UseLinks(context), context.strings,
+                                  context.resolved.config.language)) if index else None
+
+
 SECTIONS: tuple[BackMatterSection, ...] = (
     BackMatterSection('glossary', lambda c: c.strings('glossary.title'), glossary_section, landmark='glossary'),
     BackMatterSection('chronology', lambda c: c.strings('chronology.title'), chronology_section),
     BackMatterSection('bibliography', lambda c: references_title(c.resolved), bibliography_section,
                       landmark='bibliography'),
+    BackMatterSection('index', lambda c: c.strings('index.title'), index_section, landmark='index'),
 )
 
 

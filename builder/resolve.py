@@ -17,6 +17,7 @@ from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .glossary.terms import resolve_glossary
 from .i18n import Catalog
 from .images import check_image
+from .index.entries import resolve_index
 from .markdown.links import ADDRESSES
 from .markdown.state import location_of
 from .markdown.terms import span_text
@@ -100,6 +101,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                                       where)
     glossary = resolve_glossary(book, chapters, notes or Notes(), diagnostics)
     chronology = resolve_chronology(book, chapters, notes or Notes(), diagnostics)
+    index = resolve_index(book, chapters, diagnostics)
     # The back matter that is a cross-reference target; its headings and documents are the renderer's
     # (builder/backmatter.py).
     for ident, label, present in (('glossary', strings('glossary.in-text'), glossary),
@@ -107,7 +109,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
         if present:
             define(ident, label, ident, SourceLocation(getattr(config, ident)))
     return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
-                        bibliography, glossary, chronology)
+                        bibliography, glossary, chronology, index)
 
 
 def inline_text(inline) -> str:  # type: ignore[no-untyped-def]

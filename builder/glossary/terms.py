@@ -4,16 +4,14 @@ Load reads the terms and refuses two terms that share a form (the text could
 not say which one it means). Resolve checks every marked use against the
 terms, with a did-you-mean for a misspelt key, warns about terms the book
 never uses, and orders the entries as the book's readers expect: by the
-Unicode Collation Algorithm (pyuca), so "Élysée" files under E, not after Z.
+book's language's collation (:mod:`builder.collation`), so "Élysée" files under E, not after Z.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 
-import pyuca
-
+from ..collation import letter, sort_key
 from ..config import BookConfig
 from ..datafile import entries, optional_text, text_list
 from ..diagnostics import Diagnostics, did_you_mean
@@ -24,8 +22,6 @@ from .forms import all_forms, normalize
 FIELDS = ('key', 'term', 'forms', 'definition', 'see-also', 'sources')
 FORM_FIELDS = ('form', 'kind', 'lang')
 FORM_KINDS = ('plural', 'abbreviation', 'spelled-out', 'variant')
-
-_collator = pyuca.Collator()
 
 
 def load_glossary(config: BookConfig, diagnostics: Diagnostics) -> tuple[Term, ...]:
@@ -119,22 +115,24 @@ def resolve_glossary(book: Book, chapters: tuple[ParsedChapter, ...], notes: Not
                                 term.location)
     entries = [GlossaryEntry(term, notes.definitions[term.key], notes.term_sources.get(term.key), tuple(uses[term.key]))
                for term in book.terms]
-    return tuple(sorted(entries, key=lambda e: (_collator.sort_key(e.term.term), e.term.key)))
+    key = sort_key(book.config.language)
+    return tuple(sorted(entries, key=lambda e: (key(e.term.term), e.term.key)))
 
 
 def _did_you_mean_term(text: str, forms: set[str]) -> str:
     return did_you_mean(normalize(text).casefold(), {form.casefold() for form in forms})
 
 
-def letter_groups(entries: tuple[GlossaryEntry, ...], digits: str) -> list[tuple[str, list[GlossaryEntry]]]:
-    """Entries under letter headings: the base letter of each term ("Élysée" under E), numerals under
-    ``digits`` (the catalog's ``glossary.digits``)."""
-    groups: list[tuple[str, list[GlossaryEntry]]] = []
+def letter_groups(entries, digits: str, language: str,
+                  text=lambda entry: entry.term.term) -> list[tuple[str, list]]:  # type: ignore[no-untyped-def]
+    """Entries (sorted) under letter headings: the letter of each one's ``text`` in the book's language
+    ("Élysée" under E), numerals under ``digits`` (the catalog's ``glossary.digits``), anything else under #.
+    The index groups its entries the same way."""
+    groups: list[tuple[str, list]] = []
     for entry in entries:
-        first = next((c for c in entry.term.term if c.isalnum()), '#')
-        letter = unicodedata.normalize('NFD', first)[0].upper() if first.isalpha() else digits if first.isdigit() else '#'
-        if not groups or groups[-1][0] != letter:
-            groups.append((letter, []))
+        first = letter(text(entry), language)
+        heading = first if first.isalpha() else digits if first.isdigit() else '#'
+        if not groups or groups[-1][0] != heading:
+            groups.append((heading, []))
         groups[-1][1].append(entry)
     return groups
-
