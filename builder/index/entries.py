@@ -18,7 +18,7 @@ from slugify import slugify
 
 from ..collation import sort_key
 from ..diagnostics import Diagnostics, SourceLocation, did_you_mean
-from ..model import Book, IndexEntry, ParsedChapter, Use, marked
+from ..model import Book, IndexEntry, ParsedChapter, Use
 
 SEPARATOR = '!'
 
