@@ -45,6 +45,7 @@ def test_the_formulas_are_those_pandoc_reads(math_book):
     ours = [(m.get('alttext'), 'display' if m.get('display') == 'block' else 'inline')
             for m in chapter.iter(f'{MATHML}math')]
     assert ours == pandoc_formulas()
+    assert 'warning[' not in math_book.err and 'error[' not in math_book.err
     assert len(ours) >= 6
     text = ' '.join(''.join(chapter.itertext()).split())
     assert '$5 million to $20 million, and $30 more' in text

@@ -47,4 +47,4 @@ def drawing(tex: str, block: bool) -> tuple[str, str, str, str]:
 
 
 def _em(length: float) -> str:
-    return f'{length / SIZE:.3f}'.rstrip('0').rstrip('.') or '0'
+    return f'{round(length / SIZE, 3) + 0.0:g}'  # + 0.0: no "-0"
