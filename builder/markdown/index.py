@@ -48,7 +48,7 @@ def _mark(state: StateCore) -> None:
                 classes = str(token.attrGet('class') or '').split()
                 marked = 'index' in classes
                 if marked:
-                    _open(token, [c for c in classes if c != 'index'], span_text(children, i), env.chapter_id, count)
+                    _open(token, classes, span_text(children, i), env.chapter_id, count)
                 opened.append(token if marked and token.type == 'index_open' else None)
             elif token.type in ('span_close', 'term_close') and opened:
                 if opened.pop() is not None:
@@ -57,8 +57,7 @@ def _mark(state: StateCore) -> None:
 
 def _open(token: Token, classes: list[str], text: str, chapter_id: str, count: list[int]) -> None:
     attrs = {k: v for k, v in token.attrs.items() if k not in (*FIELDS, 'class')}
-    if classes:
-        attrs['class'] = ' '.join(classes)
+    attrs['class'] = ' '.join(classes)  # with "index": the print stylesheet keeps the words whole
     if token.type == 'term_open':  # a glossary term, indexed under its words at its own anchor
         token.attrs = attrs
         token.meta = {**token.meta, 'index': {'key': text, 'see': None, 'seealso': None, 'text': text,
