@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from conftest import (EPUB_NS, LOCATED, MAIN_EDITION, XHTML, build_once, copy_book, epub_files, epubcheck,
                       pdf_pages_text, replace_text, run_cli)
+from test_accessibility import ace, needs_ace
 
 EPUB_TYPE = f'{EPUB_NS}type'
 # The index as a reader should find it: collation order ("Élan" under E, "breakwater" among the Bs).
@@ -132,6 +133,13 @@ def test_epub_index_links_resolve_and_the_epub_passes_epubcheck(index_book):
     nav = files['EPUB/nav.xhtml'].decode()
     assert 'epub:type="index" href="index.xhtml"' in nav
     epubcheck(index_book.output('.epub'))
+
+
+@pytest.mark.build
+@needs_ace
+def test_the_epub_with_an_index_has_no_accessibility_violation(index_book, tmp_path):
+    result = ace(index_book.output('.epub'), tmp_path / 'ace')
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.build

@@ -15,6 +15,7 @@ from lxml import etree, html
 
 from conftest import BOOKS, LOCATED, MAIN_EDITION, OPF, build, build_once, copy_book, dist_fingerprint, epub_files, \
     epubcheck, pdf_pages_text, replace_text
+from test_accessibility import ace, needs_ace
 
 pytestmark = pytest.mark.build
 
@@ -58,6 +59,12 @@ def test_the_epub_declares_its_mathml_and_passes_epubcheck(math_book):
     assert 'mathml' in properties['formulas.xhtml'].split()
     assert 'mathml' not in properties.get('titlepage.xhtml', '').split()
     epubcheck(math_book.output('.epub'))
+
+
+@needs_ace
+def test_the_epub_with_math_has_no_accessibility_violation(math_book, tmp_path):
+    result = ace(math_book.output('.epub'), tmp_path / 'ace')
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_pdf_draws_each_formula_and_keeps_dollar_amounts(math_book):
