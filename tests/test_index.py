@@ -14,7 +14,10 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import (EPUB_NS, LOCATED, MAIN_EDITION, XHTML, build_once, copy_book, epub_files, epubcheck,
+from builder.diagnostics import Diagnostics
+from builder.options import BuildOptions
+from builder.pipeline import check
+from conftest import (EPUB_NS, LOCATED, MAIN_EDITION, REPO, XHTML, build_once, copy_book, epub_files, epubcheck,
                       pdf_pages_text, replace_text, run_cli)
 from test_accessibility import ace, needs_ace
 
@@ -168,3 +171,17 @@ def test_an_empty_heading_is_a_located_error_and_a_see_to_no_entry_a_warning(tmp
         ('chapters/02-keepers.md:16:5', 'warning', 'index-see-unknown'),
         ('chapters/03-trade.md:14:5', 'error', 'index-key')], run.err
     assert "did you mean 'Old Light'" in found[0]['msg']
+
+
+def test_the_course_pack_indexes_people_places_and_agreements_by_the_words_on_the_page():
+    """Each passage of the course pack's index reads as its entry, so that the page an entry names shows its words."""
+    diagnostics = Diagnostics()
+    index = check(REPO, BuildOptions(cache=False), diagnostics).whole.index
+    assert not [d for d in diagnostics if d.code.startswith('index-')]
+    flat = [entry for top in index for entry in (top, *top.entries)]
+    names = {entry.term for entry in flat}
+    assert {'Gorbachev', 'Najibullah', 'Kabul', 'Pakistan', 'Geneva Accords', 'INF agreement'} <= names
+    for entry in flat:
+        assert entry.uses or entry.see, entry.term
+        assert all(use.text == entry.term for use in entry.uses), entry.term
+    assert [words for words, _ in next(e for e in flat if e.term == 'USSR').see] == ['Soviet Union']
