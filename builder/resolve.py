@@ -19,6 +19,7 @@ from .i18n import Catalog
 from .images import check_image
 from .index.entries import resolve_index
 from .markdown.links import ADDRESSES
+from .markdown.math import MATH_TOKENS
 from .markdown.state import location_of
 from .markdown.terms import span_text
 from .model import Book, Heading, Notes, ParsedChapter, ResolvedBook
@@ -113,8 +114,9 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
 
 
 def inline_text(inline) -> str:  # type: ignore[no-untyped-def]
-    """The plain text of an inline token, after smart punctuation."""
-    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline'))
+    """The plain text of an inline token, after smart punctuation; a formula as its TeX (the contents and
+    the PDF's bookmarks are plain text)."""
+    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline', *MATH_TOKENS))
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]

@@ -56,6 +56,8 @@ def test_the_epub_declares_its_mathml_and_passes_epubcheck(math_book):
     files = epub_files(math_book.output('.epub'))
     opf = etree.fromstring(files['EPUB/content.opf'])
     properties = {item.get('href'): item.get('properties', '') for item in opf.iter(f'{OPF}item')}
+    nav = ' '.join(files['EPUB/nav.xhtml'].decode().split())
+    assert 'The rule a^2 + b^2 = c^2' in nav  # a heading's formula is in the contents, as its TeX
     assert 'mathml' in properties['formulas.xhtml'].split()
     assert 'mathml' not in properties.get('titlepage.xhtml', '').split()
     epubcheck(math_book.output('.epub'))
