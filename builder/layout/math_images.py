@@ -24,26 +24,28 @@ def math_as_images(tree: HtmlElement) -> HtmlElement:
     for math in list(tree.iter('math')):
         tex = math.get('alttext', '')
         block = math.get('display') == 'block'
-        src, width, height, depth = drawing(tex, block)
+        src, width, depth = drawing(tex, block)
+        # No height: the drawing's own proportions give it, so a formula wider than the page (img's
+        # max-width) shrinks whole rather than squashed.
         image = lxml.html.Element('img', {
             'class': 'math display' if block else 'math', 'src': src, 'alt': tex,
-            'style': f'width:{width}em;height:{height}em;vertical-align:-{depth}em'})
+            'style': f'width:{width}em;vertical-align:-{depth}em'})
         image.tail = math.tail
         math.getparent().replace(math, image)
     return tree
 
 
 @lru_cache(maxsize=4096)
-def drawing(tex: str, block: bool) -> tuple[str, str, str, str]:
-    """(data URI, width, height, depth below the baseline), the sizes in em."""
+def drawing(tex: str, block: bool) -> tuple[str, str, str]:
+    """(data URI, width, depth below the baseline), the sizes in em."""
     import ziamath
 
     formula = ziamath.Latex(tex, size=SIZE, inline=not block, margin=0)
     svg = formula.svg().encode('utf-8')
-    width, height = formula.getsize()
+    width, _ = formula.getsize()
     depth = -formula.getyofst()
     return (f"data:image/svg+xml;base64,{base64.b64encode(svg).decode('ascii')}",
-            _em(width), _em(height), _em(max(depth, 0.0)))
+            _em(width), _em(max(depth, 0.0)))
 
 
 def _em(length: float) -> str:
