@@ -53,8 +53,13 @@ def resolve_index(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: 
         see_also = index['seealso'] and _path(index['seealso'], where, diagnostics)
         if see_also:
             node.see_also.append((see_also, where))
-    ids = _ids(nodes, sort_key(book.config.language))
-    return _entries((), nodes, ids, sort_key(book.config.language), diagnostics)
+    _check_pointers(nodes, diagnostics)
+    # An entry with nothing to show (in a handout, a "see" whose target the handout leaves out) is left out.
+    parents = {path[:depth] for path in nodes for depth in range(1, len(path))}
+    shown = {path: node for path, node in nodes.items()
+             if node.uses or any(target in nodes for target, _ in node.see) or path in parents}
+    key = sort_key(book.config.language)
+    return _entries(shown, _ids(shown, key), key)
 
 
 def _passages(chapters: tuple[ParsedChapter, ...], with_terms: bool):  # type: ignore[no-untyped-def]
@@ -92,25 +97,33 @@ def _ids(nodes: dict[tuple[str, ...], _Node], key) -> dict[tuple[str, ...], str]
     return ids
 
 
-def _entries(parent: tuple[str, ...], nodes: dict[tuple[str, ...], _Node], ids: dict[tuple[str, ...], str],
-             key, diagnostics: Diagnostics) -> tuple[IndexEntry, ...]:  # type: ignore[no-untyped-def]
-    children = sorted((p for p in nodes if len(p) == len(parent) + 1 and p[:len(parent)] == parent),
-                      key=lambda p: (key(p[-1]), p[-1]))
-    return tuple(IndexEntry(
-        term=path[-1], id=ids[path], uses=tuple(nodes[path].uses),
-        see=_pointers(nodes[path].see, ids, diagnostics), see_also=_pointers(nodes[path].see_also, ids, diagnostics),
-        entries=_entries(path, nodes, ids, key, diagnostics)) for path in children)
+def _entries(nodes: dict[tuple[str, ...], _Node], ids: dict[tuple[str, ...], str],
+             key) -> tuple[IndexEntry, ...]:  # type: ignore[no-untyped-def]
+    """The entries, each with its sub-entries, in collation order at every level."""
+    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for path in nodes:
+        children.setdefault(path[:-1], []).append(path)
+
+    def entries(parent: tuple[str, ...]) -> tuple[IndexEntry, ...]:
+        paths = sorted(children.get(parent, ()), key=lambda p: (key(p[-1]), p[-1]))
+        return tuple(IndexEntry(
+            term=path[-1], id=ids[path], uses=tuple(nodes[path].uses), see=_pointers(nodes[path].see, ids),
+            see_also=_pointers(nodes[path].see_also, ids), entries=entries(path)) for path in paths)
+    return entries(())
 
 
-def _pointers(targets: list[tuple[tuple[str, ...], SourceLocation]], ids: dict[tuple[str, ...], str],
-              diagnostics: Diagnostics) -> tuple[tuple[str, str], ...]:
-    """"see" and "see also" targets as (words, id), each once; a target that is no entry is a warning."""
-    found: dict[tuple[str, ...], None] = {}
-    for path, where in targets:
-        if path in ids:
-            found.setdefault(path)
-        else:
-            names = {SEPARATOR.join(p): p for p in ids}
-            diagnostics.warning('index-see-unknown', f"no index entry '{SEPARATOR.join(path)}' to point to"
-                                f'{did_you_mean(SEPARATOR.join(path), names)}', where)
-    return tuple((', '.join(path), ids[path]) for path in found)
+def _check_pointers(nodes: dict[tuple[str, ...], _Node], diagnostics: Diagnostics) -> None:
+    """A "see" or "see also" that names no entry is a warning, with a did-you-mean."""
+    names = {SEPARATOR.join(p): p for p in nodes}
+    for node in nodes.values():
+        for path, where in (*node.see, *node.see_also):
+            if path not in nodes:
+                diagnostics.warning('index-see-unknown', f"no index entry '{SEPARATOR.join(path)}' to point to"
+                                    f'{did_you_mean(SEPARATOR.join(path), names)}', where)
+
+
+def _pointers(targets: list[tuple[tuple[str, ...], SourceLocation]],
+              ids: dict[tuple[str, ...], str]) -> tuple[tuple[str, str], ...]:
+    """The entries that "see" or "see also" point to, as (words, id), each once, those that are shown."""
+    paths = dict.fromkeys(path for path, _ in targets if path in ids)
+    return tuple((', '.join(path), ids[path]) for path in paths)
