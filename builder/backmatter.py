@@ -31,6 +31,7 @@ from .chronology.timeline import draw_timeline
 from .citations.render import bibliography_body, references_title
 from .glossary.terms import FORM_KINDS, letter_groups
 from .i18n import Catalog
+from .index.render import index_body
 from .model import Chapter, Document, Fragment, Heading, PageMap, Resource, ResolvedBook, Use
 from .page_runs import page_runs
 from .permissions.credits import credit_lines
@@ -70,9 +71,9 @@ def glossary_section(context: BackMatterContext, title: str) -> SectionBody | No
         return None
     t = context.strings.markup
     kinds = {kind for kind in FORM_KINDS if kind != 'variant'}  # a variant goes without saying
+    groups = letter_groups(glossary, context.strings('glossary.digits'), context.resolved.config.language)
     return SectionBody(context.templates.get_template('glossary.xhtml').render(
-        t=t, title=title, groups=letter_groups(glossary, context.resolved.config.language,
-                                               context.strings('glossary.digits')),
+        t=t, title=title, groups=groups,
         render=context.markdown, uses=_UseLinks(context), terms={e.term.key: e for e in glossary}, form_kinds=kinds))
 
 
@@ -109,6 +110,12 @@ def permissions_section(context: BackMatterContext, title: str) -> SectionBody |
         t=context.strings.markup, title=title, lines=lines))
 
 
+def index_section(context: BackMatterContext, title: str) -> SectionBody | None:
+    index = context.resolved.index
+    return SectionBody(index_body(context.templates, index, title, _UseLinks(context), context.strings,
+                                  context.resolved.config.language)) if index else None
+
+
 SECTIONS: tuple[BackMatterSection, ...] = (
     BackMatterSection('glossary', lambda c: c.strings('glossary.title'), glossary_section, landmark='glossary'),
     BackMatterSection('chronology', lambda c: c.strings('chronology.title'), chronology_section),
@@ -116,6 +123,7 @@ SECTIONS: tuple[BackMatterSection, ...] = (
                       landmark='bibliography'),
     BackMatterSection('permissions', lambda c: c.strings('permissions.title'), permissions_section,
                       landmark='acknowledgments'),
+    BackMatterSection('index', lambda c: c.strings('index.title'), index_section, landmark='index'),
 )
 
 

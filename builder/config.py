@@ -118,6 +118,8 @@ class BookConfig:
     chronology: str | None = _key('The chronology data file; chronology.yaml when it exists.')
     auto_terms: bool = _key('Mark the first use of each glossary term in each chapter without {.term} markup.',
                             False, kind='bool')
+    index_terms: bool = _key("Index every marked use of a glossary term under the term's name (the index "
+                             'also takes [words]{.index} entries).', False, kind='bool')
     references: str | None = _key(
         'The bibliography data file: CSL-YAML (.yaml, .yml), CSL-JSON (.json) or BibTeX (.bib); '
         'references.yaml when absent and that file exists.')

@@ -193,6 +193,18 @@ class ChronologyEntry:
 
 
 @dataclass(frozen=True)
+class IndexEntry:
+    """An entry of the back-of-book index: its heading, the passages it points to, its sub-entries."""
+
+    term: str  # as printed
+    id: str  # of the entry in the index, the target of "see" links
+    uses: tuple[Use, ...]  # in reading order
+    see: tuple[tuple[str, str], ...] = ()  # (the entry's words, its id): "see …", instead of pages
+    see_also: tuple[tuple[str, str], ...] = ()  # (the entry's words, its id): "see also …"
+    entries: tuple[IndexEntry, ...] = ()  # sub-entries, in collation order
+
+
+@dataclass(frozen=True)
 class Heading:
     id: str
     level: int
@@ -230,6 +242,7 @@ class ResolvedBook:
     glossary: tuple[GlossaryEntry, ...] = ()  # in the book language's collation order
     chronology: tuple[ChronologyEntry, ...] = ()  # in date order
     captions: tuple[Caption, ...] = ()  # the numbered figures and tables, in reading order
+    index: tuple[IndexEntry, ...] = ()  # in the book language's collation order
     selection: Selection | None = None  # set by the select stage; None for the whole book as written
     acknowledgements: Acknowledgements | None = None  # the sources quoted, and their credit lines
 

@@ -19,7 +19,9 @@ from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .glossary.terms import resolve_glossary
 from .i18n import Catalog
 from .images import check_image
+from .index.entries import resolve_index
 from .markdown.links import ADDRESSES
+from .markdown.math import MATH_TOKENS
 from .markdown.state import location_of
 from .markdown.terms import span_text
 from .permissions.attribution import acknowledge
@@ -87,6 +89,7 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
 
     glossary = resolve_glossary(book, chapters, notes or Notes(), diagnostics)
     chronology = resolve_chronology(book, chapters, notes or Notes(), diagnostics)
+    index = resolve_index(book, chapters, diagnostics)
     # The back matter that is a cross-reference target, known before the links are checked; its headings
     # and documents are the renderer's (builder/backmatter.py).
     if chronology:  # its timeline figure, numbered (builder/captions.py)
@@ -123,7 +126,13 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
                     diagnostics.error('image-alt-missing', 'the image has no alt text: write ![what it shows](…)',
                                       where)
     return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
-                        bibliography, glossary, chronology, tuple(captions))
+                        bibliography, glossary, chronology, captions=tuple(captions), index=index)
+
+
+def inline_text(inline) -> str:  # type: ignore[no-untyped-def]
+    """The plain text of an inline token, after smart punctuation; a formula as its TeX (the contents and
+    the PDF's bookmarks are plain text)."""
+    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline', *MATH_TOKENS))
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]

@@ -36,6 +36,7 @@ PARSERS = {
     'french_typography': {'language': 'fr'},
     'terms': {'terms': GLOSSARY},
     'terms_auto': {'terms': GLOSSARY, 'auto_terms': True},
+    'index': {'terms': GLOSSARY},
     'citations_notes': {'citation_notes': True},
 }
 

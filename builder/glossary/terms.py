@@ -124,14 +124,15 @@ def _did_you_mean_term(text: str, forms: set[str]) -> str:
     return did_you_mean(normalize(text).casefold(), {form.casefold() for form in forms})
 
 
-def letter_groups(entries: tuple[GlossaryEntry, ...], language: str,
-                  digits: str) -> list[tuple[str, list[GlossaryEntry]]]:
-    """Entries under the letter headings of a dictionary in ``language`` ("Élysée" under E, Swedish "ära"
-    under Ä), numerals under ``digits`` (the catalog's ``glossary.digits``), anything else under #."""
-    groups: list[tuple[str, list[GlossaryEntry]]] = []
+def letter_groups(entries, digits: str, language: str,
+                  text=lambda entry: entry.term.term) -> list[tuple[str, list]]:  # type: ignore[no-untyped-def]
+    """Entries (sorted) under the letter headings of a dictionary in ``language`` ("Élysée" under E, Swedish
+    "ära" under Ä), numerals under ``digits`` (the catalog's ``glossary.digits``), anything else under #.
+    The index groups its entries the same way."""
+    groups: list[tuple[str, list]] = []
     for entry in entries:
-        first = next((c for c in entry.term.term if c.isalnum()), '#')
-        heading = letter(entry.term.term, language) or (digits if first.isdigit() else '#')
+        first = next((c for c in text(entry) if c.isalnum()), '#')
+        heading = letter(text(entry), language) or (digits if first.isdigit() else '#')
         if not groups or groups[-1][0] != heading:
             groups.append((heading, []))
         groups[-1][1].append(entry)

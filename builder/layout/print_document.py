@@ -2,8 +2,8 @@
 
 The chapter documents are the renderer's, unchanged; format differences with
 the EPUB live in ``styles/print.css`` and in the named post-passes below
-(notes at their call sites, breakable code and long tokens, page references
-from the page map).
+(notes at their call sites, breakable code and long tokens, math drawn as
+images, page references from the page map).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ..printshop import page_setup
 from ..render import print_document
 from ..stylesheets import stylesheet_urls
 from .breaks import code_lines_as_blocks, long_tokens_breakable
+from .math_images import math_as_images
 from .page_references import pages_from_map
 
 
@@ -34,7 +35,7 @@ def print_tree(rendered: RenderedBook) -> HtmlElement:
     html = print_document(rendered, stylesheet_urls(config.root, 'print', page_setup(config, rendered.selected)),
                           {'created': moment, 'modified': moment})
     tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
-    tree = long_tokens_breakable(code_lines_as_blocks(tree))
+    tree = math_as_images(long_tokens_breakable(code_lines_as_blocks(tree)))
     return pages_from_map(tree, rendered.pages, config.root)
 
 

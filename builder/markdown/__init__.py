@@ -23,6 +23,7 @@ from .footnotes import footnotes_plugin
 from .headings import heading_attributes_plugin
 from .highlight import highlight_plugin
 from .image_attributes import image_attributes_plugin
+from .index import index_plugin
 from .limits import size_limits_plugin
 from .line_blocks import line_blocks_plugin
 from .links import links_plugin
@@ -42,7 +43,7 @@ from .unsupported import unsupported_syntax_plugin
 
 # Attributes an author may set on spans, divs and headings. Everything else
 # (event handlers, style) is dropped: the outputs carry no author-supplied script.
-ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'dir', 'key', 'title', 'alt', 'width', 'height')
+ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'dir', 'key', 'title', 'alt', 'width', 'height', 'see', 'seealso')
 
 
 def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex | None = None,
@@ -82,6 +83,7 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(empty_header_cells_plugin)
         .use(source_locations_plugin)
         .use(terms_plugin, index=terms, auto=auto_terms)
+        .use(index_plugin)
         .use(size_limits_plugin)
         .use(unsupported_syntax_plugin)
         .use(direction_plugin, language=language)

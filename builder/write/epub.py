@@ -125,6 +125,8 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
                              lang=config.language, direction=direction, content=_xhtml_page(document, body))
         for css in book.get_items_of_media_type('text/css'):
             item.add_item(css)
+        if '<math ' in body:  # EPUB 3 declares each document that holds MathML (OPF-014)
+            item.properties.append('mathml')
         book.add_item(item)
         items.append(item)
 

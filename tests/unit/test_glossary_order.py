@@ -42,7 +42,7 @@ def test_every_unused_term_is_a_warning():
 
 def test_letters_are_base_letters_numerals_and_others_grouped():
     groups = letter_groups(entries('émigré', 'Durand Line', '1988 accords', 'elder', 'glasnost', '—', '42nd Army'),
-                           'en', digits='0–9')
+                           digits='0–9', language='en')
     assert [(letter, [e.term.term for e in group]) for letter, group in groups] == [
         ('#', ['—']),  # no letter or digit at all (punctuation sorts first)
         ('0–9', ['1988 accords', '42nd Army']),
@@ -54,7 +54,7 @@ def test_letters_are_base_letters_numerals_and_others_grouped():
 
 def grouped(language: str, *texts: str) -> list[tuple[str, list[str]]]:
     return [(letter, [e.term.term for e in group])
-            for letter, group in letter_groups(entries(*texts, language=language), language, '0–9')]
+            for letter, group in letter_groups(entries(*texts, language=language), '0–9', language)]
 
 
 def test_each_language_has_its_dictionarys_order_and_letters():

@@ -244,7 +244,8 @@ def test_rendering_a_book_asks_only_for_keys_the_static_search_found(monkeypatch
 # ---- the back-matter registry ----
 
 def test_back_matter_is_registered_in_the_order_it_prints():
-    assert [s.id for s in backmatter.SECTIONS] == ['glossary', 'chronology', 'bibliography', 'permissions']
+    assert [s.id for s in backmatter.SECTIONS] == ['glossary', 'chronology', 'bibliography', 'permissions',
+                                                   'index']
     with tempfile.TemporaryDirectory() as tmp:
         rendered = _render_everything(BOOKS / 'glossary', Path(tmp))[0]
     back = [d for d in rendered.documents if d.kind == 'backmatter']
