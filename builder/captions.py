@@ -14,6 +14,7 @@ from __future__ import annotations
 from markdown_it.token import Token
 
 from .i18n import Catalog
+from .markdown.math import MATH_TOKENS
 from .model import Caption, Chapter
 
 KINDS = {'figure_open': 'figure', 'table_open': 'table'}
@@ -73,5 +74,6 @@ def _caption(tokens: tuple[Token, ...], i: int, ident: str) -> int | None:
 
 
 def inline_text(inline: Token) -> str:
-    """The plain text of an inline token, after smart punctuation."""
-    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline'))
+    """The plain text of an inline token, after smart punctuation; a formula as its TeX (the contents, the
+    PDF's bookmarks and the lists of figures and tables are plain text)."""
+    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline', *MATH_TOKENS))

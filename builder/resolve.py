@@ -21,7 +21,6 @@ from .i18n import Catalog
 from .images import check_image
 from .index.entries import resolve_index
 from .markdown.links import ADDRESSES
-from .markdown.math import MATH_TOKENS
 from .markdown.state import location_of
 from .markdown.terms import span_text
 from .permissions.attribution import acknowledge
@@ -128,11 +127,6 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
     return ResolvedBook(config, chapters, tuple(headings), targets, chapter_of, tuple(dict.fromkeys(images)),
                         bibliography, glossary, chronology, captions=tuple(captions), index=index)
 
-
-def inline_text(inline) -> str:  # type: ignore[no-untyped-def]
-    """The plain text of an inline token, after smart punctuation; a formula as its TeX (the contents and
-    the PDF's bookmarks are plain text)."""
-    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline', *MATH_TOKENS))
 
 
 def _inline_tokens(parsed: ParsedChapter):  # type: ignore[no-untyped-def]
