@@ -113,7 +113,7 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
         for group, group_uses in (groups or {'': []}).items():
             try:
                 ast = json.loads(run_pandoc(_pandoc_args(style, references_file),
-                                            _document(group_uses, style, listed_anyway)))
+                                            _document(group_uses, style, listed_anyway, references, references_file)))
             except PandocError as exc:
                 problems.error('citeproc', f'Pandoc could not format the citations: {str(exc).splitlines()[0]}', group_uses[0].location
                                if group_uses else nocite_location)
@@ -130,21 +130,30 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
 
 
 def _pandoc_args(style: Style, references_file: Path) -> list[str]:
-    return ['--from', 'markdown', '--to', 'json', '--citeproc', '--csl', str(style.path),
-            '--bibliography', str(references_file)]
+    args = ['--from', 'markdown', '--to', 'json', '--citeproc', '--csl', str(style.path)]
+    return args if _inline_references(references_file) else args + ['--bibliography', str(references_file)]
 
 
-def _document(uses: Sequence[CitationUse], style: Style, nocite: Sequence[str]) -> str:
+def _inline_references(references_file: Path) -> bool:
+    """CSL-YAML goes to Pandoc as we read it, in the document's metadata, every text quoted: Pandoc's
+    YAML reader would take an unquoted ``N`` or ``y`` for a yes/no and print "False" for a title."""
+    return references_file.suffix.lower() in ('.yaml', '.yml')
+
+
+def _document(uses: Sequence[CitationUse], style: Style, nocite: Sequence[str],
+              references: Sequence[Reference], references_file: Path) -> str:
     """The citations as Pandoc reads them: a paragraph each, in a note when an author's note holds it.
 
     In a note style, a narrative citation of the running text is one use for
     its author's name and one for its note; Pandoc formats both from the one
     ``@key`` (:func:`_twins`), so only the note's use is sent.
     """
-    meta = {'lang': style.locale, 'link-citations': True}
+    meta: dict[str, Any] = {'lang': style.locale, 'link-citations': True}
+    if _inline_references(references_file):
+        meta['references'] = [ref.data for ref in references]
     if nocite:
         meta['nocite'] = ', '.join('@*' if key == '*' else f'@{{{key}}}' for key in nocite)
-    paragraphs = ['---\n' + json.dumps(meta, ensure_ascii=False) + '\n---']
+    paragraphs = ['---\n' + json.dumps(meta, ensure_ascii=False, default=str) + '\n---']
     for n, use in enumerate(_sent(uses, style)):
         if style.note and not use.whole_note:
             # Words around it: a note that is nothing but a citation is formatted as a citation's own note.
