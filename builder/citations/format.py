@@ -20,7 +20,9 @@ The problems stay ours: an unknown key is a located error with did-you-mean
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,20 +111,28 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
         groups.setdefault(use.group if per_group else '', []).append(use)
     entries: dict[str, tuple[Entry, ...]] = {}
     silent: set[str] = set()
-    if references_file is not None and (groups or listed_anyway):
-        for group, group_uses in (groups or {'': []}).items():
-            try:
-                ast = json.loads(run_pandoc(_pandoc_args(style, references_file),
-                                            _document(group_uses, style, listed_anyway, references, references_file)))
-            except PandocError as exc:
-                problems.error('citeproc', f'Pandoc could not format the citations: {str(exc).splitlines()[0]}', group_uses[0].location
-                               if group_uses else nocite_location)
-                continue
-            entry_id = (lambda key, group=group: _entry_id(f'{group}-{key}')) if per_group else _entry_id
-            result = _read_back(ast, group_uses, style, entry_id)
-            citations.update(result.citations)
-            entries[group] = result.entries
-            silent |= result.silent
+    todo = list((groups or {'': []}).items()) if references_file is not None and (groups or listed_anyway) else []
+
+    def run(item: tuple[str, list[CitationUse]]) -> dict[str, Any] | PandocError:
+        try:
+            return json.loads(run_pandoc(_pandoc_args(style, references_file),  # type: ignore[arg-type]
+                                         _document(item[1], style, listed_anyway, references, references_file)))
+        except PandocError as exc:
+            return exc
+
+    # One Pandoc for the book; a book with per-chapter bibliographies runs one a chapter, side by side.
+    with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1) or 1) as pool:
+        outputs = list(pool.map(run, todo))
+    for (group, group_uses), ast in zip(todo, outputs):
+        if isinstance(ast, PandocError):
+            problems.error('citeproc', f'Pandoc could not format the citations: {str(ast).splitlines()[0]}',
+                           group_uses[0].location if group_uses else nocite_location)
+            continue
+        entry_id = (lambda key, group=group: _entry_id(f'{group}-{key}')) if per_group else _entry_id
+        result = _read_back(ast, group_uses, style, entry_id)
+        citations.update(result.citations)
+        entries[group] = result.entries
+        silent |= result.silent
     for key in sorted(silent):
         problems.warning('reference-no-entry', f"{style.name} prints no bibliography entry for '{key}' "
                          f"(type {by_id[key].data.get('type')}): it is cited but not listed", by_id[key].location)
