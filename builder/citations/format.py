@@ -133,6 +133,9 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
         citations.update(result.citations)
         entries[group] = result.entries
         silent |= result.silent
+        for use in result.unread:
+            problems.warning('citation-unread', f'Pandoc does not read {use.raw!r} as a citation: it is printed '
+                             'as written', use.location)
     for key in sorted(silent):
         problems.warning('reference-no-entry', f"{style.name} prints no bibliography entry for '{key}' "
                          f"(type {by_id[key].data.get('type')}): it is cited but not listed", by_id[key].location)
@@ -164,12 +167,13 @@ def _document(uses: Sequence[CitationUse], style: Style, nocite: Sequence[str],
     if nocite:
         meta['nocite'] = ', '.join('@*' if key == '*' else f'@{{{key}}}' for key in nocite)
     paragraphs = ['---\n' + json.dumps(meta, ensure_ascii=False, default=str) + '\n---']
+    # Each paragraph starts with its number (C12), which finds it in Pandoc's output.
     for n, use in enumerate(_sent(uses, style)):
         if style.note and not use.whole_note:
             # Words around it: a note that is nothing but a citation is formatted as a citation's own note.
-            paragraphs.append(f'x[^{n}]\n\n[^{n}]: x {use.raw} x')
+            paragraphs.append(f'C{n}[^{n}]\n\n[^{n}]: x {use.raw} x')
         else:
-            paragraphs.append(use.raw)
+            paragraphs.append(f'C{n} {use.raw}')
     return '\n\n'.join(paragraphs) + '\n'
 
 
@@ -192,13 +196,15 @@ class _Group:
     citations: dict[str, str]
     entries: tuple[Entry, ...]
     silent: frozenset[str]  # keys cited here that the style lists no entry for
+    unread: tuple[CitationUse, ...]  # citations Pandoc did not read as citations
 
 
 def _read_back(ast: dict[str, Any], uses: Sequence[CitationUse], style: Style, entry_id: Any) -> _Group:
     """Pandoc's formatted document -> our citations (by use) and entries (by key)."""
     quotes = tuple(catalog(style.locale.split('-')[0]).data('typography.quotes'))
     refs = [b for b in ast['blocks'] if b['t'] == 'Div' and b['c'][0][0] == 'refs']
-    paragraphs = [b for b in ast['blocks'] if b not in refs]
+    paragraphs = {block['c'][0]['c']: block for block in ast['blocks']
+                  if block['t'] == 'Para' and block['c'] and block['c'][0]['t'] == 'Str'}
     formatted_entries = {div['c'][0][0].removeprefix('ref-'): div['c'][1]
                          for ref_div in refs for div in ref_div['c'][1] if div['t'] == 'Div'}
     listed = {key for key, blocks in formatted_entries.items() if _has_text(blocks)}
@@ -210,9 +216,14 @@ def _read_back(ast: dict[str, Any], uses: Sequence[CitationUse], style: Style, e
         return '#' + entry_id(key) if key in listed else None
 
     citations = {}
+    unread = []
     twins = _twins(uses)
-    for use, paragraph in zip(_sent(uses, style), paragraphs):
-        inlines = _first_cite(paragraph)
+    for n, use in enumerate(_sent(uses, style)):
+        inlines = _first_cite(paragraphs.get(f'C{n}'))
+        if not inlines:
+            unread.append(use)
+            citations[use.id] = str(escape(use.raw))
+            continue
         if style.punctuation_in_quote:
             _punctuation_into_links(inlines)
         note = next((i for i, inline in enumerate(inlines) if inline['t'] == 'Note'), None)
@@ -232,7 +243,7 @@ def _read_back(ast: dict[str, Any], uses: Sequence[CitationUse], style: Style, e
     entries = tuple(Entry(key, entry_id(key), blocks_xhtml(blocks, link, quotes), tuple(cited.get(key, ())))
                     for key, blocks in formatted_entries.items() if key in listed)
     silent = frozenset(key for key in cited if style.bibliography and key not in listed)
-    return _Group(citations, entries, silent)
+    return _Group(citations, entries, silent, tuple(unread))
 
 
 def _punctuation_into_links(inlines: list[dict[str, Any]]) -> None:
