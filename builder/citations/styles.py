@@ -32,7 +32,7 @@ class Style:
     def title(self) -> str:
         """The heading of its bibliography, as each kind of style names it, in the catalog of its locale."""
         strings = catalog(self.locale.split('-')[0])
-        if self.name.startswith('modern-language-association'):
+        if 'modern-language-association' in (self.name, self.path.stem):  # by name, or by file ('mla')
             return strings('references.title.works-cited')
         return strings('references.title.notes' if self.note else 'references.title.author-date')
 
