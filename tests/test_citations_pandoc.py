@@ -3,7 +3,8 @@
 The citations test book (``tests/books/citations``: same-name authors, one
 author twice in a year, narrative and author-suppressed citations, prefixes in
 groups, the same page cited twice running, a key with capitals, a French work)
-is built in each bundled style, and in a French style as a French book. Pandoc
+is built in each bundled style, in the book's own ``csl/ibid-notes.csl`` (a
+small note style of ours with "Ibid."), and in a French style as a French book. Pandoc
 formats the book's chapters, concatenated, with the same references, style and
 language. Compared: the citations of the running text, every footnote (the
 citation notes of a note style, the author's notes with their citations) and
@@ -28,7 +29,8 @@ from conftest import MAIN_EDITION, XHTML, build, copy_book, epub_files, epubchec
 pytestmark = pytest.mark.build
 
 STYLES = ['chicago-author-date', 'chicago-notes-bibliography', 'apa', 'modern-language-association', 'ieee',
-          'harvard-cite-them-right', 'vancouver', 'iso690-author-date-fr']
+          'harvard-cite-them-right', 'vancouver', 'iso690-author-date-fr',
+          'csl/ibid-notes.csl']  # the book's own style: a small note style with "Ibid." and "Ibid., 335"
 MARKS = {'em': '_', 'i': '_', 'strong': '**', 'b': '**', 'sup': '^', 'sub': '~'}
 QUOTES = re.compile('[“”„«»‘’‚‹›"\']')
 
@@ -81,7 +83,7 @@ def pandocs(book, style_path, language, references='references.yaml') -> dict[st
 
 @pytest.fixture(scope='module', params=STYLES)
 def styled_book(request, tmp_path_factory):
-    book = copy_book('citations', tmp_path_factory.mktemp(request.param))
+    book = copy_book('citations', tmp_path_factory.mktemp(request.param.replace('/', '-')))
     if request.param.endswith('-fr'):
         (book / 'book.yaml').write_text((book / 'book.yaml').read_text().replace('language: en', 'language: fr'))
     set_key(book, f'citation-style: {request.param}')
@@ -102,6 +104,9 @@ def test_every_citation_note_and_entry_equals_pandoc(styled_book):
     style = find_style(name, run.book, language)
     mine = ours(run.output('.epub'))
     assert_same(mine, pandocs(run.book, style.path, style.locale))
+    if name.endswith('.csl'):  # the same page again is "Ibid.", another page "Ibid., 335"
+        notes = [normalised(n) for n in mine['notes']]
+        assert any(n.startswith('Ibid.') for n in notes) and any(n.startswith('Ibid., 335.') for n in notes), notes
     if language == 'fr':  # the CSL locale follows the book's language
         entries = ' '.join(normalised(e) for e in mine['entries'])
         assert 'Consulté le 1 mars 2024' in entries and '16 février 1989' in entries and '[sans date]' in entries
