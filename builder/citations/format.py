@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,7 +199,8 @@ class _Group:
     unread: tuple[CitationUse, ...]  # citations Pandoc did not read as citations
 
 
-def _read_back(ast: dict[str, Any], uses: Sequence[CitationUse], style: Style, entry_id: Any) -> _Group:
+def _read_back(ast: dict[str, Any], uses: Sequence[CitationUse], style: Style,
+               entry_id: Callable[[str], str]) -> _Group:
     """Pandoc's formatted document -> our citations (by use) and entries (by key)."""
     quotes = tuple(catalog(style.locale.split('-')[0]).data('typography.quotes'))
     refs = [b for b in ast['blocks'] if b['t'] == 'Div' and b['c'][0][0] == 'refs']
