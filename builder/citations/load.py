@@ -1,6 +1,8 @@
 """The book's reference data -> :class:`Reference` values in CSL-JSON form, each with its location.
 
-Reference managers export CSL-JSON (``.json``) and BibTeX (``.bib``); Pandoc
+Reference managers export CSL-JSON (``.json``) and BibTeX or BibLaTeX
+(``.bib``, read by Pandoc's own reader, so that ``{{United Nations}}``,
+months, ``urldate`` and LaTeX accents mean what they mean to Pandoc); Pandoc
 users write CSL-YAML (``.yaml``, a list, or a mapping with ``references:``).
 The file's extension chooses the reader. Every problem is a located
 diagnostic: a malformed file at its line, an entry without ``id`` or
@@ -10,7 +12,7 @@ diagnostic: a malformed file at its line, an entry without ``id`` or
 from __future__ import annotations
 
 import json
-import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,10 @@ from ..containment import contained
 from ..permissions.rights import KEY as RIGHTS, Rights, read_rights
 from ..diagnostics import Diagnostics, SourceLocation
 from ..yamlfile import MAX_DATA_FILE_BYTES, YamlList, YamlMap, parse_yaml, read_text
+from .pandoc import PandocError, run_pandoc
 
 DEFAULT_FILE = 'references.yaml'
-FORMATS = {'.yaml': 'CSL-YAML', '.yml': 'CSL-YAML', '.json': 'CSL-JSON', '.bib': 'BibTeX'}
+FORMATS = {'.yaml': 'CSL-YAML', '.yml': 'CSL-YAML', '.json': 'CSL-JSON', '.bib': 'BibTeX or BibLaTeX'}
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,10 @@ def load_references(root: Path, relpath: str | None, diagnostics: Diagnostics,
     text = read_text(root, relpath, diagnostics, max_bytes=MAX_DATA_FILE_BYTES)
     if text is None:
         return ()
-    reader = {'.json': _read_json, '.bib': _read_bibtex}.get(suffix, _read_yaml)
-    entries = reader(text, relpath, diagnostics)
+    if suffix == '.bib':
+        entries = _read_bibtex(text, relpath, diagnostics, path)
+    else:
+        entries = (_read_json if suffix == '.json' else _read_yaml)(text, relpath, diagnostics)
     return _checked(entries, diagnostics)
 
 
@@ -172,83 +177,32 @@ def _read_json(text: str, relpath: str, diagnostics: Diagnostics) -> list[tuple[
     return entries
 
 
-# ---- BibTeX ----
+# ---- BibTeX and BibLaTeX ----
 
-BIBTEX_TYPES = {
-    'article': 'article-journal', 'book': 'book', 'booklet': 'pamphlet', 'inbook': 'chapter',
-    'incollection': 'chapter', 'inproceedings': 'paper-conference', 'conference': 'paper-conference',
-    'manual': 'report', 'mastersthesis': 'thesis', 'phdthesis': 'thesis', 'thesis': 'thesis',
-    'proceedings': 'book', 'techreport': 'report', 'report': 'report', 'unpublished': 'manuscript',
-    'online': 'webpage', 'misc': 'document',
-}
-BIBTEX_FIELDS = {
-    'title': 'title', 'journal': 'container-title', 'journaltitle': 'container-title',
-    'booktitle': 'container-title', 'publisher': 'publisher', 'address': 'publisher-place',
-    'location': 'publisher-place', 'pages': 'page', 'volume': 'volume', 'number': 'issue', 'edition': 'edition',
-    'series': 'collection-title', 'doi': 'DOI', 'url': 'URL', 'isbn': 'ISBN', 'note': 'note',
-    'language': 'language', 'langid': 'language', 'school': 'publisher', 'institution': 'publisher',
-    'organization': 'publisher', 'howpublished': 'publisher', 'chapter': 'chapter-number',
-}
-NAME_FIELDS = {'author': 'author', 'editor': 'editor', 'translator': 'translator'}
-LANGUAGES = {'french': 'fr', 'english': 'en', 'german': 'de', 'russian': 'ru', 'american': 'en-US', 'british': 'en-GB'}
+# An entry's head, where its key is: @book{key, (not @string, @preamble or @comment).
+_BIB_ENTRY = re.compile(r'^[ \t]*@(?!(?:string|preamble|comment)\b)\w+[ \t]*[{(][ \t]*([^,\s{}()]+)[ \t]*,',
+                        re.I | re.M)
+_PANDOC_PLACE = re.compile(r'\(line (\d+), column (\d+)\)')
 
 
-def _read_bibtex(text: str, relpath: str, diagnostics: Diagnostics) -> list[tuple[Any, SourceLocation]]:
-    import bibtexparser
-    from bibtexparser import middlewares as mw
+def _read_bibtex(text: str, relpath: str, diagnostics: Diagnostics, path: Path) -> list[tuple[Any, SourceLocation]]:
+    """Pandoc's BibLaTeX reader (the one ``--citeproc`` uses) -> CSL-JSON; each entry located from its head."""
+    try:
+        data = json.loads(run_pandoc(['--from', 'biblatex', '--to', 'csljson', str(path)]))
+    except PandocError as exc:
+        place = _PANDOC_PLACE.search(str(exc))
+        lines = str(exc).splitlines()  # Error at "refs.bib" (line 4, column 1): / unexpected '@' / …
+        diagnostics.error('bibtex-syntax', 'malformed BibTeX: ' + (lines[1].strip() if len(lines) > 1 else lines[0]),
+                          SourceLocation(relpath, int(place[1]), int(place[2])) if place else SourceLocation(relpath))
+        return []
+    heads: dict[str, list[SourceLocation]] = {}
+    for match in _BIB_ENTRY.finditer(text):
+        at = match.start(1)
+        heads.setdefault(match[1], []).append(SourceLocation(relpath, text.count('\n', 0, at) + 1,
+                                                             at - text.rfind('\n', 0, at)))
 
-    logging.getLogger('bibtexparser').setLevel(logging.CRITICAL)  # its problems become our diagnostics
-    library = bibtexparser.parse_string(text, append_middleware=[
-        mw.LatexDecodingMiddleware(), mw.SeparateCoAuthors(), mw.SplitNameParts()])
-    for block in library.failed_blocks:
-        where = SourceLocation(relpath, block.start_line + 1)
-        if isinstance(block, bibtexparser.model.DuplicateBlockKeyBlock):
-            diagnostics.error('reference-duplicate', f"the reference id '{block.key}' is used twice: first at "
-                              f'{_entry_line(library, block.key, relpath)}, again here',
-                              where)
-        else:
-            diagnostics.error('bibtex-syntax', 'malformed BibTeX entry: ' + str(block.error).split('\n')[0]
-                              if str(block.error) else 'malformed BibTeX entry', where)
-    return [(_csl_from_bibtex(entry), SourceLocation(relpath, entry.start_line + 1)) for entry in library.entries]
+    def place(ident: str) -> SourceLocation:  # a key used twice: each entry its own head, in file order
+        found = heads.get(ident)
+        return found.pop(0) if found else SourceLocation(relpath)
 
-
-def _entry_line(library: Any, key: str, relpath: str) -> SourceLocation:
-    entry = library.entries_dict.get(key)
-    return SourceLocation(relpath, entry.start_line + 1) if entry else SourceLocation(relpath)
-
-
-def _csl_from_bibtex(entry: Any) -> dict[str, Any]:
-    fields = {f.key.lower(): f.value for f in entry.fields}
-    kind = entry.entry_type.lower()
-    csl: dict[str, Any] = {'id': entry.key, 'type': BIBTEX_TYPES.get(kind, 'document')}
-    if kind == 'misc' and 'url' in fields:
-        csl['type'] = 'webpage'
-    if kind == 'inbook' and 'booktitle' not in fields:
-        csl['type'] = 'book'
-    for name, value in fields.items():
-        if name in NAME_FIELDS:
-            csl[NAME_FIELDS[name]] = [_csl_name(n) for n in value]
-        elif name in BIBTEX_FIELDS and isinstance(value, str):
-            csl.setdefault(BIBTEX_FIELDS[name], value.replace('--', '–') if name == 'pages' else value)
-    if 'language' in csl:
-        csl['language'] = LANGUAGES.get(csl['language'].lower(), csl['language'])
-    year = fields.get('year') or fields.get('date', '')[:4]
-    if str(year).strip().isdigit():
-        csl['issued'] = {'date-parts': [[int(year)]]}
-    if fields.get('urldate'):
-        csl['accessed'] = {'raw': fields['urldate']}
-    return csl
-
-
-def _csl_name(name: Any) -> dict[str, str]:
-    if not hasattr(name, 'last'):
-        return {'literal': str(name)}
-    family = ' '.join(name.last)
-    if not name.first and not name.von:
-        return {'literal': family}  # {United Nations}: a corporate author, kept whole
-    csl = {'family': family, 'given': ' '.join(name.first)}
-    if name.von:
-        csl['non-dropping-particle'] = ' '.join(name.von)
-    if name.jr:
-        csl['suffix'] = ' '.join(name.jr)
-    return csl
+    return [(entry, place(str(entry.get('id')))) for entry in data]

@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from ..diagnostics import Diagnostics, SourceLocation
 from ..model import Book, ParsedChapter
 from .cache import cached_formatting
+from .load import DEFAULT_FILE as DEFAULT_REFERENCES
 from .format import CitationUse, Formatted, format_citations
 
 
@@ -26,7 +27,7 @@ def citation_uses(group: str, tokens: Iterable[Token]) -> list[CitationUse]:
                 uses.append(CitationUse(child.meta['id'], child.meta['items'],
                                         child.meta.get('loc') or SourceLocation(group), group,
                                         child.meta['narrative'], child.meta.get('author_only', False),
-                                        child.meta.get('in_note', False)))
+                                        child.meta.get('in_note', False), child.meta['raw']))
     return uses
 
 
@@ -42,11 +43,14 @@ def resolve_citations(book: Book, chapters: Sequence[ParsedChapter], diagnostics
     options = {'per_group': config.bibliography == 'per-chapter', 'nocite': config.nocite,
                'nocite_location': config.where('nocite')}
 
+    source = config.references or (DEFAULT_REFERENCES if book.references else None)
+    references_file = config.root / source if source else None
+
     def compute() -> Formatted:
-        return format_citations(book.references, uses, book.style, **options)
+        return format_citations(book.references, uses, book.style, references_file, **options)
 
     formatted = (cached_formatting(config.root, (book.references, uses, book.style, options), book.style.path,
-                                   compute) if cache else compute())
+                                   references_file, compute) if cache else compute())
     diagnostics.extend(d for d in formatted.diagnostics
                        if book.knows_all('references') or d.code not in ('cite-unknown', 'nocite-unknown'))
     return formatted
