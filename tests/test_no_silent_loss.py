@@ -134,7 +134,10 @@ def check_build(book: Path, expected: list[str], *, ignore_case: bool = False) -
     # Text nodes joined by spaces: a word next to code or emphasis stays a word of its own.
     trees = [etree.fromstring(data) for name, data in files.items()
              if name.endswith('.xhtml') and name not in ('EPUB/nav.xhtml', 'EPUB/cover.xhtml')]
-    text = ' '.join(' '.join(tree.itertext()) + ' ' + ' '.join(list_markers(tree)) for tree in trees)
+    # A formula's letters are MathML identifiers one by one; its words reach the reader as its TeX, the alttext.
+    text = ' '.join(' '.join(tree.itertext()) + ' ' + ' '.join(list_markers(tree)) + ' ' +
+                    ' '.join(tree.xpath('//m:math/@alttext', namespaces={'m': 'http://www.w3.org/1998/Math/MathML'}))
+                    for tree in trees)
     fold = str.casefold if ignore_case else str
     present = {fold(word) for word in re.findall(r'[^\W\d_]+', text)}  # whole words: 'c' is not in 'chapter'
     missing = [word for word in expected if fold(word) not in present]
