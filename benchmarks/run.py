@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -94,7 +93,7 @@ def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
     commands = {name: command for name, command in commands_for(book, html, pandoc, has_handouts).items()
                 if name in only}
     samples: dict[str, list[dict]] = {name: [] for name in commands}
-    pages = None
+    pages = sizes = None
     for round_ in range(runs):
         for name, (prepare, argv, cwd, env) in commands.items():
             if argv is None or (name in ONCE and round_ > 0):
@@ -106,6 +105,7 @@ def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
             samples[name].append(sample)
             if name == 'full' and sample['rc'] == 0:
                 pages = pdf_pages(next((book / 'dist').glob('*.pdf')))
+                sizes = {suffix: next((book / 'dist').glob(f'*.{suffix}')).stat().st_size for suffix in ('pdf', 'epub')}
             print(f'  {size} p round {round_ + 1} {name}: {sample["wall"]:.2f} s, cpu {sample["cpu"]:.1f} s, '
                   f'{sample["peak_mib"]:.0f} MiB, '
                   f'load {sample["load"][0]:.1f}', flush=True)
@@ -113,6 +113,8 @@ def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
         'chapters': chapters,
         'markdown_bytes': sum(p.stat().st_size for p in (book / 'chapters').glob('*.md')),
         'pages': pages,
+        'sizes': sizes,  # bytes of the full build's PDF and EPUB
+        'floor_pdf': html.with_suffix('.pdf').stat().st_size if html.with_suffix('.pdf').exists() else None,
         'pandoc_pages': pdf_pages(book / 'pandoc' / 'book.pdf') if (book / 'pandoc' / 'book.pdf').exists() else None,
         'handouts': has_handouts,
         'samples': samples,
@@ -169,7 +171,9 @@ def run(argv: list[str], check: bool = False, **kwargs) -> subprocess.CompletedP
 
 
 def pdf_pages(pdf: Path) -> int:
-    return int(re.search(r'Pages:\s+(\d+)', run(['pdfinfo', str(pdf)]).stdout).group(1))
+    from pypdf import PdfReader  # the builder's own dependency: pdfinfo (poppler) is not on every machine
+
+    return len(PdfReader(pdf).pages)
 
 
 def median(samples: list[dict], key: str = 'wall') -> float | None:
@@ -208,13 +212,23 @@ def ratios(results: dict[int, dict]) -> str:
         return f'{a / b:.2f}×' if a and b else '–'
 
     sizes = list(results)
+    def cpu(size: int, name: str) -> float | None:
+        return median(results[size]['samples'].get(name, []), 'cpu')
+
     rows = [
-        ('full build (PDF+EPUB) ÷ pandoc PDF', '≤ 0.8×', [ratio(m(s, 'full'), m(s, 'pandoc-pdf')) for s in sizes]),
-        ('EPUB alone ÷ pandoc EPUB', '≤ 0.15×', [ratio(m(s, 'epub'), m(s, 'pandoc-epub')) for s in sizes]),
-        ('rebuild, nothing changed', '≤ 0.5 s', [f'{m(s, "noop"):.2f} s' if m(s, 'noop') else '–' for s in sizes]),
-        ('rebuild after a one-paragraph edit ÷ full', '≤ 0.3×', [ratio(m(s, 'edit'), m(s, 'full')) for s in sizes]),
+        ('full build (PDF+EPUB) ÷ pandoc PDF', '≤ 0.8× (≤ 1.0× at 50 p)',
+         [ratio(m(s, 'full'), m(s, 'pandoc-pdf')) for s in sizes]),
+        ('full build ÷ pandoc PDF, CPU seconds of the process tree', '≤ 1.2×',
+         [ratio(cpu(s, 'full'), cpu(s, 'pandoc-pdf')) for s in sizes]),
+        ('EPUB alone (no cached layout) ÷ pandoc EPUB', '≤ 0.5×', [ratio(m(s, 'epub'), m(s, 'pandoc-epub')) for s in sizes]),
+        ('rebuild, nothing changed', '≤ 0.2 s', [f'{m(s, "noop"):.2f} s' if m(s, 'noop') else '–' for s in sizes]),
+        ('rebuild after a one-paragraph edit ÷ full', '≤ 0.2×', [ratio(m(s, 'edit'), m(s, 'full')) for s in sizes]),
+        ('PDF size ÷ WeasyPrint alone on the same book (floor, one document)', '≤ 1.05×',
+         [ratio((results[s]['sizes'] or {}).get('pdf'), results[s]['floor_pdf']) for s in sizes]),
+        ('full build: PDF, EPUB size', '–', [', '.join(f'{v / 1024 / 1024:.2f} MiB' for v in results[s]['sizes'].values())
+                                            if results[s]['sizes'] else '–' for s in sizes]),
         ('full build ÷ WeasyPrint alone (floor)', '–', [ratio(m(s, 'full'), m(s, 'floor')) for s in sizes]),
-        ('peak RSS of the largest process, full build (of the builder itself)', '≤ 250 MiB',
+        ('peak RSS of the largest process, full build (of the builder itself)', '≤ 200 MiB',
          [f'{max(x["peak_mib"] for x in results[s]["samples"]["full"]):.0f} MiB '
           f'({max(x.get("main_peak_mib", 0) for x in results[s]["samples"]["full"]):.0f} MiB)'
           if results[s]['samples'].get('full') else '–' for s in sizes]),

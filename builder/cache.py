@@ -8,7 +8,8 @@ build wrote. File contents are compared by SHA-256; size and modification time
 only decide which files need hashing again, as ``make`` would, so touching a
 file costs a hash, not a build.
 
-The same folder keeps the last page map of each output (``pages/``) and
+The same folder keeps the last page map of each output with the key of the layout it was read off
+(``pages/``, ``layout/known_pages.py``) and
 laid-out parts of the PDF (``parts/``), keyed by the hash of everything that
 decides their layout; see ``layout/parts_cache.py``.
 """
@@ -122,20 +123,29 @@ def up_to_date(root: Path, options: Any) -> Unchanged | None:
     outputs = [root / name for name in record['outputs']]  # names are relative to the book, or absolute
     if not same_contents(signature(outputs, root, _signature(record['outputs'])), _signature(record['outputs'])):
         return None
+    if record.get('layouts') is not None and not same_contents(layout_keys(root), _signature(record['layouts'])):
+        return None  # an EPUB built alone, and a PDF built since: its page numbers are now known
     if inputs != _signature(record['inputs']):  # touched, not changed: remember the new times
         _write_record(root, slot, {**record, 'inputs': inputs})
     return Unchanged(outputs, [diagnostic_from_json(d) for d in record['diagnostics']])
 
 
 def remember_build(root: Path, options: Any, inputs: Signature, outputs: list[Path],
-                   diagnostics: Diagnostics) -> None:
-    """Record a successful build: the inputs as they were when it started, the outputs it wrote."""
+                   diagnostics: Diagnostics, *, read_layouts: bool = False) -> None:
+    """Record a successful build: the inputs as they were when it started, the outputs it wrote, and for a
+    build that laid nothing out (``read_layouts``) the layouts whose page numbers it could take."""
     _write_record(root, record_slot(options), {
         'key': builder_key(options),
         'inputs': inputs,
         'outputs': signature(outputs, root),
+        'layouts': layout_keys(root) if read_layouts else None,
         'diagnostics': [asdict(d) for d in diagnostics],
     })
+
+
+def layout_keys(root: Path) -> Signature:
+    """The keys of the last layout of every output (``layout/known_pages.py``)."""
+    return signature(sorted((cache_dir(root) / PAGES).rglob('*.layout.json')), root)
 
 
 def _read_record(root: Path, slot: str) -> dict | None:
@@ -172,6 +182,18 @@ class OutputCache:
     def save_page_map(self, stem: str, pages: dict[str, int]) -> None:
         if self.enabled:
             save_page_map(self.root, stem, pages)
+
+    def layout_key(self, stem: str) -> str | None:
+        """The key of the layout the last page map of ``stem`` was read off (``layout/known_pages.py``)."""
+        try:
+            return json.loads((cache_dir(self.root) / PAGES / f'{stem}.layout.json').read_text()) if self.enabled \
+                else None
+        except (OSError, ValueError):
+            return None
+
+    def save_layout_key(self, stem: str, key: str) -> None:
+        if self.enabled:
+            write_json(cache_dir(self.root) / PAGES / f'{stem}.layout.json', key)
 
     def parts_folder(self, stem: str) -> Path | None:
         """Where the laid-out parts of an output are kept; None: in a temporary folder, for this build only."""

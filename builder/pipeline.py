@@ -24,6 +24,7 @@ from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
 from .inputs import book_files
 from .layout import LaidOut, lay_out
+from .layout.known_pages import known_pages
 from .layout.parts import worth_laying_out_in_parts
 from .load import load
 from .model import Book, Notes, PageMap, ResolvedBook, Selection
@@ -145,7 +146,8 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
             keep_previous(root, before)
         written = staged.commit()
     if options.cache:
-        remember_build(root, options, inputs, written, diagnostics)
+        remember_build(root, options, inputs, written, diagnostics,
+                       read_layouts=not any(WRITERS[f].needs_layout for f in options.formats))
     return written
 
 
@@ -181,14 +183,13 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
 
 def rendered_and_laid_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.ExitStack, *,
                           pages: bool = True) -> LaidOut:
-    """Render and lay out until the page numbers settle (``layout/``); without ``pages``, only render."""
+    """Render and lay out until the page numbers settle (``layout/``); without ``pages``, only render, from the
+    last layout's page numbers when they are this book's."""
     if not pages:
-        return LaidOut(render(resolved), None)
-    laid_out = lay_out(resolved, stem, build, stack)
+        return LaidOut(known_pages(resolved, stem, build.cache), None)
+    laid_out = lay_out(resolved, stem, build, stack)  # its page map is the next build's first guess
     build.stop_on_errors()
     assert laid_out is not None  # else there were errors
-    if build.cache and laid_out.rendered.pages is not None:
-        build.cache.save_page_map(stem, laid_out.rendered.pages)  # the next build's first guess
     return laid_out
 
 

@@ -65,7 +65,7 @@ def single_process(tmp_path_factory):
     book = copy_book('parts', tmp_path_factory.mktemp('single'))
     run = build(book, '--jobs', '1', '--no-cache', *PDF_ONLY)
     assert run.code == 0, run.err
-    return book_summary(run.output('.pdf'))
+    return {**book_summary(run.output('.pdf')), 'bytes': run.output('.pdf').stat().st_size}
 
 
 @pytest.fixture(scope='session')
@@ -104,6 +104,8 @@ def test_parts_give_the_single_process_book(single_process, in_parts):
     assert None not in {target for _, target in summary['links']}  # every link leads somewhere
     assert summary['folios'] == single_process['folios']
     assert summary['text'] == single_process['text']
+    # No larger than WeasyPrint's one document: fonts embedded once, objects in compressed object streams.
+    assert in_parts.output('.pdf').stat().st_size <= 1.05 * single_process['bytes']
 
 
 def test_parts_number_their_pages_from_where_they_start(in_parts):

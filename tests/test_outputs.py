@@ -9,8 +9,8 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import (DC, EPUB_NS, OPF, XHTML, build, copy_book, epub_files, epubcheck, pdf_pages_text, run_cli,
-                     xhtml_text)
+from conftest import (DC, EPUB_NS, MAIN_EDITION, OPF, XHTML, build, copy_book, epub_files, epubcheck, pdf_pages_text,
+                      replace_text, run_cli, xhtml_text)
 
 pytestmark = pytest.mark.build  # every test here lays out a book
 
@@ -196,6 +196,68 @@ def test_epub_declares_its_page_source(outputs_book):
 @pytest.mark.parametrize('edition', [None, 'instructor'])
 def test_edition_epubs_pass_epubcheck(outputs_book, edition):
     epubcheck(outputs_book.output('.epub', edition))
+
+
+def test_an_epub_alone_takes_its_page_numbers_only_from_a_layout_of_the_same_book(tmp_path, outputs_book):
+    """``--format epub`` lays nothing out: with no PDF layout of this very book it has no page numbers (and says
+    so), after one it is the EPUB a full build writes, and after an edit it has none again, never wrong ones."""
+    import yaml
+
+    from builder.resources import STYLES
+
+    book = copy_book('outputs', tmp_path)
+    no_pages = yaml.safe_load((STYLES.parent / 'locales' / 'en.yaml').read_text())['accessibility']['no-page-list']
+
+    def alone():
+        run = build(book, '--format', 'epub', *MAIN_EDITION)
+        assert run.code == 0, run.err
+        assert 'lay out' not in run.err
+        epub = run.output('.epub')
+        epubcheck(epub)
+        summary = [m.text for m in etree.fromstring(epub_files(epub)['EPUB/content.opf']).iter(f'{OPF}meta')
+                   if m.get('property') == 'schema:accessibilitySummary']
+        return run, epub, summary[0]
+
+    run, epub, summary = alone()
+    assert 'no print page numbers' in run.out and summary.endswith(' ' + no_pages)
+    assert not [n for n in etree.fromstring(epub_files(epub)['EPUB/nav.xhtml']).iter(f'{XHTML}nav')
+                if n.get(f'{EPUB_NS}type') == 'page-list']
+    assert build(book, '--format', 'pdf', *MAIN_EDITION).code == 0
+    run, epub, summary = alone()
+    assert no_pages not in summary
+    assert epub.read_bytes() == outputs_book.output('.epub').read_bytes()
+    replace_text(book, 'chapters/02-geneva.md', 'Merchants argued that', 'Merchants, it was said, argued that')
+    run, epub, summary = alone()
+    assert 'no print page numbers' in run.out and summary.endswith(' ' + no_pages)
+
+
+def test_epub_fonts_are_renamed_subsets_that_draw_all_its_text(outputs_book):
+    """The bundled fonts shrink to the characters the EPUB shows, every one the whole font has, keep the small
+    capitals the stylesheet asks for and their licence, and drop the Reserved Font Names a modified font may not use."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from builder.resources import STYLES
+
+    files = epub_files(outputs_book.output('.epub'))
+    text = set(''.join(xhtml_text(data) for name, data in files.items() if name.endswith('.xhtml')))
+    fonts = {name: data for name, data in files.items() if name.endswith('.ttf')}
+    assert len(fonts) == 4
+    for name, data in fonts.items():
+        original = (STYLES / 'fonts' / name.rsplit('/', 1)[1]).read_bytes()
+        assert len(data) < len(original) / 4, name
+        whole, subset = TTFont(io.BytesIO(original)), TTFont(io.BytesIO(data))
+        drawn = {chr(code) for code in whole.getBestCmap()} & text
+        assert len(drawn) > 60 and drawn <= {chr(code) for code in subset.getBestCmap()}, name
+        assert {'smcp', 'kern'} <= {r.FeatureTag for table in ('GSUB', 'GPOS')
+                                    for r in subset[table].table.FeatureList.FeatureRecord}, name
+        names = subset['name']
+        assert names.getDebugName(1) == 'Coursepack Serif', name
+        assert all('Gentium' not in names.getDebugName(i) and 'SIL' not in names.getDebugName(i) for i in (1, 3, 4, 6))
+        assert names.getDebugName(0) == whole['name'].getDebugName(0)  # the copyright notice
+        assert names.getDebugName(13) == whole['name'].getDebugName(13)  # the licence
+    assert files['EPUB/styles/fonts/OFL-GentiumBookPlus.txt'] == (STYLES / 'fonts' / 'OFL-GentiumBookPlus.txt').read_bytes()
 
 
 # --- handouts ---------------------------------------------------------------------------------------------------

@@ -89,6 +89,14 @@ def test_embedded_fonts_are_dated_by_the_build(accessible_book):
     """fontTools stamps a font it saves with the time it is saved; ours carry the book's date."""
     dates = embedded_font_dates(accessible_book.output('.pdf'))
     assert dates and set(dates.values()) == {dt.datetime(2023, 9, 1, tzinfo=dt.timezone.utc)}, dates
+    # The EPUB's fonts, subset to its characters (write/epub_fonts.py), too.
+    from fontTools.misc.timeTools import epoch_diff
+    from fontTools.ttLib import TTFont
+
+    with zipfile.ZipFile(accessible_book.output('.epub')) as z:
+        fonts = [TTFont(io.BytesIO(z.read(name))) for name in z.namelist() if name.endswith('.ttf')]
+    assert fonts and {dt.datetime.fromtimestamp(f['head'].modified + epoch_diff, dt.timezone.utc) for f in fonts} == {
+        dt.datetime(2023, 9, 1, tzinfo=dt.timezone.utc)}
 
 
 def test_the_pdf_embeds_only_fonts_of_the_bundled_families(accessible_book):

@@ -10,6 +10,7 @@
   (``page_references.py``), the first guess at the pages (``page_estimate.py``).
 - What every PDF of the layout is written with: ``identity.py``,
   ``font_subsets.py``; and joined from parts: ``shared_fonts.py``.
+- The page numbers of a book not laid out now (an EPUB alone): ``known_pages.py``.
 - WeasyPrint's log as diagnostics: ``weasyprint_log.py``.
 """
 
@@ -25,6 +26,7 @@ from ..model import RenderedBook, ResolvedBook
 from ..options import Build
 from ..render import render
 from .document import LaidOutDocument, OneDocument
+from .known_pages import layout_key
 from .page_estimate import estimated_page_map
 from .parts import InParts, LaidOutParts, can_lay_out_in_parts, worth_laying_out_in_parts
 from .parts_cache import PartStore
@@ -42,9 +44,8 @@ class LaidOut:
 def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.ExitStack) -> LaidOut | None:
     """Lay one output (``stem``) out; None (with diagnostics) on errors.
 
-    Layout runs even when only the EPUB is asked for: the EPUB's page-list
-    carries the printed page numbers, and the same inputs give the same EPUB.
-    A whole book of about 100 pages or more is laid out in parts on several
+    An EPUB alone is not laid out: it takes its page numbers from the last
+    layout when that was of the same book (``known_pages.py``). A whole book of about 100 pages or more is laid out in parts on several
     cores (``parts.py``). The last build's page map of the same output is the
     first guess at its page numbers: when it is right, one layout is enough.
     Without one, pages estimated from the text are (``page_estimate.py``).
@@ -71,4 +72,5 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
         return None
     if laid_out[0].pages is not None:
         cache.save_page_map(stem, laid_out[0].pages)
+        cache.save_layout_key(stem, layout_key(laid_out[0], cache.parts_salt()))
     return LaidOut(*laid_out)

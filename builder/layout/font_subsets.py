@@ -63,17 +63,17 @@ def subset_font(data: bytes, index: int, glyph_ids: set[int], notdef_outline: bo
     subsetter.populate(gids=glyph_ids)
     font = TTFont(io.BytesIO(data), fontNumber=index, recalcTimestamp=False)
     subsetter.subset(font)
-    return _saved(font, moment)
+    return saved_font(font, moment)
 
 
 def dated_font(data: bytes, index: int, moment: dt.datetime) -> bytes:
     """The font in ``data`` with ``head.modified`` = ``moment``."""
     from fontTools.ttLib import TTFont
 
-    return _saved(TTFont(io.BytesIO(data), fontNumber=index, recalcTimestamp=False), moment)
+    return saved_font(TTFont(io.BytesIO(data), fontNumber=index, recalcTimestamp=False), moment)
 
 
-def _saved(font, moment: dt.datetime) -> bytes:  # type: ignore[no-untyped-def]
+def saved_font(font, moment: dt.datetime) -> bytes:  # type: ignore[no-untyped-def]
     from fontTools.misc.timeTools import timestampSinceEpoch
 
     font['head'].modified = timestampSinceEpoch(moment.timestamp())

@@ -28,8 +28,12 @@ def accessibility_metadata(rendered: RenderedBook) -> list[tuple[str, str]]:
     features = ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability']
     if images:
         features.append('alternativeText')
+    if rendered.pages is not None:  # the print edition's page numbers: markers in the text and a page-list
+        features += ['pageBreakMarkers', 'pageNavigation']
     strings = rendered.config.interface
     summary = strings('accessibility.summary-images' if images else 'accessibility.summary')
+    if rendered.pages is None:  # built alone, with no layout of the print edition to take them from
+        summary += ' ' + strings('accessibility.no-page-list')
     return [
         ('schema:accessMode', 'textual'),
         *([('schema:accessMode', 'visual')] if images else []),

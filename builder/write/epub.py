@@ -4,7 +4,8 @@ The documents are the renderer's; the only change is the named post-pass
 :func:`links_across_files`, because a link that was ``#id`` in the one-document
 PDF must name the file that holds the id once the book is split into files,
 and an image whose file name an EPUB should not carry is renamed in it.
-The zip is then rewritten with fixed entry times, which ebooklib cannot do.
+The zip is then rewritten with its bundled fonts subset (:mod:`.epub_fonts`) and fixed entry times, which
+ebooklib cannot do.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ..resources import STYLES
 from ..stylesheets import own_stylesheet, stylesheet_resources
 from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
+from .epub_fonts import LICENCES, subset_fonts
 from .pagelist import PageTarget, with_page_breaks
 
 if TYPE_CHECKING:
@@ -53,7 +55,8 @@ def font_files() -> tuple[str, ...]:
 
 
 def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Callable[[], None]:
-    """The registered writer: the EPUB of the rendering, its page-list from the layout's settled page numbers."""
+    """The registered writer: the EPUB of the rendering, with a page-list when it was rendered from the print
+    edition's settled page numbers (laid out in this build, or known from the last: ``layout/known_pages.py``)."""
     write_epub(laid_out.rendered, path, build.diagnostics)
     return lambda: None
 
@@ -91,6 +94,9 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         name = Path(font).name
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/{font}', media_type='font/ttf',
                                     content=(STYLES / font).read_bytes()))
+    for licence in LICENCES:  # the bundled fonts' licence, which their subsets must travel with
+        book.add_item(epub.EpubItem(uid=_item_id('licence', licence), file_name=f'styles/{licence}',
+                                    media_type='text/plain', content=(STYLES / licence).read_bytes()))
     image_names = epub_image_names(rendered.images)
     for image in rendered.images:  # not `path`: that is the EPUB's own path, written below
         book.add_item(epub.EpubImage(uid=_item_id('img', image), file_name=image_names[image],
@@ -143,10 +149,11 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     writer = _PageListWriter(str(path), book, {
         'raise_exceptions': True, 'mtime': moment, 'epub2_guide': False, 'landmark_title': strings('epub.landmarks'),
         'pages_title': strings('epub.pages'), 'epub3_pages': False, 'compresslevel': 0},
-        page_list)  # compressed once, by normalize_zip
+        page_list)  # compressed once, by write_zip
     writer.process()
     writer.write()
-    normalize_zip(path, zip_time(moment))
+    entries = subset_fonts(read_zip(path), [f'{book.FOLDER_NAME}/styles/{font}' for font in font_files()], moment)
+    write_zip(path, entries, zip_time(moment))
 
 
 def book_identifier(rendered: RenderedBook) -> str:
@@ -266,13 +273,15 @@ def _toc(rendered: RenderedBook, documents: list[Document]) -> list:
             for section, children in toc]
 
 
-def normalize_zip(path: Path, date_time: tuple) -> None:
-    """Rewrite the EPUB with ``mimetype`` first and stored, and every entry at one fixed time."""
+def read_zip(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
-    entries.sort(key=lambda e: (e[0] != 'mimetype', e[0] != 'META-INF/container.xml'))
+        return {info.filename: source.read(info.filename) for info in source.infolist()}
+
+
+def write_zip(path: Path, entries: dict[str, bytes], date_time: tuple) -> None:
+    """Write the EPUB with ``mimetype`` first and stored, and every entry at one fixed time."""
     with zipfile.ZipFile(path, 'w') as out:
-        for name, data in entries:
+        for name, data in sorted(entries.items(), key=lambda e: (e[0] != 'mimetype', e[0] != 'META-INF/container.xml')):
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_STORED if name == 'mimetype' else zipfile.ZIP_DEFLATED

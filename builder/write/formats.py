@@ -33,7 +33,7 @@ class Writer:
 
 WRITERS: dict[str, Writer] = {
     'pdf': Writer('pdf', True, pdf.write, pdf_summary, pdf_checks),
-    'epub': Writer('epub', True, epub.write, epub_summary, epub_checks),
+    'epub': Writer('epub', False, epub.write, epub_summary, epub_checks),  # page numbers from a PDF's layout
 }
 
 

@@ -3,12 +3,14 @@
 A book laid out as one document is written by WeasyPrint; one laid out in parts
 (``layout/parts.py``) is joined with pypdf, which keeps each part's outline,
 links and named destinations; links into another part become link annotations
-to the named destination, and each font is embedded once (``layout/shared_fonts.py``).
+to the named destination, and each font is embedded once (``layout/shared_fonts.py``). qpdf (pikepdf) then
+writes the joined file with its objects in compressed object streams, as WeasyPrint writes a whole book's.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,6 +74,7 @@ def write_document(laid_out: LaidOutDocument, rendered: RenderedBook, path: Path
 
 def join_parts(laid_out: LaidOutParts, path: Path) -> list[str]:
     """Join the parts' PDFs into ``path``; return the targets of links that lead nowhere."""
+    import pikepdf
     from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
 
@@ -100,6 +103,12 @@ def join_parts(laid_out: LaidOutParts, path: Path) -> list[str]:
             }))
     share_fonts(writer)
     writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)  # the parts' own subsets
-    with path.open('wb') as f:
-        writer.write(f)
+    joined = io.BytesIO()
+    writer.write(joined)
+    with pikepdf.open(joined) as pdf:
+        # pypdf writes each object on its own, uncompressed: at 200 pages the page, link and destination
+        # dictionaries were half the file. qpdf packs them into compressed object streams, as WeasyPrint does;
+        # the identifier's second half, which says which version of the file this is, is then its content's hash.
+        pdf.save(path, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
+                 deterministic_id=True)
     return missing

@@ -33,8 +33,10 @@ class OutputSummary:
         parts = [_size(self.size)]
         if self.chapters is not None:
             parts.append(_count(self.chapters, 'chapter'))
-        if self.pages is not None:
-            parts.append(_count(self.pages, 'page') if self.chapters is None else f'{self.pages} print pages')
+        if self.chapters is not None:  # an EPUB: without a layout of the print edition, it has no page numbers
+            parts.append(f'{self.pages} print pages' if self.pages else 'no print page numbers')
+        elif self.pages is not None:
+            parts.append(_count(self.pages, 'page'))
         return ', '.join(parts)
 
 

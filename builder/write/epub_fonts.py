@@ -1,0 +1,98 @@
+"""The EPUB's bundled fonts cut down to the characters the EPUB shows.
+
+The four whole Gentium Book Plus fonts were 3.4 MB of a 57-page book's EPUB.
+Once ebooklib has written the EPUB, :func:`subset_fonts` reads the text of
+every XHTML document it holds (chapters, nav with its page-list and landmarks,
+cover page) and keeps only those characters' glyphs, with the OpenType
+features that reach further glyphs from them (ligatures, marks, kerning, small
+capitals, the scripts' local forms), and ``head.modified`` set to the build
+date, so the same book gives the same bytes.
+
+The fonts are under the SIL Open Font License with the Reserved Font Names
+"Gentium" and "SIL". A subset is a Modified Version (the OFL FAQ, and SIL's
+paper on webfonts and Reserved Font Names: a font with glyphs removed is not
+functionally equivalent to the original), and a Modified Version may not use
+a Reserved Font Name (OFL condition 3). So the subsets are renamed
+(:data:`FAMILY`, the family name ``epub.css`` gives them), and keep their
+copyright notice and licence in their name table (OFL condition 2), and the
+licence file travels with them in the EPUB (:data:`LICENCES`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import string
+
+from lxml import etree
+
+from ..layout.font_subsets import saved_font
+
+FAMILY = 'Coursepack Serif'
+# The original names in the fonts' naming records, and what a subset says instead.
+RENAMED = {'Gentium Book Plus': FAMILY, 'GentiumBookPlus': FAMILY.replace(' ', '')}
+RESERVED = ('Gentium', 'SIL')
+# Naming records that name the font (family, unique id, full name, PostScript name, typographic names);
+# the others (copyright, trademark, maker, description, licence) say where it comes from and are kept as they are.
+FONT_NAME_IDS = {1, 3, 4, 6, 16, 17, 18, 20, 21, 22}
+NAME_IDS = list(range(15))  # 0-14: names, copyright (0), licence (13) and its address (14)
+LICENCES = ('fonts/OFL-GentiumBookPlus.txt',)
+# Drawn by a reading system itself whatever the text holds: list numbers and bullets, hyphens at line ends.
+ALWAYS = set(string.printable.strip()) | set('\u00a0\u00ad\u2010\u2011\u2013\u2014\u2022\u2026\u25aa\u25e6')
+# Features a reading system may apply besides the default ones: the stylesheet's small capitals.
+EXTRA_FEATURES = ('smcp', 'c2sc')
+
+
+def subset_fonts(entries: dict[str, bytes], fonts: list[str], moment: dt.datetime) -> dict[str, bytes]:
+    """``entries`` (zip name -> bytes) with each of ``fonts`` (zip names) subset to what the documents show."""
+    characters = shown_characters(entries)
+    return {name: subset_font(data, characters, moment) if name in fonts else data for name, data in entries.items()}
+
+
+def shown_characters(entries: dict[str, bytes]) -> set[str]:
+    """Every character the EPUB's documents may draw: their text, alternative texts and tooltips, the strings
+    its stylesheets insert, in both cases (``text-transform``), and :data:`ALWAYS`."""
+    text: list[str] = []
+    for name, data in entries.items():
+        if name.endswith(('.xhtml', '.html')):
+            root = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
+            text.extend(root.itertext())
+            text.extend(value for element in root.iter() for key, value in element.attrib.items()
+                        if key in ('alt', 'title'))
+        elif name.endswith('.css'):
+            css = data.decode('utf-8', 'replace')
+            text.extend(a or b for a, b in re.findall(r'"([^"]*)"|\'([^\']*)\'', css))
+    shown = set(''.join(text))
+    return shown | set(''.join(shown).upper()) | set(''.join(shown).lower()) | ALWAYS
+
+
+def subset_font(data: bytes, characters: set[str], moment: dt.datetime) -> bytes:
+    """The font in ``data`` with the glyphs of ``characters``, renamed as :data:`RENAMED` says."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    options = subset.Options(name_IDs=NAME_IDS, notdef_outline=True)
+    options.layout_features += list(EXTRA_FEATURES)
+    options.drop_tables += ['Silt']  # SIL's own table of feature names for its font tools, which fontTools cannot subset
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(ord(c) for c in characters))
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    subsetter.subset(font)
+    rename(font)
+    return saved_font(font, moment)
+
+
+def rename(font) -> None:  # type: ignore[no-untyped-def]
+    """Give the font :data:`RENAMED`'s names where it named itself with a Reserved Font Name."""
+    for record in font['name'].names:
+        if record.nameID not in FONT_NAME_IDS:
+            continue
+        name = record.toUnicode()
+        for original, new in RENAMED.items():
+            name = name.replace(original, new)
+        if record.nameID == 3:  # 'SIL International: Gentium Book Plus Regular 2022': a unique id, not the maker
+            name = name.split(': ', 1)[-1]
+        if any(reserved in name for reserved in RESERVED):
+            raise ValueError(f'font name {name!r} still holds a Reserved Font Name')
+        record.string = name
