@@ -1,0 +1,142 @@
+"""The web edition's pages: the rendered documents, one page each, through named post-passes.
+
+The title page and the contents make ``index.html``; each chapter and
+back-matter section its own page. The documents are the renderer's, as in
+the EPUB: links across documents and image names come from the EPUB's
+:func:`~builder.write.epub.links_across_files`, print page markers from the
+page map (:mod:`builder.write.pagelist`) when a PDF or EPUB was laid out in
+the same build; then the web's own passes: :func:`web_links` (page names),
+:func:`html_attributes` (HTML has no ``epub:type``). Around each document the
+page template (``templates/web/page.html``) puts the skip link, the search box,
+the downloads and the previous/next links, every word from the catalog.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import lxml.html
+from babel import Locale, UnknownLocaleError
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from lxml import etree
+
+from ...model import Document, RenderedBook
+from ...render import publication_title
+from ...resources import STYLES
+from ..atomic import target_name
+from ..epub import epub_image_names, links_across_files
+from ..pagelist import with_page_breaks
+from .apparatus import previews
+from .fonts import font_faces, web_fonts
+from .search import search_index
+
+if TYPE_CHECKING:
+    from ...layout import LaidOut
+    from ...options import Build
+
+FRONT = ('titlepage', 'toc')  # the kinds of document index.html holds
+INDEX = 'index.html'
+SUFFIX = '-web'  # the folder's: dist/<stem>-web/
+ASSETS = 'assets'
+# The downloads a page offers, by format, when the same build writes them beside the folder.
+DOWNLOADS = {'pdf': 'web.download-pdf', 'epub': 'web.download-epub'}
+
+_templates = Environment(loader=PackageLoader('builder', 'templates'), autoescape=select_autoescape(default=True),
+                         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # its file name in the folder
+    title: str
+    documents: tuple[Document, ...]
+
+
+def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Callable[[], None]:
+    """The registered writer: the folder ``path`` (staged), its print page numbers from the layout if any."""
+    stem = target_name(path).removesuffix(SUFFIX)
+    downloads = {f'../{stem}.{fmt}': key for fmt, key in DOWNLOADS.items() if fmt in build.options.formats}
+    write_site(laid_out.rendered, path, downloads)
+    return lambda: None
+
+
+def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) -> None:
+    config = rendered.config
+    strings = config.interface
+    pages = site_pages(rendered)
+    names = {d.file_name: page.name for page in pages for d in page.documents}
+    documents = [d for page in pages for d in page.documents]
+    image_names = epub_image_names(rendered.images)
+    bodies = links_across_files(documents, image_names)
+    if rendered.pages is not None:
+        bodies, _ = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
+                                     rendered.selected.first_page)
+    trees = {d.id: html_attributes(web_links(lxml.html.fragment_fromstring(b), names))
+             for d, b in zip(documents, bodies)}
+    page_trees = [(p.name, p.title, [trees[d.id] for d in p.documents]) for p in pages]
+
+    files: dict[str, bytes] = {}
+    book_title = publication_title(rendered)
+    for number, page in enumerate(pages):
+        html = _templates.get_template('web/page.html').render(
+            t=strings.markup, book=config, book_title=book_title, page=page, assets=ASSETS,
+            direction=direction(config.language),
+            body=''.join(lxml.html.tostring(trees[d.id], encoding='unicode') for d in page.documents),
+            previous=pages[number - 1] if number > 0 else None,
+            next=pages[number + 1] if number + 1 < len(pages) else None,
+            downloads=downloads, kinds=' '.join(dict.fromkeys(d.kind for d in page.documents)))
+        files[page.name] = html.encode()
+    preview_script = f'window.COURSEPACK_PREVIEWS = {json.dumps(previews({n: t for n, _, t in page_trees}), ensure_ascii=False, sort_keys=True, separators=(",", ":"))};\n'
+    text = ''.join(f.decode() for f in files.values())
+    files[f'{ASSETS}/search-index.js'] = search_index(page_trees).encode()
+    files[f'{ASSETS}/previews.js'] = preview_script.encode()
+    files[f'{ASSETS}/web.css'] = (font_faces() + (STYLES / 'web.css').read_text(encoding='utf-8')).encode()
+    files[f'{ASSETS}/web.js'] = (STYLES / 'web.js').read_bytes()
+    files.update({f'{ASSETS}/{name}': content for name, content in web_fonts(text).items()})
+    for resource in rendered.resources:
+        files[resource.path] = resource.content
+    for image in rendered.images:
+        files[image_names[image]] = (config.root / image).read_bytes()
+    for name, content in sorted(files.items()):
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def direction(language: str) -> str:
+    """``rtl`` for a language written right to left (Arabic, Persian), from CLDR; else ``ltr``."""
+    try:
+        locale = Locale.parse(language.replace('-', '_'))
+    except (ValueError, UnknownLocaleError):
+        return 'ltr'
+    return 'rtl' if locale.character_order == 'right-to-left' else 'ltr'
+
+
+def site_pages(rendered: RenderedBook) -> list[Page]:
+    """The pages in reading order: the index (title page and contents), then one per chapter and section."""
+    front = tuple(d for d in rendered.documents if d.kind in FRONT)
+    rest = [d for d in rendered.documents if d.kind not in FRONT]
+    return [Page(INDEX, publication_title(rendered), front), *(Page(f'{d.id}.html', d.title, (d,)) for d in rest)]
+
+
+def web_links(tree: etree._Element, names: dict[str, str]) -> etree._Element:
+    """Links to another document name its page: ``geneva.xhtml#x`` -> ``geneva.html#x``."""
+    for link in tree.iter('a'):
+        file_name, hash_, fragment = link.get('href', '').partition('#')
+        if file_name in names:
+            link.set('href', names[file_name] + hash_ + fragment)
+    return tree
+
+
+def html_attributes(tree: etree._Element) -> etree._Element:
+    """HTML has no ``epub:type`` (its ARIA roles say the same); a print page marker shows its number."""
+    for element in tree.iter():
+        element.attrib.pop('epub:type', None)
+        if element.get('role') == 'doc-pagebreak':
+            element.set('class', 'print-page')
+    return tree
