@@ -47,6 +47,7 @@
 
   function snippet(text, folded, word) {  // the words around the first match, the match marked
     var at = folded.indexOf(word), start = Math.max(0, at - 60), end = Math.min(text.length, at + word.length + 80);
+    if (start) start = text.indexOf(' ', start) + 1 || start;  // from a word's beginning
     var span = document.createElement('span');
     span.appendChild(document.createTextNode((start ? '…' : '') + text.slice(start, at)));
     var mark = document.createElement('mark');
@@ -111,9 +112,10 @@
     popover.tabIndex = -1;
     document.body.appendChild(popover);
     var opener = null;
-    popover.addEventListener('toggle', function (event) {
-      if (event.newState === 'closed' && opener) { opener.focus(); opener = null; }
-    });
+    function closed() {  // the focus goes back to the note's reference
+      if (opener) { opener.focus(); opener = null; }
+    }
+    popover.addEventListener('toggle', function (event) { if (event.newState === 'closed') closed(); });
     document.querySelectorAll('main a.noteref').forEach(function (link) {
       link.addEventListener('click', function (event) {
         var note = document.getElementById((link.getAttribute('href') || '').slice(1));
@@ -125,7 +127,7 @@
         var close = document.createElement('button');
         close.type = 'button';
         close.textContent = document.body.dataset.close;
-        close.addEventListener('click', function () { popover.hidePopover(); });
+        close.addEventListener('click', function () { popover.hidePopover(); closed(); });
         popover.textContent = '';
         popover.setAttribute('aria-label', document.body.dataset.note.replace('{number}', link.textContent));
         popover.appendChild(close);

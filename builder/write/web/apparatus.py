@@ -14,8 +14,8 @@ import copy
 import lxml.html
 from lxml import etree
 
-# What a preview leaves out of an entry or definition: back-links and lists of uses.
-LEFT_OUT = frozenset({'cited-on', 'where-used', 'where-pages', 'see-also', 'sources'})
+# What a preview leaves out of an entry or definition: back-links, lists of uses, print page numbers.
+LEFT_OUT = frozenset({'cited-on', 'where-used', 'where-pages', 'see-also', 'sources', 'print-page'})
 
 
 def previews(pages: dict[str, list[etree._Element]]) -> dict[str, str]:

@@ -47,7 +47,8 @@ def checks(folder: Path, shown: str, summary: OutputSummary, diagnostics: Diagno
     run = subprocess.run([java, '-XX:TieredStopAtLevel=1', '-jar', str(jar), '--format', 'json', '--exit-zero-always',
                           *map(str, pages)], capture_output=True, text=True, timeout=VALIDATOR_TIMEOUT)
     try:
-        messages = json.loads(run.stderr or run.stdout)['messages']
+        report = run.stderr or run.stdout
+        messages = json.loads(report[report.find('{'):])['messages']  # after any note Java prints first
     except (ValueError, KeyError):
         diagnostics.error('vnu', f'the Nu HTML checker did not run: {(run.stderr or run.stdout).strip()[:300]}',
                           SourceLocation(shown))

@@ -14,6 +14,7 @@ from lxml import etree
 from ...blocks import blocks
 
 GLOBAL = 'COURSEPACK_SEARCH'
+TEXT = './/text()[not(ancestor::span[@class="print-page"])]'  # a block's words, without print page numbers
 
 
 def search_index(pages: list[tuple[str, str, list[etree._Element]]]) -> str:
@@ -22,7 +23,7 @@ def search_index(pages: list[tuple[str, str, list[etree._Element]]]) -> str:
     for number, (_, _, trees) in enumerate(pages):
         for tree in trees:
             for block in blocks(tree):
-                text = ' '.join(''.join(block.itertext()).split())
+                text = ' '.join(''.join(block.xpath(TEXT)).split())
                 if block.get('id') and text and not _has_block_inside(block):
                     entries.append([number, block.get('id'), text])
     data = {'pages': [[name, title] for name, title, _ in pages], 'blocks': entries}

@@ -25,9 +25,11 @@ from babel import Locale, UnknownLocaleError
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from lxml import etree
 
+from ...config import BookConfig
 from ...model import Document, RenderedBook
 from ...render import publication_title
 from ...resources import STYLES
+from ...stylesheets import own_stylesheet, stylesheet_resources
 from ..atomic import target_name
 from ..epub import epub_image_names, links_across_files
 from ..pagelist import with_page_breaks
@@ -43,6 +45,8 @@ FRONT = ('titlepage', 'toc')  # the kinds of document index.html holds
 INDEX = 'index.html'
 SUFFIX = '-web'  # the folder's: dist/<stem>-web/
 ASSETS = 'assets'
+OWN_CSS = 'styles/web.css'  # the book's own rules, after the bundled ones
+HANDOUTS_DIR = 'handouts'  # where coursepack handouts writes, under the output folder (pipeline.HANDOUTS_DIR)
 # The downloads a page offers, by format, when the same build writes them beside the folder.
 DOWNLOADS = {'pdf': 'web.download-pdf', 'epub': 'web.download-epub'}
 
@@ -76,20 +80,27 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) 
     if rendered.pages is not None:
         bodies, _ = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
                                      rendered.selected.first_page)
-    trees = {d.id: html_attributes(web_links(lxml.html.fragment_fromstring(b), names))
+    page_label = strings.plural('uses.pages', 1)
+    trees = {d.id: print_page_numbers(html_attributes(web_links(lxml.html.fragment_fromstring(b), names)), page_label)
              for d, b in zip(documents, bodies)}
     page_trees = [(p.name, p.title, [trees[d.id] for d in p.documents]) for p in pages]
 
     files: dict[str, bytes] = {}
+    own_css = own_stylesheet(config.root, 'web')
+    if own_css:
+        # At its place in the book, beside the files it names, which keep theirs: its URLs still name them.
+        files[OWN_CSS] = own_css.read_bytes()
+        files.update({name: (config.root / name).read_bytes() for name in stylesheet_resources(config.root, OWN_CSS)})
     book_title = publication_title(rendered)
     for number, page in enumerate(pages):
         html = _templates.get_template('web/page.html').render(
-            t=strings.markup, book=config, book_title=book_title, page=page, assets=ASSETS,
+            t=strings.markup, book=config, book_title=book_title, page=page, assets=ASSETS, own_css=OWN_CSS if own_css else None,
             direction=direction(config.language),
             body=''.join(lxml.html.tostring(trees[d.id], encoding='unicode') for d in page.documents),
             previous=pages[number - 1] if number > 0 else None,
             next=pages[number + 1] if number + 1 < len(pages) else None,
-            downloads=downloads, kinds=' '.join(dict.fromkeys(d.kind for d in page.documents)))
+            downloads={**downloads, **handout_download(config, page)},
+            kinds=' '.join(dict.fromkeys(d.kind for d in page.documents)))
         files[page.name] = html.encode()
     preview_script = f'window.COURSEPACK_PREVIEWS = {json.dumps(previews({n: t for n, _, t in page_trees}), ensure_ascii=False, sort_keys=True, separators=(",", ":"))};\n'
     text = ''.join(f.decode() for f in files.values())
@@ -106,6 +117,14 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) 
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+
+
+def handout_download(config: BookConfig, page: Page) -> dict[str, str]:
+    """A chapter's handout PDF, which ``coursepack handouts`` writes beside the site, when book.yaml says to link it."""
+    chapters = [d.id for d in page.documents if d.kind == 'chapter']
+    if not config.handouts.web or not chapters:
+        return {}
+    return {f'../{HANDOUTS_DIR}/{chapters[0]}.pdf': 'web.download-handout'}
 
 
 def direction(language: str) -> str:
@@ -134,9 +153,18 @@ def web_links(tree: etree._Element, names: dict[str, str]) -> etree._Element:
 
 
 def html_attributes(tree: etree._Element) -> etree._Element:
-    """HTML has no ``epub:type`` (its ARIA roles say the same); a print page marker shows its number."""
+    """HTML has no ``epub:type``: its ARIA roles say the same."""
     for element in tree.iter():
         element.attrib.pop('epub:type', None)
-        if element.get('role') == 'doc-pagebreak':
-            element.set('class', 'print-page')
+    return tree
+
+
+def print_page_numbers(tree: etree._Element, label: str) -> etree._Element:
+    """A print page marker shows its number, "p. 17", as text: the EPUB's empty, labelled ``doc-pagebreak``
+    span is no valid ARIA on a web page (axe-core), and text can be read, copied and cited alike."""
+    for marker in tree.iterfind('.//span[@role="doc-pagebreak"]'):
+        page = marker.attrib.pop('aria-label')
+        del marker.attrib['role']
+        marker.set('class', 'print-page')
+        marker.text = f'{label}\u00a0{page}'
     return tree
