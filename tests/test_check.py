@@ -18,7 +18,9 @@ def test_check_a_good_book_writes_nothing(tmp_path):
     book = copy_book('minimal', tmp_path)
     run = run_cli('check', book)
     assert run.code == 0, run.err
-    assert 'check passed: 0 error(s), 0 warning(s)' in run.out
+    web_line = next(line for line in run.out.splitlines() if '-web:' in line)
+    assert re.search(r'2 chapters; Nu HTML checker: 0 error\(s\), 0 warning\(s\)', web_line), web_line
+    assert 'check passed: 0 error(s), 0 warning(s)' in run.out, run.err
     assert not (book / 'dist').exists()
     quiet = run_cli('check', book, '--quiet')
     assert (quiet.code, quiet.out, quiet.err) == (0, '', '')
@@ -87,8 +89,8 @@ def test_check_outputs_warns_about_outputs_older_than_their_sources(minimal_book
     run = run_cli('check', book, '--outputs')
     assert run.code == 0, run.err
     stale = [line for line in run.err.splitlines() if 'warning[output-stale]' in line]
-    outputs = [p for p in (book / 'dist').iterdir() if p.suffix in ('.pdf', '.epub')]
-    assert len(stale) == len(outputs) == 4 and all(line.endswith(': warning[output-stale]: older than chapters/02-second.md, '
+    outputs = [p for p in (book / 'dist').iterdir() if p.suffix in ('.pdf', '.epub') or p.name.endswith('-web')]
+    assert len(stale) == len(outputs) == 6 and all(line.endswith(': warning[output-stale]: older than chapters/02-second.md, '
                                                  'changed since the last build: run coursepack build') for line in stale)
     assert run_cli('check', book, '--outputs', '--strict').code == 1
 

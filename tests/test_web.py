@@ -22,7 +22,7 @@ from conftest import MAIN_EDITION, REPO, build, copy_book, epub_files, epubcheck
 pytestmark = pytest.mark.build  # every test here builds a book
 
 BROWSER = REPO / 'tools' / 'ace' / 'browser.js'
-DOWNLOADS = './/ul[@class="downloads"]//a'
+DOWNLOADS = './/nav[@class="downloads"]//a'
 COURSE_PACK = ('book.yaml', 'chapters', 'references.yaml', 'glossary.yaml', 'chronology.yaml')
 needs_chromium = pytest.mark.skipif(
     not (REPO / 'tools' / 'ace' / 'node_modules' / 'axe-core').is_dir() or not shutil.which('chromium'),

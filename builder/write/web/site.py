@@ -6,7 +6,8 @@ the EPUB: links across documents and image names come from the EPUB's
 :func:`~builder.write.epub.links_across_files`, print page markers from the
 page map (:mod:`builder.write.pagelist`) when a PDF or EPUB was laid out in
 the same build; then the web's own passes: :func:`web_links` (page names),
-:func:`html_attributes` (HTML has no ``epub:type``). Around each document the
+:func:`html_attributes` (HTML has no ``epub:type``), :func:`print_page_numbers`
+(markers as text) and :func:`notes_heading`. Around each document the
 page template (``templates/web/page.html``) puts the skip link, the search box,
 the downloads and the previous/next links, every word from the catalog.
 """
@@ -81,7 +82,8 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) 
         bodies, _ = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
                                      rendered.selected.first_page)
     page_label = strings.plural('uses.pages', 1)
-    trees = {d.id: print_page_numbers(html_attributes(web_links(lxml.html.fragment_fromstring(b), names)), page_label)
+    trees = {d.id: notes_heading(print_page_numbers(html_attributes(web_links(lxml.html.fragment_fromstring(b), names)),
+                                                    page_label), strings('web.notes'))
              for d, b in zip(documents, bodies)}
     page_trees = [(p.name, p.title, [trees[d.id] for d in p.documents]) for p in pages]
 
@@ -167,4 +169,14 @@ def print_page_numbers(tree: etree._Element, label: str) -> etree._Element:
         del marker.attrib['role']
         marker.set('class', 'print-page')
         marker.text = f'{label}\u00a0{page}'
+    return tree
+
+
+def notes_heading(tree: etree._Element, title: str) -> etree._Element:
+    """The notes at a chapter's end get a heading, "Notes": on a page they are a section a reader can find
+    (the print edition has them at the foot of each page, the EPUB as pop-ups)."""
+    for notes in tree.iterfind('.//section[@class="footnotes"]'):
+        heading = lxml.html.Element('h2', {'class': 'notes-title'})
+        heading.text = title
+        notes.insert(0, heading)
     return tree
