@@ -18,9 +18,7 @@ def test_check_a_good_book_writes_nothing(tmp_path):
     book = copy_book('minimal', tmp_path)
     run = run_cli('check', book)
     assert run.code == 0, run.err
-    web_line = next(line for line in run.out.splitlines() if '-web:' in line)
-    assert re.search(r'2 chapters; Nu HTML checker: 0 error\(s\), 0 warning\(s\)', web_line), web_line
-    assert 'check passed: 0 error(s), 0 warning(s)' in run.out, run.err
+    assert 'check passed: 0 error(s), 0 warning(s)' in run.out
     assert not (book / 'dist').exists()
     quiet = run_cli('check', book, '--quiet')
     assert (quiet.code, quiet.out, quiet.err) == (0, '', '')
@@ -77,7 +75,9 @@ def test_check_outputs_validates_the_built_files(minimal_book, tmp_path):
     epub_line = next(line for line in run.out.splitlines() if '.epub:' in line)
     assert re.search(r'\d+ KiB, \d+ pages; qpdf --check: no problems', pdf_line), pdf_line
     assert re.search(r'2 chapters, \d+ print pages; EPUBCheck 5\.\d+\.\d+: 0 error\(s\), 0 warning\(s\); Ace: ', epub_line), epub_line
-    assert 'check passed: 0 error(s), 0 warning(s)' in run.out
+    web_line = next(line for line in run.out.splitlines() if '-web:' in line)
+    assert re.search(r'2 chapters; Nu HTML checker: 0 error\(s\), 0 warning\(s\)', web_line), web_line
+    assert 'check passed: 0 error(s), 0 warning(s)' in run.out, run.err
 
 
 @pytest.mark.build

@@ -31,7 +31,7 @@ def web_fonts(text: str) -> dict[str, bytes]:
     characters = sorted(set(text) | set(TYPED))
     files = {f'fonts/{LICENCE}': (FONTS / LICENCE).read_bytes()}
     for stem, _, _ in FACES:
-        font = TTFont(FONTS / f'{stem}.ttf')
+        font = TTFont(FONTS / f'{stem}.ttf', recalcTimestamp=False)  # else saving stamps it with the time
         options = subset.Options()
         options.flavor = 'woff2'
         options.layout_features = ['*']  # kerning, ligatures and small capitals, as the PDF has them

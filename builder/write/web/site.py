@@ -102,7 +102,7 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) 
             previous=pages[number - 1] if number > 0 else None,
             next=pages[number + 1] if number + 1 < len(pages) else None,
             downloads={**downloads, **handout_download(config, page)},
-            kinds=' '.join(dict.fromkeys(d.kind for d in page.documents)))
+            kinds=' '.join(dict.fromkeys(f'page-{d.kind}' for d in page.documents)))
         files[page.name] = html.encode()
     preview_script = f'window.COURSEPACK_PREVIEWS = {json.dumps(previews({n: t for n, _, t in page_trees}), ensure_ascii=False, sort_keys=True, separators=(",", ":"))};\n'
     text = ''.join(f.decode() for f in files.values())
