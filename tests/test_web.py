@@ -17,7 +17,7 @@ from PIL import Image
 
 from builder.diagnostics import Diagnostics
 from builder.write.web.check import checks, summarize
-from conftest import MAIN_EDITION, REPO, build, copy_book, epub_files, epubcheck
+from conftest import MAIN_EDITION, REPO, build, copy_book, epub_files, epubcheck, png
 
 pytestmark = pytest.mark.build  # every test here builds a book
 
@@ -192,9 +192,13 @@ def test_screenshot_of_a_chapter(site, tmp_path, width):
     assert width_used <= 1280  # the eval window is Chromium's default 800 px: nothing wider than the window
 
 
-def test_a_right_to_left_book_and_its_handout_links(tmp_path):
-    """Arabic reads right to left; book.yaml's handouts.web links each chapter's handout PDF. No layout: html only."""
+def test_a_right_to_left_book_its_handout_links_and_its_own_stylesheet(tmp_path):
+    """Arabic reads right to left; book.yaml's handouts.web links each chapter's handout PDF; the book's own
+    styles/web.css comes after the bundled one, with the file it names. No layout: html only."""
     book = copy_book('minimal', tmp_path)
+    (book / 'styles').mkdir()
+    (book / 'styles' / 'mark.png').write_bytes(png())
+    (book / 'styles' / 'web.css').write_text('h1 { background: url("mark.png") no-repeat; }\n')
     with (book / 'book.yaml').open('a') as f:
         f.write('handouts:\n  web: true\n')
     (book / 'book.yaml').write_text((book / 'book.yaml').read_text().replace('language: en', 'language: ar'))
@@ -207,6 +211,10 @@ def test_a_right_to_left_book_and_its_handout_links(tmp_path):
     assert chapters
     for chapter in chapters:
         links = {a.get('href'): a.text_content() for a in page(site, chapter.name).iterfind(DOWNLOADS)}
-        assert links == {f'../handouts/{chapter.stem}.pdf': 'تنزيل النشرة (PDF)'}  # no PDF, EPUB in this build
+        # No PDF or EPUB link: this build writes neither.
+        assert links == {f'../handouts/{chapter.stem}.pdf': 'تنزيل النشرة (PDF)'}
     assert not list(page(site, 'index.html').iterfind(DOWNLOADS))
     assert 'Search' not in (site / 'index.html').read_text(encoding='utf-8')
+    assert [link.get('href') for link in first.iterfind('.//link[@rel="stylesheet"]')] == ['assets/web.css',
+                                                                                           'styles/web.css']
+    assert (site / 'styles' / 'mark.png').read_bytes() == (book / 'styles' / 'mark.png').read_bytes()

@@ -72,53 +72,65 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
 
 def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) -> None:
     config = rendered.config
-    strings = config.interface
     pages = site_pages(rendered)
-    names = {d.file_name: page.name for page in pages for d in page.documents}
-    documents = [d for page in pages for d in page.documents]
-    image_names = epub_image_names(rendered.images)
-    bodies = links_across_files(documents, image_names)
-    if rendered.pages is not None:
-        bodies, _ = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
-                                     rendered.selected.first_page)
-    page_label = strings.plural('uses.pages', 1)
-    trees = {d.id: notes_heading(print_page_numbers(html_attributes(web_links(lxml.html.fragment_fromstring(b), names)),
-                                                    page_label), strings('web.notes'))
-             for d, b in zip(documents, bodies)}
+    trees = document_trees(rendered, pages)
+    files = {page.name: page_html(rendered, pages, number, trees, downloads).encode()
+             for number, page in enumerate(pages)}
+    text = ''.join(f.decode() for f in files.values())  # every character the fonts must have
     page_trees = [(p.name, p.title, [trees[d.id] for d in p.documents]) for p in pages]
-
-    files: dict[str, bytes] = {}
-    own_css = own_stylesheet(config.root, 'web')
-    if own_css:
-        # At its place in the book, beside the files it names, which keep theirs: its URLs still name them.
-        files[OWN_CSS] = own_css.read_bytes()
-        files.update({name: (config.root / name).read_bytes() for name in stylesheet_resources(config.root, OWN_CSS)})
-    book_title = publication_title(rendered)
-    for number, page in enumerate(pages):
-        html = _templates.get_template('web/page.html').render(
-            t=strings.markup, book=config, book_title=book_title, page=page, assets=ASSETS, own_css=OWN_CSS if own_css else None,
-            direction=direction(config.language),
-            body=''.join(lxml.html.tostring(trees[d.id], encoding='unicode') for d in page.documents),
-            previous=pages[number - 1] if number > 0 else None,
-            next=pages[number + 1] if number + 1 < len(pages) else None,
-            downloads={**downloads, **handout_download(config, page)},
-            kinds=' '.join(dict.fromkeys(f'page-{d.kind}' for d in page.documents)))
-        files[page.name] = html.encode()
-    preview_script = f'window.COURSEPACK_PREVIEWS = {json.dumps(previews({n: t for n, _, t in page_trees}), ensure_ascii=False, sort_keys=True, separators=(",", ":"))};\n'
-    text = ''.join(f.decode() for f in files.values())
     files[f'{ASSETS}/search-index.js'] = search_index(page_trees).encode()
-    files[f'{ASSETS}/previews.js'] = preview_script.encode()
+    files[f'{ASSETS}/previews.js'] = previews_script({name: found for name, _, found in page_trees}).encode()
     files[f'{ASSETS}/web.css'] = (font_faces() + (STYLES / 'web.css').read_text(encoding='utf-8')).encode()
     files[f'{ASSETS}/web.js'] = (STYLES / 'web.js').read_bytes()
     files.update({f'{ASSETS}/{name}': content for name, content in web_fonts(text).items()})
-    for resource in rendered.resources:
-        files[resource.path] = resource.content
-    for image in rendered.images:
-        files[image_names[image]] = (config.root / image).read_bytes()
+    files.update({resource.path: resource.content for resource in rendered.resources})
+    image_names = epub_image_names(rendered.images)
+    files.update({image_names[image]: (config.root / image).read_bytes() for image in rendered.images})
+    if own_stylesheet(config.root, 'web'):
+        # At its place in the book, beside the files it names, which keep theirs: its URLs still name them.
+        files.update({name: (config.root / name).read_bytes()
+                      for name in (OWN_CSS, *stylesheet_resources(config.root, OWN_CSS))})
     for name, content in sorted(files.items()):
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+
+
+def document_trees(rendered: RenderedBook, pages: list[Page]) -> dict[str, etree._Element]:
+    """Each document's body as the web shows it, by document id: the EPUB's passes, then the web's."""
+    strings = rendered.config.interface
+    names = {d.file_name: page.name for page in pages for d in page.documents}
+    documents = [d for page in pages for d in page.documents]
+    bodies = links_across_files(documents, epub_image_names(rendered.images))
+    if rendered.pages is not None:
+        bodies, _ = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
+                                     rendered.selected.first_page)
+    page_label = strings.plural('uses.pages', 1)
+    trees = {}
+    for document, body in zip(documents, bodies):
+        tree = html_attributes(web_links(lxml.html.fragment_fromstring(body), names))
+        trees[document.id] = notes_heading(print_page_numbers(tree, page_label), strings('web.notes'))
+    return trees
+
+
+def page_html(rendered: RenderedBook, pages: list[Page], number: int, trees: dict[str, etree._Element],
+              downloads: dict[str, str]) -> str:
+    """One page: its documents in the page template, with the links to the pages before and after it."""
+    config = rendered.config
+    page = pages[number]
+    return _templates.get_template('web/page.html').render(
+        t=config.interface.markup, book=config, book_title=publication_title(rendered), page=page, assets=ASSETS,
+        own_css=OWN_CSS if own_stylesheet(config.root, 'web') else None, direction=direction(config.language),
+        body=''.join(lxml.html.tostring(trees[d.id], encoding='unicode') for d in page.documents),
+        previous=pages[number - 1] if number > 0 else None,
+        next=pages[number + 1] if number + 1 < len(pages) else None,
+        downloads={**downloads, **handout_download(config, page)},
+        kinds=' '.join(dict.fromkeys(f'page-{d.kind}' for d in page.documents)))
+
+
+def previews_script(trees: dict[str, list[etree._Element]]) -> str:
+    found = json.dumps(previews(trees), ensure_ascii=False, sort_keys=True, separators=(',', ':'))
+    return f'window.COURSEPACK_PREVIEWS = {found};\n'
 
 
 def handout_download(config: BookConfig, page: Page) -> dict[str, str]:
