@@ -21,6 +21,9 @@
     var folded = null;
     form.hidden = false;
     form.addEventListener('submit', function (event) { event.preventDefault(); });
+    input.addEventListener('keydown', function (event) {  // Esc empties the box and closes the results
+      if (event.key === 'Escape') { input.value = ''; list.textContent = ''; status.textContent = ''; }
+    });
     input.addEventListener('input', function () {
       var words = fold(input.value).split(/\s+/).filter(Boolean);
       list.textContent = '';

@@ -8,7 +8,7 @@ page map (:mod:`builder.write.pagelist`) when a PDF or EPUB was laid out in
 the same build; then the web's own passes: :func:`web_links` (page names),
 :func:`html_attributes` (HTML has no ``epub:type``), :func:`print_page_numbers`
 (markers as text) and :func:`notes_heading`. Around each document the
-page template (``templates/web/page.html``) puts the skip link, the search box,
+page template (``templates/web-page.html``) puts the skip link, the search box,
 the downloads and the previous/next links, every word from the catalog.
 """
 
@@ -48,8 +48,6 @@ SUFFIX = '-web'  # the folder's: dist/<stem>-web/
 ASSETS = 'assets'
 OWN_CSS = 'styles/web.css'  # the book's own rules, after the bundled ones
 HANDOUTS_DIR = 'handouts'  # where coursepack handouts writes, under the output folder (pipeline.HANDOUTS_DIR)
-# The downloads a page offers, by format, when the same build writes them beside the folder.
-DOWNLOADS = {'pdf': 'web.download-pdf', 'epub': 'web.download-epub'}
 
 _templates = Environment(loader=PackageLoader('builder', 'templates'), autoescape=select_autoescape(default=True),
                          undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -65,12 +63,16 @@ class Page:
 def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Callable[[], None]:
     """The registered writer: the folder ``path`` (staged), its print page numbers from the layout if any."""
     stem = target_name(path).removesuffix(SUFFIX)
-    downloads = {f'../{stem}.{fmt}': key for fmt, key in DOWNLOADS.items() if fmt in build.options.formats}
+    strings = laid_out.rendered.config.interface
+    # The downloads a page offers: the formats the same build writes beside the folder.
+    labels = {'pdf': strings('web.download-pdf'), 'epub': strings('web.download-epub')}
+    downloads = {f'../{stem}.{fmt}': label for fmt, label in labels.items() if fmt in build.options.formats}
     write_site(laid_out.rendered, path, downloads)
     return lambda: None
 
 
 def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) -> None:
+    """The site of ``rendered`` in ``folder``; ``downloads``: the files beside it each page links, href -> label."""
     config = rendered.config
     pages = site_pages(rendered)
     trees = document_trees(rendered, pages)
@@ -118,7 +120,7 @@ def page_html(rendered: RenderedBook, pages: list[Page], number: int, trees: dic
     """One page: its documents in the page template, with the links to the pages before and after it."""
     config = rendered.config
     page = pages[number]
-    return _templates.get_template('web/page.html').render(
+    return _templates.get_template('web-page.html').render(
         t=config.interface.markup, book=config, book_title=publication_title(rendered), page=page, assets=ASSETS,
         own_css=OWN_CSS if own_stylesheet(config.root, 'web') else None, direction=direction(config.language),
         body=''.join(lxml.html.tostring(trees[d.id], encoding='unicode') for d in page.documents),
@@ -138,7 +140,8 @@ def handout_download(config: BookConfig, page: Page) -> dict[str, str]:
     chapters = [d.id for d in page.documents if d.kind == 'chapter']
     if not config.handouts.web or not chapters:
         return {}
-    return {f'../{HANDOUTS_DIR}/{chapters[0]}.pdf': 'web.download-handout'}
+    strings = config.interface
+    return {f'../{HANDOUTS_DIR}/{chapters[0]}.pdf': strings('web.download-handout')}
 
 
 def direction(language: str) -> str:
