@@ -124,14 +124,18 @@ def test_axe_finds_no_violation_on_any_page(site):
 
 
 @needs_chromium
-def test_search_finds_typhoon(site):
-    results = in_page((site / 'geneva.html').as_uri(), """
+def test_search_finds_typhoon_and_the_words_of_a_note(site):
+    (status, links), (_, note_links) = in_page((site / 'geneva.html').as_uri(), """
         const input = document.querySelector('#search-input');
-        input.value = 'typhoon';
-        input.dispatchEvent(new Event('input'));
-        return [document.querySelector('#search-status').textContent,
-                [...document.querySelectorAll('#search-results a')].map(a => a.getAttribute('href'))];""")
-    status, links = results
+        const found = [];
+        for (const query of ['typhoon', 'SECRETARY-GENERAL spelling']) {
+          input.value = query;
+          input.dispatchEvent(new Event('input'));
+          found.push([document.querySelector('#search-status').textContent,
+                      [...document.querySelectorAll('#search-results a')].map(a => a.getAttribute('href'))]);
+        }
+        return found;""")
+    assert 'geneva.html#fn-geneva-1' in note_links  # every word, in any order, in any case; notes too
     assert status == f'Passages found: {len(links)}'
     assert 'glossary.html#glossary-operation-typhoon' in links
     for link in links:  # each result leads to a passage that names it

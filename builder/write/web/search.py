@@ -14,7 +14,8 @@ from lxml import etree
 from ...blocks import blocks
 
 GLOBAL = 'COURSEPACK_SEARCH'
-TEXT = './/text()[not(ancestor::span[@class="print-page"])]'  # a block's words, without print page numbers
+# A block's words, without print page numbers or a note's link back to its reference.
+TEXT = './/text()[not(ancestor::span[@class="print-page"] or ancestor::a[@class="backlink"])]'
 
 
 def search_index(pages: list[tuple[str, str, list[etree._Element]]]) -> str:
@@ -22,9 +23,11 @@ def search_index(pages: list[tuple[str, str, list[etree._Element]]]) -> str:
     entries = []
     for number, (_, _, trees) in enumerate(pages):
         for tree in trees:
-            for block in blocks(tree):
+            # The blocks of the text, then the notes (which blocks() leaves out: they begin no print page).
+            found = [b for b in blocks(tree) if not _has_block_inside(b)]
+            for block in [*found, *tree.iterfind('.//aside[@role="doc-footnote"]')]:
                 text = ' '.join(''.join(block.xpath(TEXT)).split())
-                if block.get('id') and text and not _has_block_inside(block):
+                if block.get('id') and text:
                     entries.append([number, block.get('id'), text])
     data = {'pages': [[name, title] for name, title, _ in pages], 'blocks': entries}
     return f'window.{GLOBAL} = {json.dumps(data, ensure_ascii=False, separators=(",", ":"))};\n'
