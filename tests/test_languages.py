@@ -1,4 +1,4 @@
-"""A French and a Spanish book (tests/books/french, tests/books/spanish) built to PDF and EPUB: every word the
+"""A French and a Spanish book (tests/books/french, tests/books/spanish) built to PDF, EPUB and web: every word the
 builder prints is the language's, none is English's (compared with the English catalog's words)."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import lxml.html
 from lxml import etree
 
 from builder.i18n import Catalog, catalog, word_keys
@@ -36,8 +37,8 @@ def english_words(language: str) -> set[str]:
 
 
 def outputs_text(run: Run) -> dict[str, str]:
-    """Every output's text: the PDF's (pypdf), and each XHTML file of the EPUB (nav included) with its
-    alt, title and aria-label attributes."""
+    """Every output's text: the PDF's (pypdf), each XHTML file of the EPUB (nav included) and each page of the
+    web edition, with their alt, title and aria-label attributes (and the web's data- ones, which its script shows)."""
     texts = {}
     for pdf in sorted(run.dist.glob('*.pdf')):
         texts[pdf.name] = '\n'.join(pdf_pages_text(pdf))
@@ -52,6 +53,16 @@ def outputs_text(run: Run) -> dict[str, str]:
                     if isinstance(element.tag, str):
                         parts += [element.get(a) or '' for a in ATTRIBUTES]
                 texts[f'{epub.name}/{name}'] = '\n'.join(parts)
+    for page in sorted(run.dist.glob('*-web/*.html')):  # the web edition, with the words its script shows
+        tree = lxml.html.fromstring(page.read_bytes())
+        for script in tree.iter('script', 'style'):
+            script.drop_tree()
+        parts = [tree.text_content()]
+        for element in tree.iter():
+            if isinstance(element.tag, str):
+                parts += [value for attribute, value in element.attrib.items()
+                          if attribute in ATTRIBUTES or attribute.startswith('data-')]
+        texts[f'{page.parent.name}/{page.name}'] = '\n'.join(parts)
     return texts
 
 
@@ -80,10 +91,10 @@ LANGUAGE = {'french': 'fr', 'spanish': 'es'}
 EXPECTED = {  # words of the catalog the outputs must show, with the key they come from
     'fr': ['Table des matières', 'Chapitre 1', 'Glossaire', 'Chronologie', 'Références', 'Voir aussi',
            'Sources\u00a0:', 'Cité aux p.', 'Frise chronologique', 'Édition de l’enseignant', 'Réalisé avec Coursepack',
-           'Couverture', 'Repères', 'Pages', 'pluriel'],
+           'Couverture', 'Repères', 'Pages', 'pluriel', 'Rechercher dans ce livre', 'Aller au contenu'],
     'es': ['Índice', 'Capítulo 1', 'Glosario', 'Cronología', 'Referencias', 'Véase también', 'Fuentes:',
            'Citado en las págs.', 'Línea de tiempo', 'Edición del profesor', 'Hecho con Coursepack', 'Cubierta',
-           'Puntos de referencia', 'Páginas', 'plural'],
+           'Puntos de referencia', 'Páginas', 'plural', 'Buscar en este libro', 'Saltar al contenido'],
 }
 
 
