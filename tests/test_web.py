@@ -17,7 +17,7 @@ from PIL import Image
 
 from builder.diagnostics import Diagnostics
 from builder.write.web.check import checks, summarize
-from conftest import MAIN_EDITION, REPO, build, copy_book, epub_files, epubcheck, png
+from conftest import CHAPTER, MAIN_EDITION, REPO, build, copy_book, dist_fingerprint, epub_files, epubcheck, png
 
 pytestmark = pytest.mark.build  # every test here builds a book
 
@@ -222,3 +222,18 @@ def test_a_right_to_left_book_its_handout_links_and_its_own_stylesheet(tmp_path)
     assert [link.get('href') for link in first.iterfind('.//link[@rel="stylesheet"]')] == ['assets/web.css',
                                                                                            'styles/web.css']
     assert (site / 'styles' / 'mark.png').read_bytes() == (book / 'styles' / 'mark.png').read_bytes()
+
+
+def test_a_rebuild_replaces_the_whole_folder_and_a_failed_one_leaves_it(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    assert build(book, '--format', 'html', *MAIN_EDITION).code == 0
+    site = book / 'dist' / 'a-minimal-course-pack-web'
+    (site / 'stale.html').write_text('a page the book no longer has')
+    assert build(book, '--format', 'html', '--no-cache', *MAIN_EDITION).code == 0
+    assert not (site / 'stale.html').exists() and (site / 'index.html').is_file()
+    assert [p.name for p in (book / 'dist').iterdir()] == [site.name]  # no temporary left
+    before = dist_fingerprint(book / 'dist')
+    with (book / CHAPTER).open('a') as f:
+        f.write('\nA claim [@nobody].\n')
+    assert build(book, '--format', 'html', *MAIN_EDITION).code == 1
+    assert dist_fingerprint(book / 'dist') == before
