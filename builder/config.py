@@ -60,6 +60,8 @@ class HandoutConfig:
                              choices=('restart', 'course-pack'))
     booklet: bool = _key('Impose handout PDFs two-up in saddle-stitch order, for a copy shop to fold and staple.',
                          False, kind='bool')
+    web: bool = _key("Link each chapter's handout PDF (dist/handouts/<id>.pdf, which coursepack handouts makes) "
+                     'from its page of the web edition.', False, kind='bool')
 
 
 def check_share(value: str) -> str | None:

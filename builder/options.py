@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # The keys of the output registry (write/formats.py, which a test holds to them), named here so that the
 # command line starts without importing the writers.
-FORMATS = ('pdf', 'epub')
+FORMATS = ('pdf', 'epub', 'html')
 
 
 @dataclass(frozen=True)

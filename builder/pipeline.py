@@ -128,7 +128,8 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     with staged_outputs(out_dir) as staged, contextlib.ExitStack() as stack:
         editions: dict[str, PageMap] = {}  # the page map of each whole edition, for handouts that keep its numbers
         outputs = [(numbered(checked, output, editions, run, stack),
-                    {f: staged.stage(out_dir / f'{output.stem}.{WRITERS[f].suffix}') for f in options.formats})
+                    {f: staged.stage(out_dir / WRITERS[f].name(output.stem), folder=WRITERS[f].folder)
+                     for f in options.formats if WRITERS[f].handouts or not output.selection.is_handout})
                    for output in checked.outputs]
         workers = concurrent_outputs(checked.whole, [o for o, _ in outputs], options)
         if workers > 1:
@@ -174,7 +175,7 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
     waiting = []
     for name, writer in WRITERS.items():
         if name in targets:
-            build.progress.stage(f'write {output.stem}.{writer.suffix}')
+            build.progress.stage(f'write {writer.name(output.stem)}')
             waiting.append(writer.write(laid_out, targets[name], build, stack))
     for wait in waiting:  # a PDF joined from parts in another process while the EPUB was written
         wait()

@@ -30,9 +30,9 @@ class Validated:
 
 
 def output_files(out_dir: Path) -> list[Path]:
-    """The output files (PDF, EPUB) under ``out_dir``, leaving out the temporary files of a build in progress."""
-    suffixes = tuple(f'.{writer.suffix}' for writer in WRITERS.values())
-    return sorted(p for p in out_dir.rglob('*') if p.suffix in suffixes and not p.name.startswith('.'))
+    """The outputs (PDF, EPUB, web folder) under ``out_dir``, leaving out the temporaries of a build in progress."""
+    return sorted(p for p in out_dir.rglob('*')
+                  if not p.name.startswith('.') and any(w.wrote(p) for w in WRITERS.values()))
 
 
 def validate_outputs(root: Path, out_dir: Path, shown_dir: str, diagnostics: Diagnostics) -> list[Validated]:

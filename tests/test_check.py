@@ -75,7 +75,9 @@ def test_check_outputs_validates_the_built_files(minimal_book, tmp_path):
     epub_line = next(line for line in run.out.splitlines() if '.epub:' in line)
     assert re.search(r'\d+ KiB, \d+ pages; qpdf --check: no problems', pdf_line), pdf_line
     assert re.search(r'2 chapters, \d+ print pages; EPUBCheck 5\.\d+\.\d+: 0 error\(s\), 0 warning\(s\); Ace: ', epub_line), epub_line
-    assert 'check passed: 0 error(s), 0 warning(s)' in run.out
+    web_line = next(line for line in run.out.splitlines() if '-web:' in line)
+    assert re.search(r'2 chapters; Nu HTML checker: 0 error\(s\), 0 warning\(s\)', web_line), web_line
+    assert 'check passed: 0 error(s), 0 warning(s)' in run.out, run.err
 
 
 @pytest.mark.build
@@ -87,8 +89,8 @@ def test_check_outputs_warns_about_outputs_older_than_their_sources(minimal_book
     run = run_cli('check', book, '--outputs')
     assert run.code == 0, run.err
     stale = [line for line in run.err.splitlines() if 'warning[output-stale]' in line]
-    outputs = [p for p in (book / 'dist').iterdir() if p.suffix in ('.pdf', '.epub')]
-    assert len(stale) == len(outputs) == 4 and all(line.endswith(': warning[output-stale]: older than chapters/02-second.md, '
+    outputs = [p for p in (book / 'dist').iterdir() if p.suffix in ('.pdf', '.epub') or p.name.endswith('-web')]
+    assert len(stale) == len(outputs) == 6 and all(line.endswith(': warning[output-stale]: older than chapters/02-second.md, '
                                                  'changed since the last build: run coursepack build') for line in stale)
     assert run_cli('check', book, '--outputs', '--strict').code == 1
 

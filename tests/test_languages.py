@@ -1,4 +1,4 @@
-"""A French, a Spanish, a Swedish and a Persian book (tests/books/<name>) built to PDF and EPUB: every word the
+"""A French, a Spanish, a Swedish and a Persian book (tests/books/<name>) built to PDF, EPUB and web: every word the
 builder prints is the book's language's, none is English's (compared with the English catalog's words); the
 glossary is in the order and under the letters of a dictionary of the language; the Persian book runs right to
 left. (Swedish has no catalog: its book gives its words under ``strings:``.)"""
@@ -11,6 +11,7 @@ import subprocess
 
 import pypdfium2
 import pytest
+import lxml.html
 from lxml import etree
 
 from builder.config import load_config
@@ -56,8 +57,8 @@ def pdf_text(pdf) -> str:  # type: ignore[no-untyped-def]
 
 
 def outputs_text(run: Run) -> dict[str, str]:
-    """Every output's text: the PDF's (pypdf), and each XHTML file of the EPUB (nav included) with its
-    alt, title and aria-label attributes."""
+    """Every output's text: the PDF's (pypdf), each XHTML file of the EPUB (nav included) and each page of the
+    web edition, with their alt, title and aria-label attributes (and the web's data- ones, which its script shows)."""
     texts = {}
     for pdf in sorted(run.dist.glob('*.pdf')):
         texts[pdf.name] = pdf_text(pdf)
@@ -72,6 +73,16 @@ def outputs_text(run: Run) -> dict[str, str]:
                     if isinstance(element.tag, str):
                         parts += [element.get(a) or '' for a in ATTRIBUTES]
                 texts[f'{epub.name}/{name}'] = '\n'.join(parts)
+    for page in sorted(run.dist.glob('*-web/*.html')):  # the web edition, with the words its script shows
+        tree = lxml.html.fromstring(page.read_bytes())
+        for script in tree.iter('script', 'style'):
+            script.drop_tree()
+        parts = [tree.text_content()]
+        for element in tree.iter():
+            if isinstance(element.tag, str):
+                parts += [value for attribute, value in element.attrib.items()
+                          if attribute in ATTRIBUTES or attribute.startswith('data-')]
+        texts[f'{page.parent.name}/{page.name}'] = '\n'.join(parts)
     return texts
 
 
@@ -100,10 +111,10 @@ LANGUAGE = {'french': 'fr', 'spanish': 'es', 'swedish': 'sv', 'persian': 'fa'}
 EXPECTED = {  # words of the catalog the outputs must show, with the key they come from
     'fr': ['Table des matières', 'Chapitre 1', 'Glossaire', 'Chronologie', 'Références', 'Voir aussi',
            'Sources\u00a0:', 'Cité aux p.', 'Frise chronologique', 'Édition de l’enseignant', 'Réalisé avec Coursepack',
-           'Couverture', 'Repères', 'Pages', 'pluriel'],
+           'Couverture', 'Repères', 'Pages', 'pluriel', 'Rechercher dans ce livre', 'Aller au contenu'],
     'es': ['Índice', 'Capítulo 1', 'Glosario', 'Cronología', 'Referencias', 'Véase también', 'Fuentes:',
            'Citado en las págs.', 'Línea de tiempo', 'Edición del profesor', 'Hecho con Coursepack', 'Cubierta',
-           'Puntos de referencia', 'Páginas', 'plural'],
+           'Puntos de referencia', 'Páginas', 'plural', 'Buscar en este libro', 'Saltar al contenido'],
     'sv': ['Innehåll', 'Kapitel 1', 'Ordlista', 'Se även', 'Lärarupplaga', 'Gjord med Coursepack', 'Omslag',
            'Orienteringspunkter', 'Sidor'],
     'fa': ['فهرست مطالب', 'فصل 1', 'واژه‌نامه', 'جمع', 'ویراست مدرس', 'جلد', 'نشانه‌های کتاب', 'صفحه‌ها'],

@@ -41,7 +41,7 @@ def test_the_pipeline_reports_each_stage_and_chapter(tmp_path):
     book = copy_book('minimal', tmp_path)
     recorder = Recorder()
     written = build_book(book, BuildOptions(editions=('student',)), Diagnostics(), recorder)
-    assert len(written) == 2
+    assert len(written) == 3  # PDF, EPUB, web edition
     events = recorder.events
     assert events[:6] == [
         ('stage', 'load', 0),
@@ -50,8 +50,9 @@ def test_the_pipeline_reports_each_stage_and_chapter(tmp_path):
         ('stage', 'lay out', 0),
     ]
     assert events[6] == ('item', 'pass 1')
-    assert events[-2:] == [('stage', 'write a-minimal-course-pack.pdf', 0),
-                           ('stage', 'write a-minimal-course-pack.epub', 0)]
+    assert events[-3:] == [('stage', 'write a-minimal-course-pack.pdf', 0),
+                           ('stage', 'write a-minimal-course-pack.epub', 0),
+                           ('stage', 'write a-minimal-course-pack-web', 0)]
 
 
 def test_plain_lines_off_a_terminal_and_a_summary_of_each_output(tmp_path):
@@ -61,15 +62,16 @@ def test_plain_lines_off_a_terminal_and_a_summary_of_each_output(tmp_path):
     lines = run.err.splitlines()
     assert lines[:4] == ['coursepack: load', 'coursepack: parse 1/2 chapters/01-first.md',
                          'coursepack: parse 2/2 chapters/02-second.md', 'coursepack: resolve']
-    assert 'coursepack: lay out pass 1' in lines and lines[-1] == 'coursepack: write a-minimal-course-pack.epub'
+    assert 'coursepack: lay out pass 1' in lines and lines[-1] == 'coursepack: write a-minimal-course-pack-web'
     pdf, epub = run.output('.pdf'), run.output('.epub')
     pages = len(PdfReader(pdf).pages)
     summary = run.out.splitlines()
-    assert len(summary) == 2
+    assert len(summary) == 3
     pdf_kib, epub_kib = round(pdf.stat().st_size / 1024), round(epub.stat().st_size / 1024)
     assert re.fullmatch(rf'wrote \S+/{pdf.name} \({pdf_kib:,} KiB, {pages} pages\)', summary[0]), summary
     assert re.fullmatch(rf'wrote \S+/{epub.name} \(\d[\d.,]* (KiB|MiB), 2 chapters, {pages} print pages\)', summary[1]), summary
     assert epub_kib > 0
+    assert re.fullmatch(r'wrote \S+/a-minimal-course-pack-web \(\d+ KiB, 2 chapters\)', summary[2]), summary
 
 
 def test_quiet_prints_only_problems(tmp_path):

@@ -1,4 +1,5 @@
-"""Reproducible outputs: the same inputs give the same PDF and EPUB bytes, wherever and whenever they are built."""
+"""Reproducible outputs: the same inputs give the same PDF, EPUB and web edition bytes, wherever and whenever
+they are built."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 from lxml import etree
 
 from builder.resources import FONTS
-from conftest import MAIN_EDITION, OPF, REPO, build, copy_book, epub_files, epubcheck
+from conftest import MAIN_EDITION, OPF, REPO, build, copy_book, dist_fingerprint, epub_files, epubcheck
 
 pytestmark = pytest.mark.build  # every test here lays out a book
 
@@ -49,6 +50,8 @@ def test_same_bytes_from_another_checkout_path_time_zone_and_process(tmp_path, a
         ours, theirs = accessible_book.output(suffix), next((book / 'dist').glob(f'*{suffix}'))
         assert ours.name == theirs.name
         assert sha256(ours) == sha256(theirs), suffix
+    # The web edition: every file of the folder (its subset fonts, search index, images) the same.
+    assert dist_fingerprint(accessible_book.output('-web')) == dist_fingerprint(next((book / 'dist').glob('*-web')))
 
 
 def test_same_bytes_on_a_machine_without_harfbuzz_subset_or_system_fonts(tmp_path, accessible_book, monkeypatch):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -48,8 +49,16 @@ def discard_interrupted(out_dir: Path) -> list[Path]:
     with _folder_lock(out_dir):
         stale = sorted(out_dir.rglob(f'{PREFIX}*{SUFFIX}'))
         for path in stale:
-            path.unlink(missing_ok=True)
+            _remove(path)
     return stale
+
+
+def target_name(path: Path) -> str:
+    """The name of the output that ``path`` is written for: its own, or, staged, its target's."""
+    name = path.name
+    if name.startswith(PREFIX) and name.endswith(SUFFIX):
+        return name[len(PREFIX):-len(SUFFIX)].rsplit('.', 1)[0]  # mkstemp's random part goes last
+    return name
 
 
 class StagedOutputs:
@@ -60,8 +69,8 @@ class StagedOutputs:
         self._staged: dict[Path, Path] = {}
         self._created: list[Path] = []  # folders made for the outputs, removed again if the build fails
 
-    def stage(self, target: Path) -> Path:
-        """A temporary path to write ``target``'s new content to."""
+    def stage(self, target: Path, *, folder: bool = False) -> Path:
+        """A temporary path to write ``target``'s new content to: a file, or a folder (the web edition)."""
         missing = [f for f in (target.parent, *target.parent.parents) if not f.exists()]
         target.parent.mkdir(parents=True, exist_ok=True)
         self._created.extend(missing)
@@ -69,17 +78,28 @@ class StagedOutputs:
             self._out_dir.mkdir(parents=True, exist_ok=True)
             self._stack.enter_context(_folder_lock(self._out_dir))
             self._locked = True
-        fd, name = tempfile.mkstemp(prefix=f'{PREFIX}{target.name}.', suffix=SUFFIX, dir=target.parent)
-        os.close(fd)
+        if folder:
+            name = tempfile.mkdtemp(prefix=f'{PREFIX}{target.name}.', suffix=SUFFIX, dir=target.parent)
+        else:
+            fd, name = tempfile.mkstemp(prefix=f'{PREFIX}{target.name}.', suffix=SUFFIX, dir=target.parent)
+            os.close(fd)
         self._staged[target] = Path(name)
         return Path(name)
 
     def commit(self) -> list[Path]:
         for temporary in self._staged.values():
-            temporary.chmod(0o644)
-            _sync(temporary)  # the content is on disk before the name points at it
+            for path in (temporary, *sorted(temporary.rglob('*'))):
+                path.chmod(0o755 if path.is_dir() else 0o644)
+                _sync(path)  # the content is on disk before the name points at it
         for target, temporary in self._staged.items():
-            os.replace(temporary, target)
+            if temporary.is_dir() and target.is_dir():
+                # A folder cannot be renamed over a full one: the old one is moved aside, then deleted.
+                old = Path(tempfile.mkdtemp(prefix=f'{PREFIX}{target.name}.', suffix=SUFFIX, dir=target.parent))
+                os.replace(target, old)
+                os.replace(temporary, target)
+                shutil.rmtree(old)
+            else:
+                os.replace(temporary, target)
         for folder in {target.parent for target in self._staged}:
             _sync(folder)
         committed = list(self._staged)
@@ -89,7 +109,7 @@ class StagedOutputs:
 
     def discard(self) -> None:
         for temporary in self._staged.values():
-            temporary.unlink(missing_ok=True)
+            _remove(temporary)
         self._staged.clear()
         for folder in sorted(self._created, key=lambda f: len(f.parts), reverse=True):
             with contextlib.suppress(OSError):  # not empty: something else was put there meanwhile
@@ -119,6 +139,13 @@ def _folder_lock(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _sync(path: Path) -> None:

@@ -17,29 +17,41 @@ from pathlib import Path
 from ..diagnostics import Diagnostics
 from ..layout import LaidOut
 from ..options import Build
-from . import epub, pdf
+from . import epub, pdf, web
 from .summary import OutputSummary, epub_summary, pdf_summary
 from .validators import epub_checks, pdf_checks
 
 
 @dataclass(frozen=True)
 class Writer:
-    suffix: str  # of the file written: dist/<stem>.<suffix>
+    suffix: str  # of the file written: dist/<stem>.<suffix>, or of the folder: dist/<stem>-<suffix>/
     needs_layout: bool  # whether it prints from the layout's pages, or only from the rendering
     write: Callable[[LaidOut, Path, Build, contextlib.ExitStack], Callable[[], None]]
     summarize: Callable[[Path], OutputSummary]  # size and extent, read from the written file
     validate: Callable[[Path, str, OutputSummary, Diagnostics], list[str]]  # one note per check run
+    folder: bool = False  # writes a folder of files (a web site), not one file
+    handouts: bool = True  # also written for handouts (a web site is made of the whole edition only)
+
+    def name(self, stem: str) -> str:
+        """The output's file or folder name under the output folder."""
+        return f'{stem}-{self.suffix}' if self.folder else f'{stem}.{self.suffix}'
+
+    def wrote(self, path: Path) -> bool:
+        """Whether ``path`` is an output of this writer."""
+        return path.name.endswith(self.name('')) and path.is_dir() == self.folder
 
 
 WRITERS: dict[str, Writer] = {
     'pdf': Writer('pdf', True, pdf.write, pdf_summary, pdf_checks),
     'epub': Writer('epub', False, epub.write, epub_summary, epub_checks),  # page numbers from a PDF's layout
+    # Needs no layout; when a PDF is laid out in the same build, it prints that layout's page numbers.
+    'html': Writer('web', False, web.write, web.summarize, web.checks, folder=True, handouts=False),
 }
 
 
 def writer_for(path: Path) -> Writer:
-    """The writer of an output file, by its suffix."""
-    return next(w for w in WRITERS.values() if path.suffix == f'.{w.suffix}')
+    """The writer of an output file or folder, by its name."""
+    return next(w for w in WRITERS.values() if w.wrote(path))
 
 
 def summarize(path: Path) -> OutputSummary:

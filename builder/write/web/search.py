@@ -1,0 +1,38 @@
+"""The search index: every block of every page, its text and where it is, as one script.
+
+A script, not a JSON file, because browsers refuse ``fetch()`` from
+``file://``: ``search-index.js`` assigns the index to a global, and the page's
+own script (``styles/web.js``) searches it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from lxml import etree
+
+from ...blocks import blocks
+
+GLOBAL = 'COURSEPACK_SEARCH'
+# A block's words, without print page numbers or a note's link back to its reference.
+TEXT = './/text()[not(ancestor::span[@class="print-page"] or ancestor::a[@class="backlink"])]'
+
+
+def search_index(pages: list[tuple[str, str, list[etree._Element]]]) -> str:
+    """The index script for ``(file name, title, document trees)`` of each page, in reading order."""
+    entries = []
+    for number, (_, _, trees) in enumerate(pages):
+        for tree in trees:
+            # The blocks of the text, then the notes (which blocks() leaves out: they begin no print page).
+            found = [b for b in blocks(tree) if not _has_block_inside(b)]
+            for block in [*found, *tree.iterfind('.//aside[@role="doc-footnote"]')]:
+                text = ' '.join(''.join(block.xpath(TEXT)).split())
+                if block.get('id') and text:
+                    entries.append([number, block.get('id'), text])
+    data = {'pages': [[name, title] for name, title, _ in pages], 'blocks': entries}
+    return f'window.{GLOBAL} = {json.dumps(data, ensure_ascii=False, separators=(",", ":"))};\n'
+
+
+def _has_block_inside(block: etree._Element) -> bool:
+    """A list item that holds paragraphs is found through its paragraphs, not twice."""
+    return any(child.tag in ('p', 'li', 'pre', 'dd', 'dt') for child in block.iterdescendants())

@@ -1,0 +1,197 @@
+"""The web edition's pages: the rendered documents, one page each, through named post-passes.
+
+The title page and the contents make ``index.html``; each chapter and
+back-matter section its own page. The documents are the renderer's, as in
+the EPUB: links across documents and image names come from the EPUB's
+:func:`~builder.write.epub.links_across_files`, print page markers from the
+page map (:mod:`builder.write.pagelist`) when a PDF or EPUB was laid out in
+the same build; then the web's own passes: :func:`web_links` (page names),
+:func:`html_attributes` (HTML has no ``epub:type``), :func:`print_page_numbers`
+(markers as text) and :func:`notes_heading`. Around each document the
+page template (``templates/web-page.html``) puts the skip link, the search box,
+the downloads and the previous/next links, every word from the catalog.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import lxml.html
+from babel import Locale, UnknownLocaleError
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from lxml import etree
+
+from ...config import BookConfig
+from ...model import Document, RenderedBook
+from ...render import publication_title
+from ...resources import STYLES
+from ...stylesheets import own_stylesheet, stylesheet_resources
+from ..atomic import target_name
+from ..epub import epub_image_names, links_across_files
+from ..pagelist import with_page_breaks
+from .apparatus import previews
+from .fonts import font_faces, web_fonts
+from .search import search_index
+
+if TYPE_CHECKING:
+    from ...layout import LaidOut
+    from ...options import Build
+
+FRONT = ('titlepage', 'toc')  # the kinds of document index.html holds
+INDEX = 'index.html'
+SUFFIX = '-web'  # the folder's: dist/<stem>-web/
+ASSETS = 'assets'
+OWN_CSS = 'styles/web.css'  # the book's own rules, after the bundled ones
+HANDOUTS_DIR = 'handouts'  # where coursepack handouts writes, under the output folder (pipeline.HANDOUTS_DIR)
+
+_templates = Environment(loader=PackageLoader('builder', 'templates'), autoescape=select_autoescape(default=True),
+                         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # its file name in the folder
+    title: str
+    documents: tuple[Document, ...]
+
+
+def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Callable[[], None]:
+    """The registered writer: the folder ``path`` (staged), its print page numbers from the layout if any."""
+    stem = target_name(path).removesuffix(SUFFIX)
+    strings = laid_out.rendered.config.interface
+    # The downloads a page offers: the formats the same build writes beside the folder.
+    labels = {'pdf': strings('web.download-pdf'), 'epub': strings('web.download-epub')}
+    downloads = {f'../{stem}.{fmt}': label for fmt, label in labels.items() if fmt in build.options.formats}
+    write_site(laid_out.rendered, path, downloads)
+    return lambda: None
+
+
+def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) -> None:
+    """The site of ``rendered`` in ``folder``; ``downloads``: the files beside it each page links, href -> label."""
+    config = rendered.config
+    pages = site_pages(rendered)
+    trees = document_trees(rendered, pages)
+    files = {page.name: page_html(rendered, pages, number, trees, downloads).encode()
+             for number, page in enumerate(pages)}
+    text = ''.join(f.decode() for f in files.values())  # every character the fonts must have
+    page_trees = [(p.name, p.title, [trees[d.id] for d in p.documents]) for p in pages]
+    files[f'{ASSETS}/search-index.js'] = search_index(page_trees).encode()
+    files[f'{ASSETS}/previews.js'] = previews_script({name: found for name, _, found in page_trees}).encode()
+    files[f'{ASSETS}/web.css'] = (font_faces() + (STYLES / 'web.css').read_text(encoding='utf-8')).encode()
+    files[f'{ASSETS}/web.js'] = (STYLES / 'web.js').read_bytes()
+    files.update({f'{ASSETS}/{name}': content for name, content in web_fonts(text).items()})
+    files.update({resource.path: resource.content for resource in rendered.resources})
+    image_names = epub_image_names(rendered.images)
+    files.update({image_names[image]: (config.root / image).read_bytes() for image in rendered.images})
+    if own_stylesheet(config.root, 'web'):
+        # At its place in the book, beside the files it names, which keep theirs: its URLs still name them.
+        files.update({name: (config.root / name).read_bytes()
+                      for name in (OWN_CSS, *stylesheet_resources(config.root, OWN_CSS))})
+    for name, content in sorted(files.items()):
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+
+
+def document_trees(rendered: RenderedBook, pages: list[Page]) -> dict[str, etree._Element]:
+    """Each document's body as the web shows it, by document id: the EPUB's passes, then the web's."""
+    strings = rendered.config.interface
+    names = {d.file_name: page.name for page in pages for d in page.documents}
+    documents = [d for page in pages for d in page.documents]
+    bodies = links_across_files(documents, epub_image_names(rendered.images))
+    if rendered.pages is not None:
+        bodies, _ = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
+                                     rendered.selected.first_page)
+    page_label = strings.plural('uses.pages', 1)
+    trees = {}
+    for document, body in zip(documents, bodies):
+        tree = html_attributes(web_links(lxml.html.fragment_fromstring(body), names))
+        trees[document.id] = notes_heading(print_page_numbers(tree, page_label), strings('web.notes'))
+    return trees
+
+
+def page_html(rendered: RenderedBook, pages: list[Page], number: int, trees: dict[str, etree._Element],
+              downloads: dict[str, str]) -> str:
+    """One page: its documents in the page template, with the links to the pages before and after it."""
+    config = rendered.config
+    page = pages[number]
+    return _templates.get_template('web-page.html').render(
+        t=config.interface.markup, book=config, book_title=publication_title(rendered), page=page, assets=ASSETS,
+        own_css=OWN_CSS if own_stylesheet(config.root, 'web') else None, direction=direction(config.language),
+        body=''.join(lxml.html.tostring(trees[d.id], encoding='unicode') for d in page.documents),
+        previous=pages[number - 1] if number > 0 else None,
+        next=pages[number + 1] if number + 1 < len(pages) else None,
+        downloads={**downloads, **handout_download(config, page)},
+        kinds=' '.join(dict.fromkeys(f'page-{d.kind}' for d in page.documents)))
+
+
+def previews_script(trees: dict[str, list[etree._Element]]) -> str:
+    found = json.dumps(previews(trees), ensure_ascii=False, sort_keys=True, separators=(',', ':'))
+    return f'window.COURSEPACK_PREVIEWS = {found};\n'
+
+
+def handout_download(config: BookConfig, page: Page) -> dict[str, str]:
+    """A chapter's handout PDF, which ``coursepack handouts`` writes beside the site, when book.yaml says to link it."""
+    chapters = [d.id for d in page.documents if d.kind == 'chapter']
+    if not config.handouts.web or not chapters:
+        return {}
+    strings = config.interface
+    return {f'../{HANDOUTS_DIR}/{chapters[0]}.pdf': strings('web.download-handout')}
+
+
+def direction(language: str) -> str:
+    """``rtl`` for a language written right to left (Arabic, Persian), from CLDR; else ``ltr``."""
+    try:
+        locale = Locale.parse(language.replace('-', '_'))
+    except (ValueError, UnknownLocaleError):
+        return 'ltr'
+    return 'rtl' if locale.character_order == 'right-to-left' else 'ltr'
+
+
+def site_pages(rendered: RenderedBook) -> list[Page]:
+    """The pages in reading order: the index (title page and contents), then one per chapter and section."""
+    front = tuple(d for d in rendered.documents if d.kind in FRONT)
+    rest = [d for d in rendered.documents if d.kind not in FRONT]
+    return [Page(INDEX, publication_title(rendered), front), *(Page(f'{d.id}.html', d.title, (d,)) for d in rest)]
+
+
+def web_links(tree: etree._Element, names: dict[str, str]) -> etree._Element:
+    """Links to another document name its page: ``geneva.xhtml#x`` -> ``geneva.html#x``."""
+    for link in tree.iter('a'):
+        file_name, hash_, fragment = link.get('href', '').partition('#')
+        if file_name in names:
+            link.set('href', names[file_name] + hash_ + fragment)
+    return tree
+
+
+def html_attributes(tree: etree._Element) -> etree._Element:
+    """HTML has no ``epub:type``: its ARIA roles say the same."""
+    for element in tree.iter():
+        element.attrib.pop('epub:type', None)
+    return tree
+
+
+def print_page_numbers(tree: etree._Element, label: str) -> etree._Element:
+    """A print page marker shows its number, "p. 17", as text: the EPUB's empty, labelled ``doc-pagebreak``
+    span is no valid ARIA on a web page (axe-core), and text can be read, copied and cited alike."""
+    for marker in tree.iterfind('.//span[@role="doc-pagebreak"]'):
+        page = marker.attrib.pop('aria-label')
+        del marker.attrib['role']
+        marker.set('class', 'print-page')
+        marker.text = f'{label}\u00a0{page}'
+    return tree
+
+
+def notes_heading(tree: etree._Element, title: str) -> etree._Element:
+    """The notes at a chapter's end get a heading, "Notes": on a page they are a section a reader can find
+    (the print edition has them at the foot of each page, the EPUB as pop-ups)."""
+    for notes in tree.iterfind('.//section[@class="footnotes"]'):
+        heading = lxml.html.Element('h2', {'class': 'notes-title'})
+        heading.text = title
+        notes.insert(0, heading)
+    return tree
