@@ -67,8 +67,9 @@ def shown_characters(entries: dict[str, bytes]) -> set[str]:
     return shown | set(''.join(shown).upper()) | set(''.join(shown).lower()) | ALWAYS
 
 
-def subset_font(data: bytes, characters: set[str], moment: dt.datetime) -> bytes:
-    """The font in ``data`` with the glyphs of ``characters``, renamed as :data:`RENAMED` says."""
+def subset_font(data: bytes, characters: set[str], moment: dt.datetime, flavor: str | None = None) -> bytes:
+    """The font in ``data`` with the glyphs of ``characters``, renamed as :data:`RENAMED` says; ``flavor``
+    ``'woff2'`` for the web edition."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -80,6 +81,7 @@ def subset_font(data: bytes, characters: set[str], moment: dt.datetime) -> bytes
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
     subsetter.subset(font)
     rename(font)
+    font.flavor = flavor
     return saved_font(font, moment)
 
 

@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from lxml import etree
 
 from ...config import BookConfig
+from ...dates import build_timestamp
 from ...model import Document, RenderedBook
 from ...render import publication_title
 from ...resources import STYLES
@@ -84,7 +85,8 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) 
     files[f'{ASSETS}/previews.js'] = previews_script({name: found for name, _, found in page_trees}).encode()
     files[f'{ASSETS}/web.css'] = (font_faces() + (STYLES / 'web.css').read_text(encoding='utf-8')).encode()
     files[f'{ASSETS}/web.js'] = (STYLES / 'web.js').read_bytes()
-    files.update({f'{ASSETS}/{name}': content for name, content in web_fonts(text).items()})
+    fonts = web_fonts(text, build_timestamp(config))
+    files.update({f'{ASSETS}/{name}': content for name, content in fonts.items()})
     files.update({resource.path: resource.content for resource in rendered.resources})
     image_names = epub_image_names(rendered.images)
     files.update({image_names[image]: (config.root / image).read_bytes() for image in rendered.images})
@@ -157,7 +159,22 @@ def site_pages(rendered: RenderedBook) -> list[Page]:
     """The pages in reading order: the index (title page and contents), then one per chapter and section."""
     front = tuple(d for d in rendered.documents if d.kind in FRONT)
     rest = [d for d in rendered.documents if d.kind not in FRONT]
-    return [Page(INDEX, publication_title(rendered), front), *(Page(f'{d.id}.html', d.title, (d,)) for d in rest)]
+    names = page_names([d.id for d in rest])
+    return [Page(INDEX, publication_title(rendered), front), *(Page(names[d.id], d.title, (d,)) for d in rest)]
+
+
+def page_names(ids: list[str]) -> dict[str, str]:
+    """Document id -> its page's file name, ``<id>.html``; one whose name is taken (the book's index,
+    ``index``, would overwrite the home page) gets the first free ``<id>-<n>.html``."""
+    names, taken = {}, {INDEX}
+    for id_ in ids:
+        name, n = f'{id_}.html', 1
+        while name in taken:
+            n += 1
+            name = f'{id_}-{n}.html'
+        names[id_] = name
+        taken.add(name)
+    return names
 
 
 def web_links(tree: etree._Element, names: dict[str, str]) -> etree._Element:
@@ -183,6 +200,9 @@ def print_page_numbers(tree: etree._Element, label: str) -> etree._Element:
         page = marker.attrib.pop('aria-label')
         del marker.attrib['role']
         marker.set('class', 'print-page')
+        following = marker.getnext()
+        if following is not None and following.get('role') == 'doc-pagebreak' and not (marker.tail or '').strip():
+            continue  # a page left blank (a chapter begins on a recto): its number would sit on the next one's
         marker.text = f'{label}\u00a0{page}'
     return tree
 
