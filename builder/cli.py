@@ -187,9 +187,8 @@ def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
     if written is None:
         return 1
     if not args.quiet:
-        suffixes = {f'.{w.suffix}' for w in WRITERS.values()}
         for path in written:  # an output's summary; a report (page-changes.txt) has none
-            summary = f' ({summarize(path)})' if path.suffix in suffixes else ''
+            summary = f' ({summarize(path)})' if any(w.wrote(path) for w in WRITERS.values()) else ''
             print(f'wrote {_shown(path)}{summary}', file=stdout)
     return 0
 

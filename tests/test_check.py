@@ -76,7 +76,7 @@ def test_check_outputs_validates_the_built_files(minimal_book, tmp_path):
     assert re.search(r'\d+ KiB, \d+ pages; qpdf --check: no problems', pdf_line), pdf_line
     assert re.search(r'2 chapters, \d+ print pages; EPUBCheck 5\.\d+\.\d+: 0 error\(s\), 0 warning\(s\); Ace: ', epub_line), epub_line
     web_line = next(line for line in run.out.splitlines() if '-web:' in line)
-    assert re.search(r'2 chapters; Nu HTML checker: 0 error\(s\), 0 warning\(s\)', web_line), web_line
+    assert re.search(r'2 chapters, \d+ print pages; Nu HTML checker: 0 error\(s\), 0 warning\(s\)', web_line), web_line
     assert 'check passed: 0 error(s), 0 warning(s)' in run.out, run.err
 
 

@@ -194,6 +194,8 @@ def test_a_persian_book_runs_right_to_left(book):
     if name != 'persian':
         pytest.skip('the Persian book only')
     files = epub_files(run.output('.epub'))
+    assert {'EPUB/styles/fonts/Vazirmatn-Regular.ttf', 'EPUB/styles/fonts/OFL-Vazirmatn.txt'} <= set(files)
+    assert b'Vazirmatn-Bold.ttf' in files['EPUB/styles/epub.css']
     spine = etree.fromstring(files['EPUB/content.opf']).find(f'{OPF}spine')
     assert spine.get('page-progression-direction') == 'rtl'
     for file_name in ('EPUB/kabul.xhtml', 'EPUB/glossary.xhtml', 'EPUB/nav.xhtml', 'EPUB/cover.xhtml'):

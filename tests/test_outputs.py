@@ -243,7 +243,9 @@ def test_epub_fonts_are_renamed_subsets_that_draw_all_its_text(outputs_book):
     files = epub_files(outputs_book.output('.epub'))
     text = set(''.join(xhtml_text(data) for name, data in files.items() if name.endswith('.xhtml')))
     fonts = {name: data for name, data in files.items() if name.endswith('.ttf')}
-    assert len(fonts) == 4
+    assert len(fonts) == 4  # Gentium's four faces: Vazirmatn only in a book with Arabic script
+    assert [name for name in files if name.endswith('.txt')] == ['EPUB/styles/fonts/OFL-GentiumBookPlus.txt']
+    assert b'url("fonts/Vazirmatn' not in files['EPUB/styles/epub.css']  # nor its @font-face rules
     for name, data in fonts.items():
         original = (STYLES / 'fonts' / name.rsplit('/', 1)[1]).read_bytes()
         assert len(data) < len(original) / 4, name

@@ -71,7 +71,7 @@ def test_plain_lines_off_a_terminal_and_a_summary_of_each_output(tmp_path):
     assert re.fullmatch(rf'wrote \S+/{pdf.name} \({pdf_kib:,} KiB, {pages} pages\)', summary[0]), summary
     assert re.fullmatch(rf'wrote \S+/{epub.name} \(\d[\d.,]* (KiB|MiB), 2 chapters, {pages} print pages\)', summary[1]), summary
     assert epub_kib > 0
-    assert re.fullmatch(r'wrote \S+/a-minimal-course-pack-web \(\d+ KiB, 2 chapters\)', summary[2]), summary
+    assert re.fullmatch(rf'wrote \S+/a-minimal-course-pack-web \(\d+ KiB, 2 chapters, {pages} print pages\)', summary[2]), summary
 
 
 def test_quiet_prints_only_problems(tmp_path):

@@ -36,7 +36,7 @@ from ..resources import STYLES
 from ..stylesheets import own_stylesheet, stylesheet_resources
 from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
-from .epub_fonts import LICENCES, subset_fonts
+from .epub_fonts import licences, needed_fonts, subset_fonts, without_font_faces
 from .pagelist import PageTarget, with_page_breaks
 
 if TYPE_CHECKING:
@@ -85,16 +85,18 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     book.get_item_with_id('cover').direction = direction
     declare_accessibility(book, rendered)
 
+    fonts = needed_fonts(font_files(), ''.join(d.body for d in rendered.documents) + config.title)
+    css = without_font_faces((STYLES / 'epub.css').read_text(encoding='utf-8'), set(font_files()) - set(fonts))
     book.add_item(epub.EpubItem(uid='style', file_name='styles/epub.css', media_type='text/css',
-                                content=(STYLES / 'epub.css').read_bytes()))
+                                content=css.encode()))
     # The colours of highlighted code, which print.css imports too; each document links every stylesheet.
     book.add_item(epub.EpubItem(uid='code-style', file_name='styles/code.css', media_type='text/css',
                                 content=(STYLES / 'code.css').read_bytes()))
-    for font in font_files():
+    for font in fonts:
         name = Path(font).name
         book.add_item(epub.EpubItem(uid=f'font-{name}', file_name=f'styles/{font}', media_type='font/ttf',
                                     content=(STYLES / font).read_bytes()))
-    for licence in LICENCES:  # the bundled fonts' licence, which their subsets must travel with
+    for licence in licences(fonts):  # the bundled fonts' licences, which their subsets must travel with
         book.add_item(epub.EpubItem(uid=_item_id('licence', licence), file_name=f'styles/{licence}',
                                     media_type='text/plain', content=(STYLES / licence).read_bytes()))
     image_names = epub_image_names(rendered.images)
@@ -152,7 +154,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         page_list)  # compressed once, by write_zip
     writer.process()
     writer.write()
-    entries = subset_fonts(read_zip(path), [f'{book.FOLDER_NAME}/styles/{font}' for font in font_files()], moment)
+    entries = subset_fonts(read_zip(path), [f'{book.FOLDER_NAME}/styles/{font}' for font in fonts], moment)
     write_zip(path, entries, zip_time(moment))
 
 

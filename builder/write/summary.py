@@ -27,7 +27,7 @@ class OutputSummary:
     path: Path
     size: int  # bytes
     pages: int | None  # PDF pages, or the EPUB page-list's entries when it has one
-    chapters: int | None = None  # EPUB chapter documents
+    chapters: int | None = None  # EPUB chapter documents, or a web edition's chapter pages
 
     def __str__(self) -> str:
         parts = [_size(self.size)]

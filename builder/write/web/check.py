@@ -23,8 +23,10 @@ def summarize(folder: Path) -> OutputSummary:
     if not (folder / 'index.html').is_file():
         raise FileNotFoundError(f'{folder}/index.html')
     size = sum(p.stat().st_size for p in folder.rglob('*') if p.is_file())
-    chapters = sum('role="doc-chapter"' in p.read_text(encoding='utf-8') for p in pages)
-    return OutputSummary(folder, size, None, chapters)
+    texts = [p.read_text(encoding='utf-8') for p in pages]
+    chapters = sum('role="doc-chapter"' in text for text in texts)
+    print_pages = sum(text.count('class="print-page"') for text in texts)  # as the EPUB's: its page markers
+    return OutputSummary(folder, size, print_pages or None, chapters)
 
 
 def vnu_jar() -> Path | None:
