@@ -196,6 +196,9 @@ def test_a_persian_book_runs_right_to_left(book):
     files = epub_files(run.output('.epub'))
     assert {'EPUB/styles/fonts/Vazirmatn-Regular.ttf', 'EPUB/styles/fonts/OFL-Vazirmatn.txt'} <= set(files)
     assert b'Vazirmatn-Bold.ttf' in files['EPUB/styles/epub.css']
+    site = run.output('-web') / 'assets'
+    assert {'Vazirmatn-Regular.woff2', 'OFL-Vazirmatn.txt'} <= {p.name for p in (site / 'fonts').iterdir()}
+    assert 'url("fonts/Vazirmatn-Bold.woff2")' in (site / 'web.css').read_text()
     spine = etree.fromstring(files['EPUB/content.opf']).find(f'{OPF}spine')
     assert spine.get('page-progression-direction') == 'rtl'
     for file_name in ('EPUB/kabul.xhtml', 'EPUB/glossary.xhtml', 'EPUB/nav.xhtml', 'EPUB/cover.xhtml'):

@@ -1,9 +1,10 @@
-"""The book font for the web: the bundled Gentium Book Plus, subset to the characters of the edition, as WOFF2.
+"""The web edition's fonts: the bundled fonts the pages need, as WOFF2 subsets.
 
-Whole, the four faces weigh 3.4 MB; subset to what the pages print (and to
-printable ASCII, for what a reader types into the search box) they weigh a few
-dozen kilobytes each. The subsetting is the EPUB's (:mod:`..epub_fonts`): the
-same features kept, the same renaming that the font's licence asks of a
+Whole, Gentium's four faces weigh 3.4 MB; subset to what the pages print (and
+to printable ASCII, for what a reader types into the search box) they weigh a
+few dozen kilobytes each. The choice of fonts and the subsetting are the
+EPUB's (:mod:`..epub_fonts`): Vazirmatn only for a book with Arabic script,
+the same features kept, the same renaming that the fonts' licence asks of a
 subset (its Reserved Font Names), ``head.modified`` the build date, so the
 files are reproducible. Code is left to the reader's own monospace font, as in
 the EPUB.
@@ -13,29 +14,42 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ...resources import FONTS
-from ..epub_fonts import ALWAYS, FAMILY, subset_font
+from ...resources import FONTS, STYLES
+from ..epub_fonts import ALWAYS, FAMILY, licences, needed_fonts, subset_font
 
-FACES = (  # file stem, CSS font-weight, CSS font-style
-    ('GentiumBookPlus-Regular', 'normal', 'normal'),
-    ('GentiumBookPlus-Italic', 'normal', 'italic'),
-    ('GentiumBookPlus-Bold', 'bold', 'normal'),
-    ('GentiumBookPlus-BoldItalic', 'bold', 'italic'),
-)
-LICENCE = 'OFL-GentiumBookPlus.txt'
+# file stem -> CSS family, font-weight, font-style, unicode-range (the script a fallback font is for)
+ARABIC = 'U+0020, U+00A0, U+0600-06FF, U+0750-077F, U+08A0-08FF, U+FB50-FDFF, U+FE70-FEFF, U+200C-200F, U+2066-2069'
+FACES = {
+    'GentiumBookPlus-Regular': (FAMILY, 'normal', 'normal', None),
+    'GentiumBookPlus-Italic': (FAMILY, 'normal', 'italic', None),
+    'GentiumBookPlus-Bold': (FAMILY, 'bold', 'normal', None),
+    'GentiumBookPlus-BoldItalic': (FAMILY, 'bold', 'italic', None),
+    'Vazirmatn-Regular': ('Vazirmatn', 'normal', 'normal', ARABIC),
+    'Vazirmatn-Bold': ('Vazirmatn', 'bold', 'normal', ARABIC),
+}
 
 
-def web_fonts(text: str, moment: dt.datetime) -> dict[str, bytes]:
-    """``fonts/<name>`` -> content: each face as WOFF2 with the characters of ``text``, and the licence."""
+def page_fonts(text: str) -> tuple[str, ...]:
+    """The stems of :data:`FACES` that the pages, whose characters are ``text``, need."""
+    return tuple(font.removeprefix('fonts/').removesuffix('.ttf')
+                 for font in needed_fonts(tuple(f'fonts/{stem}.ttf' for stem in FACES), text))
+
+
+def web_fonts(text: str, stems: tuple[str, ...], moment: dt.datetime) -> dict[str, bytes]:
+    """``fonts/<name>`` -> content: each of ``stems`` as WOFF2 with the characters of ``text``, and licences."""
     characters = set(text) | set(text.upper()) | set(text.lower()) | ALWAYS  # ALWAYS: printable ASCII, typed in search
-    files = {f'fonts/{LICENCE}': (FONTS / LICENCE).read_bytes()}
-    for stem, _, _ in FACES:
+    files = {licence: (STYLES / licence).read_bytes() for licence in licences(tuple(f'fonts/{s}' for s in stems))}
+    for stem in stems:
         files[f'fonts/{stem}.woff2'] = subset_font((FONTS / f'{stem}.ttf').read_bytes(), characters, moment, 'woff2')
     return files
 
 
-def font_faces() -> str:
+def font_faces(stems: tuple[str, ...]) -> str:
     """The ``@font-face`` rules naming the files of :func:`web_fonts`, relative to the stylesheet."""
-    return ''.join(f'@font-face {{ font-family: "{FAMILY}"; src: url("fonts/{stem}.woff2") format("woff2"); '
-                   f'font-weight: {weight}; font-style: {style}; font-display: swap; }}\n'
-                   for stem, weight, style in FACES)
+    rules = []
+    for stem in stems:
+        family, weight, style, unicode_range = FACES[stem]
+        within = f' unicode-range: {unicode_range};' if unicode_range else ''
+        rules.append(f'@font-face {{ font-family: "{family}"; src: url("fonts/{stem}.woff2") format("woff2"); '
+                     f'font-weight: {weight}; font-style: {style}; font-display: swap;{within} }}\n')
+    return ''.join(rules)

@@ -36,7 +36,7 @@ from ..atomic import target_name
 from ..epub import epub_image_names, links_across_files
 from ..pagelist import with_page_breaks
 from .apparatus import previews
-from .fonts import font_faces, web_fonts
+from .fonts import font_faces, page_fonts, web_fonts
 from .search import search_index
 
 if TYPE_CHECKING:
@@ -83,9 +83,10 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) 
     page_trees = [(p.name, p.title, [trees[d.id] for d in p.documents]) for p in pages]
     files[f'{ASSETS}/search-index.js'] = search_index(page_trees).encode()
     files[f'{ASSETS}/previews.js'] = previews_script({name: found for name, _, found in page_trees}).encode()
-    files[f'{ASSETS}/web.css'] = (font_faces() + (STYLES / 'web.css').read_text(encoding='utf-8')).encode()
+    stems = page_fonts(text)
+    files[f'{ASSETS}/web.css'] = (font_faces(stems) + (STYLES / 'web.css').read_text(encoding='utf-8')).encode()
     files[f'{ASSETS}/web.js'] = (STYLES / 'web.js').read_bytes()
-    fonts = web_fonts(text, build_timestamp(config))
+    fonts = web_fonts(text, stems, build_timestamp(config))
     files.update({f'{ASSETS}/{name}': content for name, content in fonts.items()})
     files.update({resource.path: resource.content for resource in rendered.resources})
     image_names = epub_image_names(rendered.images)
