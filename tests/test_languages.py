@@ -107,6 +107,7 @@ def book(request, tmp_path_factory) -> tuple[str, Run]:
     return request.param, build_once(tmp_path_factory, request.param)
 
 
+XML_LANG = '{http://www.w3.org/XML/1998/namespace}lang'
 LANGUAGE = {'french': 'fr', 'spanish': 'es', 'swedish': 'sv', 'persian': 'fa'}
 EXPECTED = {  # words of the catalog the outputs must show, with the key they come from
     'fr': ['Table des matières', 'Chapitre 1', 'Glossaire', 'Chronologie', 'Références', 'Voir aussi',
@@ -141,6 +142,14 @@ def test_the_book_builds_without_warnings_and_its_epubs_pass_epubcheck(book):
     assert len(epubs) == 2  # the student and the instructor editions
     for epub in epubs:
         epubcheck(epub)
+    # Every element in another language says so to XML readers too (a [..]{lang=..} span, a quotation).
+    languages = []
+    for file_name, data in epub_files(epubs[0]).items():
+        if file_name.endswith('.xhtml'):
+            for element in etree.fromstring(data).iter():
+                assert element.get('lang') == element.get(XML_LANG), (file_name, element.tag)
+                languages.append(element.get('lang'))
+    assert name != 'french' or 'en' in languages  # the book's English span
 
 
 def test_no_english_interface_word_appears(book):

@@ -155,6 +155,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
     writer.process()
     writer.write()
     entries = subset_fonts(read_zip(path), [f'{book.FOLDER_NAME}/styles/{font}' for font in fonts], moment)
+    entries = {name: with_xml_lang(data) if name.endswith('.xhtml') else data for name, data in entries.items()}
     write_zip(path, entries, zip_time(moment))
 
 
@@ -254,6 +255,20 @@ def links_across_files(documents: list[Document], image_names: dict[str, str]) -
 def _item_id(prefix: str, path: str) -> str:
     """A manifest id for a file: an XML name, so no slashes."""
     return f"{prefix}-{re.sub(r'[^A-Za-z0-9_.-]', '-', path)}"
+
+
+_TAG_WITH_LANG = re.compile(rb'<[a-zA-Z][^>]*\slang="[^"]*"[^>]*>')  # lxml escapes ">" in attribute values
+_LANG = re.compile(rb'\slang="([^"]*)"')
+
+
+def with_xml_lang(xhtml: bytes) -> bytes:
+    """Each element with ``lang`` (a ``[…]{lang=fr}`` span, a quotation) gets the same ``xml:lang``: an XHTML
+    document read as XML knows an element's language from ``xml:lang`` alone (EPUB 3, HTML's polyglot rules)."""
+    def both(tag: re.Match[bytes]) -> bytes:
+        if b' xml:lang=' in tag[0]:
+            return tag[0]
+        return _LANG.sub(lambda m: m[0] + b' xml:lang="' + m[1] + b'"', tag[0], count=1)
+    return _TAG_WITH_LANG.sub(both, xhtml)
 
 
 def _xhtml_page(document: Document, body: str) -> str:
