@@ -92,20 +92,33 @@ def shown_characters(entries: dict[str, bytes]) -> set[str]:
 
 def subset_font(data: bytes, characters: set[str], moment: dt.datetime, flavor: str | None = None) -> bytes:
     """The font in ``data`` with the glyphs of ``characters``, renamed as :data:`RENAMED` says; ``flavor``
-    ``'woff2'`` for the web edition."""
-    from fontTools import subset
+    ``'woff2'`` for the web edition.
+
+    HarfBuzz subsets (uharfbuzz: 2 ms a face, where fontTools took 0.7 s to read Gentium's layout tables);
+    fontTools renames and dates the small result.
+    """
+    import uharfbuzz as hb
     from fontTools.ttLib import TTFont
 
-    options = subset.Options(name_IDs=NAME_IDS, notdef_outline=True)
-    options.layout_features += list(EXTRA_FEATURES)
-    options.drop_tables += ['Silt']  # SIL's own table of feature names for its font tools, which fontTools cannot subset
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(ord(c) for c in characters))
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
-    subsetter.subset(font)
+    plan = hb.SubsetInput()
+    plan.unicode_set.update(ord(c) for c in characters)
+    plan.layout_feature_tag_set.update(_tag(feature) for feature in EXTRA_FEATURES)
+    plan.name_id_set.update(NAME_IDS)
+    plan.flags = hb.SubsetFlags.NOTDEF_OUTLINE
+    # Graphite's tables go by HarfBuzz's default; 'Silt' is SIL's own table of feature names for its tools.
+    plan.drop_table_tag_set.add(_tag('Silt'))
+    subset = hb.subset(hb.Face(data), plan)
+    if subset is None:
+        raise ValueError('HarfBuzz could not subset the font')
+    font = TTFont(io.BytesIO(subset.blob.data), recalcTimestamp=False)
     rename(font)
     font.flavor = flavor
     return saved_font(font, moment)
+
+
+def _tag(name: str) -> int:
+    """An OpenType tag as HarfBuzz takes it."""
+    return int.from_bytes(name.encode('ascii'), 'big')
 
 
 def rename(font) -> None:  # type: ignore[no-untyped-def]
