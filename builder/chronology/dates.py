@@ -12,6 +12,7 @@ season names and "circa" from the language's catalog (:mod:`builder.i18n`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from babel import Locale
@@ -121,8 +122,14 @@ class EventDate:
         return text
 
 
+CALENDAR_DATE = re.compile(r'(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?')
+
+
 def parse_event_date(text: str) -> EventDate:
     """Parse an EDTF date; raise :class:`EventDateError` saying what is wrong or unsupported."""
+    plain = calendar_date(text.strip())
+    if plain is not None:
+        return EventDate(text, plain, None, False, False)
     try:
         parsed = parse_edtf(text.strip())
     except EDTFParseException:
@@ -135,6 +142,20 @@ def parse_event_date(text: str) -> EventDate:
         return EventDate(text, start, end, approximate, uncertain)
     point, approximate, uncertain = _point(parsed, text)
     return EventDate(text, point, None, approximate, uncertain)
+
+
+def calendar_date(text: str) -> DatePoint | None:
+    """A plain year, month or day (1986, 1986-10, 1986-10-15) read without the EDTF grammar, which takes
+    ten milliseconds a date; None for anything else (a season is a "month" of 21-24: EDTF's to read)."""
+    match = CALENDAR_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)  # type: ignore[arg-type]
+    except ValueError:
+        return None
+    return DatePoint(year, month, day) if year else None  # type: ignore[arg-type]
 
 
 def _point(value: object, text: str) -> tuple[DatePoint, bool, bool]:

@@ -12,6 +12,7 @@ import os
 import subprocess
 import tempfile
 from functools import cache
+from pathlib import Path
 
 
 class PandocError(Exception):
@@ -20,8 +21,13 @@ class PandocError(Exception):
 
 @cache
 def pandoc_path() -> str:
+    """The Pandoc of the pypandoc-binary package, not another on the PATH (whose version may format
+    differently) nor a ``pandoc`` folder in the working directory (which pypandoc's search tries to run)."""
     import pypandoc
 
+    bundled = Path(pypandoc.__file__).parent / 'files' / ('pandoc.exe' if os.name == 'nt' else 'pandoc')
+    if bundled.is_file():
+        return str(bundled)
     try:
         return pypandoc.get_pandoc_path()
     except OSError as exc:

@@ -61,3 +61,19 @@ def test_earlier_first_and_at_the_same_first_day_the_vaguer_date_first():
 def test_what_is_refused_and_why(text, message):
     with pytest.raises(EventDateError, match=message.replace('?', r'\?').replace('.', r'\.')):
         parse_event_date(text)
+
+
+@pytest.mark.parametrize('text', ['1986', '0986', '1988-02', '1988-02-29', '1989-02-29', '1987-13', '1987-21',
+                                  '0000', '1988-04-31', '1988-4-1'])
+def test_plain_dates_read_without_the_grammar_as_the_grammar_reads_them(text):
+    from edtf import parse_edtf
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
+    from builder.chronology.dates import _point, calendar_date
+
+    try:
+        grammar = _point(parse_edtf(text), text)[0]
+    except (EDTFParseException, EventDateError):
+        grammar = None
+    fast = calendar_date(text)
+    assert fast is None or fast == grammar, (fast, grammar)  # None: left to the grammar
