@@ -33,3 +33,18 @@ def test_unknown_outside_and_dependent_styles_say_why(tmp_path):
     (tmp_path / 'own.csl').write_text((BUNDLED / 'ieee.csl').read_text())
     own = find_style('own.csl', tmp_path, 'en')
     assert own.path == (tmp_path / 'own.csl').resolve() and not own.note
+
+
+def test_pandoc_is_the_one_pypandoc_binary_ships_whatever_the_working_directory_holds(tmp_path, monkeypatch, caplog):
+    from pathlib import Path
+
+    import pypandoc
+
+    from builder.citations.pandoc import pandoc_path, run_pandoc
+
+    (tmp_path / 'pandoc').mkdir()  # a book folder with its Pandoc versions of the chapters, as the benchmarks'
+    monkeypatch.chdir(tmp_path)
+    pandoc_path.cache_clear()
+    assert Path(pandoc_path()) == Path(pypandoc.__file__).parent / 'files' / 'pandoc'
+    assert run_pandoc(['--version']).startswith('pandoc 3.')
+    assert caplog.records == []  # pypandoc's search logged an [ERROR] on stderr for the folder
