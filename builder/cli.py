@@ -87,8 +87,8 @@ def _output_arguments(parser: argparse.ArgumentParser) -> None:
                         'handouts: the first)')
     parser.add_argument('--out', type=Path, metavar='DIR', help='output folder (default: BOOK_DIR/dist)')
     parser.add_argument('--jobs', type=int, metavar='N', help='processes that lay out each PDF, in parts, '
-                        'one output at a time (default: one per core, laying out books of about 100 pages '
-                        'or more in parts, and smaller outputs side by side)')
+                        'one output at a time (default: one per core, laying out a book of one edition '
+                        'or of about 100 pages or more in parts, and other outputs side by side)')
     parser.add_argument('--no-cache', action='store_true',
                         help='rebuild everything, ignoring and leaving alone BOOK_DIR/.coursepack-cache')
     shop = parser.add_argument_group('print-shop options (override book.yaml)')

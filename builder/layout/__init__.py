@@ -4,7 +4,9 @@
   map off the layout, until what the book prints no longer changes.
 - Its two engines: ``document.py``, the book as one WeasyPrint document;
   ``parts.py``, parts laid out side by side by a pool of processes (kept in
-  ``parts_cache.py``), for books of about 100 pages or more.
+  ``parts_cache.py``), for a book of one edition and two chapters or more,
+  and any long book: side by side, a first build takes less time, and an
+  edit lays out again only the part it is in (and the pages that list it).
 - What both lay out: ``print_document.py`` (the print HTML and its post-passes,
   ``breaks.py``), page references printed from the page map
   (``page_references.py``), the first guess at the pages (``page_estimate.py``).
@@ -28,7 +30,7 @@ from ..render import render
 from .document import LaidOutDocument, OneDocument
 from .known_pages import layout_key
 from .page_estimate import estimated_page_map
-from .parts import InParts, LaidOutParts, can_lay_out_in_parts, worth_laying_out_in_parts
+from .parts import InParts, LaidOutParts, can_lay_out_in_parts, lays_out_in_parts
 from .parts_cache import PartStore
 from .settle import settle
 
@@ -45,8 +47,8 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     """Lay one output (``stem``) out; None (with diagnostics) on errors.
 
     An EPUB alone is not laid out: it takes its page numbers from the last
-    layout when that was of the same book (``known_pages.py``). A whole book of about 100 pages or more is laid out in parts on several
-    cores (``parts.py``). The last build's page map of the same output is the
+    layout when that was of the same book (``known_pages.py``). A whole book of one edition, or a long one, is laid
+    out in parts on several cores (``parts.py``). The last build's page map of the same output is the
     first guess at its page numbers: when it is right, one layout is enough.
     Without one, pages estimated from the text are (``page_estimate.py``).
     """
@@ -56,13 +58,14 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     guess = cache.page_map(stem) or estimated_page_map(first)
     jobs = options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
-    if jobs > 1 and not first.selected.is_handout and can_lay_out_in_parts(first) and (
-            options.jobs is not None or worth_laying_out_in_parts(first)):
+    # --jobs 1: one document; --jobs N: parts; by default, what the book is (parts.lays_out_in_parts).
+    if options.jobs != 1 and not first.selected.is_handout and (
+            can_lay_out_in_parts(first) if options.jobs else lays_out_in_parts(first)):
         build.progress.stage('lay out in parts')
         folder = cache.parts_folder(stem) or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
         store = PartStore(folder, cache.parts_salt())
-        in_parts = settle(resolved, guess, InParts(build.diagnostics, jobs, store))
+        in_parts = settle(resolved, guess, InParts(build.diagnostics, build.progress, jobs, store))
         if in_parts is not None:
             store.prune({part.key for part in in_parts[1].parts})
         laid_out = in_parts

@@ -35,6 +35,7 @@ from ..dates import build_timestamp
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL
 from ..model import PageMap, RenderedBook
+from ..progress import Progress
 from ..workers import process_pool
 from .font_subsets import dated_subsets
 from .identity import pdf_identifier
@@ -47,10 +48,22 @@ from .settle import MAX_PASSES
 from .weasyprint_log import collected_messages, report_messages
 
 PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, about 210 MiB in WeasyPrint
-WORTH_BYTES = 400_000  # about 100 pages: below, starting processes costs more than laying out in parts saves
+MIN_PARTS = 2  # chapter parts at least: the two cores of a small machine busy from the first pass
+WORTH_BYTES = 400_000  # about 100 pages: a book of several editions below lays them out side by side instead
 PX = 0.75  # CSS px -> PDF pt
 # Every part links to places in the others; joining the parts resolves those links.
 CROSS_PART_NOTICE = 'No anchor #'
+
+
+def lays_out_in_parts(rendered: RenderedBook) -> bool:
+    """Whether the book's editions are laid out in parts by default: a book of one edition (its parts keep the
+    cores busy), or a long one. A book of several short editions lays each out as one document, side by side
+    (``pipeline.concurrent_outputs``): less work for the same time. Decided by the book alone, never by the
+    machine's cores or the editions asked for, so that the same book gives the same bytes everywhere."""
+    if not can_lay_out_in_parts(rendered):
+        return False
+    size = sum(len(d.body) for d in rendered.documents if d.kind == 'chapter')
+    return len(rendered.config.editions) == 1 or size >= WORTH_BYTES
 
 
 def can_lay_out_in_parts(rendered: RenderedBook) -> bool:
@@ -60,11 +73,6 @@ def can_lay_out_in_parts(rendered: RenderedBook) -> bool:
     if rendered.config.pdf_standard:  # a tagged PDF's structure tree does not survive joining with pypdf
         return False
     return all_page_references_rewritten(rendered.config.root)
-
-
-def worth_laying_out_in_parts(rendered: RenderedBook) -> bool:
-    """Below about one part's worth of pages, starting processes costs more than it saves."""
-    return sum(len(d.body) for d in rendered.documents if d.kind == 'chapter') >= WORTH_BYTES
 
 
 @dataclass(frozen=True)
@@ -87,8 +95,9 @@ class InParts:
     cache's (``store``). Unsettled, the build fails: build with ``--jobs 1``.
     """
 
-    def __init__(self, diagnostics: Diagnostics, jobs: int, store: PartStore) -> None:
+    def __init__(self, diagnostics: Diagnostics, progress: Progress, jobs: int, store: PartStore) -> None:
         self.diagnostics = diagnostics
+        self.progress = progress
         self.jobs = jobs
         self.store = store
         self.plan: list[tuple[int, ...]] = []  # made from the first rendering
@@ -105,8 +114,9 @@ class InParts:
         self.stack.__exit__(*exc)  # type: ignore[arg-type]
 
     def lay_out(self, rendered: RenderedBook, attempt: int) -> LaidOutParts | None:
+        self.progress.item(f'pass {attempt}')
         if not self.plan:
-            self.plan = plan_parts(rendered, self.jobs)
+            self.plan = plan_parts(rendered)
             self.done = [None] * len(self.plan)
             self.identifier = pdf_identifier(rendered.config)
         pages, store, done = rendered.pages, self.store, self.done
@@ -149,7 +159,7 @@ class InParts:
         return None
 
 
-def plan_parts(rendered: RenderedBook, jobs: int) -> list[tuple[int, ...]]:
+def plan_parts(rendered: RenderedBook) -> list[tuple[int, ...]]:
     """Document indices of each part: the front matter, runs of whole chapters, each back-matter document.
 
     The front and back matter print the pages of everything else (contents,
@@ -161,7 +171,8 @@ def plan_parts(rendered: RenderedBook, jobs: int) -> list[tuple[int, ...]]:
     documents = rendered.documents
     chapters = [i for i, d in enumerate(documents) if d.kind == 'chapter']
     size = sum(len(documents[i].body) for i in chapters)
-    count = max(jobs, math.ceil(size / PART_BYTES))
+    # Not the number of cores: the parts, hence the joined PDF's bytes, are the same on every machine.
+    count = max(MIN_PARTS, math.ceil(size / PART_BYTES))
     # Whole chapters per part, not bytes: an edit that grows a chapter moves no boundary, so the other parts stay cached.
     per_part = math.ceil(len(chapters) / count)
     firsts = chapters[::per_part]
