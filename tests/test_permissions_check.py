@@ -10,6 +10,7 @@ import re
 from lxml import html
 
 from builder.citations.load import load_references
+from builder.citations.terms import locator_terms
 from builder.diagnostics import Diagnostics, SourceLocation
 from builder.options import BuildOptions
 from builder.pipeline import check, ledger
@@ -43,8 +44,10 @@ def test_extents_equal_the_counts_made_by_hand():
         got = {r.id: (len(found.extent(scope, r.id).passages), found.extent(scope, r.id).words,
                       found.extent(scope, r.id).longest) for r in found.references}
         assert got == expected, scope
-    assert found.extent(student, 'fair-manual').places == 'p. 3–5, 9'
-    assert found.extent(student, 'granted-report').places == 'p. 12, 14–15'
+    english = locator_terms('en')  # CSL's terms, from Pandoc
+    assert found.extent(student, 'fair-manual').places(english) == 'pp. 3–5, 9'
+    assert found.extent(student, 'granted-report').places(english) == 'pp. 12, 14–15'
+    assert found.extent(student, 'granted-report').places(locator_terms('de')) == 'S. 12, 14–15'
     assert found.extent(student, 'fair-manual').share(next(r.rights for r in found.references
                                                            if r.id == 'fair-manual')) == 4 / 20
 
@@ -112,7 +115,7 @@ def test_permissions_command_writes_the_csv_and_html(tmp_path):
     run = run_cli('permissions', book, '--copies', '25', '--quiet')
     assert run.code == 0, run.err
     assert run.out.startswith('| Source | License | Passages | Words quoted |')
-    assert '| fair-manual | Quoted under fair dealing | 2 | 33 | 25 | p. 3–5, 9 | 20.0% |' in run.out
+    assert '| fair-manual | Quoted under fair dealing | 2 | 33 | 25 | pp. 3–5, 9 | 20.0% |' in run.out
     rows = list(csv.DictReader(io.StringIO((book / 'dist' / 'permissions.csv').read_text())))
     student = {r['Source']: r for r in rows if r['Output'] == 'permissions-ledger'}
     instructor = {r['Source']: r for r in rows if r['Output'] == 'permissions-ledger-instructor'}

@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..containment import contained
 from ..diagnostics import did_you_mean
-from ..i18n import catalog
+from ..i18n import catalog, has_catalog
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,16 @@ def find_style(name: str, root: Path, language: str) -> Style | str:
         return f"'{name}' is not a CSL style"
     if root_element.find(f'{CSL}info/{CSL}link[@rel="independent-parent"]') is not None:
         return f"'{name}' is a dependent CSL style (it only names its parent style): use the parent's .csl file"
-    locale = _locale(language)
+    locale = csl_locale(language)
     options = root_element.find(f'{CSL}locale/{CSL}style-options[@punctuation-in-quote]')
     in_quote = options.get('punctuation-in-quote') == 'true' if options is not None else locale == 'en-US'
     return Style(name, path, locale, root_element.get('class') == 'note',
                  root_element.find(CSL + 'bibliography') is not None, in_quote)
 
 
-def _locale(language: str) -> str:
-    """The CSL locale Pandoc is given: the book's language, with the catalog's region when it names none."""
-    return language if '-' in language else catalog(language).data('citations.csl-locale')
+def csl_locale(language: str) -> str:
+    """The CSL locale Pandoc is given: the book's language, with the catalog's region when it names none (a
+    language without a catalog goes as it is: Pandoc has CSL locales for more languages than we have catalogs)."""
+    if '-' in language or not has_catalog(language):
+        return language
+    return catalog(language).data('citations.csl-locale')

@@ -37,9 +37,9 @@ class Extent:
     def longest(self) -> int:
         return max((p.words for p in self.passages), default=0)
 
-    @property
-    def places(self) -> str:
-        return collapsed_locators(self.items)
+    def places(self, terms: dict[str, tuple[str, str]]) -> str:
+        """The places of the source cited, named with ``terms`` (``citations.terms.locator_terms``)."""
+        return collapsed_locators(self.items, terms)
 
     def share(self, rights: Rights | None) -> float | None:
         """The fraction of the source reproduced: the words of its distinct passages, or the pages cited, over
@@ -95,9 +95,6 @@ def make_ledger(whole: ResolvedBook, references: tuple[Reference, ...], stems: d
 
 # ---- the places of a source cited ----
 
-SHORT_LABELS = {'page': 'p.', 'paragraph': 'para.', 'section': 'sec.', 'chapter': 'chap.', 'line': 'l.',
-                'column': 'col.', 'figure': 'fig.', 'folio': 'fol.', 'note': 'n.', 'volume': 'vol.',
-                'verse': 'v.', 'part': 'pt.', 'book': 'bk.', 'number': 'no.', 'opus': 'op.', 'sub verbo': 's.v.'}
 _RANGE = re.compile(r'^(\d+)\s*[-–—]+\s*(\d+)$')
 
 
@@ -115,15 +112,18 @@ def _numbers(items: Iterable[CiteItem], label: str) -> set[int]:
     return numbers
 
 
-def collapsed_locators(items: Iterable[CiteItem]) -> str:
-    """The places cited, label by label, numbers collapsed into ranges: "p. 3–5, 9; para. 1–2; sec. Aftermath"."""
+def collapsed_locators(items: Iterable[CiteItem], terms: dict[str, tuple[str, str]]) -> str:
+    """The places cited, label by label, numbers collapsed into ranges: "pp. 3–5, 9; para. 1; sec. Aftermath",
+    each label's word from ``terms`` (singular and plural; the label itself where it has none)."""
     items = tuple(items)
     groups: list[str] = []
     for label in dict.fromkeys(item.label for item in items if item.label and item.locator):
         words = dict.fromkeys(item.locator for item in items if item.label == label and item.locator
                               and not _numbers((item,), label))
-        shown = number_runs(_numbers(items, label)) + [str(w) for w in words]
-        groups.append(f"{SHORT_LABELS.get(label, label)} {', '.join(shown)}")  # type: ignore[arg-type]
+        numbers = _numbers(items, label)
+        shown = number_runs(numbers) + [str(w) for w in words]
+        singular, plural = terms.get(label, (label, label))  # type: ignore[arg-type]
+        groups.append(f"{plural if len(numbers) > 1 or len(shown) > 1 else singular} {', '.join(shown)}")
     return '; '.join(groups)
 
 

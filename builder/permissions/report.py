@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass
 
 from ..citations.load import Reference
+from ..citations.terms import locator_terms
 from ..i18n import Catalog
 from ..model import PageMap
 from ..render import _templates as templates  # the renderer's environment: the same escaping and loader
@@ -69,7 +70,7 @@ def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog
         'passages': str(len(extent.passages)),
         'words': str(extent.words),
         'longest': str(extent.longest),
-        'places': extent.places,
+        'places': extent.places(locator_terms(strings.language)),
         'share': f'{share:.1%}' if share is not None else '',
         'print-pages': ', '.join(number_runs(printed)) if printed is not None else '',
         'copies': str(copies) if copies else '',
