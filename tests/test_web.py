@@ -103,6 +103,25 @@ def test_every_link_and_file_is_relative_and_there(site, course_pack):
     assert summarize(site).size < 1024 * 1024  # subset fonts: the whole site is smaller than one font was
 
 
+def test_every_word_of_the_epub_is_on_the_web_pages(site, course_pack):
+    """Each document's words, counted, are the EPUB's: the web edition adds only its print page numbers (text
+    here, empty markers there) and a Notes heading, and loses nothing."""
+    from collections import Counter
+
+    epub = epub_files(course_pack.output('.epub'))
+    documents = [name for name in epub if name.endswith('.xhtml') and name not in ('EPUB/nav.xhtml', 'EPUB/cover.xhtml')
+                 and 'titlepage' not in name]
+    assert len(documents) >= 12
+    for name in documents:
+        stem = name.removeprefix('EPUB/').removesuffix('.xhtml')
+        theirs = lxml.html.fromstring(epub[name]).find('.//body')
+        page_name = 'index-2.html' if stem == 'index' else f'{stem}.html'
+        ours = page(site, page_name).get_element_by_id('main')
+        for extra in ours.xpath('.//span[@class="print-page"] | .//h2[@class="notes-title"]'):
+            extra.drop_tree()
+        assert Counter(ours.text_content().split()) == Counter(theirs.text_content().split()), stem
+
+
 def test_print_page_numbers_are_the_epubs(site, course_pack):
     """Both come from the PDF's page map: the same page begins before the same block."""
     epub = epub_files(course_pack.output('.epub'))
