@@ -46,4 +46,9 @@ def page_rules(config: BookConfig, selection: Selection) -> str:
     if selection.first_page != 1:
         # counter-reset on the first page sets the number printed on it.
         rules.append(f'@page :first {{ counter-reset: page {selection.first_page}; }}')
+    if selection.first_page % 2 == 0:
+        # WeasyPrint makes a document's first page a right-hand page (a left-hand one written right to left)
+        # whatever number it prints; a part or handout printed one-sided that starts on an even page starts on
+        # the other side, as that page is in the whole book (its running head, its margins).
+        rules.append(f"html {{ break-before: {'right' if config.direction == 'rtl' else 'left'}; }}")
     return '\n'.join(rules)

@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 from pypdf import PdfReader
 
-from conftest import MAIN_EDITION, build, copy_book, dist_fingerprint, pdf_pages_text
+from conftest import MAIN_EDITION, build, copy_book, dist_fingerprint, pdf_pages_text, set_key
 
 pytestmark = pytest.mark.build  # every test here lays out a book
 
@@ -225,3 +225,19 @@ def test_outputs_made_side_by_side_are_those_of_a_serial_build(tmp_path):
     serial = build(copy_book('minimal', tmp_path / 'b'), '--no-cache', '--jobs', '1')
     assert serial.code == 0, serial.err
     assert dist_fingerprint(side_by_side.dist) == dist_fingerprint(serial.dist)
+
+
+def test_parts_printed_one_sided_have_the_running_heads_of_the_one_document(tmp_path):
+    """Printed on one side, a part can start on an even page: it must start on a left-hand page, as that page
+    is in the whole book, with the left-hand running head (WeasyPrint makes a document's first page a
+    right-hand one whatever number it prints)."""
+    summaries = []
+    for jobs in ('1', '2'):
+        book = copy_book('parts', tmp_path / jobs)
+        set_key(book, 'sides: simplex')
+        run = build(book, '--jobs', jobs, '--no-cache', *PDF_ONLY)
+        assert run.code == 0, run.err
+        summaries.append(book_summary(run.output('.pdf')))
+    one, parts = summaries
+    assert any(page % 2 == 0 for depth, _, page in parts['outline'] if depth == 0)  # a chapter on an even page
+    assert parts['text'] == one['text']
