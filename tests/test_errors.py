@@ -13,7 +13,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import (CHAPTER, LOCATED, MAIN_EDITION, REPO, build, copy_book, dist_fingerprint, epub_files, epubcheck,
-                     pdf_pages_text, png, xhtml_text)
+                     pdf_pages_text, png, run_cli, xhtml_text)
 
 
 def append(path: str, text: str):
@@ -402,3 +402,18 @@ def test_a_named_pipe_for_a_chapter_is_refused_not_waited_on(tmp_path):
     assert run.code == 1
     assert 'chapters/03-pipe.md: error[file-not-regular]: this is not a regular file' in run.err.splitlines(), run.err
     assert not (book / 'dist').exists()
+
+
+def test_an_unclosed_div_is_a_located_warning_and_keeps_its_text(tmp_path):
+    """As Pandoc reads it, the div runs to the end of the chapter; unsaid, an unclosed instructor div would take
+    the rest of the chapter out of the student edition."""
+    book = copy_book('minimal', tmp_path)
+    chapter = book / 'chapters' / '02-second.md'
+    lines = chapter.read_text().splitlines()
+    chapter.write_text('\n'.join([*lines, '', '::: {.instructor}', 'A note.', '', 'Text for everyone.', '']))
+    run = run_cli('check', book)
+    assert run.code == 0, run.err
+    assert f'chapters/02-second.md:{len(lines) + 2}: warning[div-unclosed]: ' in run.err
+    assert "opened here is never closed" in run.err
+    chapter.write_text('\n'.join([*lines, '', '::: {.instructor}', 'A note.', ':::', '', 'Text for everyone.', '']))
+    assert 'div-unclosed' not in run_cli('check', book).err
