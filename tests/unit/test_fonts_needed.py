@@ -20,3 +20,22 @@ def test_arabic_script_brings_vazirmatn_and_its_licence():
 
 def test_spaces_and_direction_marks_alone_bring_no_fallback():
     assert not any('Vazirmatn' in font for font in needed_fonts(font_files(), 'a\u00a0b\u200e\u2009c'))
+
+
+def test_every_bundled_family_declares_all_four_faces_with_a_bundled_file():
+    """A face left undeclared is taken from the system's fonts (an italic comment in highlighted code took
+    the system's DejaVu Sans Mono Oblique): every family of fonts.css has upright and italic, normal and bold."""
+    import re
+
+    from builder.resources import STYLES
+
+    faces: dict[str, set[tuple[str, str]]] = {}
+    for rule in re.findall(r'@font-face \{([^}]*)\}', (STYLES / 'fonts.css').read_text()):
+        family = re.search(r'font-family: "([^"]+)"', rule)[1]
+        source = re.search(r'url\("([^"]+)"\)', rule)[1]
+        assert (STYLES / source).is_file(), source
+        faces.setdefault(family, set()).add((re.search(r'font-weight: (\w+)', rule)[1],
+                                             re.search(r'font-style: (\w+)', rule)[1]))
+    assert set(faces) == {'Gentium Book Plus', 'Vazirmatn', 'DejaVu Sans Mono'}
+    for family, found in faces.items():
+        assert found == {(w, s) for w in ('normal', 'bold') for s in ('normal', 'italic')}, family
