@@ -100,10 +100,15 @@ def parse_yaml(text: str, relpath: str, diagnostics: Diagnostics, *, line_offset
     try:
         node = _Composer(text).get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, message = exc.problem_mark or exc.context_mark, (exc.problem or exc.context or 'malformed YAML').strip()
+        if exc.context and exc.context_mark and ('end of stream' in message or '<stream end>' in message):
+            # Run off the end of the file: what was left open (a quote, a bracket) is where to look.
+            mark, message = exc.context_mark, f'{message} {exc.context.strip()} that starts here: is it closed?'
+        if message == 'mapping values are not allowed here':
+            message += "; a value holding ': ' is written in quotes: title: \"Geneva: the accords\""
         where = SourceLocation(relpath, mark.line + 1 + line_offset, mark.column + 1) if mark else SourceLocation(relpath)
         code = exc.code if isinstance(exc, _Refused) else 'yaml-syntax'
-        diagnostics.error(code, (exc.problem or exc.context or 'malformed YAML').strip(), where)
+        diagnostics.error(code, message, where)
         return None
     except yaml.YAMLError as exc:
         diagnostics.error('yaml-syntax', str(exc).splitlines()[0], SourceLocation(relpath))

@@ -79,7 +79,7 @@ CASES = {
         'book.yaml', 4, 'yaml-syntax', 'expected'),
     'malformed front matter': (
         replace(CHAPTER, 'title: The Second Chapter', 'title: [The Second Chapter'),
-        CHAPTER, 4, 'yaml-syntax', 'expected'),
+        CHAPTER, 3, 'yaml-syntax', 'flow sequence that starts here: is it closed?'),  # where the [ opens
     'unknown key with did-you-mean': (
         append('book.yaml', 'subtitel: oops\n'),
         'book.yaml', 7, 'config-unknown-key', "unknown key 'subtitel' (did you mean 'subtitle'?)"),
@@ -417,3 +417,17 @@ def test_an_unclosed_div_is_a_located_warning_and_keeps_its_text(tmp_path):
     assert "opened here is never closed" in run.err
     chapter.write_text('\n'.join([*lines, '', '::: {.instructor}', 'A note.', ':::', '', 'Text for everyone.', '']))
     assert 'div-unclosed' not in run_cli('check', book).err
+
+
+@pytest.mark.parametrize('line, where, says', [
+    ('subtitle: "never closed', 11, 'quoted scalar that starts here: is it closed?'),
+    ('subtitle: [never closed', 11, 'flow sequence that starts here: is it closed?'),
+    ('subtitle: Geneva: the accords', 17, 'is written in quotes'),
+])
+def test_a_yaml_mistake_is_located_where_to_look(tmp_path, line, where, says):
+    """Run off the end of the file, PyYAML points past it: the error points at what was left open."""
+    book = copy_book('minimal', tmp_path)
+    lines = (book / 'book.yaml').read_text().splitlines()
+    (book / 'book.yaml').write_text('\n'.join([*lines, line, '']))
+    run = run_cli('check', book)
+    assert f'book.yaml:{len(lines) + 1}:{where}: error[yaml-syntax]: ' in run.err and says in run.err, run.err
