@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from markdown_it import MarkdownIt
 from slugify import slugify
 
+from .citations.terms import locator_terms
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .markdown import make_parser
 from .markdown.links import settle_heading_links
@@ -31,9 +32,11 @@ PANDOC_METADATA = ('author', 'date', 'subtitle', 'abstract', 'keywords', 'subjec
 
 
 def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> tuple[ParsedChapter, ...]:
-    md = make_parser(book.config.language, citation_notes=bool(book.style and book.style.note),
+    language = book.config.language
+    md = make_parser(language, citation_notes=bool(book.style and book.style.note),
                      terms=term_index(book.terms), auto_terms=book.config.auto_terms,
-                     editions=book.config.editions)
+                     editions=book.config.editions,
+                     locator_terms=None if language.split('-')[0] == 'en' else locator_terms(language))
     chapters = []
     number = 0
     for source in book.sources:

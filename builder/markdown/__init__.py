@@ -6,6 +6,8 @@ a plugin module of this package, added with ``md.use``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.deflist import deflist_plugin
@@ -47,10 +49,12 @@ ALLOWED_ATTRIBUTES = ('id', 'class', 'lang', 'dir', 'key', 'title', 'alt', 'widt
 
 
 def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex | None = None,
-                auto_terms: bool = False, editions: tuple[str, ...] = ()) -> MarkdownIt:
+                auto_terms: bool = False, editions: tuple[str, ...] = (),
+                locator_terms: Mapping[str, tuple[str, str]] | None = None) -> MarkdownIt:
     """The parser; ``citation_notes`` makes citations footnotes (for a note citation style), ``terms``
     names the glossary terms unkeyed uses refer to, ``auto_terms`` marks each term's first use in a chapter,
-    ``editions`` names the classes of edition-only content."""
+    ``editions`` names the classes of edition-only content, ``locator_terms`` the book language's locator
+    labels ("S." for a page in German), read as Pandoc reads them."""
     # html: HTML is read as HTML, so that no Markdown applies inside it; raw_html_plugin prints it as text.
     md = MarkdownIt('commonmark', {'html': True, 'typographer': True, 'xhtmlOut': True})
     md.enable(['table', 'replacements', 'smartquotes'])
@@ -67,7 +71,7 @@ def make_parser(language: str, *, citation_notes: bool = False, terms: TermIndex
         .use(scripts_plugin)
         .use(crossrefs_plugin)
         .use(footnotes_plugin)
-        .use(citations_plugin, notes=citation_notes)
+        .use(citations_plugin, notes=citation_notes, locator_terms=locator_terms)
         .use(deflist_plugin)
         .use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
         .use(image_attributes_plugin, allowed=ALLOWED_ATTRIBUTES)

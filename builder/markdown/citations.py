@@ -24,6 +24,8 @@ forces a locator: ``[@a, p. {iv, 2}]``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -56,8 +58,19 @@ LOCATOR_TERMS = {
     'verse': ('verse', 'verses', 'v.', 'vv.'),
     'volume': ('volume', 'volumes', 'vol.', 'vols.'),
 }
-_TERMS = sorted(((form, label) for label, forms in LOCATOR_TERMS.items() for form in forms),
-                key=lambda t: -len(t[0]))
+Forms = tuple[tuple[str, str], ...]  # (a label's written form, lower case; the label), longest first
+
+
+def locator_forms(book_terms: Mapping[str, tuple[str, str]]) -> Forms:
+    """The English forms, and the book language's own (``citations.terms.locator_terms``: "S." and "Kap." in
+    German), which Pandoc reads in that language's book too."""
+    forms = {(form, label) for label, written in LOCATOR_TERMS.items() for form in written}
+    forms |= {(form.lower(), label) for label, pair in book_terms.items() if label in LOCATOR_TERMS
+              for form in pair if form.strip()}
+    return tuple(sorted(forms, key=lambda t: (-len(t[0]), t)))
+
+
+_TERMS = locator_forms({})
 
 # A key starts with a letter, digit or _ and may hold internal punctuation; @{…} takes anything but braces.
 KEY = r'(?:\{(?P<braced>[^{}]+)\}|(?P<key>\w(?:[\w:.#$%&+?<>~/-]*\w)?))'
@@ -69,9 +82,12 @@ _NUMERIC = re.compile(rf'{_NUMBER}(?:\s*(?:[-–—,&]+|\band\b)\s*{_NUMBER})*',
 _PUNCTUATION = '.,;:!?'
 
 
-def citations_plugin(md: MarkdownIt, *, notes: bool = False) -> None:
-    md.inline.ruler.before('link', 'citation', _bracketed)
-    md.inline.ruler.before('citation', 'citation_narrative', _narrative)
+def citations_plugin(md: MarkdownIt, *, notes: bool = False,
+                     locator_terms: Mapping[str, tuple[str, str]] | None = None) -> None:
+    """``locator_terms``: the book language's locator terms, read besides the English ones."""
+    forms = locator_forms(locator_terms) if locator_terms else _TERMS
+    md.inline.ruler.before('link', 'citation', partial(_bracketed, forms=forms))
+    md.inline.ruler.before('citation', 'citation_narrative', partial(_narrative, forms=forms))
     md.core.ruler.after('inline', 'citation_locations', _locate)
     if notes:
         md.core.ruler.before('footnote_tail', 'citation_notes', _citations_to_notes)
@@ -81,14 +97,14 @@ def citations_plugin(md: MarkdownIt, *, notes: bool = False) -> None:
 
 # ---- inline rules ----
 
-def _bracketed(state: StateInline, silent: bool) -> bool:
+def _bracketed(state: StateInline, silent: bool, forms: Forms = _TERMS) -> bool:
     start = state.pos
     if state.src[start] != '[' or state.src.startswith('[^', start):
         return False
     end = parseLinkLabel(state, start)
     if end < 0 or state.src[end + 1:end + 2] in ('(', '[', '{'):
         return False
-    items = parse_items(state.src[start + 1:end])
+    items = parse_items(state.src[start + 1:end], forms)
     if items is None:
         return False
     if not silent:
@@ -97,7 +113,7 @@ def _bracketed(state: StateInline, silent: bool) -> bool:
     return True
 
 
-def _narrative(state: StateInline, silent: bool) -> bool:
+def _narrative(state: StateInline, silent: bool, forms: Forms = _TERMS) -> bool:
     start = state.pos
     if state.src[start] != '@' or (start > 0 and (state.src[start - 1].isalnum() or state.src[start - 1] in '@_')):
         return False
@@ -113,7 +129,7 @@ def _narrative(state: StateInline, silent: bool) -> bool:
         close = parseLinkLabel(state, bracket)
         inside = state.src[bracket + 1:close] if close > 0 else ''
         if close > 0 and '@' not in inside and state.src[close + 1:close + 2] not in ('(', '[', '{'):
-            item = _with_rest(item, ', ' + inside)
+            item = _with_rest(item, ', ' + inside, forms)
             end = close + 1
     if not silent:
         _push(state, (item,), narrative=True, raw=state.src[start:end])
@@ -127,7 +143,7 @@ def _push(state: StateInline, items: tuple[CiteItem, ...], *, narrative: bool, r
     token.meta = {'items': items, 'narrative': narrative, 'raw': raw}
 
 
-def parse_items(text: str) -> tuple[CiteItem, ...] | None:
+def parse_items(text: str, forms: Forms = _TERMS) -> tuple[CiteItem, ...] | None:
     """The items of a bracketed citation's inside, or None when it is not a citation."""
     items = []
     for part in text.split(';'):
@@ -137,20 +153,20 @@ def parse_items(text: str) -> tuple[CiteItem, ...] | None:
         prefix = match['prefix'].strip()
         item = CiteItem(match['braced'] or match['key'], prefix=prefix + ' ' if prefix else '',
                         suppress_author=bool(match['minus']))
-        items.append(_with_rest(item, match['rest']))
+        items.append(_with_rest(item, match['rest'], forms))
     return tuple(items)
 
 
-def _with_rest(item: CiteItem, rest: str) -> CiteItem:
+def _with_rest(item: CiteItem, rest: str, forms: Forms = _TERMS) -> CiteItem:
     """Read what follows the key: an optional locator (term and value), then the suffix."""
     body = rest.lstrip()
     comma = body.startswith(',')
     if comma:
         body = body[1:].lstrip()
-    label = next((lab for form, lab in _TERMS if body.lower().startswith(form)
+    label = next((lab for form, lab in forms if body.lower().startswith(form)
                   and (not form[-1].isalpha() or not body[len(form):len(form) + 1].isalpha())), None)
     if label is not None:
-        body = body[len(next(f for f, lab in _TERMS if lab == label and body.lower().startswith(f))):].lstrip()
+        body = body[len(next(f for f, lab in forms if lab == label and body.lower().startswith(f))):].lstrip()
     elif comma and body[:1].isdigit():
         label = 'page'  # Pandoc: a bare number is a page
     else:

@@ -52,3 +52,18 @@ def test_note_style_citations_become_footnotes_in_one_sequence_after_punctuation
     assert [notes[i].get('label') for i in range(3)] == ['1', None, None]
     html = make_parser('en', citation_notes=True).render('Then [@a].\n', new_env('ch', 'c.md', Diagnostics()))
     assert 'Then.<a class="noteref"' in html  # the call follows the full stop
+
+
+def test_a_books_language_adds_its_own_locator_labels_as_pandoc_reads_them():
+    from builder.citations.terms import locator_terms
+    from builder.markdown.citations import locator_forms
+
+    german = locator_forms(locator_terms('de'))
+    (item,) = parse_items('@kalinovsky2011, S. 12', german)
+    assert (item.label, item.locator) == ('page', '12')
+    (item,) = parse_items('@kalinovsky2011, Kap. 4', german)
+    assert (item.label, item.locator) == ('chapter', '4')
+    (item,) = parse_items('@kalinovsky2011, p. 12', german)  # the English labels stay readable
+    assert (item.label, item.locator) == ('page', '12')
+    (item,) = parse_items('@kalinovsky2011, S. 12')  # an English book reads no German
+    assert item.label is None and item.suffix.strip(', ') == 'S. 12'
