@@ -19,6 +19,7 @@ from markdown_it.token import Token
 
 from ..i18n import text_direction
 from .divs import DIV
+from .state import text_like
 
 # Unicode's strong bidirectional classes: left to right, right to left (Hebrew), right to left (Arabic).
 _STRONG = {'L': 'ltr', 'R': 'rtl', 'AL': 'rtl'}
@@ -77,10 +78,10 @@ def _isolated(token: Token, direction: str) -> list[Token]:
     out: list[Token] = []
     done = 0
     for start, end in runs:
-        out += [_text(token, token.content[done:start])] if start > done else []
-        out += [Token('bdi_open', 'bdi', 1), _text(token, token.content[start:end]), Token('bdi_close', 'bdi', -1)]
+        out += [text_like(token, token.content[done:start])] if start > done else []
+        out += [Token('bdi_open', 'bdi', 1), text_like(token, token.content[start:end]), Token('bdi_close', 'bdi', -1)]
         done = end
-    out += [_text(token, token.content[done:])] if done < len(token.content) else []
+    out += [text_like(token, token.content[done:])] if done < len(token.content) else []
     return out
 
 
@@ -104,7 +105,3 @@ def _runs(text: str, direction: str) -> list[tuple[int, int]]:
     return runs
 
 
-def _text(like: Token, content: str) -> Token:
-    token = Token('text', '', 0, content=content)
-    token.meta = dict(like.meta)  # its source location, if it has one
-    return token

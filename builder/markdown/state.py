@@ -49,3 +49,10 @@ def location_of(env: dict[str, Any], token: Token) -> SourceLocation:
     if token.map:
         return SourceLocation(ce.path, token.map[0] + 1 + ce.line_offset)
     return SourceLocation(ce.path)
+
+
+def text_like(like: Token, content: str) -> Token:
+    """A text token of ``content`` with the meta of ``like``: its source location, if it has one."""
+    token = Token('text', '', 0, content=content)
+    token.meta = dict(like.meta)
+    return token

@@ -28,7 +28,7 @@ from markdown_it.token import Token
 
 from ..glossary.forms import APOSTROPHES, all_forms, normalize
 from .spans import html_attributes
-from .state import chapter_env
+from .state import chapter_env, text_like
 
 
 def is_case_sensitive(form: str, kind: str) -> bool:
@@ -178,23 +178,19 @@ class _Marker:
             if key in self.extra['marked_terms']:
                 continue
             self.extra['marked_terms'].add(key)
-            out.append(_text_like(token, token.content[position:start]))
+            out.append(text_like(token, token.content[position:start]))
             words = token.content[start:end]
             open_token = Token('term_open', 'a', 1)
             open_token.meta = {**token.meta, 'key': key, 'text': words, 'id': self.new_id('term'), 'linked': True,
                                'explicit_key': False, 'auto': True}
             close = Token('term_close', 'a', -1)
             close.meta = {**token.meta, 'linked': True}
-            out.extend([open_token, _text_like(token, words), close])
+            out.extend([open_token, text_like(token, words), close])
             position = end
-        out.append(_text_like(token, token.content[position:]))
+        out.append(text_like(token, token.content[position:]))
         return [t for t in out if t.type != 'text' or t.content]
 
 
-def _text_like(token: Token, content: str) -> Token:
-    text = Token('text', '', 0, content=content)
-    text.meta = dict(token.meta)
-    return text
 
 
 def span_text(children: list[Token], i: int) -> str:

@@ -21,6 +21,7 @@ licence file travels with them in the EPUB (:data:`LICENCES`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 import string
@@ -50,13 +51,18 @@ def needed_fonts(fonts: tuple[str, ...], text: str) -> tuple[str, ...]:
     a font that fills in a script (:data:`FALLBACKS`: Vazirmatn, for Arabic script) only when it has a glyph for
     a character of ``text`` besides :data:`ALWAYS`, spaces and the dashes and direction marks of General
     Punctuation."""
+    own = {ord(c) for c in text if not c.isspace()} - {ord(c) for c in ALWAYS} - set(range(0x2000, 0x2070))
+    return tuple(font for font in fonts if _family(font) not in FALLBACKS or own & _characters(font))
+
+
+@functools.cache
+def _characters(font: str) -> frozenset[int]:
+    """The code points a bundled font (``fonts/<name>.ttf``) has glyphs for: read once, asked per output."""
     from fontTools.ttLib import TTFont
 
     from ..resources import STYLES
 
-    own = {ord(c) for c in text if not c.isspace()} - {ord(c) for c in ALWAYS} - set(range(0x2000, 0x2070))
-    return tuple(font for font in fonts if _family(font) not in FALLBACKS
-                 or own & set(TTFont(STYLES / font, lazy=True).getBestCmap()))
+    return frozenset(TTFont(STYLES / font, lazy=True).getBestCmap())
 
 
 def _family(font: str) -> str:

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import lxml.html
-from babel import Locale, UnknownLocaleError
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from lxml import etree
 
@@ -127,7 +126,7 @@ def page_html(rendered: RenderedBook, pages: list[Page], number: int, trees: dic
     page = pages[number]
     return _templates.get_template('web-page.html').render(
         t=config.interface.markup, book=config, book_title=publication_title(rendered), page=page, assets=ASSETS,
-        own_css=OWN_CSS if own_stylesheet(config.root, 'web') else None, direction=direction(config.language),
+        own_css=OWN_CSS if own_stylesheet(config.root, 'web') else None, direction=config.direction,
         body=''.join(lxml.html.tostring(trees[d.id], encoding='unicode') for d in page.documents),
         previous=pages[number - 1] if number > 0 else None,
         next=pages[number + 1] if number + 1 < len(pages) else None,
@@ -147,15 +146,6 @@ def handout_download(config: BookConfig, page: Page) -> dict[str, str]:
         return {}
     strings = config.interface
     return {f'../{HANDOUTS_DIR}/{chapters[0]}.pdf': strings('web.download-handout')}
-
-
-def direction(language: str) -> str:
-    """``rtl`` for a language written right to left (Arabic, Persian), from CLDR; else ``ltr``."""
-    try:
-        locale = Locale.parse(language.replace('-', '_'))
-    except (ValueError, UnknownLocaleError):
-        return 'ltr'
-    return 'rtl' if locale.character_order == 'right-to-left' else 'ltr'
 
 
 def site_pages(rendered: RenderedBook) -> list[Page]:
