@@ -77,3 +77,5 @@ def test_plain_dates_read_without_the_grammar_as_the_grammar_reads_them(text):
         grammar = None
     fast = calendar_date(text)
     assert fast is None or fast == grammar, (fast, grammar)  # None: left to the grammar
+    # The plain, valid ones are read without the grammar (else the fast path would be dead and this test vacuous).
+    assert (fast is not None) == (text in ('1986', '0986', '1988-02', '1988-02-29')), text
