@@ -45,7 +45,7 @@ def book_summary(pdf) -> dict:
     contents = next(text for text in pages if text.lstrip().startswith('Contents'))
     return {
         'pages': len(pages),
-        'contents': re.findall(r'(\S[^\n]*?)\s*\.{3,}\s*(\d+)', contents),
+        'contents': re.findall(r'(\S[^\n]*?)\s*(?:\.\s*){3,}(\d+)', contents),  # title . . . page
         'outline': list(outline(reader.outline)),
         'links': links,
         'named': named,

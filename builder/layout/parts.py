@@ -28,7 +28,8 @@ import contextlib
 import datetime as dt
 import logging
 import math
-from dataclasses import dataclass, replace
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..dates import build_timestamp
@@ -77,15 +78,16 @@ def can_lay_out_in_parts(rendered: RenderedBook) -> bool:
 
 @dataclass(frozen=True)
 class LaidOutParts:
-    parts: tuple[PartResult, ...]
+    parts: tuple[PartResult, ...]  # the first parts of the plan: all of them, but on a first pass
     starts: tuple[int, ...]  # the printed number of each part's first page
+    rest: PageMap = field(default_factory=PageMap)  # the pages of the parts not laid out yet, estimated
 
     def page_map(self) -> PageMap:
         pages: dict[str, int] = {}
         for part, start in zip(self.parts, self.starts):
             for anchor, page in part.anchors.items():
                 pages.setdefault(anchor, start + page - 1)
-        return PageMap(pages)
+        return PageMap({**self.rest, **pages})
 
 
 class InParts:
@@ -102,6 +104,9 @@ class InParts:
         self.store = store
         self.plan: list[tuple[int, ...]] = []  # made from the first rendering
         self.done: list[PartResult | None] = []
+        self.front_waits = False  # the last pass left the back matter out
+        self.htmls_of: RenderedBook | None = None
+        self.htmls: dict[tuple[int, int], str] = {}
         self.stack = contextlib.ExitStack()
 
     def __enter__(self) -> InParts:
@@ -117,41 +122,84 @@ class InParts:
         self.progress.item(f'pass {attempt}')
         if not self.plan:
             self.plan = plan_parts(rendered)
+            documents = rendered.documents
+            last_chapter = max(i for i, d in enumerate(documents) if d.kind == 'chapter')
+            self.back = next((i for i, part in enumerate(self.plan) if part[0] > last_chapter), len(self.plan))
+            self.front = documents[0].kind != 'chapter'  # the front matter is the first part
             self.done = [None] * len(self.plan)
             self.identifier = pdf_identifier(rendered.config)
-        pages, store, done = rendered.pages, self.store, self.done
+        pages = rendered.pages
         assert pages is not None  # rendered from the guess, then from each layout
-        # From estimated pages, the first pass only counts pages: nothing it would write is final.
+        # From estimated pages, the first pass only counts pages: nothing it would write is final. It leaves the
+        # back matter out: that prints the chapters' pages (glossary, "cited on", index), which would all be
+        # wrong, and nothing before it depends on its length. The contents, which print the back matter's pages,
+        # are laid out again only once those are known: in the pass after next.
         write = not isinstance(pages, EstimatedPageMap)
+        count = len(self.plan) if write else self.back
+        front_waits, self.front_waits = self.front_waits, not write
+        duplex = rendered.config.sides != 'simplex'
         starts = [1 if i == 0 else pages.get(rendered.documents[part[0]].id, 1) for i, part in enumerate(self.plan)]
-        htmls = [part_html(rendered, part, start) for part, start in zip(self.plan, starts)]
-        futures = {}
-        for i, html in enumerate(htmls):
-            key = store.key(html)
-            previous = done[i]
-            if previous and previous.key == key and (previous.pdf or not write):
-                continue
-            done[i] = store.get(key)
-            if done[i] is None:
-                futures[i] = self.workers.submit(lay_out_part, key, html, rendered.config.root,
-                                                 generated_files(rendered), store.pdf_path(key) if write else None,
-                                                 self.identifier, build_timestamp(rendered.config))
-        for i, future in futures.items():
-            done[i] = future.result()
-            if write:
-                store.put(done[i])
-        results = tuple(r for r in done if r is not None)
+        futures = {i: self.submit(rendered, i, starts[i], write) for i in range(min(count, self.back))
+                   if not (i == 0 and self.front and front_waits and self.done[0])}
+        # The back matter one part after the other, each from the page where the one before it ends: its parts
+        # start where the estimate said only by chance.
+        for i in range(self.back, count):
+            if i > self.back:
+                starts[i] = following_start(starts[i - 1], self.finish(i - 1, futures, write), duplex)
+            futures[i] = self.submit(rendered, i, starts[i], write)
+        for i in list(futures):
+            self.finish(i, futures, write)
+        results = tuple(r for r in self.done[:count] if r is not None)
         if any(level >= logging.ERROR for r in results for level, _ in r.messages):
             report_messages((m for r in results for m in r.messages), self.diagnostics)
             return None
-        return LaidOutParts(results, joined_starts(results, rendered.config.sides != 'simplex'))
+        laid_out = joined_starts(results, duplex)
+        rest = PageMap() if count == len(self.plan) else estimated_rest(rendered, self.plan[count][0], pages,
+                                                                        following_start(laid_out[-1], results[-1], duplex))
+        return LaidOutParts(results, laid_out, rest)
+
+    def submit(self, rendered: RenderedBook, part: int, start: int, write: bool) -> Future[PartResult] | None:
+        """Lay part ``part`` out from page ``start`` in a worker, unless this pass's, the last pass's or the
+        cache's layout of the same HTML will do."""
+        html = self.html(rendered, part, start)
+        key = self.store.key(html)
+        previous = self.done[part]
+        if previous and previous.key == key and (previous.pdf or not write):
+            return None
+        self.done[part] = self.store.get(key)
+        if self.done[part] is not None:
+            return None
+        return self.workers.submit(lay_out_part, key, html, rendered.config.root, generated_files(rendered),
+                                   self.store.pdf_path(key) if write else None, self.identifier,
+                                   build_timestamp(rendered.config))
+
+    def finish(self, part: int, futures: dict[int, Future[PartResult] | None], write: bool) -> PartResult:
+        """Part ``part`` laid out: waited for if it was submitted (once), and kept."""
+        future = futures.pop(part, None)
+        if future is not None:
+            self.done[part] = future.result()
+            if write:
+                self.store.put(self.done[part])
+        result = self.done[part]
+        assert result is not None
+        return result
 
     def settled(self, laid_out: LaidOutParts, again: RenderedBook) -> bool:
-        stable = all(r.pdf and r.key == self.store.key(part_html(again, part, start))
-                     for r, part, start in zip(laid_out.parts, self.plan, laid_out.starts))
+        stable = len(laid_out.parts) == len(self.plan) and all(
+            r.pdf and r.key == self.store.key(self.html(again, i, start))
+            for i, (r, start) in enumerate(zip(laid_out.parts, laid_out.starts)))
         if stable:  # every part parses the same stylesheets: each message once
             report_messages((m for r in laid_out.parts for m in r.messages), self.diagnostics)
         return stable
+
+    def html(self, rendered: RenderedBook, part: int, start: int) -> str:
+        """The print document of part ``part`` (``part_html``), kept for the rendering it was made from: the
+        rendering that says whether a layout is settled is the one the next pass lays out."""
+        if self.htmls_of is not rendered:
+            self.htmls_of, self.htmls = rendered, {}
+        if (part, start) not in self.htmls:
+            self.htmls[part, start] = part_html(rendered, self.plan[part], start)
+        return self.htmls[part, start]
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:
         self.diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '
@@ -187,9 +235,21 @@ def joined_starts(parts: tuple[PartResult, ...], duplex: bool) -> tuple[int, ...
     """The first page of each part in the book: after the part before it, printed two-sided on a right-hand page."""
     starts = [1]
     for part in parts[:-1]:
-        following = starts[-1] + part.pages
-        starts.append(following + (duplex and following % 2 == 0))
+        starts.append(following_start(starts[-1], part, duplex))
     return tuple(starts)
+
+
+def following_start(start: int, part: PartResult, duplex: bool) -> int:
+    """The first page after ``part``, which begins on page ``start``: printed two-sided, a right-hand page."""
+    following = start + part.pages
+    return following + (duplex and following % 2 == 0)
+
+
+def estimated_rest(rendered: RenderedBook, first: int, estimate: PageMap, start: int) -> PageMap:
+    """The estimated pages from document ``first`` on, moved to begin on ``start``, where the parts before it end."""
+    shift = start - estimate[rendered.documents[first].id]
+    opening = estimate[rendered.documents[first].id]
+    return PageMap({anchor: page + shift for anchor, page in estimate.items() if page >= opening})
 
 
 def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int) -> str:

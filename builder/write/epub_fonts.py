@@ -51,7 +51,7 @@ def needed_fonts(fonts: tuple[str, ...], text: str) -> tuple[str, ...]:
     a font that fills in a script (:data:`FALLBACKS`: Vazirmatn, for Arabic script) only when it has a glyph for
     a character of ``text`` besides :data:`ALWAYS`, spaces and the dashes and direction marks of General
     Punctuation."""
-    own = {ord(c) for c in text if not c.isspace()} - {ord(c) for c in ALWAYS} - set(range(0x2000, 0x2070))
+    own = {ord(c) for c in set(text) if not c.isspace()} - {ord(c) for c in ALWAYS} - set(range(0x2000, 0x2070))
     return tuple(font for font in fonts if _family(font) not in FALLBACKS or own & _characters(font))
 
 
