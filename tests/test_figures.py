@@ -82,7 +82,7 @@ def test_captions_are_numbered_per_chapter_and_references_give_the_figures_page(
         references = [int(n) for text in pages for n in re.findall(rf'{label}, p\. (\d+)', text)]
         assert references and set(references) == {at}, (label, references, at)
         number = label.split()[1]
-        assert re.search(rf'{number} {caption}[^.]*\.+ ?{at}\b', ' '.join(pages)), (label, at)
+        assert re.search(rf'{number} {caption}[^.]*[. ]+{at}\b', ' '.join(pages)), (label, at)
     # No number for a table or figure whose id does not ask for one; its caption prints.
     text = ' '.join(pages)
     assert 'Materials and their spans' in text and 'Table 1.2' not in text
