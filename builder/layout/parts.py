@@ -28,7 +28,7 @@ import contextlib
 import datetime as dt
 import logging
 import math
-from concurrent.futures import Future
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -139,23 +139,18 @@ class InParts:
         front_waits, self.front_waits = self.front_waits, not write
         duplex = rendered.config.sides != 'simplex'
         starts = [1 if i == 0 else pages.get(rendered.documents[part[0]].id, 1) for i, part in enumerate(self.plan)]
-        futures = {i: self.submit(rendered, i, starts[i], write) for i in range(min(count, self.back))
-                   if not (i == 0 and self.front and front_waits and self.done[0])}
-        # The back matter one part after the other, each from the page where the one before it ends: its parts
-        # start where the estimate said only by chance.
-        for i in range(self.back, count):
-            if i > self.back:
-                starts[i] = following_start(starts[i - 1], self.finish(i - 1, futures, write), duplex)
-            futures[i] = self.submit(rendered, i, starts[i], write)
-        for i in list(futures):
-            self.finish(i, futures, write)
+        waits = self.front and front_waits and self.done[0] is not None  # the contents keep the last pass's layout
+        side_by_side = [i for i in range(min(count, self.back)) if not (i == 0 and waits)]
+        self.run(rendered, starts, side_by_side, list(range(self.back, count)), write)
         results = tuple(r for r in self.done[:count] if r is not None)
         if any(level >= logging.ERROR for r in results for level, _ in r.messages):
             report_messages((m for r in results for m in r.messages), self.diagnostics)
             return None
         laid_out = joined_starts(results, duplex)
-        rest = PageMap() if count == len(self.plan) else estimated_rest(rendered, self.plan[count][0], pages,
-                                                                        following_start(laid_out[-1], results[-1], duplex))
+        rest = PageMap()
+        if count < len(self.plan):
+            ending = following_start(laid_out[-1], results[-1], duplex)
+            rest = estimated_rest(rendered, self.plan[count][0], pages, ending)
         return LaidOutParts(results, laid_out, rest)
 
     def submit(self, rendered: RenderedBook, part: int, start: int, write: bool) -> Future[PartResult] | None:
@@ -173,16 +168,37 @@ class InParts:
                                    self.store.pdf_path(key) if write else None, self.identifier,
                                    build_timestamp(rendered.config))
 
-    def finish(self, part: int, futures: dict[int, Future[PartResult] | None], write: bool) -> PartResult:
-        """Part ``part`` laid out: waited for if it was submitted (once), and kept."""
-        future = futures.pop(part, None)
-        if future is not None:
-            self.done[part] = future.result()
-            if write:
-                self.store.put(self.done[part])
-        result = self.done[part]
-        assert result is not None
-        return result
+    def run(self, rendered: RenderedBook, starts: list[int], side_by_side: list[int], chain: list[int],
+            write: bool) -> None:
+        """Lay out the parts ``side_by_side`` in any order, and the back matter's (``chain``) one after the other,
+        each from the page where the one before it ends (from estimated pages, its parts would start where they
+        should only by chance). The chain takes the first free worker: it is the longest path through the pass."""
+        duplex = rendered.config.sides != 'simplex'
+        running: dict[Future[PartResult], int] = {}
+        chain_running = False
+        while side_by_side or chain or running:
+            while chain and not chain_running and len(running) < self.jobs:
+                part = chain.pop(0)
+                if part > self.back:
+                    previous = self.done[part - 1]
+                    assert previous is not None  # laid out before it, in this pass or an earlier one
+                    starts[part] = following_start(starts[part - 1], previous, duplex)
+                future = self.submit(rendered, part, starts[part], write)
+                if future is not None:
+                    running[future], chain_running = part, True
+            while side_by_side and len(running) < self.jobs:
+                part = side_by_side.pop(0)
+                future = self.submit(rendered, part, starts[part], write)
+                if future is not None:
+                    running[future] = part
+            if running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    part = running.pop(future)
+                    self.done[part] = future.result()
+                    if write:
+                        self.store.put(self.done[part])
+                    chain_running = chain_running and part < self.back
 
     def settled(self, laid_out: LaidOutParts, again: RenderedBook) -> bool:
         stable = len(laid_out.parts) == len(self.plan) and all(
