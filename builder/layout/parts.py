@@ -17,7 +17,21 @@ What a part cannot know by itself comes from a page map of the whole book:
 
 The page map is the previous build's, or on a first build one estimated from
 the text; as for the whole book (``settle.py``), parts are laid out again until
-the page map they print is the one they produce.
+the page map they print is the one they produce. A first build goes:
+
+1. the front matter and the chapters, side by side, to count their pages
+   (printed from estimated pages, nothing they would write is final);
+2. the chapters whose printed pages changed ("see p. 12"), side by side with
+   the back matter, laid out for the first time: its parts one after the
+   other, each from where the one before it ends, so that it prints the
+   chapters' pages (glossary, "cited on", index) and starts where it is;
+3. the contents, which print the back matter's pages, and any back-matter
+   part that lists pages of the back matter (the bibliography's "cited on"
+   pages in the glossary).
+
+The chapter parts are laid out twice: a part's layout depends on the number of
+its first page (its folios) and on the pages it prints, which only a layout of
+the parts before it can tell.
 
 The PDF writer joins the parts' PDFs into the book (``write/pdf.py``).
 """

@@ -5,7 +5,8 @@ Every page number the book prints besides its folios is printed from a
 collapsed as "12, 34–36", the contents and "see p. 12" (``page_references.py``),
 the EPUB page-list. Printing them can move text to other pages, so the book is
 rendered and laid out again until what it prints no longer changes: once when
-the last build's page map (``guess``) is still right, twice for most first builds.
+the last build's page map (``guess``) is still right, twice for most first builds (in
+parts, the back matter once: ``parts.py``).
 
 The loop is the same for both engines (``document.py``: the book as one
 document; ``parts.py``: parts side by side); each engine says when its layout
