@@ -220,6 +220,7 @@ class Selection:
     edition: str
     chapters: tuple[str, ...] | None = None  # chapter ids of a handout; None for the whole book
     first_page: int = 1  # the number printed on the first page (a handout may keep the course pack's)
+    folios_apart: bool = False  # folios marked, not printed: drawn over the joined parts (layout/furniture.py)
 
     @property
     def is_handout(self) -> bool:

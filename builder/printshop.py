@@ -17,6 +17,10 @@ from .config import PAPER_SIZES, BookConfig
 from .fetcher import STYLES_URL
 from .model import Selection
 
+FOLIO_ANCHOR = 'coursepack-folio'
+# The bundled folio's margin box marked instead of printed, on the pages that would print it (layout/furniture.py).
+FOLIO_MARK = f'@page {{ @bottom-center {{ content: ""; -weasy-anchor: "{FOLIO_ANCHOR}"; }} }}'
+
 
 def page_setup(config: BookConfig, selection: Selection) -> list[str]:
     """Stylesheet URLs for the page setup, applied after the bundled print.css."""
@@ -43,6 +47,8 @@ def page_rules(config: BookConfig, selection: Selection) -> str:
     if config.crop_marks:
         declarations.append('marks: crop')
     rules = [f"@page {{ {'; '.join(declarations)}; }}"] if declarations else []
+    if selection.folios_apart:
+        rules.append(FOLIO_MARK)
     if selection.first_page != 1:
         # counter-reset on the first page sets the number printed on it.
         rules.append(f'@page :first {{ counter-reset: page {selection.first_page}; }}')

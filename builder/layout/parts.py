@@ -50,9 +50,11 @@ from ..dates import build_timestamp
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL
 from ..model import PageMap, RenderedBook
+from ..printshop import FOLIO_ANCHOR
 from ..progress import Progress
 from ..workers import process_pool
 from .font_subsets import dated_subsets
+from .furniture import Folios, folios_apart, folios_html
 from .identity import pdf_identifier
 from .document import page_map
 from .page_estimate import EstimatedPageMap
@@ -95,6 +97,7 @@ class LaidOutParts:
     parts: tuple[PartResult, ...]  # the first parts of the plan: all of them, but on a first pass
     starts: tuple[int, ...]  # the printed number of each part's first page
     rest: PageMap = field(default_factory=PageMap)  # the pages of the parts not laid out yet, estimated
+    folios: Folios | None = None  # drawn over the joined parts, when the parts print none (``furniture.py``)
 
     def page_map(self) -> PageMap:
         pages: dict[str, int] = {}
@@ -142,6 +145,7 @@ class InParts:
             self.front = documents[0].kind != 'chapter'  # the front matter is the first part
             self.done = [None] * len(self.plan)
             self.identifier = pdf_identifier(rendered.config)
+            self.apart = folios_apart(rendered.config.root)
         pages = rendered.pages
         assert pages is not None  # rendered from the guess, then from each layout
         # From estimated pages, the first pass only counts pages: nothing it would write is final. It leaves the
@@ -165,7 +169,15 @@ class InParts:
         if count < len(self.plan):
             ending = following_start(laid_out[-1], results[-1], duplex)
             rest = estimated_rest(rendered, self.plan[count][0], pages, ending)
-        return LaidOutParts(results, laid_out, rest)
+        folios = None
+        if write and self.apart:
+            has_folio = [False] * (laid_out[-1] + results[-1].pages - 1)
+            for part, start in zip(results, laid_out):
+                for index in part.folios:
+                    has_folio[start - 1 + index] = True
+            folios = Folios(folios_html(rendered, has_folio), rendered.config.root, self.identifier,
+                            build_timestamp(rendered.config))
+        return LaidOutParts(results, laid_out, rest, folios)
 
     def submit(self, rendered: RenderedBook, part: int, start: int, write: bool) -> Future[PartResult] | None:
         """Lay part ``part`` out from page ``start`` in a worker, unless this pass's, the last pass's or the
@@ -228,7 +240,7 @@ class InParts:
         if self.htmls_of is not rendered:
             self.htmls_of, self.htmls = rendered, {}
         if (part, start) not in self.htmls:
-            self.htmls[part, start] = part_html(rendered, self.plan[part], start)
+            self.htmls[part, start] = part_html(rendered, self.plan[part], start, self.apart)
         return self.htmls[part, start]
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:
@@ -282,10 +294,12 @@ def estimated_rest(rendered: RenderedBook, first: int, estimate: PageMap, start:
     return PageMap({anchor: page + shift for anchor, page in estimate.items() if page >= opening})
 
 
-def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int) -> str:
-    """The print document of one part, numbering its pages from ``start`` (as a handout's are numbered)."""
-    return print_html(replace(rendered, documents=tuple(rendered.documents[i] for i in part),
-                              selection=replace(rendered.selected, first_page=start)))
+def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int, apart: bool = False) -> str:
+    """The print document of one part, numbering its pages from ``start`` (as a handout's are numbered); with
+    its folios ``apart``, marking them from page 1 or 2 as ``start`` is odd or even: the same document wherever
+    the part starts, on the same side."""
+    selection = replace(rendered.selected, first_page=2 - start % 2 if apart else start, folios_apart=apart)
+    return print_html(replace(rendered, documents=tuple(rendered.documents[i] for i in part), selection=selection))
 
 
 def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str, bytes]], pdf: Path | None,
@@ -299,6 +313,7 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
     with collected_messages(messages, (CROSS_PART_NOTICE,)):
         document = HTML(string=html, base_url=BOOK_URL,
                         url_fetcher=BookFetcher(root, generated, page_numbers_from_attribute)).render()
+        folios = [index for index, page in enumerate(document.pages) if page.anchors.pop(FOLIO_ANCHOR, None)]
         anchors = dict(page_map(document))
         links = []
         for index, page in enumerate(document.pages):
@@ -310,4 +325,4 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
                                custom_metadata=True)  # <meta name="Rights">, as write/pdf.py
     first = document.pages[0]
     return PartResult(key, len(document.pages), anchors, links, (first.width * PX, first.height * PX),
-                      str(pdf) if pdf else None, messages)
+                      str(pdf) if pdf else None, messages, folios)

@@ -21,6 +21,7 @@ class PartResult:
     size: tuple[float, float]  # width and height of its pages, in PDF points
     pdf: str | None  # the part's PDF, if it was written
     messages: list[tuple[int, str]]  # WeasyPrint's log: (level, first line)
+    folios: list[int]  # the pages (indices) that carry a folio, when the folios are drawn apart (furniture.py)
 
 
 class PartStore:

@@ -5,34 +5,29 @@ glyphs that part uses. WeasyPrint subsets with HarfBuzz keeping glyph ids
 (``RETAIN_GIDS``), and its fonts map character ids to glyph ids one to one,
 so the subsets of one font differ only in which glyph outlines they keep. This
 post-pass merges them into one font program holding every glyph any part uses,
-and points every part's font descriptor at it.
+and points every part's font descriptor at it; then it makes each font one
+font dictionary, with the widths (``W``) and the text (``ToUnicode``) of the
+glyphs of every part, and points every page at it.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections import defaultdict
 
 from pypdf import PdfWriter
-from pypdf.generic import DictionaryObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject
 
 
 def share_fonts(writer: PdfWriter) -> None:
-    """Replace the per-part subsets of each font by one merged font program, embedded once."""
+    """Replace the per-part subsets of each font by one merged font program, embedded once, and the per-part
+    font dictionaries by one."""
     # font name without the subset tag -> its parts' font descriptors, by object number
     descriptors: defaultdict[str, dict[int, DictionaryObject]] = defaultdict(dict)
-    for page in writer.pages:
-        fonts = page.get('/Resources', {}).get('/Font', {})
-        for font in fonts.values():
-            font = font.get_object()
-            if font.get('/Subtype') != '/Type0':
-                continue
-            descendant = font['/DescendantFonts'][0].get_object()
-            descriptor = descendant['/FontDescriptor'].get_object()
-            if descendant.get('/CIDToGIDMap') != '/Identity' or '/FontFile2' not in descriptor:
-                continue  # only TrueType fonts addressed by glyph id can be merged glyph by glyph
-            name = str(descendant['/BaseFont']).split('+', 1)[-1]
-            descriptors[name][descendant.raw_get('/FontDescriptor').idnum] = descriptor
+    for fonts, key, name in _merged_fonts(writer):
+        descendant = fonts[key]['/DescendantFonts'][0].get_object()
+        descriptors[name][descendant.raw_get('/FontDescriptor').idnum] = descendant['/FontDescriptor'].get_object()
     for found in descriptors.values():
         programs = {d.raw_get('/FontFile2').idnum: d['/FontFile2'].get_object() for d in found.values()}
         if len(programs) < 2:
@@ -41,6 +36,108 @@ def share_fonts(writer: PdfWriter) -> None:
         shared.get_object().set_data(merged_font([p.get_data() for p in programs.values()]))
         for descriptor in found.values():
             descriptor[NameObject('/FontFile2')] = shared
+    share_font_dictionaries(writer)
+
+
+def _merged_fonts(writer: PdfWriter) -> list[tuple[DictionaryObject, str, str]]:
+    """Where each font that can be merged is used: (a page's font resources, the font's key there, its name)."""
+    found = []
+    for page in writer.pages:
+        fonts = page.get('/Resources', {}).get('/Font', {})
+        for key, font in fonts.items():
+            if not isinstance(font, IndirectObject):
+                continue
+            font = font.get_object()
+            if font.get('/Subtype') != '/Type0' or font.get('/Encoding') != '/Identity-H':
+                continue
+            descendant = font['/DescendantFonts'][0].get_object()
+            descriptor = descendant['/FontDescriptor'].get_object()
+            if descendant.get('/CIDToGIDMap') != '/Identity' or '/FontFile2' not in descriptor:
+                continue  # only TrueType fonts addressed by glyph id can be merged glyph by glyph
+            found.append((fonts.get_object(), key, str(descendant['/BaseFont']).split('+', 1)[-1]))
+    return found
+
+
+def share_font_dictionaries(writer: PdfWriter) -> None:
+    """One font dictionary a font, for every part: the widths and text of every glyph any part uses."""
+    uses: defaultdict[str, list[tuple[DictionaryObject, str]]] = defaultdict(list)
+    for fonts, key, name in _merged_fonts(writer):
+        uses[name].append((fonts, key))
+    for used in uses.values():
+        references = list({fonts.raw_get(key).idnum: fonts.raw_get(key) for fonts, key in used}.values())
+        mappings = [_text_of_glyphs(ref.get_object()) for ref in references]
+        if len(references) < 2 or any(mapping is None for mapping in mappings):
+            continue
+        widths: dict[int, int] = {}
+        text: dict[str, str] = {}
+        for reference, mapping in zip(references, mappings):
+            assert mapping is not None
+            for glyph, width in _widths(reference.get_object()['/DescendantFonts'][0].get_object()).items():
+                widths.setdefault(glyph, width)
+            for glyph, characters in mapping.items():
+                text.setdefault(glyph, characters)
+        shared = references[0].get_object()
+        shared['/DescendantFonts'][0].get_object()[NameObject('/W')] = _width_array(widths)
+        shared['/ToUnicode'].get_object().set_data(_to_unicode(text))
+        for fonts, key in used:
+            fonts[NameObject(key)] = references[0]
+
+
+def _widths(descendant: DictionaryObject) -> dict[int, int]:
+    """A CID font's ``W`` array as glyph id -> width (``c [w1 w2 …]`` and ``c_first c_last w``)."""
+    items, widths, index = list(descendant.get('/W', [])), {}, 0
+    while index < len(items):
+        first = int(items[index])
+        if isinstance(items[index + 1].get_object(), ArrayObject):
+            for offset, width in enumerate(items[index + 1].get_object()):
+                widths[first + offset] = width
+            index += 2
+        else:
+            for glyph in range(first, int(items[index + 1]) + 1):
+                widths[glyph] = items[index + 2]
+            index += 3
+    return widths
+
+
+def _width_array(widths: dict[int, int]) -> ArrayObject:
+    """Glyph id -> width as a ``W`` array of runs of consecutive ids."""
+    array = ArrayObject()
+    for glyph in sorted(widths):
+        if array and glyph == int(array[-2]) + len(array[-1]):
+            array[-1].append(widths[glyph])
+        else:
+            array.extend([NumberObject(glyph), ArrayObject([widths[glyph]])])
+    return array
+
+
+BFCHAR = re.compile(rb'<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>')
+
+
+def _text_of_glyphs(font: DictionaryObject) -> dict[str, str] | None:
+    """A font's ``ToUnicode`` map as glyph code -> text, both in hex; None without one, or for a map that is not
+    one ``bfchar`` entry a glyph (WeasyPrint writes those)."""
+    if '/ToUnicode' not in font:
+        return None
+    data = font['/ToUnicode'].get_object().get_data()
+    if b'bfrange' in data:
+        return None
+    entries = BFCHAR.findall(data.split(b'endcodespacerange')[-1])
+    return {code.decode().lower(): text.decode().lower() for code, text in entries}
+
+
+def _to_unicode(text: dict[str, str]) -> bytes:
+    """A ``ToUnicode`` CMap for glyph code -> text (hex), as WeasyPrint writes one."""
+    lines = ['/CIDInit /ProcSet findresource begin', '12 dict begin', 'begincmap', '/CIDSystemInfo',
+             '<< /Registry (Adobe)', '/Ordering (UCS)', '/Supplement 0', '>> def', '/CMapName /Adobe-Identity-UCS def',
+             '/CMapType 2 def', '1 begincodespacerange', '<0000> <ffff>', 'endcodespacerange']
+    codes = sorted(text, key=lambda code: int(code, 16))
+    for start in range(0, len(codes), 100):  # at most 100 entries a block
+        batch = codes[start:start + 100]
+        lines.append(f'{len(batch)} beginbfchar')
+        lines.extend(f'<{code}> <{text[code]}>' for code in batch)
+        lines.append('endbfchar')
+    lines += ['endcmap', 'CMapName currentdict /CMap defineresource pop', 'end', 'end']
+    return '\n'.join(lines).encode()
 
 
 def merged_font(subsets: list[bytes]) -> bytes:

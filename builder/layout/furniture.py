@@ -1,0 +1,83 @@
+"""Folios drawn apart from the parts they number, so that a part's layout does not depend on where it starts.
+
+A part (``parts.py``) printed its page numbers itself, counted from its first
+page: a part that moved, because a chapter before it grew by a page, was laid
+out again only to print other numbers at the foot of its pages. Now the parts
+print no folios. Each marks the pages that would carry one (WeasyPrint's
+``-weasy-anchor`` on the folio's margin box: only the pages that the
+stylesheets give a folio, so not the front matter's, nor blank pages), and is
+laid out from page 1 or 2, as its first page is odd or even, so that its
+left- and right-hand pages are the book's. Once the parts are joined, the
+folios are laid out by themselves, one short pass over empty pages with the
+same page rules, and laid over the pages that carry one (``write/pdf.py``).
+
+This holds while the folios are the bundled stylesheet's: a book whose own
+``styles/print.css`` prints page numbers in the margins (``counter(page)``,
+``@bottom-center``) or imports another stylesheet has its parts number their
+pages themselves, and lay out again when they move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import RenderedBook, Selection
+from ..printshop import page_setup
+from ..stylesheets import own_stylesheet, stylesheet_urls
+
+MARGIN_BOXES = ('top-left-corner', 'top-left', 'top-center', 'top-right', 'top-right-corner', 'bottom-left-corner',
+                'bottom-left', 'bottom-right', 'bottom-right-corner', 'left-top', 'left-middle', 'left-bottom',
+                'right-top', 'right-middle', 'right-bottom')
+# Laid over the book's pages, the folios' pages draw nothing else: no running heads, backgrounds, borders or marks.
+FOLIOS_ONLY = '\n'.join([
+    '@page { marks: none !important; background: none !important; border: none !important; }',
+    *(f'@page {{ @{box} {{ content: none !important; }} }}' for box in MARGIN_BOXES),
+    '@page no-folio { @bottom-center { content: none !important; } }',
+    'html, body { background: none !important; margin: 0 !important; padding: 0 !important; }',
+    'body > div { break-before: page; }',
+    '.no-folio { page: no-folio; }',
+])
+
+
+def folios_apart(book_root: Path) -> bool:
+    """Whether the parts can leave their folios to be drawn apart: the book's print stylesheet leaves them alone."""
+    own = own_stylesheet(book_root, 'print')
+    if own is None:
+        return True
+    text = own.read_text(encoding='utf-8', errors='replace')
+    return not any(sign in text for sign in ('counter(page', 'bottom-center', '@import'))
+
+
+@dataclass(frozen=True)
+class Folios:
+    """The folios of a book joined from parts: a document of empty pages, each with its folio or none."""
+
+    html: str
+    root: Path
+    identifier: bytes
+    moment: dt.datetime
+
+    def pdf(self) -> bytes:
+        """The folios laid out by WeasyPrint, their fonts subset as the parts' are (so that they merge)."""
+        from weasyprint import HTML
+
+        from ..fetcher import BOOK_URL, BookFetcher
+        from .font_subsets import dated_subsets
+
+        document = HTML(string=self.html, base_url=BOOK_URL, url_fetcher=BookFetcher(self.root)).render()
+        return document.write_pdf(pdf_identifier=self.identifier, finisher=dated_subsets(self.moment))
+
+
+def folios_html(rendered: RenderedBook, has_folio: list[bool]) -> str:
+    """A document of ``len(has_folio)`` empty pages with the book's page rules, and a folio where ``has_folio``."""
+    config = rendered.config
+    setup = page_setup(config, Selection(rendered.selected.edition))
+    links = ''.join(f'<link rel="stylesheet" href="{html.escape(url)}" />'
+                    for url in stylesheet_urls(config.root, 'print', setup))
+    direction = ' dir="rtl"' if config.direction == 'rtl' else ''
+    pages = ''.join('<div></div>' if folio else '<div class="no-folio"></div>' for folio in has_folio)
+    return (f'<!DOCTYPE html><html lang="{html.escape(config.language)}"{direction}><head><meta charset="utf-8" />'
+            f'{links}<style>{FOLIOS_ONLY}</style></head><body>{pages}</body></html>')
