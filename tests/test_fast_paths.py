@@ -152,6 +152,41 @@ def test_rebuild_after_an_edit_is_a_clean_build(tmp_path, sentences):
         assert ours[key] == theirs[key], key
 
 
+XREF = re.compile(r'As \[\]\(#chapter-\d+\) showed, and as \[the section on it\]\(#chapter-\d+-s2\) explains, ')
+
+
+def laid_out_parts(run) -> Counter:
+    """How many times each part was laid out, from the progress lines: ``lay out in parts part 2 of 3``."""
+    return Counter(re.findall(r'part (\d+) of \d+', run.err))
+
+
+def test_parts_that_print_no_page_number_are_laid_out_once(tmp_path):
+    """Their folios drawn apart, chapter parts that print no page reference are final from a first build's first
+    pass, and stay as they are when an edit before them moves them to later pages."""
+    book = copy_book('parts', tmp_path / 'parts')
+    for chapter in (book / 'chapters').glob('*.md'):
+        chapter.write_text(XREF.sub('', chapter.read_text()))
+    first = build(book, '--jobs', '2', *PDF_ONLY)
+    assert first.code == 0, first.err
+    assert laid_out_parts(first) == {'1': 2, '2': 1, '3': 1}  # the contents again, with the chapters' pages
+    pages_before = book_summary(first.output('.pdf'))['pages']
+    edit(book, '002-chapter-002.md', 200)  # chapter 2 grows by pages: the second run of chapters moves
+    again = build(book, '--jobs', '2', *PDF_ONLY)
+    assert again.code == 0, again.err
+    assert laid_out_parts(again) == {'1': 1, '2': 1}
+
+    clean = copy_book('parts', tmp_path / 'clean')
+    for chapter in (clean / 'chapters').glob('*.md'):
+        chapter.write_text(XREF.sub('', chapter.read_text()))
+    edit(clean, '002-chapter-002.md', 200)
+    reference = build(clean, '--jobs', '1', '--no-cache', *PDF_ONLY)
+    assert reference.code == 0, reference.err
+    ours, theirs = book_summary(again.output('.pdf')), book_summary(reference.output('.pdf'))
+    assert ours['pages'] > pages_before  # the edit did move the second run of chapters
+    for key in ('pages', 'contents', 'outline', 'named', 'links', 'folios', 'text'):
+        assert ours[key] == theirs[key], key
+
+
 def test_nothing_changed_leaves_the_outputs_alone(tmp_path):
     book = copy_book('minimal', tmp_path)
     (book / 'chapters' / '03-bare.md').write_text('A chapter without front matter.\n')

@@ -11,7 +11,8 @@
   ``breaks.py``), page references printed from the page map
   (``page_references.py``), the first guess at the pages (``page_estimate.py``).
 - What every PDF of the layout is written with: ``identity.py``,
-  ``font_subsets.py``; and joined from parts: ``shared_fonts.py``.
+  ``font_subsets.py``; and joined from parts: ``shared_fonts.py``, and the
+  folios drawn apart from the parts, ``furniture.py``.
 - The page numbers of a book not laid out now (an EPUB alone): ``known_pages.py``.
 - WeasyPrint's log as diagnostics: ``weasyprint_log.py``.
 """
@@ -65,7 +66,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
         folder = cache.parts_folder(stem) or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
         store = PartStore(folder, cache.parts_salt())
-        in_parts = settle(resolved, guess, InParts(build.diagnostics, build.progress, jobs, store))
+        in_parts = settle(resolved, guess, InParts(resolved, build.diagnostics, build.progress, jobs, store))
         if in_parts is not None:
             store.prune({part.key for part in in_parts[1].parts})
         laid_out = in_parts

@@ -8,10 +8,12 @@ process holding one part, and that a rebuild takes from the cache
 
 What a part cannot know by itself comes from a page map of the whole book:
 
-* its first page number, set by ``@page :first { counter-reset: page N }``.
-  Chapters open on right-hand pages, so every part after the front matter
-  starts on an odd page, and the blank left-hand page before it, if any, is
-  added when the parts are joined (``:blank`` pages print nothing);
+* its first page number, which decides its folios: drawn apart and laid
+  over the joined pages (``furniture.py``), or, when the book's stylesheet
+  prints its own, set by ``@page :first { counter-reset: page N }``. Chapters
+  open on right-hand pages, so every part after the front matter starts on
+  an odd page, and the blank left-hand page before it, if any, is added when
+  the parts are joined (``:blank`` pages print nothing);
 * the page of every place it links to where a number is printed, which the
   whole book prints from the page map too (``page_references.py``).
 
@@ -20,18 +22,21 @@ the text; as for the whole book (``settle.py``), parts are laid out again until
 the page map they print is the one they produce. A first build goes:
 
 1. the front matter and the chapters, side by side, to count their pages
-   (printed from estimated pages, nothing they would write is final);
+   (printed from estimated pages, only the parts that print no page number
+   are final: their folios are drawn apart, ``furniture.py``);
 2. the chapters whose printed pages changed ("see p. 12"), side by side with
-   the back matter, laid out for the first time: its parts one after the
-   other, each from where the one before it ends, so that it prints the
-   chapters' pages (glossary, "cited on", index) and starts where it is;
+   the back matter, laid out for the first time, so that it prints the
+   chapters' pages (glossary, "cited on", index); printed one-sided, or with
+   the book's own folios, its parts one after the other, each from where the
+   one before it ends, so that each starts on the side and page it is on;
 3. the contents, which print the back matter's pages, and any back-matter
    part that lists pages of the back matter (the bibliography's "cited on"
    pages in the glossary).
 
-The chapter parts are laid out twice: a part's layout depends on the number of
-its first page (its folios) and on the pages it prints, which only a layout of
-the parts before it can tell.
+A chapter part that prints page numbers ("see p. 12") is laid out twice: the
+pages it prints are known only once the parts before it are laid out. Where
+a part starts does not matter: a part printed the same is not laid out again
+when an edit before it moves it to other pages.
 
 The PDF writer joins the parts' PDFs into the book (``write/pdf.py``).
 """
@@ -42,6 +47,7 @@ import contextlib
 import datetime as dt
 import logging
 import math
+import re
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -49,9 +55,10 @@ from pathlib import Path
 from ..dates import build_timestamp
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL
-from ..model import PageMap, RenderedBook
+from ..model import PageMap, RenderedBook, ResolvedBook
 from ..printshop import FOLIO_ANCHOR
 from ..progress import Progress
+from ..render import render
 from ..workers import process_pool
 from .font_subsets import dated_subsets
 from .furniture import Folios, folios_apart, folios_html
@@ -68,6 +75,7 @@ PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, abou
 MIN_PARTS = 2  # chapter parts at least: the two cores of a small machine busy from the first pass
 WORTH_BYTES = 400_000  # about 100 pages: a book of several editions below lays them out side by side instead
 PX = 0.75  # CSS px -> PDF pt
+PRINTED_PAGE = re.compile(r' data-page="\d')  # a page reference printed from the page map (page_references.py)
 # Every part links to places in the others; joining the parts resolves those links.
 CROSS_PART_NOTICE = 'No anchor #'
 
@@ -114,7 +122,9 @@ class InParts:
     cache's (``store``). Unsettled, the build fails: build with ``--jobs 1``.
     """
 
-    def __init__(self, diagnostics: Diagnostics, progress: Progress, jobs: int, store: PartStore) -> None:
+    def __init__(self, resolved: ResolvedBook, diagnostics: Diagnostics, progress: Progress, jobs: int,
+                 store: PartStore) -> None:
+        self.resolved = resolved
         self.diagnostics = diagnostics
         self.progress = progress
         self.jobs = jobs
@@ -148,10 +158,10 @@ class InParts:
             self.apart = folios_apart(rendered.config.root)
         pages = rendered.pages
         assert pages is not None  # rendered from the guess, then from each layout
-        # From estimated pages, the first pass only counts pages: nothing it would write is final. It leaves the
-        # back matter out: that prints the chapters' pages (glossary, "cited on", index), which would all be
-        # wrong, and nothing before it depends on its length. The contents, which print the back matter's pages,
-        # are laid out again only once those are known: in the pass after next.
+        # From estimated pages, the first pass counts pages: what it would write is final only for the parts that
+        # print no page number. It leaves the back matter out: that prints the chapters' pages (glossary, "cited
+        # on", index), which would all be wrong, and nothing before it depends on its length. The contents, which
+        # print the back matter's pages, are laid out again only once those are known: in the pass after next.
         write = not isinstance(pages, EstimatedPageMap)
         count = len(self.plan) if write else self.back
         front_waits, self.front_waits = self.front_waits, not write
@@ -159,7 +169,12 @@ class InParts:
         starts = [1 if i == 0 else pages.get(rendered.documents[part[0]].id, 1) for i, part in enumerate(self.plan)]
         waits = self.front and front_waits and self.done[0] is not None  # the contents keep the last pass's layout
         side_by_side = [i for i in range(min(count, self.back)) if not (i == 0 and waits)]
-        self.run(rendered, starts, side_by_side, list(range(self.back, count)), write)
+        # A part that prints no page number is final from the first pass: its folios are drawn apart.
+        writes = set(range(count)) if write else self.final_from_the_start(rendered, starts, side_by_side)
+        back = list(range(self.back, count))
+        if self.apart and duplex:  # every part starts on a right-hand page, and its folios are drawn apart
+            side_by_side, back = side_by_side + back, []
+        self.run(rendered, starts, side_by_side, back, writes)
         results = tuple(r for r in self.done[:count] if r is not None)
         if any(level >= logging.ERROR for r in results for level, _ in r.messages):
             report_messages((m for r in results for m in r.messages), self.diagnostics)
@@ -179,6 +194,20 @@ class InParts:
                             build_timestamp(rendered.config))
         return LaidOutParts(results, laid_out, rest, folios)
 
+    def final_from_the_start(self, rendered: RenderedBook, starts: list[int], parts: list[int]) -> set[int]:
+        """Of ``parts``, rendered from estimated pages, those that print no page number: the same HTML when every
+        page moves on by two. With their folios drawn apart, their first layout is their last."""
+        if not self.apart:
+            return set()
+        pages = rendered.pages
+        assert pages is not None
+        maybe = [part for part in parts if not PRINTED_PAGE.search(self.html(rendered, part, starts[part]))]
+        if not maybe:  # every part links to a page ("see p. 12"): no rendering to compare with
+            return set()
+        moved = render(self.resolved, EstimatedPageMap({anchor: page + 2 for anchor, page in pages.items()}))
+        return {part for part in maybe
+                if self.html(rendered, part, starts[part]) == part_html(moved, self.plan[part], starts[part], True)}
+
     def submit(self, rendered: RenderedBook, part: int, start: int, write: bool) -> Future[PartResult] | None:
         """Lay part ``part`` out from page ``start`` in a worker, unless this pass's, the last pass's or the
         cache's layout of the same HTML will do."""
@@ -190,12 +219,13 @@ class InParts:
         self.done[part] = self.store.get(key)
         if self.done[part] is not None:
             return None
+        self.progress.item(f'part {part + 1} of {len(self.plan)}')
         return self.workers.submit(lay_out_part, key, html, rendered.config.root, generated_files(rendered),
                                    self.store.pdf_path(key) if write else None, self.identifier,
                                    build_timestamp(rendered.config))
 
     def run(self, rendered: RenderedBook, starts: list[int], side_by_side: list[int], chain: list[int],
-            write: bool) -> None:
+            writes: set[int]) -> None:
         """Lay out the parts ``side_by_side`` in any order, and the back matter's (``chain``) one after the other,
         each from the page where the one before it ends (from estimated pages, its parts would start where they
         should only by chance). The chain takes the first free worker: it is the longest path through the pass."""
@@ -209,12 +239,12 @@ class InParts:
                     previous = self.done[part - 1]
                     assert previous is not None  # laid out before it, in this pass or an earlier one
                     starts[part] = following_start(starts[part - 1], previous, duplex)
-                future = self.submit(rendered, part, starts[part], write)
+                future = self.submit(rendered, part, starts[part], part in writes)
                 if future is not None:
                     running[future], chain_running = part, True
             while side_by_side and len(running) < self.jobs:
                 part = side_by_side.pop(0)
-                future = self.submit(rendered, part, starts[part], write)
+                future = self.submit(rendered, part, starts[part], part in writes)
                 if future is not None:
                     running[future] = part
             if running:
@@ -222,7 +252,7 @@ class InParts:
                 for future in finished:
                     part = running.pop(future)
                     self.done[part] = future.result()
-                    if write:
+                    if part in writes:
                         self.store.put(self.done[part])
                     chain_running = chain_running and part < self.back
 
