@@ -187,6 +187,25 @@ def test_parts_that_print_no_page_number_are_laid_out_once(tmp_path):
         assert ours[key] == theirs[key], key
 
 
+def test_parts_of_a_book_with_its_own_folios_number_their_pages(tmp_path):
+    """A book whose stylesheet prints its own folios has its parts print them, counted from where they start."""
+    books = []
+    for name in ('parts', 'single'):
+        book = copy_book('parts', tmp_path / name)
+        (book / 'styles').mkdir(exist_ok=True)
+        (book / 'styles' / 'print.css').write_text(
+            '@page { @bottom-center { content: none; } @bottom-right { content: "page " counter(page); } }\n'
+            '@page front { @bottom-right { content: none; } }\n@page :blank { @bottom-right { content: none; } }\n')
+        books.append(book)
+    in_parts = build(books[0], '--jobs', '2', *PDF_ONLY)
+    single = build(books[1], '--jobs', '1', *PDF_ONLY)
+    assert in_parts.code == 0 and single.code == 0, in_parts.err + single.err
+    ours, theirs = book_summary(in_parts.output('.pdf')), book_summary(single.output('.pdf'))
+    assert 'page 9' in ours['text'][8]
+    for key in ('pages', 'contents', 'folios', 'text'):
+        assert ours[key] == theirs[key], key
+
+
 def test_nothing_changed_leaves_the_outputs_alone(tmp_path):
     book = copy_book('minimal', tmp_path)
     (book / 'chapters' / '03-bare.md').write_text('A chapter without front matter.\n')
