@@ -59,6 +59,7 @@ class Folios:
     root: Path
     identifier: bytes
     moment: dt.datetime
+    kept: Path  # where the parts are kept (``parts_cache.PartStore``): an edit that moves no page lays out none
 
     def pdf(self) -> bytes:
         """The folios laid out by WeasyPrint, their fonts subset as the parts' are (so that they merge)."""
@@ -67,8 +68,14 @@ class Folios:
         from ..fetcher import BOOK_URL, BookFetcher
         from .font_subsets import dated_subsets
 
+        if self.kept.is_file():
+            return self.kept.read_bytes()
         document = HTML(string=self.html, base_url=BOOK_URL, url_fetcher=BookFetcher(self.root)).render()
-        return document.write_pdf(pdf_identifier=self.identifier, finisher=dated_subsets(self.moment))
+        pdf = document.write_pdf(pdf_identifier=self.identifier, finisher=dated_subsets(self.moment))
+        partial = self.kept.with_suffix('.partial')
+        partial.write_bytes(pdf)
+        partial.replace(self.kept)  # whole or not at all: a build stopped here leaves no half file to be read
+        return pdf
 
 
 def folios_html(rendered: RenderedBook, has_folio: list[bool]) -> str:

@@ -190,8 +190,9 @@ class InParts:
             for part, start in zip(results, laid_out):
                 for index in part.folios:
                     has_folio[start - 1 + index] = True
-            folios = Folios(folios_html(rendered, has_folio), rendered.config.root, self.identifier,
-                            build_timestamp(rendered.config))
+            html = folios_html(rendered, has_folio)
+            folios = Folios(html, rendered.config.root, self.identifier, build_timestamp(rendered.config),
+                            self.store.folder / f'{self.store.key(html)}.folios')
         return LaidOutParts(results, laid_out, rest, folios)
 
     def final_from_the_start(self, rendered: RenderedBook, starts: list[int], parts: list[int]) -> set[int]:
