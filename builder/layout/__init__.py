@@ -68,8 +68,8 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
         store = PartStore(folder, cache.parts_salt())
         in_parts = settle(resolved, guess, InParts(resolved, build.diagnostics, build.progress, jobs, store))
         if in_parts is not None:
-            folios = in_parts[1].folios
-            store.prune({part.key for part in in_parts[1].parts} | ({folios.kept.stem} if folios else set()))
+            parts = in_parts[1]
+            store.prune({part.key for part in parts.parts} | {folios.kept.stem for folios in parts.folios})
         laid_out = in_parts
     else:
         laid_out = settle(resolved, guess, OneDocument(build.diagnostics, build.progress))

@@ -21,13 +21,19 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..dates import build_timestamp
 
 from ..model import RenderedBook, Selection
 from ..printshop import page_setup
 from ..stylesheets import own_stylesheet, stylesheet_urls
 
+# Pages a folio document lays out: its memory is that of 100 empty pages, and an even number of pages before it
+# makes each start on a right-hand page, as the book does.
+FOLIO_PAGES = 100
 MARGIN_BOXES = ('top-left-corner', 'top-left', 'top-center', 'top-right', 'top-right-corner', 'bottom-left-corner',
                 'bottom-left', 'bottom-right', 'bottom-right-corner', 'left-top', 'left-middle', 'left-bottom',
                 'right-top', 'right-middle', 'right-bottom')
@@ -53,9 +59,11 @@ def folios_apart(book_root: Path) -> bool:
 
 @dataclass(frozen=True)
 class Folios:
-    """The folios of a book joined from parts: a document of empty pages, each with its folio or none."""
+    """Folios of a book joined from parts: a document of empty pages from page ``first``, each with its folio or
+    none."""
 
     html: str
+    first: int
     root: Path
     identifier: bytes
     moment: dt.datetime
@@ -78,10 +86,23 @@ class Folios:
         return pdf
 
 
-def folios_html(rendered: RenderedBook, has_folio: list[bool]) -> str:
-    """A document of ``len(has_folio)`` empty pages with the book's page rules, and a folio where ``has_folio``."""
+def folio_documents(rendered: RenderedBook, has_folio: list[bool], identifier: bytes,
+                    kept: Callable[[str], Path]) -> tuple[Folios, ...]:
+    """The folios of a book of ``len(has_folio)`` pages (a folio where ``has_folio``), in documents of
+    :data:`FOLIO_PAGES` pages, each kept at ``kept(its HTML)``."""
+    documents = []
+    for first in range(1, len(has_folio) + 1, FOLIO_PAGES):
+        html = folios_html(rendered, has_folio[first - 1:first - 1 + FOLIO_PAGES], first)
+        documents.append(Folios(html, first, rendered.config.root, identifier, build_timestamp(rendered.config),
+                                kept(html)))
+    return tuple(documents)
+
+
+def folios_html(rendered: RenderedBook, has_folio: list[bool], first: int) -> str:
+    """A document of ``len(has_folio)`` empty pages with the book's page rules, numbered from ``first``, and a
+    folio where ``has_folio``."""
     config = rendered.config
-    setup = page_setup(config, Selection(rendered.selected.edition))
+    setup = page_setup(config, Selection(rendered.selected.edition, first_page=first))
     links = ''.join(f'<link rel="stylesheet" href="{html.escape(url)}" />'
                     for url in stylesheet_urls(config.root, 'print', setup))
     direction = ' dir="rtl"' if config.direction == 'rtl' else ''

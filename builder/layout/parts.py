@@ -61,7 +61,7 @@ from ..progress import Progress
 from ..render import render
 from ..workers import process_pool
 from .font_subsets import dated_subsets
-from .furniture import Folios, folios_apart, folios_html
+from .furniture import Folios, folio_documents, folios_apart
 from .identity import pdf_identifier
 from .document import page_map
 from .page_estimate import EstimatedPageMap
@@ -105,7 +105,7 @@ class LaidOutParts:
     parts: tuple[PartResult, ...]  # the first parts of the plan: all of them, but on a first pass
     starts: tuple[int, ...]  # the printed number of each part's first page
     rest: PageMap = field(default_factory=PageMap)  # the pages of the parts not laid out yet, estimated
-    folios: Folios | None = None  # drawn over the joined parts, when the parts print none (``furniture.py``)
+    folios: tuple[Folios, ...] = ()  # drawn over the joined parts, when the parts print none (``furniture.py``)
 
     def page_map(self) -> PageMap:
         pages: dict[str, int] = {}
@@ -184,15 +184,14 @@ class InParts:
         if count < len(self.plan):
             ending = following_start(laid_out[-1], results[-1], duplex)
             rest = estimated_rest(rendered, self.plan[count][0], pages, ending)
-        folios = None
+        folios: tuple[Folios, ...] = ()
         if write and self.apart:
             has_folio = [False] * (laid_out[-1] + results[-1].pages - 1)
             for part, start in zip(results, laid_out):
                 for index in part.folios:
                     has_folio[start - 1 + index] = True
-            html = folios_html(rendered, has_folio)
-            folios = Folios(html, rendered.config.root, self.identifier, build_timestamp(rendered.config),
-                            self.store.folder / f'{self.store.key(html)}.folios')
+            folios = folio_documents(rendered, has_folio, self.identifier,
+                                     lambda html: self.store.folder / f'{self.store.key(html)}.folios')
         return LaidOutParts(results, laid_out, rest, folios)
 
     def final_from_the_start(self, rendered: RenderedBook, starts: list[int], parts: list[int]) -> set[int]:

@@ -88,11 +88,12 @@ def join_parts(laid_out: LaidOutParts, path: Path) -> list[str]:
             writer.add_blank_page(*part.size)
         first_index.append(len(writer.pages))
         writer.append(part.pdf, import_outline=True)
-    if laid_out.folios is not None:  # drawn apart from the parts, over the pages that carry one
-        folios = PdfReader(io.BytesIO(laid_out.folios.pdf()))
-        for part, offset in zip(parts, first_index):
-            for index in part.folios:
-                writer.pages[offset + index].merge_page(folios.pages[offset + index])
+    # Folios drawn apart from the parts, over the pages that carry one
+    carry = {offset + index for part, offset in zip(parts, first_index) for index in part.folios}
+    for folios in laid_out.folios:
+        for index, page in enumerate(PdfReader(io.BytesIO(folios.pdf())).pages, start=folios.first - 1):
+            if index in carry:
+                writer.pages[index].merge_page(page)
     missing = []
     for part, offset in zip(parts, first_index):
         for index, rect, target in part.links:
