@@ -20,16 +20,17 @@ pages themselves, and lay out again when they move.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import quote
 
-from ..dates import build_timestamp
-
-from ..model import RenderedBook, Selection
+from ..dates import build_timestamp, iso
+from ..model import Document, RenderedBook, Selection
 from ..printshop import page_setup
+from ..render import print_document
 from ..stylesheets import own_stylesheet, stylesheet_urls
+from .parts_cache import PartResult
 
 # Pages a folio document lays out: its memory is that of 100 empty pages, and an even number of pages before it
 # makes each start on a right-hand page, as the book does.
@@ -43,7 +44,7 @@ FOLIOS_ONLY = '\n'.join([
     *(f'@page {{ @{box} {{ content: none !important; }} }}' for box in MARGIN_BOXES),
     '@page no-folio { @bottom-center { content: none !important; } }',
     'html, body { background: none !important; margin: 0 !important; padding: 0 !important; }',
-    'body > div { break-before: page; }',
+    'section > div { break-before: page; }',
     '.no-folio { page: no-folio; }',
 ])
 
@@ -86,10 +87,14 @@ class Folios:
         return pdf
 
 
-def folio_documents(rendered: RenderedBook, has_folio: list[bool], identifier: bytes,
-                    kept: Callable[[str], Path]) -> tuple[Folios, ...]:
-    """The folios of a book of ``len(has_folio)`` pages (a folio where ``has_folio``), in documents of
-    :data:`FOLIO_PAGES` pages, each kept at ``kept(its HTML)``."""
+def folio_documents(rendered: RenderedBook, parts: tuple[PartResult, ...], starts: tuple[int, ...],
+                    identifier: bytes, kept: Callable[[str], Path]) -> tuple[Folios, ...]:
+    """The folios of the book joined from ``parts`` (which begin on pages ``starts``): a folio on every page a
+    part marked, in documents of :data:`FOLIO_PAGES` pages, each kept at ``kept(its HTML)``."""
+    has_folio = [False] * (starts[-1] + parts[-1].pages - 1)
+    for part, start in zip(parts, starts):
+        for index in part.folios:
+            has_folio[start - 1 + index] = True
     documents = []
     for first in range(1, len(has_folio) + 1, FOLIO_PAGES):
         html = folios_html(rendered, has_folio[first - 1:first - 1 + FOLIO_PAGES], first)
@@ -99,13 +104,12 @@ def folio_documents(rendered: RenderedBook, has_folio: list[bool], identifier: b
 
 
 def folios_html(rendered: RenderedBook, has_folio: list[bool], first: int) -> str:
-    """A document of ``len(has_folio)`` empty pages with the book's page rules, numbered from ``first``, and a
-    folio where ``has_folio``."""
-    config = rendered.config
-    setup = page_setup(config, Selection(rendered.selected.edition, first_page=first))
-    links = ''.join(f'<link rel="stylesheet" href="{html.escape(url)}" />'
-                    for url in stylesheet_urls(config.root, 'print', setup))
-    direction = ' dir="rtl"' if config.direction == 'rtl' else ''
+    """The print document (``render.print_document``) of ``len(has_folio)`` empty pages with the book's page
+    rules, numbered from ``first``, and a folio where ``has_folio``."""
     pages = ''.join('<div></div>' if folio else '<div class="no-folio"></div>' for folio in has_folio)
-    return (f'<!DOCTYPE html><html lang="{html.escape(config.language)}"{direction}><head><meta charset="utf-8" />'
-            f'{links}<style>{FOLIOS_ONLY}</style></head><body>{pages}</body></html>')
+    folios = replace(rendered, documents=(Document('folios', 'folios', '', f'<section>{pages}</section>'),),
+                     selection=Selection(rendered.selected.edition, first_page=first))
+    setup = [*page_setup(folios.config, folios.selected), 'data:text/css;charset=utf-8,' + quote(FOLIOS_ONLY)]
+    moment = iso(build_timestamp(folios.config))
+    return print_document(folios, stylesheet_urls(folios.config.root, 'print', setup),
+                          {'created': moment, 'modified': moment})

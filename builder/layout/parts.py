@@ -174,7 +174,7 @@ class InParts:
         back = list(range(self.back, count))
         if self.apart and duplex:  # every part starts on a right-hand page, and its folios are drawn apart
             side_by_side, back = side_by_side + back, []
-        self.run(rendered, starts, side_by_side, back, writes)
+        self.run(rendered, starts, side_by_side, back, writes, duplex)
         results = tuple(r for r in self.done[:count] if r is not None)
         if any(level >= logging.ERROR for r in results for level, _ in r.messages):
             report_messages((m for r in results for m in r.messages), self.diagnostics)
@@ -186,11 +186,7 @@ class InParts:
             rest = estimated_rest(rendered, self.plan[count][0], pages, ending)
         folios: tuple[Folios, ...] = ()
         if write and self.apart:
-            has_folio = [False] * (laid_out[-1] + results[-1].pages - 1)
-            for part, start in zip(results, laid_out):
-                for index in part.folios:
-                    has_folio[start - 1 + index] = True
-            folios = folio_documents(rendered, has_folio, self.identifier,
+            folios = folio_documents(rendered, results, laid_out, self.identifier,
                                      lambda html: self.store.folder / f'{self.store.key(html)}.folios')
         return LaidOutParts(results, laid_out, rest, folios)
 
@@ -225,11 +221,10 @@ class InParts:
                                    build_timestamp(rendered.config))
 
     def run(self, rendered: RenderedBook, starts: list[int], side_by_side: list[int], chain: list[int],
-            writes: set[int]) -> None:
+            writes: set[int], duplex: bool) -> None:
         """Lay out the parts ``side_by_side`` in any order, and the back matter's (``chain``) one after the other,
         each from the page where the one before it ends (from estimated pages, its parts would start where they
         should only by chance). The chain takes the first free worker: it is the longest path through the pass."""
-        duplex = rendered.config.sides != 'simplex'
         running: dict[Future[PartResult], int] = {}
         chain_running = False
         while side_by_side or chain or running:
@@ -319,9 +314,8 @@ def following_start(start: int, part: PartResult, duplex: bool) -> int:
 
 def estimated_rest(rendered: RenderedBook, first: int, estimate: PageMap, start: int) -> PageMap:
     """The estimated pages from document ``first`` on, moved to begin on ``start``, where the parts before it end."""
-    shift = start - estimate[rendered.documents[first].id]
     opening = estimate[rendered.documents[first].id]
-    return PageMap({anchor: page + shift for anchor, page in estimate.items() if page >= opening})
+    return PageMap({anchor: page + start - opening for anchor, page in estimate.items() if page >= opening})
 
 
 def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int, apart: bool = False) -> str:

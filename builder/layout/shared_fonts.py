@@ -25,7 +25,8 @@ def share_fonts(writer: PdfWriter) -> None:
     font dictionaries by one."""
     # font name without the subset tag -> its parts' font descriptors, by object number
     descriptors: defaultdict[str, dict[int, DictionaryObject]] = defaultdict(dict)
-    for fonts, key, name in _merged_fonts(writer):
+    used = _merged_fonts(writer)
+    for fonts, key, name in used:
         descendant = fonts[key]['/DescendantFonts'][0].get_object()
         descriptors[name][descendant.raw_get('/FontDescriptor').idnum] = descendant['/FontDescriptor'].get_object()
     for found in descriptors.values():
@@ -36,7 +37,7 @@ def share_fonts(writer: PdfWriter) -> None:
         shared.get_object().set_data(merged_font([p.get_data() for p in programs.values()]))
         for descriptor in found.values():
             descriptor[NameObject('/FontFile2')] = shared
-    share_font_dictionaries(writer)
+    share_font_dictionaries(used)
 
 
 def _merged_fonts(writer: PdfWriter) -> list[tuple[DictionaryObject, str, str]]:
@@ -58,13 +59,13 @@ def _merged_fonts(writer: PdfWriter) -> list[tuple[DictionaryObject, str, str]]:
     return found
 
 
-def share_font_dictionaries(writer: PdfWriter) -> None:
+def share_font_dictionaries(used: list[tuple[DictionaryObject, str, str]]) -> None:
     """One font dictionary a font, for every part: the widths and text of every glyph any part uses."""
     uses: defaultdict[str, list[tuple[DictionaryObject, str]]] = defaultdict(list)
-    for fonts, key, name in _merged_fonts(writer):
+    for fonts, key, name in used:
         uses[name].append((fonts, key))
-    for used in uses.values():
-        references = list({fonts.raw_get(key).idnum: fonts.raw_get(key) for fonts, key in used}.values())
+    for places in uses.values():
+        references = list({fonts.raw_get(key).idnum: fonts.raw_get(key) for fonts, key in places}.values())
         mappings = [_text_of_glyphs(ref.get_object()) for ref in references]
         if len(references) < 2 or any(mapping is None for mapping in mappings):
             continue
@@ -79,7 +80,7 @@ def share_font_dictionaries(writer: PdfWriter) -> None:
         shared = references[0].get_object()
         shared['/DescendantFonts'][0].get_object()[NameObject('/W')] = _width_array(widths)
         shared['/ToUnicode'].get_object().set_data(_to_unicode(text))
-        for fonts, key in used:
+        for fonts, key in places:
             fonts[NameObject(key)] = references[0]
 
 
