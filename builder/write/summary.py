@@ -12,8 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 from lxml import etree
-from pypdf import PdfReader
 
 NS = {
     'c': 'urn:oasis:names:tc:opendocument:xmlns:container',
@@ -41,8 +41,16 @@ class OutputSummary:
 
 
 def pdf_summary(path: Path) -> OutputSummary:
-    """Size and pages of a PDF file; raises the reader's error on a damaged file."""
-    return OutputSummary(path, path.stat().st_size, len(PdfReader(path).pages))
+    """Size and pages of a PDF file; raises the reader's error on a damaged file.
+
+    Read by qpdf, which reads only the page tree: pypdf parsed every object of the 207-page book (1.2 s).
+    """
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PdfError as error:  # qpdf's message starts with the file's path, which the report gives already
+        raise pikepdf.PdfError(str(error).removeprefix(f'{path}: ')) from None
+    with pdf:
+        return OutputSummary(path, path.stat().st_size, len(pdf.pages))
 
 
 def epub_summary(path: Path) -> OutputSummary:
