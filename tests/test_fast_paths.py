@@ -278,6 +278,21 @@ def test_citations_are_formatted_again_only_when_they_change(tmp_path):
     assert 'noting all the dates' in ''.join(pdf_pages_text(run.output('.pdf')))
     assert 'Kalinovsky' in ''.join(pdf_pages_text(run.output('.pdf')))
 
+    # Two lines added above every citation of a chapter move them, not what they print: the formatting is reused,
+    # and a problem found at a citation is reported where the citation now is.
+    chapter.write_text(chapter.read_text().replace('noting all the dates', 'noting all the dates [@nobody2020]', 1))
+    unknown = lambda run: [l for l in run.err.splitlines() if 'error[cite-unknown]' in l]  # noqa: E731,E741
+    run = build(book, *PDF_ONLY)
+    assert run.code == 1 and len(unknown(run)) == 1, run.err
+    before = stored()
+    body = chapter.read_text().split('\n---\n', 1)
+    chapter.write_text(body[0] + '\n---\n\nAn added paragraph.\n' + body[1])
+    moved = build(book, *PDF_ONLY)
+    assert stored().keys() == before.keys(), 'formatted again'
+    line, column = map(int, unknown(run)[0].split(':')[1:3])
+    assert unknown(moved) == [unknown(run)[0].replace(f':{line}:{column}:', f':{line + 2}:{column}:')], moved.err
+    chapter.write_text(chapter.read_text().replace(' [@nobody2020]', '').replace('\nAn added paragraph.\n', ''))
+
     references = book / 'references.yaml'
     references.write_text(references.read_text().replace('A long goodbye', 'A very long goodbye'))
     run = build(book, *PDF_ONLY)

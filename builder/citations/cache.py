@@ -5,6 +5,10 @@ depends only on the references file, the citations in reading order (with
 their places in the source, which diagnostics print), the style file, the
 options and the Pandoc binary, so the result is stored under the hash of those, as JSON (never pickle: the cache
 lives in the book folder, which a build must not trust to run code).
+
+Where each citation stands is left out of the hash: a sentence added above
+citations moves them, not what they print. A problem found at a citation is
+kept with the citation's index, and reported where that citation is now.
 """
 
 from __future__ import annotations
@@ -12,31 +16,33 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..cache import builder_key, cache_dir, diagnostic_from_json, file_hash, write_json
-from .format import Entry, Formatted
+from .format import CitationUse, Entry, Formatted
 
 FOLDER = 'citations'
 KEEP = 16
 
 
-def cached_formatting(root: Path, inputs: tuple, style_file: Path, references_file: Path | None,
-                      compute: Callable[[], Formatted]) -> Formatted:
-    """``compute()``'s result for these inputs, from the cache when it holds it."""
+def cached_formatting(root: Path, inputs: tuple, uses: Sequence[CitationUse], style_file: Path,
+                      references_file: Path | None, compute: Callable[[], Formatted]) -> Formatted:
+    """``compute()``'s result for these inputs and citations, from the cache when it holds it."""
     files = [file_hash(style_file), file_hash(references_file) if references_file else '', _pandoc_version()]
-    key = hashlib.sha256(repr((builder_key('citations'), files, inputs)).encode()).hexdigest()
+    placeless = [replace(use, location=None) for use in uses]
+    key = hashlib.sha256(repr((builder_key('citations'), files, inputs, placeless)).encode()).hexdigest()
     folder = cache_dir(root) / FOLDER
     path = folder / f'{key}.json'
     try:
-        formatted = _decode(json.loads(path.read_text()))
+        formatted = _decode(json.loads(path.read_text()), uses)
         path.touch()  # recently used: kept by the pruning below
         return formatted
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
         pass
     formatted = compute()
-    write_json(path, asdict(formatted))
+    write_json(path, _encode(formatted, uses))
     # A build formats the whole book, then each edition and handout: keep the most recent few.
     for old in sorted(folder.glob('*.json'), key=lambda p: p.stat().st_mtime_ns, reverse=True)[KEEP:]:
         old.unlink(missing_ok=True)
@@ -50,12 +56,23 @@ def _pandoc_version() -> str:
     return version('pypandoc-binary')
 
 
-def _decode(data: dict) -> Formatted:
+def _encode(formatted: Formatted, uses: Sequence[CitationUse]) -> dict:
+    """The formatting as JSON, each problem found at a citation with that citation's index in ``uses``."""
+    at = {use.location: index for index, use in reversed(list(enumerate(uses)))}  # the first citation of a place
+    data = asdict(formatted)
+    data['diagnostics'] = [{**encoded, 'use': at.get(diagnostic.location)}
+                           for encoded, diagnostic in zip(data['diagnostics'], formatted.diagnostics)]
+    return data
+
+
+def _decode(data: dict, uses: Sequence[CitationUse]) -> Formatted:
+    diagnostics = [diagnostic_from_json(d) for d in data['diagnostics']]
     return Formatted(
         citations=data['citations'],
         entries={group: tuple(Entry(e['key'], e['id'], e['html'], tuple(e['citations'])) for e in entries)
                  for group, entries in data['entries'].items()},
-        diagnostics=tuple(diagnostic_from_json(d) for d in data['diagnostics']),
+        diagnostics=tuple(d if encoded['use'] is None else replace(d, location=uses[encoded['use']].location)
+                          for d, encoded in zip(diagnostics, data['diagnostics'])),
         note_style=data['note_style'],
         title=data['title'],
         groups=data['groups'],

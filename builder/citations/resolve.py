@@ -49,7 +49,7 @@ def resolve_citations(book: Book, chapters: Sequence[ParsedChapter], diagnostics
     def compute() -> Formatted:
         return format_citations(book.references, uses, book.style, references_file, **options)
 
-    formatted = (cached_formatting(config.root, (book.references, uses, book.style, options), book.style.path,
+    formatted = (cached_formatting(config.root, (book.references, book.style, options), uses, book.style.path,
                                    references_file, compute) if cache else compute())
     diagnostics.extend(d for d in formatted.diagnostics
                        if book.knows_all('references') or d.code not in ('cite-unknown', 'nocite-unknown'))
