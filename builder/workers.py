@@ -34,6 +34,13 @@ def worker_context() -> BaseContext:
     return context
 
 
+def start_early() -> None:
+    """Start the fork server now: it imports WeasyPrint (0.8 s) while the build parses the book, where the first
+    worker of a layout would wait for it."""
+    worker_context()
+    _start_fork_server()
+
+
 def map_in_workers(task: Callable[..., T], jobs: Sequence[tuple], workers: int) -> list[T]:
     """``[task(*job) for job in jobs]``, computed in up to ``workers`` processes; here when one would do.
 

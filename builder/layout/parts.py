@@ -28,10 +28,11 @@ the page map they print is the one they produce. A first build goes:
    the back matter, laid out for the first time, so that it prints the
    chapters' pages (glossary, "cited on", index); printed one-sided, or with
    the book's own folios, its parts one after the other, each from where the
-   one before it ends, so that each starts on the side and page it is on;
-3. the contents, which print the back matter's pages, and any back-matter
-   part that lists pages of the back matter (the bibliography's "cited on"
-   pages in the glossary).
+   one before it ends, so that each starts on the side and page it is on.
+   The back-matter parts at the end that list pages of the back matter
+   before them (the bibliography's "cited on" pages in the glossary) wait;
+3. the contents, which print the back matter's pages, and the parts that
+   waited.
 
 A chapter part that prints page numbers ("see p. 12") is laid out twice: the
 pages it prints are known only once the parts before it are laid out. Where
@@ -163,10 +164,12 @@ class InParts:
         # on", index), which would all be wrong, and nothing before it depends on its length. The contents, which
         # print the back matter's pages, are laid out again only once those are known: in the pass after next.
         write = not isinstance(pages, EstimatedPageMap)
-        count = len(self.plan) if write else self.back
         front_waits, self.front_waits = self.front_waits, not write
         duplex = rendered.config.sides != 'simplex'
         starts = [1 if i == 0 else pages.get(rendered.documents[part[0]].id, 1) for i, part in enumerate(self.plan)]
+        count = self.back
+        if write:  # on the back matter's first layout, its last parts may wait for the pages of the others
+            count = self.first_waiting(rendered, starts) if front_waits else len(self.plan)
         waits = self.front and front_waits and self.done[0] is not None  # the contents keep the last pass's layout
         side_by_side = [i for i in range(min(count, self.back)) if not (i == 0 and waits)]
         # A part that prints no page number is final from the first pass: its folios are drawn apart.
@@ -203,6 +206,22 @@ class InParts:
         moved = render(self.resolved, EstimatedPageMap({anchor: page + 2 for anchor, page in pages.items()}))
         return {part for part in maybe
                 if self.html(rendered, part, starts[part]) == part_html(moved, self.plan[part], starts[part], True)}
+
+    def first_waiting(self, rendered: RenderedBook, starts: list[int]) -> int:
+        """The first of the back-matter parts at the end that print pages of the back matter before them (the
+        bibliography's "cited on" pages in the glossary), on the back matter's first layout, when those pages are
+        estimates: they are laid out in the next pass, with the contents, once the pages are known."""
+        first = len(self.plan)
+        if self.back + 1 >= first:  # no back-matter part has another before it
+            return first
+        pages = rendered.pages
+        assert pages is not None
+        opening = starts[self.back]
+        moved = render(self.resolved, PageMap({anchor: page + 2 * (page >= opening) for anchor, page in pages.items()}))
+        while first - 1 > self.back and self.html(rendered, first - 1, starts[first - 1]) != part_html(
+                moved, self.plan[first - 1], starts[first - 1], self.apart):
+            first -= 1
+        return first
 
     def submit(self, rendered: RenderedBook, part: int, start: int, write: bool) -> Future[PartResult] | None:
         """Lay part ``part`` out from page ``start`` in a worker, unless this pass's, the last pass's or the
