@@ -30,7 +30,7 @@ INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
 
 def worker_context() -> BaseContext:
     context = multiprocessing.get_context('forkserver')
-    context.set_forkserver_preload(['builder.pipeline', 'weasyprint', 'pypdf'])
+    context.set_forkserver_preload(['builder.pipeline', 'weasyprint', 'pikepdf'])
     return context
 
 

@@ -96,7 +96,7 @@ def can_lay_out_in_parts(rendered: RenderedBook) -> bool:
     """Parts need two chapters, no PDF standard, and stylesheets whose page references can read ``data-page``."""
     if sum(d.kind == 'chapter' for d in rendered.documents) < 2:
         return False
-    if rendered.config.pdf_standard:  # a tagged PDF's structure tree does not survive joining with pypdf
+    if rendered.config.pdf_standard:  # a tagged PDF's structure tree is not joined: each part has its own
         return False
     return all_page_references_rewritten(rendered.config.root)
 

@@ -16,81 +16,80 @@ import io
 import re
 from collections import defaultdict
 
-from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject
+import pikepdf
 
 
-def share_fonts(writer: PdfWriter) -> None:
+def share_fonts(book: pikepdf.Pdf) -> None:
     """Replace the per-part subsets of each font by one merged font program, embedded once, and the per-part
     font dictionaries by one."""
-    # font name without the subset tag -> its parts' font descriptors, by object number
-    descriptors: defaultdict[str, dict[int, DictionaryObject]] = defaultdict(dict)
-    used = _merged_fonts(writer)
+    # font name without the subset tag -> its parts' font descriptors, by object
+    descriptors: defaultdict[str, dict[tuple[int, int], pikepdf.Dictionary]] = defaultdict(dict)
+    used = _merged_fonts(book)
     for fonts, key, name in used:
-        descendant = fonts[key]['/DescendantFonts'][0].get_object()
-        descriptors[name][descendant.raw_get('/FontDescriptor').idnum] = descendant['/FontDescriptor'].get_object()
+        descriptor = fonts[key].DescendantFonts[0].FontDescriptor
+        descriptors[name][descriptor.objgen] = descriptor
     for found in descriptors.values():
-        programs = {d.raw_get('/FontFile2').idnum: d['/FontFile2'].get_object() for d in found.values()}
+        programs = {d.FontFile2.objgen: d.FontFile2 for d in found.values()}
         if len(programs) < 2:
             continue
-        shared = next(iter(found.values())).raw_get('/FontFile2')
-        shared.get_object().set_data(merged_font([p.get_data() for p in programs.values()]))
+        shared = next(iter(found.values())).FontFile2
+        data = merged_font([p.read_bytes() for p in programs.values()])
+        shared.write(data)  # compressed as the book is written
+        shared.Length1 = len(data)
         for descriptor in found.values():
-            descriptor[NameObject('/FontFile2')] = shared
+            descriptor.FontFile2 = shared
     share_font_dictionaries(used)
 
 
-def _merged_fonts(writer: PdfWriter) -> list[tuple[DictionaryObject, str, str]]:
+def _merged_fonts(book: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str, str]]:
     """Where each font that can be merged is used: (a page's font resources, the font's key there, its name)."""
     found = []
-    for page in writer.pages:
-        fonts = page.get('/Resources', {}).get('/Font', {})
-        for key, font in fonts.items():
-            if not isinstance(font, IndirectObject):
+    for page in book.pages:
+        fonts = page.obj.get('/Resources', {}).get('/Font', {})
+        for key in fonts.keys():
+            font = fonts[key]
+            if not font.is_indirect or font.get('/Subtype') != '/Type0' or font.get('/Encoding') != '/Identity-H':
                 continue
-            font = font.get_object()
-            if font.get('/Subtype') != '/Type0' or font.get('/Encoding') != '/Identity-H':
-                continue
-            descendant = font['/DescendantFonts'][0].get_object()
-            descriptor = descendant['/FontDescriptor'].get_object()
+            descendant = font.DescendantFonts[0]
+            descriptor = descendant.FontDescriptor
             if descendant.get('/CIDToGIDMap') != '/Identity' or '/FontFile2' not in descriptor:
                 continue  # only TrueType fonts addressed by glyph id can be merged glyph by glyph
-            found.append((fonts.get_object(), key, str(descendant['/BaseFont']).split('+', 1)[-1]))
+            found.append((fonts, key, str(descendant.BaseFont).split('+', 1)[-1]))
     return found
 
 
-def share_font_dictionaries(used: list[tuple[DictionaryObject, str, str]]) -> None:
+def share_font_dictionaries(used: list[tuple[pikepdf.Dictionary, str, str]]) -> None:
     """One font dictionary a font, for every part: the widths and text of every glyph any part uses."""
-    uses: defaultdict[str, list[tuple[DictionaryObject, str]]] = defaultdict(list)
+    uses: defaultdict[str, list[tuple[pikepdf.Dictionary, str]]] = defaultdict(list)
     for fonts, key, name in used:
         uses[name].append((fonts, key))
     for places in uses.values():
-        references = list({fonts.raw_get(key).idnum: fonts.raw_get(key) for fonts, key in places}.values())
-        mappings = [_text_of_glyphs(ref.get_object()) for ref in references]
-        if len(references) < 2 or any(mapping is None for mapping in mappings):
+        fonts_used = list({fonts[key].objgen: fonts[key] for fonts, key in places}.values())
+        mappings = [_text_of_glyphs(font) for font in fonts_used]
+        if len(fonts_used) < 2 or any(mapping is None for mapping in mappings):
             continue
         widths: dict[int, int] = {}
         text: dict[str, str] = {}
-        for reference, mapping in zip(references, mappings):
+        for font, mapping in zip(fonts_used, mappings):
             assert mapping is not None
-            for glyph, width in _widths(reference.get_object()['/DescendantFonts'][0].get_object()).items():
+            for glyph, width in _widths(font.DescendantFonts[0]).items():
                 widths.setdefault(glyph, width)
             for glyph, characters in mapping.items():
                 text.setdefault(glyph, characters)
-        shared = references[0].get_object()
-        shared['/DescendantFonts'][0].get_object()[NameObject('/W')] = _width_array(widths)
-        shared['/ToUnicode'].get_object().set_data(_to_unicode(text))
+        shared = fonts_used[0]
+        shared.DescendantFonts[0].W = _width_array(widths)
+        shared.ToUnicode.write(_to_unicode(text))
         for fonts, key in places:
-            fonts[NameObject(key)] = references[0]
+            fonts[key] = shared
 
 
-def _widths(descendant: DictionaryObject) -> dict[int, int]:
+def _widths(descendant: pikepdf.Dictionary) -> dict[int, int]:
     """A CID font's ``W`` array as glyph id -> width (``c [w1 w2 …]`` and ``c_first c_last w``)."""
     items, widths, index = list(descendant.get('/W', [])), {}, 0
     while index < len(items):
         first = int(items[index])
-        if isinstance(items[index + 1].get_object(), ArrayObject):
-            for offset, width in enumerate(items[index + 1].get_object()):
+        if isinstance(items[index + 1], pikepdf.Array):
+            for offset, width in enumerate(items[index + 1]):
                 widths[first + offset] = width
             index += 2
         else:
@@ -100,26 +99,26 @@ def _widths(descendant: DictionaryObject) -> dict[int, int]:
     return widths
 
 
-def _width_array(widths: dict[int, int]) -> ArrayObject:
+def _width_array(widths: dict[int, int]) -> pikepdf.Array:
     """Glyph id -> width as a ``W`` array of runs of consecutive ids."""
-    array = ArrayObject()
+    runs: list = []
     for glyph in sorted(widths):
-        if array and glyph == int(array[-2]) + len(array[-1]):
-            array[-1].append(widths[glyph])
+        if runs and glyph == runs[-2] + len(runs[-1]):
+            runs[-1].append(widths[glyph])
         else:
-            array.extend([NumberObject(glyph), ArrayObject([widths[glyph]])])
-    return array
+            runs.extend([glyph, [widths[glyph]]])
+    return pikepdf.Array(runs)
 
 
 BFCHAR = re.compile(rb'<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>')
 
 
-def _text_of_glyphs(font: DictionaryObject) -> dict[str, str] | None:
+def _text_of_glyphs(font: pikepdf.Dictionary) -> dict[str, str] | None:
     """A font's ``ToUnicode`` map as glyph code -> text, both in hex; None without one, or for a map that is not
     one ``bfchar`` entry a glyph (WeasyPrint writes those)."""
     if '/ToUnicode' not in font:
         return None
-    data = font['/ToUnicode'].get_object().get_data()
+    data = font.ToUnicode.read_bytes()
     if b'bfrange' in data:
         return None
     entries = BFCHAR.findall(data.split(b'endcodespacerange')[-1])

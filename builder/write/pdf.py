@@ -1,16 +1,17 @@
 """The PDF writer: the laid-out book as a PDF file, written by WeasyPrint or joined from the parts' PDFs.
 
 A book laid out as one document is written by WeasyPrint; one laid out in parts
-(``layout/parts.py``) is joined with pypdf, which keeps each part's outline,
-links and named destinations; links into another part become link annotations
-to the named destination, and each font is embedded once (``layout/shared_fonts.py``). qpdf (pikepdf) then
-writes the joined file with its objects in compressed object streams, as WeasyPrint writes a whole book's.
+(``layout/parts.py``) is joined by qpdf (pikepdf): the parts' pages, their
+outlines and named destinations, in order; links into another part become link
+annotations to the named destination, and each font is embedded once
+(``layout/shared_fonts.py``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -72,107 +73,164 @@ def write_document(laid_out: LaidOutDocument, rendered: RenderedBook, path: Path
                                     finisher=dated_subsets(build_timestamp(rendered.config)))
 
 
-def draw_over(writer, page, over) -> None:  # type: ignore[no-untyped-def]
-    """Draw the page ``over`` (a folio, from WeasyPrint) after what ``page`` draws.
+def join_parts(laid_out: LaidOutParts, path: Path) -> list[str]:
+    """Join the parts' PDFs into ``path``; return the targets of links that lead nowhere."""
+    import pikepdf
 
-    pypdf's ``merge_page`` reads the page's whole content stream into operators: at 800 pages the joiner took
-    85 MiB more. WeasyPrint names its resources by what they are (a font by its file, an opacity by its value),
-    so the folio's content is added as it is, with the resources it names that the page lacks; a name the page
-    gives to something else (checked: a font's name, an opacity's value) falls back to ``merge_page``. A font
-    the page has too is listed under another name as well, so that ``share_fonts`` merges the folio's glyphs
-    into the page's.
+    parts, starts = laid_out.parts, laid_out.starts
+    anchors = laid_out.page_map()
+    with contextlib.ExitStack() as opened:
+        # Open until the book is written: qpdf reads a copied page's streams from its part's file as it writes.
+        sources = [opened.enter_context(pikepdf.open(part.pdf)) for part in parts]
+        book = sources[0]  # the first part's catalogue (language), metadata and file identifier are the book's
+        first_index = [0]
+        for source, part, start in zip(sources[1:], parts[1:], starts[1:]):
+            if start > len(book.pages) + 1:
+                book.add_blank_page(page_size=part.size)
+            first_index.append(len(book.pages))
+            with warnings.catch_warnings():  # the named destinations and the outline are joined below
+                warnings.simplefilter('ignore', pikepdf.PageCopyWarning)
+                book.pages.extend(source.pages)
+        join_navigation(book, sources, first_index)
+        # Folios drawn apart from the parts, over the pages that carry one
+        carry = {offset + index for part, offset in zip(parts, first_index) for index in part.folios}
+        for folios in laid_out.folios:
+            drawn = opened.enter_context(pikepdf.open(io.BytesIO(folios.pdf())))
+            for index, page in enumerate(drawn.pages, start=folios.first - 1):
+                if index in carry:
+                    draw_over(book, book.pages[index], drawn, page)
+        missing = []
+        for part, offset in zip(parts, first_index):
+            for index, rect, target in part.links:
+                if target not in anchors:
+                    missing.append(target)
+                    continue
+                page = book.pages[offset + index].obj
+                if '/Annots' not in page:
+                    page.Annots = pikepdf.Array()
+                page.Annots.append(book.make_indirect(pikepdf.Dictionary(
+                    Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[round(v, 6) for v in rect],
+                    Border=[0, 0, 0], Dest=pikepdf.String(target))))
+        share_fonts(book)
+        # Objects in compressed object streams, as WeasyPrint writes a whole book's; what no page uses any more
+        # (the parts' own font subsets) is left out. The identifier's second half, which says which version of
+        # the file this is, is its content's hash.
+        book.save(path, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
+                  deterministic_id=True)
+    return missing
+
+
+def join_navigation(book, sources, first_index: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """The book's named destinations and outline: the parts', in order, leading to their pages in ``book``."""
+    import pikepdf
+
+    pages = {}  # (part, page object) -> the page in the book
+    for number, (source, offset) in enumerate(zip(sources, first_index)):
+        for index, page in enumerate(source.pages):
+            pages[number, page.objgen] = book.pages[offset + index].obj
+
+    def moved(number: int, destination):  # type: ignore[no-untyped-def]
+        return pikepdf.Array([pages[number, destination[0].objgen], *list(destination)[1:]])
+
+    named = []
+    for number, source in enumerate(sources):
+        if '/Names' in source.Root and '/Dests' in source.Root.Names:
+            named.extend((name, moved(number, d)) for name, d in pikepdf.NameTree(source.Root.Names.Dests).items())
+    if named:
+        if '/Names' not in book.Root:
+            book.Root.Names = pikepdf.Dictionary()
+        # One sorted list of names, as WeasyPrint writes a whole book's
+        book.Root.Names.Dests = pikepdf.Dictionary(Names=[v for pair in sorted(named, key=lambda n: n[0]) for v in pair])
+
+    def copied(number: int, item, parent):  # type: ignore[no-untyped-def]
+        new = book.make_indirect(pikepdf.Dictionary(Title=item.Title, Parent=parent))
+        for key in ('/Count', '/C', '/F'):
+            if key in item:
+                new[key] = item[key]
+        if '/Dest' in item:
+            new.Dest = moved(number, item.Dest) if isinstance(item.Dest, pikepdf.Array) else item.Dest
+        linked(new, [copied(number, child, new) for child in outline_items(item)])
+        return new
+
+    root = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+    tops = [copied(number, item, root) for number, source in enumerate(sources)
+            for item in outline_items(source.Root.get('/Outlines'))]
+    if not tops:
+        return
+    linked(root, tops)
+    root.Count = sum(1 + max(0, int(item.get('/Count', 0))) for item in tops)  # the items shown, open ones' too
+    book.Root.Outlines = root
+
+
+def outline_items(parent):  # type: ignore[no-untyped-def]
+    """The items under an outline item (or the outline), in order."""
+    item = parent.get('/First') if parent is not None else None
+    while item is not None:
+        yield item
+        item = item.get('/Next')
+
+
+def linked(parent, children) -> None:  # type: ignore[no-untyped-def]
+    """``children`` as the items under ``parent``, in order."""
+    if not children:
+        return
+    parent.First, parent.Last = children[0], children[-1]
+    for before, after in zip(children, children[1:]):
+        before.Next, after.Prev = after, before
+
+
+def draw_over(book, page, drawn, over) -> None:  # type: ignore[no-untyped-def]
+    """Draw the page ``over`` of ``drawn`` (a folio, from WeasyPrint) after what ``page`` of ``book`` draws.
+
+    WeasyPrint names its resources by what they are (a font by its file, an opacity by its value), so the folio's
+    content is added as it is, with the resources it names that the page lacks; a name the page gives to
+    something else (checked: a font's name, an opacity's value) falls back to drawing the folio as a form. A
+    font the page has too is listed under another name as well, so that ``share_fonts`` merges the folio's
+    glyphs into the page's.
     """
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+    import pikepdf
 
-    resources = page['/Resources']
-    theirs = over['/Resources']
+    resources = page.obj.Resources
+    theirs = over.obj.Resources
     added: dict[tuple[str, str], object] = {}
-    for category in theirs:
-        if not isinstance(theirs[category], DictionaryObject):
+    for category in theirs.keys():
+        if not isinstance(theirs[category], pikepdf.Dictionary):
             continue  # /ProcSet: a list of names, obsolete since PDF 1.4
-        ours = resources.get(category, DictionaryObject())
-        for name, value in theirs[category].items():
+        ours = resources.get(category, pikepdf.Dictionary())
+        for name in theirs[category].keys():
+            value = theirs[category][name]
             if name not in ours:
                 added[category, name] = value
-            elif not _same_resource(ours[name].get_object(), value.get_object()):
-                page.merge_page(over)
+            elif not _same_resource(ours[name], value):
+                page.add_overlay(copied(book, drawn, over.as_form_xobject()))
                 return
             elif category == '/Font':  # the page's font draws the folio: listed too, it merges the folio's glyphs
                 added[category, f'{name}.folio'] = value
     for (category, name), value in added.items():
         if category not in resources:
-            resources[NameObject(category)] = DictionaryObject()
-        resources[category].get_object()[NameObject(name)] = value.clone(writer)
+            resources[category] = pikepdf.Dictionary()
+        resources[category][name] = copied(book, drawn, value)
     # The page's drawing in a graphics state of its own (WeasyPrint leaves its page transformation set), then
-    # the folio's; the page's streams are not read (decoded, 800 pages took 80 MiB). The two new streams are
-    # copies of the folio's, the only way pypdf's public API adds a stream to a file.
-    folio = over['/Contents'].get_object()
-    opening, closing = (folio.clone(writer, force_duplicate=True) for _ in range(2))
-    opening.set_data(b'q\n')
-    closing.set_data(b'\nQ\n' + folio.get_data())
-    contents = page.raw_get('/Contents')
-    listed = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-    page[NameObject('/Contents')] = ArrayObject([opening.indirect_reference, *listed, closing.indirect_reference])
+    # the folio's, in one stream.
+    page.contents_coalesce()
+    page.obj.Contents = pikepdf.Stream(book, b'q\n' + page.obj.Contents.read_bytes() + b'\nQ\n'
+                                       + over.obj.Contents.read_bytes())
+
+
+def copied(book, source, value):  # type: ignore[no-untyped-def]
+    """``value`` of ``source`` copied into ``book``, with the objects it refers to."""
+    return book.copy_foreign(value if value.is_indirect else source.make_indirect(value))
 
 
 def _same_resource(ours, theirs) -> bool:  # type: ignore[no-untyped-def]
     """Whether two resources of one name draw alike: fonts of one font file (merged later, ``share_fonts``),
-    graphics states with the same entries (an opacity)."""
-    from pypdf.generic import DictionaryObject, StreamObject
-
-    if not isinstance(ours, DictionaryObject) or not isinstance(theirs, DictionaryObject):
-        return ours == theirs  # a colour space: [/Pattern /DeviceRGB]
-    if ours.get('/Type') == '/Font' or theirs.get('/Type') == '/Font':
-        return str(ours.get('/BaseFont', '')).split('+')[-1] == str(theirs.get('/BaseFont', '')).split('+')[-1]
-    return not isinstance(ours, StreamObject) and not isinstance(theirs, StreamObject) and dict(ours) == dict(theirs)
-
-
-def join_parts(laid_out: LaidOutParts, path: Path) -> list[str]:
-    """Join the parts' PDFs into ``path``; return the targets of links that lead nowhere."""
+    graphics states and colour spaces with the same entries (an opacity)."""
     import pikepdf
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject, TextStringObject
 
-    parts, starts = laid_out.parts, laid_out.starts
-    anchors = laid_out.page_map()
-    # Cloning the first part keeps its catalogue (language, names), metadata and file identifier.
-    writer = PdfWriter(clone_from=parts[0].pdf)
-    first_index = [0]
-    for previous, part, start in zip(parts, parts[1:], starts[1:]):
-        if start > len(writer.pages) + 1:
-            writer.add_blank_page(*part.size)
-        first_index.append(len(writer.pages))
-        writer.append(part.pdf, import_outline=True)
-    # Folios drawn apart from the parts, over the pages that carry one
-    carry = {offset + index for part, offset in zip(parts, first_index) for index in part.folios}
-    for folios in laid_out.folios:
-        for index, page in enumerate(PdfReader(io.BytesIO(folios.pdf())).pages, start=folios.first - 1):
-            if index in carry:
-                draw_over(writer, writer.pages[index], page)
-    missing = []
-    for part, offset in zip(parts, first_index):
-        for index, rect, target in part.links:
-            if target not in anchors:
-                missing.append(target)
-                continue
-            writer.add_annotation(offset + index, DictionaryObject({
-                NameObject('/Type'): NameObject('/Annot'),
-                NameObject('/Subtype'): NameObject('/Link'),
-                NameObject('/Rect'): ArrayObject(FloatObject(round(v, 6)) for v in rect),
-                NameObject('/Border'): ArrayObject([NumberObject(0)] * 3),
-                NameObject('/Dest'): TextStringObject(target),
-            }))
-    share_fonts(writer)
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)  # the parts' own subsets
-    joined = io.BytesIO()
-    writer.write(joined)
-    with pikepdf.open(joined) as pdf:
-        for page in pdf.pages:  # a folio drawn apart: one content stream, compressed with the page's (150 bytes less)
-            if isinstance(page.obj.get('/Contents'), pikepdf.Array):
-                page.contents_coalesce()
-        # pypdf writes each object on its own, uncompressed: at 200 pages the page, link and destination
-        # dictionaries were half the file. qpdf packs them into compressed object streams, as WeasyPrint does;
-        # the identifier's second half, which says which version of the file this is, is then its content's hash.
-        pdf.save(path, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
-                 deterministic_id=True)
-    return missing
+    fonts = [r for r in (ours, theirs) if isinstance(r, pikepdf.Dictionary) and r.get('/Type') == '/Font']
+    if fonts:
+        return len(fonts) == 2 and str(ours.get('/BaseFont', '')).split('+')[-1] == str(
+            theirs.get('/BaseFont', '')).split('+')[-1]
+    if isinstance(ours, pikepdf.Stream) or isinstance(theirs, pikepdf.Stream) or ours.is_indirect or theirs.is_indirect:
+        return False
+    return ours.unparse() == theirs.unparse()
