@@ -199,6 +199,10 @@ class OutputCache:
         """Where the laid-out parts of an output are kept; None: in a temporary folder, for this build only."""
         return cache_dir(self.root) / 'parts' / stem if self.enabled else None
 
+    def fonts_folder(self) -> Path | None:
+        """Where the fonts subset for an EPUB or a web edition are kept (``write/epub_fonts.py``)."""
+        return cache_dir(self.root) / 'fonts' if self.enabled else None
+
     def parts_salt(self) -> str:
         return assets_key(self.inputs, builder_key('parts'))
 

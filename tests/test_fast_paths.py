@@ -301,6 +301,33 @@ def test_citations_are_formatted_again_only_when_they_change(tmp_path):
     assert 'a very long goodbye' in ' '.join(' '.join(pdf_pages_text(run.output('.pdf'))).split()).lower()
 
 
+def test_fonts_are_subset_again_only_when_the_characters_change(tmp_path):
+    """The EPUB's and the web edition's font subsets are kept by what makes them: a rebuild after an edit that
+    shows no new character takes them from the cache, and writes the bytes of a build without it."""
+    book = copy_book('minimal', tmp_path / 'a')
+    formats = ('--format', 'all', *MAIN_EDITION, '--quiet')
+    assert build(book, *formats).code == 0
+    kept = lambda: sorted(p.name for p in (book / '.coursepack-cache' / 'fonts').glob('*.font'))  # noqa: E731
+    first = kept()
+    assert len(first) == 8  # four faces for the EPUB, four for the web edition
+
+    chapter = next((book / 'chapters').glob('*.md'))
+    chapter.write_text(chapter.read_text() + '\nThe rest of the story is told later.\n')
+    run = build(book, *formats)
+    assert run.code == 0, run.err
+    assert kept() == first
+    clean = copy_book('minimal', tmp_path / 'b')
+    (clean / 'chapters' / chapter.name).write_text(chapter.read_text())
+    reference = build(clean, *formats, '--no-cache')
+    assert reference.code == 0 and not (clean / '.coursepack-cache' / 'fonts').exists()
+    outputs = lambda dist: {k: v for k, v in dist_fingerprint(dist).items() if k != 'page-changes.txt'}  # noqa: E731
+    assert outputs(run.dist) == outputs(reference.dist)
+
+    chapter.write_text(chapter.read_text() + '\nZ\u00e9ro \u00c6thelred.\n')  # characters not shown before
+    assert build(book, *formats).code == 0
+    assert len(set(kept()) - set(first)) == 8
+
+
 def test_outputs_made_side_by_side_are_those_of_a_serial_build(tmp_path):
     """Editions made at once in worker processes (started by a fork server, given pickled inputs) have the
     bytes of editions made one after the other in the build's own process."""

@@ -57,11 +57,11 @@ def font_files() -> tuple[str, ...]:
 def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Callable[[], None]:
     """The registered writer: the EPUB of the rendering, with a page-list when it was rendered from the print
     edition's settled page numbers (laid out in this build, or known from the last: ``layout/known_pages.py``)."""
-    write_epub(laid_out.rendered, path, build.diagnostics)
+    write_epub(laid_out.rendered, path, build.diagnostics, build.cache.fonts_folder() if build.cache else None)
     return lambda: None
 
 
-def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
+def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics, fonts_kept: Path | None = None) -> None:
     config = rendered.config
     strings = config.interface
     moment = build_timestamp(config)
@@ -154,7 +154,8 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> 
         page_list)  # compressed once, by write_zip
     writer.process()
     writer.write()
-    entries = subset_fonts(read_zip(path), [f'{book.FOLDER_NAME}/styles/{font}' for font in fonts], moment)
+    entries = subset_fonts(read_zip(path), [f'{book.FOLDER_NAME}/styles/{font}' for font in fonts], moment,
+                           fonts_kept)
     entries = {name: with_xml_lang(data) if name.endswith('.xhtml') else data for name, data in entries.items()}
     write_zip(path, entries, zip_time(moment))
 

@@ -13,6 +13,7 @@ the EPUB.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from ...resources import FONTS, STYLES
 from ..epub_fonts import ALWAYS, FAMILY, licences, needed_fonts, subset_font
@@ -35,12 +36,14 @@ def page_fonts(text: str) -> tuple[str, ...]:
                  for font in needed_fonts(tuple(f'fonts/{stem}.ttf' for stem in FACES), text))
 
 
-def web_fonts(text: str, stems: tuple[str, ...], moment: dt.datetime) -> dict[str, bytes]:
-    """``fonts/<name>`` -> content: each of ``stems`` as WOFF2 with the characters of ``text``, and licences."""
+def web_fonts(text: str, stems: tuple[str, ...], moment: dt.datetime, kept: Path | None = None) -> dict[str, bytes]:
+    """``fonts/<name>`` -> content: each of ``stems`` as WOFF2 with the characters of ``text``, and licences;
+    ``kept``: where subsets are kept between builds."""
     characters = set(text) | set(text.upper()) | set(text.lower()) | ALWAYS  # ALWAYS: printable ASCII, typed in search
     files = {licence: (STYLES / licence).read_bytes() for licence in licences(tuple(f'fonts/{s}' for s in stems))}
     for stem in stems:
-        files[f'fonts/{stem}.woff2'] = subset_font((FONTS / f'{stem}.ttf').read_bytes(), characters, moment, 'woff2')
+        files[f'fonts/{stem}.woff2'] = subset_font((FONTS / f'{stem}.ttf').read_bytes(), characters, moment, 'woff2',
+                                                     kept=kept)
     return files
 
 

@@ -67,12 +67,13 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     # The downloads a page offers: the formats the same build writes beside the folder.
     labels = {'pdf': strings('web.download-pdf'), 'epub': strings('web.download-epub')}
     downloads = {f'../{stem}.{fmt}': label for fmt, label in labels.items() if fmt in build.options.formats}
-    write_site(laid_out.rendered, path, downloads)
+    write_site(laid_out.rendered, path, downloads, build.cache.fonts_folder() if build.cache else None)
     return lambda: None
 
 
-def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) -> None:
-    """The site of ``rendered`` in ``folder``; ``downloads``: the files beside it each page links, href -> label."""
+def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], fonts_kept: Path | None = None) -> None:
+    """The site of ``rendered`` in ``folder``; ``downloads``: the files beside it each page links, href -> label;
+    ``fonts_kept``: where font subsets are kept between builds."""
     config = rendered.config
     pages = site_pages(rendered)
     trees = document_trees(rendered, pages)
@@ -87,7 +88,7 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str]) 
     files[f'{ASSETS}/web.css'] = ''.join((font_faces(stems), (STYLES / 'code.css').read_text(encoding='utf-8'),
                                           (STYLES / 'web.css').read_text(encoding='utf-8'))).encode()
     files[f'{ASSETS}/web.js'] = (STYLES / 'web.js').read_bytes()
-    fonts = web_fonts(text, stems, build_timestamp(config))
+    fonts = web_fonts(text, stems, build_timestamp(config), fonts_kept)
     files.update({f'{ASSETS}/{name}': content for name, content in fonts.items()})
     files.update({resource.path: resource.content for resource in rendered.resources})
     image_names = epub_image_names(rendered.images)
