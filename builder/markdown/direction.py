@@ -11,6 +11,7 @@ Unicode bidirectional algorithm would carry a comma or a number next to it acros
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from markdown_it import MarkdownIt
@@ -23,6 +24,9 @@ from .state import text_like
 
 # Unicode's strong bidirectional classes: left to right, right to left (Hebrew), right to left (Arabic).
 _STRONG = {'L': 'ltr', 'R': 'rtl', 'AL': 'rtl'}
+# Where every character of the classes R and AL is (checked against every code point of Python's Unicode data):
+# text without one has nothing of the other direction in a left-to-right book, and is not read character by character.
+_MAYBE_RTL = re.compile('[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufeff\U00010800-\U00010fff\U0001e800-\U0001efff]')
 
 
 def direction_plugin(md: MarkdownIt, *, language: str) -> None:
@@ -89,6 +93,8 @@ def _runs(text: str, direction: str) -> list[tuple[int, int]]:
     """(start, end) of each run of the other direction: from a strong character of that direction to the
     last one (with the marks that follow it) before a strong character of ``direction``."""
     runs: list[tuple[int, int]] = []
+    if direction == 'ltr' and not _MAYBE_RTL.search(text):
+        return runs
     start = end = -1
     for i, char in enumerate(text):
         kind = unicodedata.bidirectional(char)
