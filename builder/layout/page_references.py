@@ -23,6 +23,7 @@ from ..model import PageMap
 from ..stylesheets import stylesheet_files
 
 TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)')
+PLACEHOLDER = re.compile('\ue000coursepack-page-(\\d+)\ue001')  # private-use marks round it: no text holds one
 
 
 def page_numbers_from_attribute(css: str) -> str:
@@ -57,6 +58,29 @@ def pages_from_map(tree: HtmlElement, pages: PageMap | None, book_root: Path) ->
         if href.startswith('#') and any(selector.test(element) for selector in selectors):
             element.etree_element.set('data-page', str(pages.get(href[1:], '')) if pages else '')
     return tree
+
+
+class PagePlaceholders(PageMap):
+    """A page map that gives each page asked of it as a placeholder, and notes whose page it stands for: the
+    print document made with it (``pages_from_map``) gets any page map's numbers by :func:`with_pages`, without
+    being made again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def __bool__(self) -> bool:
+        return True
+
+    def get(self, anchor: str, default: object = None) -> str:  # type: ignore[override]
+        self.targets.append(anchor)
+        return f'\ue000coursepack-page-{len(self.targets) - 1}\ue001'
+
+
+def with_pages(template: str, targets: list[str], pages: PageMap | None) -> str:
+    """The print document ``template``, made with :class:`PagePlaceholders` (which noted ``targets``), with the
+    pages of ``pages`` in place of its placeholders, as ``pages_from_map`` would have written them."""
+    return PLACEHOLDER.sub(lambda m: str(pages.get(targets[int(m[1])], '')) if pages else '', template)
 
 
 def page_reference_selectors(book_root: Path) -> list:

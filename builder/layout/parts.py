@@ -66,7 +66,7 @@ from .furniture import Folios, folio_documents, folios_apart
 from .identity import pdf_identifier
 from .document import page_map
 from .page_estimate import EstimatedPageMap
-from .page_references import all_page_references_rewritten, page_numbers_from_attribute
+from .page_references import PagePlaceholders, all_page_references_rewritten, page_numbers_from_attribute, with_pages
 from .parts_cache import PartResult, PartStore
 from .print_document import generated_files, print_html
 from .settle import MAX_PASSES
@@ -135,6 +135,7 @@ class InParts:
         self.front_waits = False  # the last pass left the back matter out
         self.htmls_of: RenderedBook | None = None
         self.htmls: dict[tuple[int, int], str] = {}
+        self.templates: dict[int, tuple[tuple, str, list[str]]] = {}  # part -> (made of, ``part_template``)
         self.stack = contextlib.ExitStack()
 
     def __enter__(self) -> InParts:
@@ -284,7 +285,12 @@ class InParts:
         if self.htmls_of is not rendered:
             self.htmls_of, self.htmls = rendered, {}
         if (part, start) not in self.htmls:
-            self.htmls[part, start] = part_html(rendered, self.plan[part], start, self.apart)
+            # Made once for the same documents and first page: a pass that moves pages writes in their numbers.
+            made = (tuple(rendered.documents[i] for i in self.plan[part]), start)
+            if part not in self.templates or self.templates[part][0] != made:
+                self.templates[part] = (made, *part_template(rendered, self.plan[part], start, self.apart))
+            _, template, targets = self.templates[part]
+            self.htmls[part, start] = with_pages(template, targets, rendered.pages)
         return self.htmls[part, start]
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:
@@ -341,8 +347,16 @@ def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int, apart: 
     """The print document of one part, numbering its pages from ``start`` (as a handout's are numbered); with
     its folios ``apart``, marking them from page 1 or 2 as ``start`` is odd or even: the same document wherever
     the part starts, on the same side."""
+    return with_pages(*part_template(rendered, part, start, apart), rendered.pages)
+
+
+def part_template(rendered: RenderedBook, part: tuple[int, ...], start: int, apart: bool) -> tuple[str, list[str]]:
+    """``part_html`` with a placeholder for each page it prints, and the targets whose pages they stand for."""
     selection = replace(rendered.selected, first_page=2 - start % 2 if apart else start, folios_apart=apart)
-    return print_html(replace(rendered, documents=tuple(rendered.documents[i] for i in part), selection=selection))
+    placeholders = PagePlaceholders()
+    template = print_html(replace(rendered, documents=tuple(rendered.documents[i] for i in part), selection=selection,
+                                  pages=placeholders))
+    return template, placeholders.targets
 
 
 def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str, bytes]], pdf: Path | None,
