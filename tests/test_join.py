@@ -1,0 +1,62 @@
+"""Folios drawn over the pages of a PDF joined from parts (``write/pdf.py``: ``draw_over``), on pages WeasyPrint wrote."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pypdfium2
+import pytest
+from weasyprint import HTML
+
+from builder.layout.shared_fonts import share_fonts
+from builder.resources import FONTS
+from builder.write.pdf import draw_over
+
+pytestmark = pytest.mark.build  # lays pages out with WeasyPrint
+
+# The bundled fonts, not the machine's
+STYLE = (f'@font-face {{ font-family: Serif; src: url("{(FONTS / "GentiumBookPlus-Regular.ttf").as_uri()}") }}'
+         f'@font-face {{ font-family: Mono; src: url("{(FONTS / "DejaVuSansMono.ttf").as_uri()}") }}'
+         '@page { size: 300px 200px; margin: 20px } p { font-family: Serif }')
+
+
+def one_page(text: str, style: str = '') -> pikepdf.Pdf:
+    html = f'<style>{STYLE}</style><p style="{style}">{text}</p>'
+    return pikepdf.open(io.BytesIO(HTML(string=html).write_pdf()))
+
+
+def page_text(pdf: pikepdf.Pdf) -> str:
+    saved = io.BytesIO()
+    pdf.save(saved)
+    document = pypdfium2.PdfDocument(saved.getvalue())
+    return document[0].get_textpage().get_text_range()
+
+
+def test_a_folio_in_the_page_font_is_drawn_in_the_page_stream_and_lists_the_font_twice():
+    book, folio = one_page('Body text of the page.'), one_page('17')
+    font = next(iter(book.pages[0].Resources.Font.keys()))
+    draw_over(book, book.pages[0], folio, folio.pages[0])
+    assert isinstance(book.pages[0].obj.Contents, pikepdf.Stream)  # one stream: the page's, then the folio's
+    assert set(book.pages[0].Resources.Font.keys()) == {font, f'{font}.folio'}
+    share_fonts(book)  # as the joiner does: the page's font gets the folio's glyphs, and their text
+    fonts = book.pages[0].Resources.Font
+    assert fonts[font].objgen == fonts[f'{font}.folio'].objgen
+    assert page_text(book).split() == ['Body', 'text', 'of', 'the', 'page.', '17']
+
+
+def test_a_folio_whose_resource_names_clash_with_the_page_is_drawn_as_a_form():
+    book, folio = one_page('Body text of the page.'), one_page('17', 'font-family: Mono')
+    # The folio's font under the page font's name: another font of the same name.
+    fonts = folio.pages[0].Resources.Font
+    (name, font), = ((key, fonts[key]) for key in fonts.keys())
+    page_font = next(iter(book.pages[0].Resources.Font.keys()))
+    del fonts[name]
+    fonts[page_font] = font
+    folio.pages[0].contents_coalesce()
+    content = folio.pages[0].obj.Contents.read_bytes().replace(name.encode(), page_font.encode())
+    folio.pages[0].obj.Contents = pikepdf.Stream(folio, content)
+    draw_over(book, book.pages[0], folio, folio.pages[0])
+    share_fonts(book)
+    assert '/XObject' in book.pages[0].Resources  # drawn as a form, with resources of its own
+    assert page_text(book).split() == ['Body', 'text', 'of', 'the', 'page.', '17']
