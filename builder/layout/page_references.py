@@ -14,6 +14,7 @@ The same HTML then works for the whole book and for a part of it laid out alone.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from ..model import PageMap
 from ..stylesheets import stylesheet_files
 
 TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)')
+PRINTED = re.compile(r' data-page="(\d+)"')  # a page reference's number, as pages_from_map writes it
 PLACEHOLDER = re.compile('\ue000coursepack-page-(\\d+)\ue001')  # private-use marks round it: no text holds one
 
 
@@ -81,6 +83,27 @@ def with_pages(template: str, targets: list[str], pages: PageMap | None) -> str:
     """The print document ``template``, made with :class:`PagePlaceholders` (which noted ``targets``), with the
     pages of ``pages`` in place of its placeholders, as ``pages_from_map`` would have written them."""
     return PLACEHOLDER.sub(lambda m: str(pages.get(targets[int(m[1])], '')) if pages else '', template)
+
+
+def slotted(html: str) -> str:
+    """``html`` with the number of each page reference ("see p. 12") replaced by placeholder digits, as many, and
+    each reference numbered as a slot (``data-page-slot``): the document a part is laid out from, so that its
+    layout does not depend on the numbers, which are stamped in after (``stamped_digits.py``). The placeholders
+    run through the ten digits, so that the part draws, and its fonts embed, every digit it may be stamped with."""
+    slots, digits = itertools.count(), itertools.cycle('0123456789')
+    return PRINTED.sub(lambda m: f' data-page="{"".join(next(digits) for _ in m[1])}" data-page-slot="{next(slots)}"',
+                       html)
+
+
+def without_numbers(html: str) -> str:
+    """``html`` without the numbers of its page references: the same for any page map, if nothing else in it
+    depends on one."""
+    return PRINTED.sub(' data-page=""', html)
+
+
+def printed_numbers(html: str) -> list[str]:
+    """The numbers of ``html``'s page references, in the order of :func:`slotted`'s slots."""
+    return PRINTED.findall(html)
 
 
 def page_reference_selectors(book_root: Path) -> list:

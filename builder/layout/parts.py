@@ -48,7 +48,6 @@ import contextlib
 import datetime as dt
 import logging
 import math
-import re
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,17 +65,18 @@ from .furniture import Folios, folio_documents, folios_apart
 from .identity import pdf_identifier
 from .document import page_map
 from .page_estimate import EstimatedPageMap
-from .page_references import PagePlaceholders, all_page_references_rewritten, page_numbers_from_attribute, with_pages
+from .page_references import (PagePlaceholders, all_page_references_rewritten, page_numbers_from_attribute,
+                              printed_numbers, slotted, with_pages, without_numbers)
 from .parts_cache import PartResult, PartStore
 from .print_document import generated_files, print_html
 from .settle import MAX_PASSES
+from .stamped_digits import Box, can_stamp, find_slots
 from .weasyprint_log import collected_messages, report_messages
 
 PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, about 210 MiB in WeasyPrint
 MIN_PARTS = 2  # chapter parts at least: the two cores of a small machine busy from the first pass
 WORTH_BYTES = 400_000  # about 100 pages: a book of several editions below lays them out side by side instead
 PX = 0.75  # CSS px -> PDF pt
-PRINTED_PAGE = re.compile(r' data-page="\d')  # a page reference printed from the page map (page_references.py)
 # Every part links to places in the others; joining the parts resolves those links.
 CROSS_PART_NOTICE = 'No anchor #'
 
@@ -107,6 +107,7 @@ class LaidOutParts:
     starts: tuple[int, ...]  # the printed number of each part's first page
     rest: PageMap = field(default_factory=PageMap)  # the pages of the parts not laid out yet, estimated
     folios: tuple[Folios, ...] = ()  # drawn over the joined parts, when the parts print none (``furniture.py``)
+    numbers: tuple[list[str], ...] = ()  # of each part laid out from placeholders: its page references' numbers
 
     def page_map(self) -> PageMap:
         pages: dict[str, int] = {}
@@ -195,18 +196,16 @@ class InParts:
         return LaidOutParts(results, laid_out, rest, folios)
 
     def final_from_the_start(self, rendered: RenderedBook, starts: list[int], parts: list[int]) -> set[int]:
-        """Of ``parts``, rendered from estimated pages, those that print no page number: the same HTML when every
-        page moves on by two. With their folios drawn apart, their first layout is their last."""
+        """Of ``parts``, rendered from estimated pages, those that print no page number but their page references'
+        (stamped in after): the same HTML, those aside, when every page moves on by two. With their folios drawn
+        apart, their first layout is their last, if the numbers have as many digits as estimated."""
         if not self.apart:
             return set()
         pages = rendered.pages
         assert pages is not None
-        maybe = [part for part in parts if not PRINTED_PAGE.search(self.html(rendered, part, starts[part]))]
-        if not maybe:  # every part links to a page ("see p. 12"): no rendering to compare with
-            return set()
         moved = render(self.resolved, EstimatedPageMap({anchor: page + 2 for anchor, page in pages.items()}))
-        return {part for part in maybe
-                if self.html(rendered, part, starts[part]) == part_html(moved, self.plan[part], starts[part], True)}
+        return {part for part in parts if without_numbers(self.html(rendered, part, starts[part]))
+                == without_numbers(part_html(moved, self.plan[part], starts[part], True))}
 
     def first_waiting(self, rendered: RenderedBook, starts: list[int]) -> int:
         """The first of the back-matter parts at the end that print pages of the back matter before them (the
@@ -219,15 +218,16 @@ class InParts:
         assert pages is not None
         opening = starts[self.back]
         moved = render(self.resolved, PageMap({anchor: page + 2 * (page >= opening) for anchor, page in pages.items()}))
-        while first - 1 > self.back and self.html(rendered, first - 1, starts[first - 1]) != part_html(
-                moved, self.plan[first - 1], starts[first - 1], self.apart):
+        while first - 1 > self.back and without_numbers(self.html(rendered, first - 1, starts[first - 1])) != (
+                without_numbers(part_html(moved, self.plan[first - 1], starts[first - 1], self.apart))):
             first -= 1
         return first
 
-    def submit(self, rendered: RenderedBook, part: int, start: int, write: bool) -> Future[PartResult] | None:
+    def submit(self, rendered: RenderedBook, part: int, start: int, write: bool,
+               pages: PageMap | None = None) -> Future[PartResult] | None:
         """Lay part ``part`` out from page ``start`` in a worker, unless this pass's, the last pass's or the
-        cache's layout of the same HTML will do."""
-        html = self.html(rendered, part, start)
+        cache's layout of the same HTML will do; with ``pages``, its page references printed from those."""
+        html = self.layout_html(rendered, part, start, pages)
         key = self.store.key(html)
         previous = self.done[part]
         if previous and previous.key == key and (previous.pdf or not write):
@@ -259,7 +259,10 @@ class InParts:
                     running[future], chain_running = part, True
             while side_by_side and len(running) < self.jobs:
                 part = side_by_side.pop(0)
-                future = self.submit(rendered, part, starts[part], part in writes)
+                # From estimated pages, a part final from the start prints its page references from what is known
+                estimated = isinstance(rendered.pages, EstimatedPageMap) and part in writes
+                pages = self.known_so_far(rendered.pages, duplex) if estimated else None  # type: ignore[arg-type]
+                future = self.submit(rendered, part, starts[part], part in writes, pages)
                 if future is not None:
                     running[future] = part
             if running:
@@ -273,25 +276,69 @@ class InParts:
 
     def settled(self, laid_out: LaidOutParts, again: RenderedBook) -> bool:
         stable = len(laid_out.parts) == len(self.plan) and all(
-            r.pdf and r.key == self.store.key(self.html(again, i, start))
+            r.pdf and r.key == self.store.key(self.layout_html(again, i, start))
             for i, (r, start) in enumerate(zip(laid_out.parts, laid_out.starts)))
         if stable:  # every part parses the same stylesheets: each message once
             report_messages((m for r in laid_out.parts for m in r.messages), self.diagnostics)
         return stable
 
-    def html(self, rendered: RenderedBook, part: int, start: int) -> str:
+    def html(self, rendered: RenderedBook, part: int, start: int, pages: PageMap | None = None) -> str:
         """The print document of part ``part`` (``part_html``), kept for the rendering it was made from: the
-        rendering that says whether a layout is settled is the one the next pass lays out."""
+        rendering that says whether a layout is settled is the one the next pass lays out. With ``pages``, the
+        rendering's document with the page references of those pages instead."""
         if self.htmls_of is not rendered:
             self.htmls_of, self.htmls = rendered, {}
-        if (part, start) not in self.htmls:
-            # Made once for the same documents and first page: a pass that moves pages writes in their numbers.
-            made = (tuple(rendered.documents[i] for i in self.plan[part]), start)
-            if part not in self.templates or self.templates[part][0] != made:
-                self.templates[part] = (made, *part_template(rendered, self.plan[part], start, self.apart))
-            _, template, targets = self.templates[part]
-            self.htmls[part, start] = with_pages(template, targets, rendered.pages)
+        if pages is None and (part, start) in self.htmls:
+            return self.htmls[part, start]
+        # Made once for the same documents and first page: a pass that moves pages writes in their numbers.
+        made = (tuple(rendered.documents[i] for i in self.plan[part]), start)
+        if part not in self.templates or self.templates[part][0] != made:
+            self.templates[part] = (made, *part_template(rendered, self.plan[part], start, self.apart))
+        _, template, targets = self.templates[part]
+        if pages is not None:
+            return with_pages(template, targets, pages)
+        self.htmls[part, start] = with_pages(template, targets, rendered.pages)
         return self.htmls[part, start]
+
+    def known_so_far(self, estimate: PageMap, duplex: bool) -> PageMap:
+        """On a pass from estimated pages, the pages of the parts laid out so far with every part before them, and
+        the estimate of the others moved to begin where those end: the page references of a part laid out next
+        are the more likely to have the digits of the right numbers, so that its layout is its last."""
+        pages, start = dict(estimate), 1
+        for number, part in enumerate(self.plan):
+            result = self.done[number]
+            if result is None:
+                opening = estimate.get(self.htmls_of.documents[part[0]].id) if self.htmls_of else None
+                if opening is not None:
+                    pages.update({a: p + start - opening for a, p in estimate.items() if p >= opening})
+                break
+            pages.update({anchor: start + page - 1 for anchor, page in result.anchors.items()})
+            start = following_start(start, result, duplex)
+        return PageMap(pages)
+
+    def layout_html(self, rendered: RenderedBook, part: int, start: int, pages: PageMap | None = None) -> str:
+        """What part ``part`` is laid out from: its print document with placeholders for the numbers of its page
+        references, stamped in after (``stamped_digits.py``), unless its layout from them cannot take them."""
+        html = self.html(rendered, part, start, pages)
+        layout = slotted(html)
+        if layout == html:
+            return html
+        key = self.store.key(layout)
+        previous = self.done[part]
+        slots = previous if previous is not None and previous.key == key else self.store.get(key)
+        if slots is not None and slots.pdf and not can_stamp(slots.slots, printed_numbers(html)):
+            return html
+        return layout
+
+    def with_numbers(self, rendered: RenderedBook, laid_out: LaidOutParts) -> LaidOutParts:
+        """``laid_out``, settled as ``rendered``, with the numbers to stamp into each part laid out from
+        placeholders."""
+        numbers = []
+        for i, (part, start) in enumerate(zip(laid_out.parts, laid_out.starts)):
+            html = self.html(rendered, i, start)
+            numbers.append(printed_numbers(html) if part.key == self.store.key(slotted(html)) and html != slotted(html)
+                           else [])
+        return replace(laid_out, numbers=tuple(numbers))
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:
         self.diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '
@@ -373,13 +420,19 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
         folios = [index for index, page in enumerate(document.pages) if page.anchors.pop(FOLIO_ANCHOR, None)]
         anchors = dict(page_map(document))
         links = []
+        boxes: dict[int, Box] = {}  # the boxes of the page references' numbers, when laid out from placeholders
         for index, page in enumerate(document.pages):
-            for kind, target, (x1, y1, x2, y2), _box in page.links:
+            for kind, target, (x1, y1, x2, y2), box in page.links:
                 if kind == 'internal' and target not in anchors:
                     links.append((index, (x1 * PX, (page.height - y2) * PX, x2 * PX, (page.height - y1) * PX), target))
+                slot = box.element.get('data-page-slot') if box.element_tag.endswith('::after') else None
+                if slot is not None:
+                    boxes.setdefault(int(slot), (index, [], box.element.get('data-page', '')))[1].append(
+                        (x1, y1, x2, y2))
         if pdf is not None:
             document.write_pdf(pdf, pdf_identifier=identifier, finisher=dated_subsets(moment),
                                custom_metadata=True)  # <meta name="Rights">, as write/pdf.py
     first = document.pages[0]
+    slots = find_slots(pdf, boxes) if pdf is not None and boxes else None
     return PartResult(key, len(document.pages), anchors, links, (first.width * PX, first.height * PX),
-                      str(pdf) if pdf else None, messages, folios)
+                      str(pdf) if pdf else None, messages, folios, slots)

@@ -22,6 +22,8 @@ class PartResult:
     pdf: str | None  # the part's PDF, if it was written
     messages: list[tuple[int, str]]  # WeasyPrint's log: (level, first line)
     folios: list[int]  # the pages (indices) that carry a folio, when the folios are drawn apart (furniture.py)
+    # Laid out from placeholders: where each page reference's digits are stamped in (stamped_digits.py)
+    slots: list | None = None
 
 
 class PartStore:

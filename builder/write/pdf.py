@@ -24,6 +24,7 @@ from ..layout.font_subsets import dated_subsets
 from ..layout.identity import pdf_identifier
 from ..layout.parts import LaidOutParts
 from ..layout.shared_fonts import share_fonts
+from ..layout.stamped_digits import stamp
 from ..layout.weasyprint_log import weasyprint_diagnostics
 from ..model import RenderedBook
 from ..workers import process_pool
@@ -92,6 +93,9 @@ def join_parts(laid_out: LaidOutParts, path: Path) -> list[str]:
                 warnings.simplefilter('ignore', pikepdf.PageCopyWarning)
                 book.pages.extend(source.pages)
         join_navigation(book, sources, first_index)
+        for part, offset, numbers in zip(parts, first_index, laid_out.numbers):
+            if numbers:  # laid out with placeholders for the numbers of its page references
+                stamp(book, offset, part.slots, numbers)
         # Folios drawn apart from the parts, over the pages that carry one
         carry = {offset + index for part, offset in zip(parts, first_index) for index in part.folios}
         for folios in laid_out.folios:

@@ -1,0 +1,121 @@
+"""Page numbers stamped into a laid-out part, so that a part that prints them ("see p. 12") is laid out once.
+
+A chapter's page references print pages of other parts, which are known only
+once the parts before them are laid out: laid out from guessed numbers, such a
+part would be laid out again with the right ones. Instead it is laid out from
+placeholder digits (``page_references.slotted``: "p. 01" for "p. 47"), and
+the digits are stamped into its PDF once the numbers are known: each
+reference's glyphs in its content stream become those of its digits. The page
+is the same as one laid out with the digits wherever the font's figures all
+have one width and are not kerned, which is checked glyph by glyph (Gentium's
+figures are tabular, and are not kerned with what stands beside them):
+:func:`find_slots` finds, in the part's PDF, the glyphs of each reference's
+placeholder and those of the digits the same font draws in that part with the
+placeholder's width. A number whose digits the part does not draw in that
+font, or a part whose placeholders are not found, is laid out with its numbers
+instead (``parts.py``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+# (page index, content-stream instruction, the placeholder's glyphs: (TJ array index, byte offset), digit -> glyph)
+Slot = tuple[int, int, list[tuple[int, int]], dict[str, str]]
+Box = tuple[int, list[tuple[float, float, float, float]], str]  # page index, rectangles (CSS px), placeholder
+TOLERANCE = 0.01  # CSS px between a box's left edge and its text's origin
+# Thousandths of an em: WeasyPrint writes each glyph's width as Pango placed it, rounded, and Gentium's figures
+# (986 units of 2,048 each) come out as 481 or 482
+WIDTH_ROUNDING = 1
+
+
+def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
+    """Where the placeholder of each slot (``boxes``: slot -> the page, rectangles and placeholder of its number's
+    box) is drawn in ``pdf``, and the glyphs of the digits that may replace it; None if any is not found."""
+    import pikepdf
+
+    from .shared_fonts import _text_of_glyphs, _widths
+
+    found: dict[int, Slot] = {}
+    by_page: defaultdict[int, list[tuple[int, Box]]] = defaultdict(list)
+    for slot, box in boxes.items():
+        by_page[box[0]].append((slot, box))
+    with pikepdf.open(pdf) as document:
+        for index, wanted in by_page.items():
+            page = document.pages[index]
+            fonts = page.obj.Resources.get('/Font', pikepdf.Dictionary())
+            texts = []  # (instruction, origin x, origin y, font name, TJ array)
+            font, origin = None, None
+            for number, (operands, operator) in enumerate(pikepdf.parse_content_stream(page)):
+                if operator == pikepdf.Operator('Tf'):
+                    font = str(operands[0])
+                elif operator == pikepdf.Operator('Tm'):
+                    origin = (float(operands[4]), float(operands[5]))
+                elif operator == pikepdf.Operator('TJ') and origin is not None and font is not None:
+                    texts.append((number, *origin, font, list(operands[0])))
+            for slot, (_, rectangles, placeholder) in wanted:
+                # The number ends what the box draws (", p. 01"; the contents' leader, then "01")
+                inside = [t for t in texts if any(x1 - TOLERANCE <= t[1] < x2 - TOLERANCE and y1 <= t[2] <= y2
+                                                  for x1, y1, x2, y2 in rectangles)]
+                if not inside or inside[-1][3] not in fonts:
+                    return None
+                number, _, _, name, array = inside[-1]
+                text = _text_of_glyphs(fonts[name])
+                if text is None:
+                    return None
+                drawn = _glyphs(array)[-len(placeholder):]
+                if ''.join(chr(int(text.get(code, '0'), 16)) for _, _, code in drawn) != placeholder:
+                    return None
+                # Nothing drawn between the digits but their glyphs: no kerning, no spacing
+                if any(not isinstance(item, pikepdf.String) and float(item) != 0
+                       for item in array[drawn[0][0]:drawn[-1][0] + 1]):
+                    return None
+                widths = _widths(fonts[name].DescendantFonts[0])
+                width = [float(widths.get(int(code, 16), -WIDTH_ROUNDING)) for _, _, code in drawn]
+                if max(width) - min(width) > WIDTH_ROUNDING:
+                    return None  # the placeholder's digits differ in width: the font's figures are not tabular
+                codes = {chr(int(characters, 16)): code for code, characters in text.items()
+                         if len(characters) == 4 and chr(int(characters, 16)) in '0123456789'
+                         and abs(float(widths.get(int(code, 16), 0)) - width[0]) <= WIDTH_ROUNDING}
+                found[slot] = (index, number, [(i, offset) for i, offset, _ in drawn], codes)
+    return [found[slot] for slot in sorted(found)]
+
+
+def _glyphs(array: list) -> list[tuple[int, int, str]]:
+    """The glyphs of a ``TJ`` array: (array index, byte offset, glyph code in hex), two bytes a glyph."""
+    import pikepdf
+
+    glyphs = []
+    for i, item in enumerate(array):
+        if isinstance(item, pikepdf.String):
+            data = bytes(item)
+            glyphs.extend((i, offset, data[offset:offset + 2].hex()) for offset in range(0, len(data) - 1, 2))
+    return glyphs
+
+
+def can_stamp(slots: list[Slot] | None, numbers: list[str]) -> bool:
+    """Whether ``numbers`` can be stamped into the slots of a part laid out from placeholders."""
+    return slots is not None and len(slots) == len(numbers) and all(
+        len(number) == len(slot[2]) and set(number) <= slot[3].keys() for slot, number in zip(slots, numbers))
+
+
+def stamp(book, first: int, slots: list[Slot], numbers: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Stamp ``numbers`` into their slots, in the part whose first page is page ``first`` of ``book``."""
+    import pikepdf
+
+    by_page: defaultdict[int, list[tuple[Slot, str]]] = defaultdict(list)
+    for slot, number in zip(slots, numbers):
+        by_page[slot[0]].append((slot, number))
+    for index, stamped in by_page.items():
+        page = book.pages[first + index]
+        instructions = list(pikepdf.parse_content_stream(page))
+        for (_, number, glyphs, codes), digits in stamped:
+            operands, operator = instructions[number]
+            array = list(operands[0])
+            for (i, offset), digit in zip(glyphs, digits):
+                data = bytearray(bytes(array[i]))
+                data[offset:offset + 2] = bytes.fromhex(codes[digit])
+                array[i] = pikepdf.String(bytes(data))
+            instructions[number] = pikepdf.ContentStreamInstruction([pikepdf.Array(array)], operator)
+        page.obj.Contents = pikepdf.Stream(book, pikepdf.unparse_content_stream(instructions))
