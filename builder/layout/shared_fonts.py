@@ -150,14 +150,20 @@ def merged_font(subsets: list[bytes]) -> bytes:
         if other is base:
             continue
         for name in other.getGlyphOrder():
-            glyph = other['glyf'][name]
-            if glyph.numberOfContours and not glyphs[name].numberOfContours:
-                glyphs[name] = glyph
+            if _outlined(other['glyf'], name) and not _outlined(glyphs, name):
+                glyphs[name] = other['glyf'][name]
                 metrics[name] = other['hmtx'][name]
     base['post'].formatType = 3.0  # no glyph names: the PDF addresses glyphs by id
     out = io.BytesIO()
     base.save(out)
     return out.getvalue()
+
+
+def _outlined(glyphs, name: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a subset keeps the glyph's outline: read from its bytes, without decoding the glyph (a subset that
+    kept glyph ids holds thousands of empty ones)."""
+    glyph = glyphs.glyphs[name]
+    return bool(glyph.data) if hasattr(glyph, 'data') else glyph.numberOfContours != 0
 
 
 def _by_glyph_id(data: bytes):  # type: ignore[no-untyped-def]
