@@ -11,8 +11,9 @@
   ``breaks.py``), page references printed from the page map
   (``page_references.py``), the first guess at the pages (``page_estimate.py``).
 - What every PDF of the layout is written with: ``identity.py``,
-  ``font_subsets.py``; and joined from parts: ``shared_fonts.py``, and the
-  folios drawn apart from the parts, ``furniture.py``.
+  ``font_subsets.py``; and joined from parts: ``shared_fonts.py``, the
+  folios drawn apart from the parts, ``furniture.py``, and the numbers of
+  their page references, stamped in, ``stamped_digits.py``.
 - The page numbers of a book not laid out now (an EPUB alone): ``known_pages.py``.
 - WeasyPrint's log as diagnostics: ``weasyprint_log.py``.
 """

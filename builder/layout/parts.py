@@ -15,29 +15,34 @@ What a part cannot know by itself comes from a page map of the whole book:
   an odd page, and the blank left-hand page before it, if any, is added when
   the parts are joined (``:blank`` pages print nothing);
 * the page of every place it links to where a number is printed, which the
-  whole book prints from the page map too (``page_references.py``).
+  whole book prints from the page map too (``page_references.py``). A part
+  is laid out with placeholder digits there, and the numbers are stamped in
+  as the parts are joined (``stamped_digits.py``): its layout depends on how
+  many digits each number has, not on which.
 
 The page map is the previous build's, or on a first build one estimated from
 the text; as for the whole book (``settle.py``), parts are laid out again until
 the page map they print is the one they produce. A first build goes:
 
-1. the front matter and the chapters, side by side, to count their pages
-   (printed from estimated pages, only the parts that print no page number
-   are final: their folios are drawn apart, ``furniture.py``);
-2. the chapters whose printed pages changed ("see p. 12"), side by side with
-   the back matter, laid out for the first time, so that it prints the
-   chapters' pages (glossary, "cited on", index); printed one-sided, or with
-   the book's own folios, its parts one after the other, each from where the
-   one before it ends, so that each starts on the side and page it is on.
-   The back-matter parts at the end that list pages of the back matter
-   before them (the bibliography's "cited on" pages in the glossary) wait;
+1. the front matter and the chapters, side by side, to count their pages;
+   a part whose page-dependent text is only its page references' numbers is
+   final (its folios are drawn apart, ``furniture.py``, and its numbers
+   stamped in), if its numbers have the digits estimated: each part prints
+   the pages of the parts laid out before it, the others estimated;
+2. the parts whose numbers came out with other digits, or that print other
+   pages, side by side with the back matter, laid out for the first time, so
+   that it prints the chapters' pages (glossary, "cited on", index); printed
+   one-sided, or with the book's own folios, its parts one after the other,
+   each from where the one before it ends, so that each starts on the side
+   and page it is on. The back-matter parts at the end that list pages of the
+   back matter before them (the bibliography's "cited on" pages in the
+   glossary) wait;
 3. the contents, which print the back matter's pages, and the parts that
    waited.
 
-A chapter part that prints page numbers ("see p. 12") is laid out twice: the
-pages it prints are known only once the parts before it are laid out. Where
-a part starts does not matter: a part printed the same is not laid out again
-when an edit before it moves it to other pages.
+Where a part starts does not matter, nor what its page references' numbers
+are: a part printed the same but for them is not laid out again when an edit
+before it moves it to other pages.
 
 The PDF writer joins the parts' PDFs into the book (``write/pdf.py``).
 """
