@@ -1,4 +1,5 @@
-"""Folios drawn over the pages of a PDF joined from parts (``write/pdf.py``: ``draw_over``), on pages WeasyPrint wrote."""
+"""Joining parts, on pages WeasyPrint wrote: folios drawn over the pages (``write/pdf.py``: ``draw_over``), and the
+numbers of page references stamped in (``layout/stamped_digits.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pypdfium2
 import pytest
 from weasyprint import HTML
 
+from builder.layout.page_references import slotted
 from builder.layout.shared_fonts import share_fonts
+from builder.layout.stamped_digits import can_stamp, find_slots, number_boxes, stamp
 from builder.resources import FONTS
 from builder.write.pdf import draw_over
 
@@ -60,3 +63,36 @@ def test_a_folio_whose_resource_names_clash_with_the_page_is_drawn_as_a_form():
     share_fonts(book)
     assert '/XObject' in book.pages[0].Resources  # drawn as a form, with resources of its own
     assert page_text(book).split() == ['Body', 'text', 'of', 'the', 'page.', '17']
+
+
+REFERENCE = ('<p>{text} <a class="xref" href="#there" data-page-prefix=", p.\u00a0" data-page="{page}">As seen</a>'
+             ' and more text after it.</p><p id="there">There.</p>')
+XREF = 'a.xref::after { content: attr(data-page-prefix) attr(data-page) }'
+
+
+def laid_out_from_placeholders(tmp_path, text: str, page: str):  # type: ignore[no-untyped-def]
+    """A page with a page reference printing ``page``, laid out from placeholders: its PDF and its slots."""
+    html = f'<style>{STYLE} {XREF}</style>' + slotted(REFERENCE.format(text=text, page=page))
+    document = HTML(string=html).render()
+    pdf = tmp_path / 'part.pdf'
+    document.write_pdf(pdf)
+    return pdf, find_slots(pdf, number_boxes(document))
+
+
+def test_a_number_stamped_in_reads_as_one_laid_out_with_it(tmp_path):
+    text = 'Figures 0123456789 drawn elsewhere on the page.'
+    pdf, slots = laid_out_from_placeholders(tmp_path, text, '47')
+    assert slots is not None and can_stamp(slots, ['47'])
+    with pikepdf.open(pdf) as book:
+        stamp(book, 0, slots, ['47'])
+        stamped = page_text(book)
+    literal = pikepdf.open(io.BytesIO(HTML(string=f'<style>{STYLE} {XREF}</style>' + REFERENCE.format(
+        text=text, page='47')).write_pdf()))
+    assert stamped == page_text(literal)
+    assert 'p.\u00a047 and more text' in stamped
+
+
+def test_a_number_whose_digits_the_part_does_not_draw_cannot_be_stamped(tmp_path):
+    _, slots = laid_out_from_placeholders(tmp_path, 'No figures on this page.', '47')
+    assert slots is not None and can_stamp(slots, ['10']) and not can_stamp(slots, ['47'])
+    assert not can_stamp(slots, ['470'])  # another number of digits: another layout

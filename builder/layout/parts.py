@@ -75,7 +75,7 @@ from .page_references import (PagePlaceholders, all_page_references_rewritten, p
 from .parts_cache import PartResult, PartStore
 from .print_document import generated_files, print_html
 from .settle import MAX_PASSES
-from .stamped_digits import Box, can_stamp, find_slots
+from .stamped_digits import can_stamp, find_slots, number_boxes
 from .weasyprint_log import collected_messages, report_messages
 
 PART_BYTES = 300_000  # chapter XHTML per part: about 60 A4 pages of prose, about 210 MiB in WeasyPrint
@@ -425,19 +425,15 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
         folios = [index for index, page in enumerate(document.pages) if page.anchors.pop(FOLIO_ANCHOR, None)]
         anchors = dict(page_map(document))
         links = []
-        boxes: dict[int, Box] = {}  # the boxes of the page references' numbers, when laid out from placeholders
         for index, page in enumerate(document.pages):
-            for kind, target, (x1, y1, x2, y2), box in page.links:
+            for kind, target, (x1, y1, x2, y2), _box in page.links:
                 if kind == 'internal' and target not in anchors:
                     links.append((index, (x1 * PX, (page.height - y2) * PX, x2 * PX, (page.height - y1) * PX), target))
-                slot = box.element.get('data-page-slot') if box.element_tag.endswith('::after') else None
-                if slot is not None:
-                    boxes.setdefault(int(slot), (index, [], box.element.get('data-page', '')))[1].append(
-                        (x1, y1, x2, y2))
         if pdf is not None:
             document.write_pdf(pdf, pdf_identifier=identifier, finisher=dated_subsets(moment),
                                custom_metadata=True)  # <meta name="Rights">, as write/pdf.py
     first = document.pages[0]
+    boxes = number_boxes(document)
     slots = find_slots(pdf, boxes) if pdf is not None and boxes else None
     return PartResult(key, len(document.pages), anchors, links, (first.width * PX, first.height * PX),
                       str(pdf) if pdf else None, messages, folios, slots)

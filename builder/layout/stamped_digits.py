@@ -30,6 +30,18 @@ TOLERANCE = 0.01  # CSS px between a box's left edge and its text's origin
 WIDTH_ROUNDING = 1
 
 
+def number_boxes(document) -> dict[int, Box]:  # type: ignore[no-untyped-def]
+    """Where a WeasyPrint document laid out from placeholders draws the box of each page reference's number: the
+    ``::after`` box that prints it (``print.css``: ``attr(data-page)``), which WeasyPrint lists as a link too."""
+    boxes: dict[int, Box] = {}
+    for index, page in enumerate(document.pages):
+        for _kind, _target, rectangle, box in page.links:
+            slot = box.element.get('data-page-slot') if box.element_tag.endswith('::after') else None
+            if slot is not None:
+                boxes.setdefault(int(slot), (index, [], box.element.get('data-page', '')))[1].append(rectangle)
+    return boxes
+
+
 def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
     """Where the placeholder of each slot (``boxes``: slot -> the page, rectangles and placeholder of its number's
     box) is drawn in ``pdf``, and the glyphs of the digits that may replace it; None if any is not found."""
