@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
 from lxml import etree
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from .containment import contained
 from .diagnostics import Diagnostics, SourceLocation
@@ -85,6 +85,9 @@ def _content_problem(path: Path, size: int, mtime_ns: int) -> tuple[str, str] | 
     if kind == 'SVG':
         problem = _svg_problem(path)
         return ('image-svg', problem) if problem else None
+    # WeasyPrint, once imported (a book laid out in this process, a rebuild by ``watch``), tells Pillow to load
+    # truncated images as far as they go: the check must not depend on it.
+    truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         with Image.open(path) as image:
             image.load()
@@ -94,6 +97,8 @@ def _content_problem(path: Path, size: int, mtime_ns: int) -> tuple[str, str] | 
         reason = str(exc) or type(exc).__name__
     else:
         return None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
     return 'image-damaged', f'is a damaged {kind} image ({reason}); open it in an image editor and save it again'
 
 

@@ -25,3 +25,18 @@ def test_an_image_name_with_spaces_and_accents_builds_a_valid_epub(tmp_path):
     assert f'src="{images[0].removeprefix("EPUB/")}"'.encode() in files['EPUB/second.xhtml']
     epubcheck(run.output('.epub'))  # no PKG-010 (a space in a name), no RSC-020 (an invalid URL)
     assert {image.name for page in PdfReader(run.output('.pdf')).pages for image in page.images}
+
+
+def test_a_truncated_image_is_damaged_once_weasyprint_is_imported(tmp_path):
+    """WeasyPrint tells Pillow to load truncated images as far as they go; a rebuild in the same process (``watch``,
+    or after a book laid out here) must still find them damaged."""
+    from PIL import ImageFile
+    import weasyprint  # noqa: F401
+
+    from builder.images import image_problem
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # what WeasyPrint sets, and the check must not depend on
+    path = tmp_path / 'map.png'
+    path.write_bytes(png()[:60])
+    assert image_problem(path)[0] == 'image-damaged'
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # left as it was found
