@@ -306,19 +306,25 @@ class InParts:
         return self.htmls[part, start]
 
     def known_so_far(self, estimate: PageMap, duplex: bool) -> PageMap:
-        """On a pass from estimated pages, the pages of the parts laid out so far with every part before them, and
-        the estimate of the others moved to begin where those end: the page references of a part laid out next
-        are the more likely to have the digits of the right numbers, so that its layout is its last."""
+        """On a pass from estimated pages, the pages of the parts laid out so far, each from where the part before
+        it ends, and the estimate of the others, moved likewise: the page references of a part laid out next are
+        the more likely to have the digits of the right numbers, so that its layout is its last."""
+        if self.htmls_of is None:
+            return estimate
+        openings = [estimate.get(self.htmls_of.documents[part[0]].id) for part in self.plan]
         pages, start = dict(estimate), 1
-        for number, part in enumerate(self.plan):
-            result = self.done[number]
-            if result is None:
-                opening = estimate.get(self.htmls_of.documents[part[0]].id) if self.htmls_of else None
-                if opening is not None:
-                    pages.update({a: p + start - opening for a, p in estimate.items() if p >= opening})
+        for number, (result, opening) in enumerate(zip(self.done, openings)):
+            if result is not None:
+                pages.update({anchor: start + page - 1 for anchor, page in result.anchors.items()})
+                start = following_start(start, result, duplex)
+                continue
+            following = openings[number + 1] if number + 1 < len(openings) else None
+            if opening is None or (number + 1 < len(openings) and following is None):
                 break
-            pages.update({anchor: start + page - 1 for anchor, page in result.anchors.items()})
-            start = following_start(start, result, duplex)
+            shift = start - opening
+            pages.update({anchor: page + shift for anchor, page in estimate.items()
+                          if page >= opening and (following is None or page < following)})
+            start = following + shift if following is not None else start
         return PageMap(pages)
 
     def layout_html(self, rendered: RenderedBook, part: int, start: int, pages: PageMap | None = None) -> str:
