@@ -23,7 +23,7 @@ from pathlib import Path
 
 # (page index, content-stream instruction, the placeholder's glyphs: (TJ array index, byte offset), digit -> glyph)
 Slot = tuple[int, int, list[tuple[int, int]], dict[str, str]]
-Box = tuple[int, list[tuple[float, float, float, float]], str]  # page index, rectangles (CSS px), placeholder
+Box = tuple[int, list[tuple[float, float, float, float]], str]  # page index (-1: several), rectangles (CSS px), placeholder
 TOLERANCE = 0.01  # CSS px between a box's left edge and its text's origin
 # Thousandths of an em: WeasyPrint writes each glyph's width as Pango placed it, rounded, and Gentium's figures
 # (986 units of 2,048 each) come out as 481 or 482
@@ -38,7 +38,10 @@ def number_boxes(document) -> dict[int, Box]:  # type: ignore[no-untyped-def]
         for _kind, _target, rectangle, box in page.links:
             slot = box.element.get('data-page-slot') if box.element_tag.endswith('::after') else None
             if slot is not None:
-                boxes.setdefault(int(slot), (index, [], box.element.get('data-page', '')))[1].append(rectangle)
+                page_index, rectangles, placeholder = boxes.setdefault(
+                    int(slot), (index, [], box.element.get('data-page', '')))
+                # A number's box broken across pages is not looked for: the part is laid out with its numbers
+                boxes[int(slot)] = (page_index if page_index == index else -1, [*rectangles, rectangle], placeholder)
     return boxes
 
 
@@ -49,6 +52,8 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
 
     from .shared_fonts import _text_of_glyphs, _widths
 
+    if any(page < 0 for page, _, _ in boxes.values()):
+        return None
     found: dict[int, Slot] = {}
     by_page: defaultdict[int, list[tuple[int, Box]]] = defaultdict(list)
     for slot, box in boxes.items():
@@ -87,9 +92,12 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 width = [float(widths.get(int(code, 16), -WIDTH_ROUNDING)) for _, _, code in drawn]
                 if max(width) - min(width) > WIDTH_ROUNDING:
                     return None  # the placeholder's digits differ in width: the font's figures are not tabular
-                codes = {chr(int(characters, 16)): code for code, characters in text.items()
-                         if len(characters) == 4 and chr(int(characters, 16)) in '0123456789'
-                         and abs(float(widths.get(int(code, 16), 0)) - width[0]) <= WIDTH_ROUNDING}
+                glyphs_of = defaultdict(list)  # digit -> the glyphs that draw it in this font (figures of two styles?)
+                for code, characters in text.items():
+                    if len(characters) == 4 and chr(int(characters, 16)) in '0123456789':
+                        glyphs_of[chr(int(characters, 16))].append(code)
+                codes = {digit: codes[0] for digit, codes in glyphs_of.items()
+                         if len(codes) == 1 and abs(float(widths.get(int(codes[0], 16), 0)) - width[0]) <= WIDTH_ROUNDING}
                 found[slot] = (index, number, [(i, offset) for i, offset, _ in drawn], codes)
     return [found[slot] for slot in sorted(found)]
 
