@@ -23,7 +23,8 @@ from pathlib import Path
 
 # (page index, content-stream instruction, the placeholder's glyphs: (TJ array index, byte offset), digit -> glyph)
 Slot = tuple[int, int, list[tuple[int, int]], dict[str, str]]
-Box = tuple[int, list[tuple[float, float, float, float]], str]  # page index (-1: several), rectangles (CSS px), placeholder
+# page index (-1: several), rectangles (CSS px), placeholder
+Box = tuple[int, list[tuple[float, float, float, float]], str]
 TOLERANCE = 0.01  # CSS px between a box's left edge and its text's origin
 # Thousandths of an em: WeasyPrint writes each glyph's width as Pango placed it, rounded, and Gentium's figures
 # (986 units of 2,048 each) come out as 481 or 482
@@ -96,8 +97,8 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 for code, characters in text.items():
                     if len(characters) == 4 and chr(int(characters, 16)) in '0123456789':
                         glyphs_of[chr(int(characters, 16))].append(code)
-                codes = {digit: codes[0] for digit, codes in glyphs_of.items()
-                         if len(codes) == 1 and abs(float(widths.get(int(codes[0], 16), 0)) - width[0]) <= WIDTH_ROUNDING}
+                codes = {digit: glyphs[0] for digit, glyphs in glyphs_of.items() if len(glyphs) == 1
+                         and abs(float(widths.get(int(glyphs[0], 16), 0)) - width[0]) <= WIDTH_ROUNDING}
                 found[slot] = (index, number, [(i, offset) for i, offset, _ in drawn], codes)
     return [found[slot] for slot in sorted(found)]
 

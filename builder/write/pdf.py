@@ -144,7 +144,8 @@ def join_navigation(book, sources, first_index: list[int]) -> None:  # type: ign
         if '/Names' not in book.Root:
             book.Root.Names = pikepdf.Dictionary()
         # One sorted list of names, as WeasyPrint writes a whole book's
-        book.Root.Names.Dests = pikepdf.Dictionary(Names=[v for pair in sorted(named, key=lambda n: n[0]) for v in pair])
+        book.Root.Names.Dests = pikepdf.Dictionary(Names=[item for pair in sorted(named, key=lambda n: n[0])
+                                                          for item in pair])
 
     def copied(number: int, item, parent):  # type: ignore[no-untyped-def]
         new = book.make_indirect(pikepdf.Dictionary(Title=item.Title, Parent=parent))
