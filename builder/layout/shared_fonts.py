@@ -65,14 +65,14 @@ def share_font_dictionaries(used: list[tuple[pikepdf.Dictionary, str, str]]) -> 
         uses[name].append((fonts, key))
     for places in uses.values():
         fonts_used = list({fonts[key].objgen: fonts[key] for fonts, key in places}.values())
-        mappings = [_text_of_glyphs(font) for font in fonts_used]
+        mappings = [text_of_glyphs(font) for font in fonts_used]
         if len(fonts_used) < 2 or any(mapping is None for mapping in mappings):
             continue
         widths: dict[int, int] = {}
         text: dict[str, str] = {}
         for font, mapping in zip(fonts_used, mappings):
             assert mapping is not None
-            for glyph, width in _widths(font.DescendantFonts[0]).items():
+            for glyph, width in glyph_widths(font.DescendantFonts[0]).items():
                 widths.setdefault(glyph, width)
             for glyph, characters in mapping.items():
                 text.setdefault(glyph, characters)
@@ -83,7 +83,7 @@ def share_font_dictionaries(used: list[tuple[pikepdf.Dictionary, str, str]]) -> 
             fonts[key] = shared
 
 
-def _widths(descendant: pikepdf.Dictionary) -> dict[int, int]:
+def glyph_widths(descendant: pikepdf.Dictionary) -> dict[int, int]:
     """A CID font's ``W`` array as glyph id -> width (``c [w1 w2 …]`` and ``c_first c_last w``)."""
     items, widths, index = list(descendant.get('/W', [])), {}, 0
     while index < len(items):
@@ -113,7 +113,7 @@ def _width_array(widths: dict[int, int]) -> pikepdf.Array:
 BFCHAR = re.compile(rb'<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>')
 
 
-def _text_of_glyphs(font: pikepdf.Dictionary) -> dict[str, str] | None:
+def text_of_glyphs(font: pikepdf.Dictionary) -> dict[str, str] | None:
     """A font's ``ToUnicode`` map as glyph code -> text, both in hex; None without one, or for a map that is not
     one ``bfchar`` entry a glyph (WeasyPrint writes those)."""
     if '/ToUnicode' not in font:

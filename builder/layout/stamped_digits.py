@@ -51,7 +51,7 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
     box) is drawn in ``pdf``, and the glyphs of the digits that may replace it; None if any is not found."""
     import pikepdf
 
-    from .shared_fonts import _text_of_glyphs, _widths
+    from .shared_fonts import text_of_glyphs, glyph_widths
 
     if any(page < 0 for page, _, _ in boxes.values()):
         return None
@@ -79,7 +79,7 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 if not inside or inside[-1][3] not in fonts:
                     return None
                 number, _, _, name, array = inside[-1]
-                text = _text_of_glyphs(fonts[name])
+                text = text_of_glyphs(fonts[name])
                 if text is None:
                     return None
                 drawn = _glyphs(array)[-len(placeholder):]
@@ -89,7 +89,7 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 if any(not isinstance(item, pikepdf.String) and float(item) != 0
                        for item in array[drawn[0][0]:drawn[-1][0] + 1]):
                     return None
-                widths = _widths(fonts[name].DescendantFonts[0])
+                widths = glyph_widths(fonts[name].DescendantFonts[0])
                 width = [float(widths.get(int(code, 16), -WIDTH_ROUNDING)) for _, _, code in drawn]
                 if max(width) - min(width) > WIDTH_ROUNDING:
                     return None  # the placeholder's digits differ in width: the font's figures are not tabular
