@@ -167,9 +167,10 @@ class InParts:
         pages = rendered.pages
         assert pages is not None  # rendered from the guess, then from each layout
         # From estimated pages, the first pass counts pages: what it would write is final only for the parts that
-        # print no page number. It leaves the back matter out: that prints the chapters' pages (glossary, "cited
-        # on", index), which would all be wrong, and nothing before it depends on its length. The contents, which
-        # print the back matter's pages, are laid out again only once those are known: in the pass after next.
+        # print no page number but their page references' (stamped in after). It leaves the back matter out: that
+        # prints the chapters' pages (glossary, "cited on", index), which would all be wrong, and nothing before it
+        # depends on its length. The contents, which print the back matter's pages, are laid out again only once
+        # those are known: in the pass after next.
         write = not isinstance(pages, EstimatedPageMap)
         front_waits, self.front_waits = self.front_waits, not write
         duplex = rendered.config.sides != 'simplex'
@@ -179,7 +180,8 @@ class InParts:
             count = self.first_waiting(rendered, starts) if front_waits else len(self.plan)
         waits = self.front and front_waits and self.done[0] is not None  # the contents keep the last pass's layout
         side_by_side = [i for i in range(min(count, self.back)) if not (i == 0 and waits)]
-        # A part that prints no page number is final from the first pass: its folios are drawn apart.
+        # A part that prints no page number but its references' is final from the first pass: its folios are drawn
+        # apart, its numbers stamped in.
         writes = set(range(count)) if write else self.final_from_the_start(rendered, starts, side_by_side)
         back = list(range(self.back, count))
         if self.apart and duplex:  # every part starts on a right-hand page, and its folios are drawn apart
