@@ -373,7 +373,8 @@ def plan_parts(rendered: RenderedBook) -> list[tuple[int, ...]]:
     size = sum(len(documents[i].body) for i in chapters)
     # Not the number of cores: the parts, hence the joined PDF's bytes, are the same on every machine.
     count = max(MIN_PARTS, math.ceil(size / PART_BYTES))
-    # Whole chapters per part, not bytes: an edit that grows a chapter moves no boundary, so the other parts stay cached.
+    # Whole chapters per part, not bytes: an edit that grows a chapter moves no boundary, and the other parts
+    # stay cached.
     per_part = math.ceil(len(chapters) / count)
     firsts = chapters[::per_part]
     parts = [tuple(range(firsts[0]))] if firsts[0] else []
