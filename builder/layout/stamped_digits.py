@@ -26,8 +26,8 @@ Slot = tuple[int, int, list[tuple[int, int]], dict[str, str]]
 # page index (-1: several), rectangles (CSS px), placeholder
 Box = tuple[int, list[tuple[float, float, float, float]], str]
 TOLERANCE = 0.01  # CSS px between a box's left edge and its text's origin
-# Thousandths of an em: WeasyPrint writes each glyph's width as Pango placed it, rounded, and Gentium's figures
-# (986 units of 2,048 each) come out as 481 or 482
+# Thousandths of an em: WeasyPrint writes each glyph's width as Pango placed it, rounded, and the figures of
+# Gentium's regular face (986 units of 2,048 each) come out as 481 or 482
 WIDTH_ROUNDING = 1
 
 
