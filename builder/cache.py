@@ -228,8 +228,19 @@ def assets_key(inputs: Signature, key: str) -> str:
 
 
 def write_json(path: Path, data: Any) -> None:
+    write_bytes(path, json.dumps(data).encode())
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: a build stopped half-way leaves no half file for the next to read."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, suffix='.part')
-    with os.fdopen(fd, 'w') as f:
-        json.dump(data, f)
+    with os.fdopen(fd, 'wb') as f:
+        f.write(data)
     os.replace(name, path)
+
+
+def keep_recent(folder: Path, pattern: str, keep: int) -> None:
+    """Delete all but the ``keep`` most recently used files of ``folder`` that match ``pattern``."""
+    for old in sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns, reverse=True)[keep:]:
+        old.unlink(missing_ok=True)

@@ -34,11 +34,12 @@ def worker_context() -> BaseContext:
     return context
 
 
-def start_early() -> None:
-    """Start the fork server now: it imports WeasyPrint (0.8 s) while the build parses the book, where the first
-    worker of a layout would wait for it."""
-    worker_context()
+def start_early() -> BaseContext:
+    """The workers' context, its fork server started: called as a build starts, the server imports WeasyPrint
+    (0.8 s) while the build parses the book, where the first worker of a layout would wait for it."""
+    context = worker_context()
     _start_fork_server()
+    return context
 
 
 def map_in_workers(task: Callable[..., T], jobs: Sequence[tuple], workers: int) -> list[T]:
@@ -59,9 +60,7 @@ def process_pool(workers: int, **options: Any) -> ProcessPoolExecutor:
     traceback. Ending at once, they leave the pool broken, so that the build,
     interrupted too, does not wait for their layouts to finish.
     """
-    context = worker_context()
-    _start_fork_server()
-    return _Pool(workers, mp_context=context, initializer=_end_on_interrupt, **options)
+    return _Pool(workers, mp_context=start_early(), initializer=_end_on_interrupt, **options)
 
 
 class _Pool(ProcessPoolExecutor):

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from ..cache import builder_key, cache_dir, diagnostic_from_json, file_hash, write_json
+from ..cache import builder_key, cache_dir, diagnostic_from_json, file_hash, keep_recent, write_json
 from .format import CitationUse, Entry, Formatted
 
 FOLDER = 'citations'
@@ -43,9 +42,7 @@ def cached_formatting(root: Path, inputs: tuple, uses: Sequence[CitationUse], st
         pass
     formatted = compute()
     write_json(path, _encode(formatted, uses))
-    # A build formats the whole book, then each edition and handout: keep the most recent few.
-    for old in sorted(folder.glob('*.json'), key=lambda p: p.stat().st_mtime_ns, reverse=True)[KEEP:]:
-        old.unlink(missing_ok=True)
+    keep_recent(folder, '*.json', KEEP)  # a build formats the whole book, then each edition and handout
     return formatted
 
 

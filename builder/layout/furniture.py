@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
+from ..cache import write_bytes
 from ..dates import build_timestamp, iso
 from ..model import Document, RenderedBook, Selection
 from ..printshop import page_setup
@@ -81,9 +82,7 @@ class Folios:
             return self.kept.read_bytes()
         document = HTML(string=self.html, base_url=BOOK_URL, url_fetcher=BookFetcher(self.root)).render()
         pdf = document.write_pdf(pdf_identifier=self.identifier, finisher=dated_subsets(self.moment))
-        partial = self.kept.with_suffix('.partial')
-        partial.write_bytes(pdf)
-        partial.replace(self.kept)  # whole or not at all: a build stopped here leaves no half file to be read
+        write_bytes(self.kept, pdf)
         return pdf
 
 

@@ -211,8 +211,7 @@ class InParts:
         pages = rendered.pages
         assert pages is not None
         moved = render(self.resolved, EstimatedPageMap({anchor: page + 2 for anchor, page in pages.items()}))
-        return {part for part in parts if without_numbers(self.html(rendered, part, starts[part]))
-                == without_numbers(part_html(moved, self.plan[part], starts[part], True))}
+        return {part for part in parts if self.prints_no_other_page(rendered, moved, part, starts[part])}
 
     def first_waiting(self, rendered: RenderedBook, starts: list[int]) -> int:
         """The first of the back-matter parts at the end that print pages of the back matter before them (the
@@ -225,10 +224,15 @@ class InParts:
         assert pages is not None
         opening = starts[self.back]
         moved = render(self.resolved, PageMap({anchor: page + 2 * (page >= opening) for anchor, page in pages.items()}))
-        while first - 1 > self.back and without_numbers(self.html(rendered, first - 1, starts[first - 1])) != (
-                without_numbers(part_html(moved, self.plan[first - 1], starts[first - 1], self.apart))):
+        while first - 1 > self.back and not self.prints_no_other_page(rendered, moved, first - 1, starts[first - 1]):
             first -= 1
         return first
+
+    def prints_no_other_page(self, rendered: RenderedBook, moved: RenderedBook, part: int, start: int) -> bool:
+        """Whether part ``part`` prints the same, its page references' numbers aside (stamped in), when rendered
+        from the pages of ``moved``, which moved on by two."""
+        return without_numbers(self.html(rendered, part, start)) == without_numbers(
+            part_html(moved, self.plan[part], start, self.apart))
 
     def submit(self, rendered: RenderedBook, part: int, start: int, write: bool,
                pages: PageMap | None = None) -> Future[PartResult] | None:
@@ -349,8 +353,8 @@ class InParts:
         numbers = []
         for i, (part, start) in enumerate(zip(laid_out.parts, laid_out.starts)):
             html = self.html(rendered, i, start)
-            numbers.append(printed_numbers(html) if part.key == self.store.key(slotted(html)) and html != slotted(html)
-                           else [])
+            layout = slotted(html)
+            numbers.append(printed_numbers(html) if layout != html and part.key == self.store.key(layout) else [])
         return replace(laid_out, numbers=tuple(numbers))
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:

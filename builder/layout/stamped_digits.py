@@ -72,6 +72,7 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                     origin = (float(operands[4]), float(operands[5]))
                 elif operator == pikepdf.Operator('TJ') and origin is not None and font is not None:
                     texts.append((number, *origin, font, list(operands[0])))
+            fonts_read: dict[str, tuple[dict[str, str], dict[int, float]] | None] = {}
             for slot, (_, rectangles, placeholder) in wanted:
                 # The number ends what the box draws (", p. 01"; the contents' leader, then "01")
                 inside = [t for t in texts if any(x1 - TOLERANCE <= t[1] < x2 - TOLERANCE and y1 <= t[2] <= y2
@@ -79,9 +80,13 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 if not inside or inside[-1][3] not in fonts:
                     return None
                 number, _, _, name, array = inside[-1]
-                text = text_of_glyphs(fonts[name])
-                if text is None:
+                if name not in fonts_read:  # a page's references are in one font or two: each read once
+                    text = text_of_glyphs(fonts[name])
+                    fonts_read[name] = None if text is None else (text, {
+                        glyph: float(width) for glyph, width in glyph_widths(fonts[name].DescendantFonts[0]).items()})
+                if fonts_read[name] is None:
                     return None
+                text, widths = fonts_read[name]
                 drawn = _glyphs(array)[-len(placeholder):]
                 if ''.join(chr(int(text.get(code, '0'), 16)) for _, _, code in drawn) != placeholder:
                     return None
@@ -89,18 +94,22 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 if any(not isinstance(item, pikepdf.String) and float(item) != 0
                        for item in array[drawn[0][0]:drawn[-1][0] + 1]):
                     return None
-                widths = glyph_widths(fonts[name].DescendantFonts[0])
-                width = [float(widths.get(int(code, 16), -WIDTH_ROUNDING)) for _, _, code in drawn]
+                width = [widths.get(int(code, 16), -WIDTH_ROUNDING) for _, _, code in drawn]
                 if max(width) - min(width) > WIDTH_ROUNDING:
                     return None  # the placeholder's digits differ in width: the font's figures are not tabular
-                glyphs_of = defaultdict(list)  # digit -> the glyphs that draw it in this font (figures of two styles?)
-                for code, characters in text.items():
-                    if len(characters) == 4 and chr(int(characters, 16)) in '0123456789':
-                        glyphs_of[chr(int(characters, 16))].append(code)
-                codes = {digit: glyphs[0] for digit, glyphs in glyphs_of.items() if len(glyphs) == 1
-                         and abs(float(widths.get(int(glyphs[0], 16), 0)) - width[0]) <= WIDTH_ROUNDING}
-                found[slot] = (index, number, [(i, offset) for i, offset, _ in drawn], codes)
+                found[slot] = (index, number, [(i, offset) for i, offset, _ in drawn], _digits(text, widths, width[0]))
     return [found[slot] for slot in sorted(found)]
+
+
+def _digits(text: dict[str, str], widths: dict[int, float], width: float) -> dict[str, str]:
+    """Digit -> the glyph (hex) that draws it in a font (``text``: glyph -> its text, both hex) with ``width``, for
+    each digit one glyph alone draws (figures of two styles would leave the choice open)."""
+    glyphs_of: defaultdict[str, list[str]] = defaultdict(list)
+    for code, characters in text.items():
+        if len(characters) == 4 and chr(int(characters, 16)) in '0123456789':
+            glyphs_of[chr(int(characters, 16))].append(code)
+    return {digit: glyphs[0] for digit, glyphs in glyphs_of.items()
+            if len(glyphs) == 1 and abs(widths.get(int(glyphs[0], 16), 0) - width) <= WIDTH_ROUNDING}
 
 
 def _glyphs(array: list) -> list[tuple[int, int, str]]:

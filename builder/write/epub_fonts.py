@@ -25,15 +25,13 @@ import datetime as dt
 import functools
 import hashlib
 import io
-import os
 import re
 import string
-import tempfile
 from pathlib import Path
 
 from lxml import etree
 
-from ..cache import builder_key
+from ..cache import builder_key, keep_recent, write_bytes
 from ..layout.font_subsets import saved_font
 
 FAMILY = 'Coursepack Serif'
@@ -50,7 +48,7 @@ FALLBACKS = ('Vazirmatn',)  # families that only fill in a script the book font 
 ALWAYS = set(string.printable.strip()) | set('\u00a0\u00ad\u2010\u2011\u2013\u2014\u2022\u2026\u25aa\u25e6')
 # Features a reading system may apply besides the default ones: the stylesheet's small capitals.
 EXTRA_FEATURES = ('smcp', 'c2sc')
-KEEP = 24  # subsets kept in the cache
+KEEP = 24  # subsets kept in the cache: an EPUB's four faces and a web edition's, for an edition or two
 
 
 def needed_fonts(fonts: tuple[str, ...], text: str) -> tuple[str, ...]:
@@ -135,13 +133,8 @@ def subset_font(data: bytes, characters: set[str], moment: dt.datetime, flavor: 
             path.touch()  # recently used: kept by the pruning below
             return subset
         subset = subset_font(data, characters, moment, flavor)
-        kept.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=kept, suffix='.part', delete=False) as file:
-            file.write(subset)
-        os.replace(file.name, path)
-        # An EPUB's four faces and a web edition's, for an edition or two: keep the most recent few.
-        for old in sorted(kept.glob('*.font'), key=lambda p: p.stat().st_mtime_ns, reverse=True)[KEEP:]:
-            old.unlink(missing_ok=True)
+        write_bytes(path, subset)
+        keep_recent(kept, '*.font', KEEP)
         return subset
 
     plan = hb.SubsetInput()

@@ -147,18 +147,18 @@ def join_navigation(book, sources, first_index: list[int]) -> None:  # type: ign
         book.Root.Names.Dests = pikepdf.Dictionary(Names=[item for pair in sorted(named, key=lambda n: n[0])
                                                           for item in pair])
 
-    def copied(number: int, item, parent):  # type: ignore[no-untyped-def]
+    def outline_item(number: int, item, parent):  # type: ignore[no-untyped-def]
         new = book.make_indirect(pikepdf.Dictionary(Title=item.Title, Parent=parent))
         for key in ('/Count', '/C', '/F'):
             if key in item:
                 new[key] = item[key]
         if '/Dest' in item:
             new.Dest = moved(number, item.Dest) if isinstance(item.Dest, pikepdf.Array) else item.Dest
-        linked(new, [copied(number, child, new) for child in outline_items(item)])
+        linked(new, [outline_item(number, child, new) for child in outline_items(item)])
         return new
 
     root = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
-    tops = [copied(number, item, root) for number, source in enumerate(sources)
+    tops = [outline_item(number, item, root) for number, source in enumerate(sources)
             for item in outline_items(source.Root.get('/Outlines'))]
     if not tops:
         return
@@ -207,14 +207,14 @@ def draw_over(book, page, drawn, over) -> None:  # type: ignore[no-untyped-def]
             if name not in ours:
                 added[category, name] = value
             elif not _same_resource(ours[name], value):
-                page.add_overlay(copied(book, drawn, over.as_form_xobject()))
+                page.add_overlay(foreign_copy(book, drawn, over.as_form_xobject()))
                 return
             elif category == '/Font':  # the page's font draws the folio: listed too, it merges the folio's glyphs
                 added[category, f'{name}.folio'] = value
     for (category, name), value in added.items():
         if category not in resources:
             resources[category] = pikepdf.Dictionary()
-        resources[category][name] = copied(book, drawn, value)
+        resources[category][name] = foreign_copy(book, drawn, value)
     # The page's drawing in a graphics state of its own (WeasyPrint leaves its page transformation set), then
     # the folio's, in one stream.
     page.contents_coalesce()
@@ -222,7 +222,7 @@ def draw_over(book, page, drawn, over) -> None:  # type: ignore[no-untyped-def]
                                        + over.obj.Contents.read_bytes())
 
 
-def copied(book, source, value):  # type: ignore[no-untyped-def]
+def foreign_copy(book, source, value):  # type: ignore[no-untyped-def]
     """``value`` of ``source`` copied into ``book``, with the objects it refers to."""
     return book.copy_foreign(value if value.is_indirect else source.make_indirect(value))
 
