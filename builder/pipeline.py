@@ -40,6 +40,7 @@ from .selection import select
 from .stylesheets import check_stylesheets
 from .workers import map_in_workers, start_early
 from .write.atomic import discard_interrupted, staged_outputs, unwritable
+from .write.ahead import WrittenAhead
 from .write.formats import WRITERS
 
 HANDOUTS_DIR = 'handouts'
@@ -172,11 +173,17 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
     resolved = select(checked.book, checked.notes, checked.whole, output.selection, build.diagnostics,
                       cache=build.options.cache)
     build.stop_on_errors()
-    laid_out = rendered_and_laid_out(resolved, output.stem, build, stack,
-                                     pages=any(WRITERS[f].needs_layout for f in targets))
+    pages = any(WRITERS[f].needs_layout for f in targets)
+    last = build.cache.page_map(output.stem) if pages and build.cache else None
+    ahead = None
+    if last and not all(WRITERS[f].needs_layout for f in targets):  # a rebuild: likely to settle on the last pages
+        ahead = WrittenAhead(resolved, last, targets, build)
+        stack.callback(ahead.thread.join)  # done with the staged files before a failed build removes them
+    laid_out = rendered_and_laid_out(resolved, output.stem, build, stack, pages=pages)
+    written = ahead.kept(laid_out.rendered.pages, build.diagnostics) if ahead else set()
     waiting = []
     for name, writer in WRITERS.items():
-        if name in targets:
+        if name in targets and name not in written:
             build.progress.stage(f'write {writer.name(output.stem)}')
             waiting.append(writer.write(laid_out, targets[name], build, stack))
     for wait in waiting:  # a PDF joined from parts in another process while the EPUB was written

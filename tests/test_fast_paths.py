@@ -354,3 +354,27 @@ def test_parts_printed_one_sided_have_the_running_heads_of_the_one_document(tmp_
     one, parts = summaries
     assert any(page % 2 == 0 for depth, _, page in parts['outline'] if depth == 0)  # a chapter on an even page
     assert parts['text'] == one['text']
+
+
+@pytest.mark.parametrize('sentences', [1, 200])
+def test_outputs_written_while_the_pdf_lays_out_are_those_of_a_clean_build(tmp_path, sentences):
+    """A rebuild writes the EPUB and the web edition from the last build's pages while the PDF lays out: kept
+    when the layout settles on those pages (one sentence more), written again from the settled ones when it does
+    not (two hundred). Either way the outputs are a clean build's."""
+    book = copy_book('parts', tmp_path / 'rebuilt')
+    assert build(book, '--jobs', '2', *MAIN_EDITION).code == 0
+    edit(book, '002-chapter-002.md', sentences)
+    run = build(book, '--jobs', '2', *MAIN_EDITION)
+    assert run.code == 0, run.err
+    written_after = [name.rsplit('.', 1)[-1] if '.' in name else 'web'
+                     for name in re.findall(r'coursepack: write (\S+)', run.err)]  # progress: the writes after it
+    assert written_after == (['pdf', 'epub', 'web'] if sentences > 1 else ['pdf'])
+    clean = copy_book('parts', tmp_path / 'clean')
+    edit(clean, '002-chapter-002.md', sentences)
+    assert build(clean, '--jobs', '2', '--no-cache', *MAIN_EDITION).code == 0
+    # Its first pass, from estimated pages, may settle: the folios are drawn then too.
+    folios = book_summary(next((clean / 'dist').glob('*.pdf')))['folios']
+    assert sum(folio == str(number) for number, folio in enumerate(folios, start=1)) > len(folios) // 2
+    ours, theirs = dist_fingerprint(book / 'dist'), dist_fingerprint(clean / 'dist')
+    ours.pop('page-changes.txt')
+    assert ours == theirs

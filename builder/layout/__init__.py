@@ -70,7 +70,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
         engine = InParts(resolved, build.diagnostics, build.progress, jobs, store)
         in_parts = settle(resolved, guess, engine)
         if in_parts is not None:
-            in_parts = (in_parts[0], engine.with_numbers(*in_parts))  # stamped in as the parts are joined
+            in_parts = (in_parts[0], engine.joinable(*in_parts))  # numbers and folios, drawn as the parts are joined
             parts = in_parts[1]
             store.prune({part.key for part in parts.parts} | {folios.kept.stem for folios in parts.folios})
         laid_out = in_parts

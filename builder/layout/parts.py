@@ -142,6 +142,7 @@ class InParts:
         self.htmls_of: RenderedBook | None = None
         self.htmls: dict[tuple[int, int], str] = {}
         self.templates: dict[int, tuple[tuple, str, list[str]]] = {}  # part -> (made of, ``part_template``)
+        self.folios_submitted: set[Path] = set()
         self.stack = contextlib.ExitStack()
 
     def __enter__(self) -> InParts:
@@ -196,11 +197,24 @@ class InParts:
         if count < len(self.plan):
             ending = following_start(laid_out[-1], results[-1], duplex)
             rest = estimated_rest(rendered, self.plan[count][0], pages, ending)
-        folios: tuple[Folios, ...] = ()
         if write and self.apart:
-            folios = folio_documents(rendered, results, laid_out, self.identifier,
-                                     lambda html: self.store.folder / f'{self.store.key(html)}.folios')
-        return LaidOutParts(results, laid_out, rest, folios)
+            self.lay_out_folios(self.folios(rendered, results, laid_out), whole=count == len(self.plan))
+        return LaidOutParts(results, laid_out, rest)
+
+    def folios(self, rendered: RenderedBook, parts: tuple[PartResult, ...],
+               starts: tuple[int, ...]) -> tuple[Folios, ...]:
+        """The folio documents of ``parts`` joined from ``starts``, each kept in the store under its HTML's key."""
+        return folio_documents(rendered, parts, starts, self.identifier,
+                               lambda html: self.store.folder / f'{self.store.key(html)}.folios')
+
+    def lay_out_folios(self, folios: tuple[Folios, ...], whole: bool) -> None:
+        """Lay the folio documents out in the workers, kept for the join, without waiting: those of the whole book,
+        or, while back-matter parts wait, those of the pages before them, which a core is free to lay out while
+        those parts are (a folio document that turns out not to be the book's is left out of the cache)."""
+        for document in folios if whole else folios[:-1]:  # the last may end before the book does
+            if not document.kept.is_file() and document.kept not in self.folios_submitted:
+                self.folios_submitted.add(document.kept)
+                self.workers.submit(document.pdf)  # the pool, closed after the last pass, waits for it
 
     def final_from_the_start(self, rendered: RenderedBook, starts: list[int], parts: list[int]) -> set[int]:
         """Of ``parts``, rendered from estimated pages, those that print no page number but their page references'
@@ -347,15 +361,17 @@ class InParts:
             return html
         return layout
 
-    def with_numbers(self, rendered: RenderedBook, laid_out: LaidOutParts) -> LaidOutParts:
-        """``laid_out``, settled as ``rendered``, with the numbers to stamp into each part laid out from
-        placeholders."""
+    def joinable(self, rendered: RenderedBook, laid_out: LaidOutParts) -> LaidOutParts:
+        """``laid_out``, settled as ``rendered``, with what the join draws over its parts: the numbers to stamp into
+        each part laid out from placeholders, and the folios drawn apart (also when the first pass, from estimated
+        pages, settled)."""
         numbers = []
         for i, (part, start) in enumerate(zip(laid_out.parts, laid_out.starts)):
             html = self.html(rendered, i, start)
             layout = slotted(html)
             numbers.append(printed_numbers(html) if layout != html and part.key == self.store.key(layout) else [])
-        return replace(laid_out, numbers=tuple(numbers))
+        folios = self.folios(rendered, laid_out.parts, laid_out.starts) if self.apart else ()
+        return replace(laid_out, numbers=tuple(numbers), folios=folios)
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:
         self.diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '
