@@ -8,6 +8,7 @@ changed must not touch the outputs, and must report what the last one did.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
@@ -378,3 +379,23 @@ def test_outputs_written_while_the_pdf_lays_out_are_those_of_a_clean_build(tmp_p
     ours, theirs = dist_fingerprint(book / 'dist'), dist_fingerprint(clean / 'dist')
     ours.pop('page-changes.txt')
     assert ours == theirs
+
+
+def test_page_references_are_stamped_into_parts_laid_out_once(tmp_path):
+    """Chapter parts that print "see p. N" are laid out once, from placeholder digits, on a first build; the
+    numbers are stamped in as the parts are joined, and read as in a build laid out with them."""
+    book = copy_book('parts', tmp_path / 'parts')
+    first = build(book, '--jobs', '2', *PDF_ONLY)
+    assert first.code == 0, first.err
+    counts = laid_out_parts(first)
+    assert counts['2'] == counts['3'] == 1, counts  # the two runs of chapters
+    records = [json.loads(path.with_suffix('.json').read_text()) for path in part_files(book)]
+    stamped = [record for record in records if record['slots']]
+    assert len(stamped) >= 2  # the runs of chapters, and the contents if their digits were guessed right
+    assert all(number for record in stamped for number in record['slots'])
+    reference = build(copy_book('parts', tmp_path / 'clean'), '--jobs', '1', '--no-cache', *PDF_ONLY)
+    assert reference.code == 0, reference.err
+    ours, theirs = book_summary(first.output('.pdf')), book_summary(reference.output('.pdf'))
+    assert any(re.search(r'As chapter \d+, p\.\s\d+ showed', page) for page in ours['text'])
+    for key in ('pages', 'contents', 'named', 'links', 'folios', 'text'):
+        assert ours[key] == theirs[key], key
