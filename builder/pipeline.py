@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from .layout import LaidOut, lay_out
 from .layout.known_pages import known_pages
 from .layout.parts import lays_out_in_parts
 from .load import load
-from .model import Book, Notes, PageMap, ResolvedBook, Selection
+from .model import Book, Notes, PageMap, RenderedBook, ResolvedBook, Selection
 from .options import Build, BuildOptions
 from .page_changes import keep_previous, report as page_change_report, tracked_items
 from .parse import parse, parse_notes
@@ -174,13 +174,10 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
                       cache=build.options.cache)
     build.stop_on_errors()
     pages = any(WRITERS[f].needs_layout for f in targets)
-    last = build.cache.page_map(output.stem) if pages and build.cache else None
-    ahead = None
-    if last and not all(WRITERS[f].needs_layout for f in targets):  # a rebuild: likely to settle on the last pages
-        ahead = WrittenAhead(resolved, last, targets, build)
-        stack.callback(ahead.thread.join)  # done with the staged files before a failed build removes them
-    laid_out = rendered_and_laid_out(resolved, output.stem, build, stack, pages=pages)
-    written = ahead.kept(laid_out.rendered.pages, build.diagnostics) if ahead else set()
+    ahead = WrittenAhead(targets, build)
+    stack.callback(ahead.wait)  # done with the staged files before a failed build removes them
+    laid_out = rendered_and_laid_out(resolved, output.stem, build, stack, pages=pages, meanwhile=ahead.start)
+    written = ahead.kept(laid_out.rendered, build.diagnostics)
     waiting = []
     for name, writer in WRITERS.items():
         if name in targets and name not in written:
@@ -192,12 +189,12 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
 
 
 def rendered_and_laid_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.ExitStack, *,
-                          pages: bool = True) -> LaidOut:
+                          pages: bool = True, meanwhile: Callable[[RenderedBook], None] | None = None) -> LaidOut:
     """Render and lay out until the page numbers settle (``layout/``); without ``pages``, only render, from the
-    last layout's page numbers when they are this book's."""
+    last layout's page numbers when they are this book's. ``meanwhile``: see ``layout.lay_out``."""
     if not pages:
         return LaidOut(known_pages(resolved, stem, build.cache), None)
-    laid_out = lay_out(resolved, stem, build, stack)  # its page map is the next build's first guess
+    laid_out = lay_out(resolved, stem, build, stack, meanwhile)  # its page map is the next build's first guess
     build.stop_on_errors()
     assert laid_out is not None  # else there were errors
     return laid_out

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,8 +46,10 @@ class LaidOut:
     layout: LaidOutDocument | LaidOutParts | None  # None: only rendered, for writers that need no pages
 
 
-def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.ExitStack) -> LaidOut | None:
-    """Lay one output (``stem``) out; None (with diagnostics) on errors.
+def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.ExitStack,
+            meanwhile: Callable[[RenderedBook], None] | None = None) -> LaidOut | None:
+    """Lay one output (``stem``) out; None (with diagnostics) on errors. Laid out in parts, ``meanwhile`` is given
+    the rendering of the pass likely to be the last, as the workers start on it (``parts.InParts``).
 
     An EPUB alone is not laid out: it takes its page numbers from the last
     layout when that was of the same book (``known_pages.py``). A whole book of one edition, or a long one, is laid
@@ -67,7 +70,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
         folder = cache.parts_folder(stem) or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
         store = PartStore(folder, cache.parts_salt())
-        engine = InParts(resolved, build.diagnostics, build.progress, jobs, store)
+        engine = InParts(resolved, build.diagnostics, build.progress, jobs, store, meanwhile)
         in_parts = settle(resolved, guess, engine)
         if in_parts is not None:
             in_parts = (in_parts[0], engine.joinable(*in_parts))  # numbers and folios, drawn as the parts are joined

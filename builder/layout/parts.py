@@ -53,6 +53,7 @@ import contextlib
 import datetime as dt
 import logging
 import math
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -130,8 +131,10 @@ class InParts:
     """
 
     def __init__(self, resolved: ResolvedBook, diagnostics: Diagnostics, progress: Progress, jobs: int,
-                 store: PartStore) -> None:
+                 store: PartStore, meanwhile: Callable[[RenderedBook], None] | None = None) -> None:
         self.resolved = resolved
+        self.meanwhile = meanwhile  # given the rendering of a pass likely to be the last
+        self.exact = True  # whether the pages a pass starts from are a layout's, none estimated
         self.diagnostics = diagnostics
         self.progress = progress
         self.jobs = jobs
@@ -187,6 +190,10 @@ class InParts:
         back = list(range(self.back, count))
         if self.apart and duplex:  # every part starts on a right-hand page, and its folios are drawn apart
             side_by_side, back = side_by_side + back, []
+        if write and self.exact and self.meanwhile:
+            # Printed from the pages of a layout of every part (an edit's first pass, from the last build's), the
+            # pages are likely final: work that needs no layout can start from them.
+            self.meanwhile(rendered)
         self.run(rendered, starts, side_by_side, back, writes, duplex)
         results = tuple(r for r in self.done[:count] if r is not None)
         if any(level >= logging.ERROR for r in results for level, _ in r.messages):
@@ -194,6 +201,7 @@ class InParts:
             return None
         laid_out = joined_starts(results, duplex)
         rest = PageMap()
+        self.exact = count == len(self.plan)  # the next pass's pages: none estimated
         if count < len(self.plan):
             ending = following_start(laid_out[-1], results[-1], duplex)
             rest = estimated_rest(rendered, self.plan[count][0], pages, ending)

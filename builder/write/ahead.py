@@ -1,13 +1,15 @@
 """The outputs printed from the rendering alone (the EPUB, the web edition), written while the PDF lays out.
 
 They print page numbers too (the EPUB's page-list, the web edition's print
-page marks), which only the PDF's layout settles. A rebuild starts that layout
-from the last build's page map, and when an edit moved no page, that is the
-map it settles on. So a rebuild writes these outputs from it in a thread of
-its own while the layout runs in the worker processes and the build waits:
-if the layout settles on those pages, they are final; if not, they are thrown
-away and written again from the settled pages. Either way the files are what
-the settled pages make: the bytes never depend on the guess.
+page marks), which only the PDF's layout settles. The parts engine says when
+a pass is likely to be the last (``layout/parts.py``: a pass from the pages
+of a layout of every part, as an edit's first pass is, from the last
+build's), and gives its rendering: these outputs are then written from it in
+a thread of their own, while the workers lay the pages out and the build
+waits for them. If the layout settles on those pages, they are final; if not,
+they are thrown away and written again from the settled pages. Either way
+the files are what the settled pages make: the bytes never depend on the
+guess.
 """
 
 from __future__ import annotations
@@ -19,29 +21,35 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostics
 from ..layout import LaidOut
-from ..model import PageMap, ResolvedBook
+from ..model import RenderedBook
 from ..options import Build
 from ..progress import SILENT
-from ..render import render
 from .formats import WRITERS
 
 
 class WrittenAhead:
-    """The formats of ``targets`` that need no layout, written from ``pages`` in a thread started now."""
+    """The formats of ``targets`` that need no layout, when another one does: written by :meth:`start`."""
 
-    def __init__(self, resolved: ResolvedBook, pages: PageMap, targets: dict[str, Path], build: Build) -> None:
-        self.resolved = resolved
-        self.pages = pages
-        self.targets = {name: path for name, path in targets.items() if not WRITERS[name].needs_layout}
+    def __init__(self, targets: dict[str, Path], build: Build) -> None:
+        needs_layout = any(WRITERS[name].needs_layout for name in targets)
+        self.targets = {name: path for name, path in targets.items()
+                        if needs_layout and not WRITERS[name].needs_layout}
         # Problems go to a list of their own: they are the build's only if these outputs are kept.
         self.build = Build(build.options, Diagnostics(), SILENT, build.cache)
+        self.rendered: RenderedBook | None = None
+        self.thread: threading.Thread | None = None
         self.finished = False
-        self.thread = threading.Thread(target=self._write, name='written-ahead', daemon=True)
-        self.thread.start()
 
-    def _write(self) -> None:
+    def start(self, rendered: RenderedBook) -> None:
+        """Write the outputs from ``rendered``, in a thread, unless they are being written already."""
+        if self.targets and self.thread is None:
+            self.rendered = rendered
+            self.thread = threading.Thread(target=self._write, args=(rendered,), name='written-ahead', daemon=True)
+            self.thread.start()
+
+    def _write(self, rendered: RenderedBook) -> None:
         try:
-            laid_out = LaidOut(render(self.resolved, self.pages), None)
+            laid_out = LaidOut(rendered, None)
             with contextlib.ExitStack() as stack:
                 for wait in [WRITERS[name].write(laid_out, path, self.build, stack)
                              for name, path in self.targets.items()]:
@@ -50,11 +58,18 @@ class WrittenAhead:
             return
         self.finished = True
 
-    def kept(self, settled: PageMap | None, diagnostics: Diagnostics) -> set[str]:
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+    def kept(self, settled: RenderedBook, diagnostics: Diagnostics) -> set[str]:
         """The formats written ahead that are final: all of them if the layout settled on the pages they were
         written from, else none (and what was written is removed, to be written again)."""
+        if self.thread is None:
+            return set()
         self.thread.join()
-        if self.finished and settled == self.pages:
+        assert self.rendered is not None  # started
+        if self.finished and settled.pages == self.rendered.pages:
             diagnostics.extend(self.build.diagnostics)
             return set(self.targets)
         for path in self.targets.values():
