@@ -16,12 +16,14 @@ decides their layout; see ``layout/parts_cache.py``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import stat as stat_module
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -238,6 +240,20 @@ def write_bytes(path: Path, data: bytes) -> None:
     with os.fdopen(fd, 'wb') as f:
         f.write(data)
     os.replace(name, path)
+
+
+def kept_bytes(folder: Path, name: str, keep: int, make: Callable[[], bytes]) -> bytes:
+    """The file ``name`` of ``folder``, made by ``make()`` and kept there when missing; of the files with its
+    suffix, only the ``keep`` most recently used stay."""
+    path = folder / name
+    with contextlib.suppress(OSError):
+        data = path.read_bytes()
+        path.touch()  # recently used: kept by the pruning below
+        return data
+    data = make()
+    write_bytes(path, data)
+    keep_recent(folder, f'*{path.suffix}', keep)
+    return data
 
 
 def keep_recent(folder: Path, pattern: str, keep: int) -> None:

@@ -12,16 +12,24 @@ glyphs of every part, and points every page at it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pikepdf
 
+from ..cache import builder_key, kept_bytes
 
-def share_fonts(book: pikepdf.Pdf) -> None:
+
+MERGED_KEPT = 16  # merged fonts kept (``kept``): each face of the last few builds of a book's editions
+
+
+def share_fonts(book: pikepdf.Pdf, kept: Path | None = None) -> None:
     """Replace the per-part subsets of each font by one merged font program, embedded once, and the per-part
-    font dictionaries by one."""
+    font dictionaries by one. ``kept``: a folder where merged fonts are kept by what they are made of (an edit
+    that uses no new glyph merges nothing: 0.35 s of joining 200 pages)."""
     # font name without the subset tag -> its parts' font descriptors, by object
     descriptors: defaultdict[str, dict[tuple[int, int], pikepdf.Dictionary]] = defaultdict(dict)
     used = _merged_fonts(book)
@@ -33,7 +41,13 @@ def share_fonts(book: pikepdf.Pdf) -> None:
         if len(programs) < 2:
             continue
         shared = next(iter(found.values())).FontFile2
-        data = merged_font([p.read_bytes() for p in programs.values()])
+        subsets = [p.read_bytes() for p in programs.values()]
+        if kept is None:
+            data = merged_font(subsets)
+        else:
+            key = hashlib.sha256(repr((builder_key('merged-fonts'), [hashlib.sha256(subset).hexdigest()
+                                                                    for subset in subsets])).encode()).hexdigest()
+            data = kept_bytes(kept, f'{key}.merged', MERGED_KEPT, lambda: merged_font(subsets))
         shared.write(data)  # compressed as the book is written
         shared.Length1 = len(data)
         for descriptor in found.values():

@@ -20,7 +20,6 @@ licence file travels with them in the EPUB (:data:`LICENCES`).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -31,7 +30,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..cache import builder_key, keep_recent, write_bytes
+from ..cache import builder_key, kept_bytes
 from ..layout.font_subsets import saved_font
 
 FAMILY = 'Coursepack Serif'
@@ -127,15 +126,7 @@ def subset_font(data: bytes, characters: set[str], moment: dt.datetime, flavor: 
     if kept is not None:
         key = hashlib.sha256(repr((builder_key('fonts'), hb.__version__, fontTools.version, sorted(characters),
                                    moment.isoformat(), flavor, hashlib.sha256(data).hexdigest())).encode()).hexdigest()
-        path = kept / f'{key}.font'
-        with contextlib.suppress(OSError):
-            subset = path.read_bytes()
-            path.touch()  # recently used: kept by the pruning below
-            return subset
-        subset = subset_font(data, characters, moment, flavor)
-        write_bytes(path, subset)
-        keep_recent(kept, '*.font', KEEP)
-        return subset
+        return kept_bytes(kept, f'{key}.font', KEEP, lambda: subset_font(data, characters, moment, flavor))
 
     plan = hb.SubsetInput()
     plan.unicode_set.update(ord(c) for c in characters)

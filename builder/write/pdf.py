@@ -37,7 +37,7 @@ PDF_VARIANTS = {'ua-1': 'pdf/ua-1'}
 
 def write(laid_out: LaidOut, path: Path, build: Build, stack: contextlib.ExitStack) -> Callable[[], None]:
     """The registered writer: the PDF, imposed as a booklet when a handout is asked for as one."""
-    written = write_pdf(laid_out, path, build.diagnostics, stack)
+    written = write_pdf(laid_out, path, build.diagnostics, stack, build.cache.fonts_folder() if build.cache else None)
     rendered = laid_out.rendered
     if (build.options.booklet or rendered.config.handouts.booklet) and rendered.selected.is_handout:
         written()
@@ -46,18 +46,19 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: contextlib.ExitSta
     return written
 
 
-def write_pdf(laid_out: LaidOut, path: Path, diagnostics: Diagnostics,
-              stack: contextlib.ExitStack) -> Callable[[], None]:
+def write_pdf(laid_out: LaidOut, path: Path, diagnostics: Diagnostics, stack: contextlib.ExitStack,
+              fonts_kept: Path | None = None) -> Callable[[], None]:
     """Write the PDF; return a function that waits until it is written.
 
-    Parts are joined in another process, so that the EPUB can be written meanwhile.
+    Parts are joined in another process, so that the EPUB can be written meanwhile; ``fonts_kept``: where the
+    join keeps the fonts it merges (``layout/shared_fonts.py``).
     """
     assert laid_out.layout is not None  # the PDF needs the layout
     if isinstance(laid_out.layout, LaidOutDocument):
         write_document(laid_out.layout, laid_out.rendered, path, diagnostics)
         return lambda: None
     joiner = stack.enter_context(process_pool(1))
-    joined = joiner.submit(join_parts, laid_out.layout, path)
+    joined = joiner.submit(join_parts, laid_out.layout, path, fonts_kept)
 
     def written() -> None:
         for target in joined.result():
@@ -74,7 +75,7 @@ def write_document(laid_out: LaidOutDocument, rendered: RenderedBook, path: Path
                                     finisher=dated_subsets(build_timestamp(rendered.config)))
 
 
-def join_parts(laid_out: LaidOutParts, path: Path) -> list[str]:
+def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None = None) -> list[str]:
     """Join the parts' PDFs into ``path``; return the targets of links that lead nowhere."""
     import pikepdf
 
@@ -115,7 +116,7 @@ def join_parts(laid_out: LaidOutParts, path: Path) -> list[str]:
                 page.Annots.append(book.make_indirect(pikepdf.Dictionary(
                     Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[round(v, 6) for v in rect],
                     Border=[0, 0, 0], Dest=pikepdf.String(target))))
-        share_fonts(book)
+        share_fonts(book, fonts_kept)
         # Objects in compressed object streams, as WeasyPrint writes a whole book's; what no page uses any more
         # (the parts' own font subsets) is left out. The identifier's second half, which says which version of
         # the file this is, is its content's hash.
