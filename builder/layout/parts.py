@@ -79,7 +79,7 @@ from .settle import MAX_PASSES
 from .stamped_digits import can_stamp, find_slots, number_boxes
 from .weasyprint_log import collected_messages, report_messages
 
-PART_BYTES = 100_000  # chapter XHTML per part: about 17 A4 pages of prose; an edit lays out its part again
+PART_BYTES = 50_000  # chapter XHTML per part: about 9 A4 pages of prose; an edit lays out its part again
 MIN_PARTS = 2  # chapter parts at least: the two cores of a small machine busy from the first pass
 WORTH_BYTES = 400_000  # about 100 pages: a book of several editions below lays them out side by side instead
 PX = 0.75  # CSS px -> PDF pt
