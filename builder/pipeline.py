@@ -23,7 +23,7 @@ from .dates import build_timestamp, check_source_date_epoch
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
 from .inputs import book_files
-from .layout import LaidOut, lay_out
+from .layout import LaidOut, lay_out, remember_layout
 from .layout.known_pages import known_pages
 from .layout.parts import lays_out_in_parts
 from .load import load
@@ -183,6 +183,8 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
         if name in targets and name not in written:
             build.progress.stage(f'write {writer.name(output.stem)}')
             waiting.append(writer.write(laid_out, targets[name], build, stack))
+    if pages and build.cache:
+        remember_layout(laid_out, output.stem, build.cache)  # while the PDF is joined
     for wait in waiting:  # a PDF joined from parts in another process while the EPUB was written
         wait()
     build.stop_on_errors()
@@ -218,7 +220,10 @@ def edition_pages(checked: Checked, edition: str, build: Build, stack: contextli
     resolved = select(checked.book, checked.notes, checked.whole, Selection(edition), build.diagnostics,
                       cache=build.options.cache)
     build.stop_on_errors()
-    return rendered_and_laid_out(resolved, stem, build, stack).rendered.pages or PageMap()
+    laid_out = rendered_and_laid_out(resolved, stem, build, stack)
+    assert build.cache is not None  # laid out in a build
+    remember_layout(laid_out, stem, build.cache)
+    return laid_out.rendered.pages or PageMap()
 
 
 def concurrent_outputs(whole: ResolvedBook, outputs: list[Output], options: BuildOptions) -> int:

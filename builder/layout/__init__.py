@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import OutputCache
 from ..model import RenderedBook, ResolvedBook
 from ..options import Build
 from ..render import render
@@ -83,5 +84,11 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
         return None
     if laid_out[0].pages is not None:
         cache.save_page_map(stem, laid_out[0].pages)
-        cache.save_layout_key(stem, layout_key(laid_out[0], cache.parts_salt()))
     return LaidOut(*laid_out)
+
+
+def remember_layout(laid_out: LaidOut, stem: str, cache: OutputCache) -> None:
+    """Keep the key of the layout whose page map ``lay_out`` kept, for an EPUB built alone (``known_pages.py``).
+    Apart from ``lay_out``: a build makes it while the PDF is joined (the whole print document: 0.15 s at 200 p)."""
+    if laid_out.rendered.pages is not None:
+        cache.save_layout_key(stem, layout_key(laid_out.rendered, cache.parts_salt()))

@@ -23,8 +23,6 @@ from ..layout.document import LaidOutDocument
 from ..layout.font_subsets import dated_subsets
 from ..layout.identity import pdf_identifier
 from ..layout.parts import LaidOutParts
-from ..layout.shared_fonts import share_fonts
-from ..layout.stamped_digits import stamp
 from ..layout.weasyprint_log import weasyprint_diagnostics
 from ..model import RenderedBook
 from ..workers import process_pool
@@ -78,6 +76,9 @@ def write_document(laid_out: LaidOutDocument, rendered: RenderedBook, path: Path
 def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None = None) -> list[str]:
     """Join the parts' PDFs into ``path``; return the targets of links that lead nowhere."""
     import pikepdf
+
+    from ..layout.shared_fonts import share_fonts
+    from ..layout.stamped_digits import stamp
 
     parts, starts = laid_out.parts, laid_out.starts
     anchors = laid_out.page_map()

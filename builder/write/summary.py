@@ -12,7 +12,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
 from lxml import etree
 
 NS = {
@@ -45,6 +44,8 @@ def pdf_summary(path: Path) -> OutputSummary:
 
     Read by qpdf, which reads only the page tree: pypdf parsed every object of the 207-page book (1.2 s).
     """
+    import pikepdf  # PDFs only: not imported for an EPUB alone
+
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PdfError as error:  # qpdf's message starts with the file's path, which the report gives already
