@@ -42,6 +42,9 @@ from .state import chapter_env, location_of
 OPENERS = {'"': '"', '“': '”', '«': '»'}
 CITE = '\ue000'  # stands for a citation token in the flattened text of a paragraph
 _TRANSLATION = re.compile(r'\s*\(\s*$')
+# The characters that open or close a quotation, stand for a citation or may end a sentence: the others change
+# nothing, and a paragraph is read from one of these to the next (read character by character: 0.1 s at 200 pages).
+_MARKS = re.compile('[' + re.escape(''.join(sorted({*OPENERS, *OPENERS.values(), CITE, '.', '!', '?'}))) + ']')
 ENV_KEY = 'quotations'
 CREDITS = 'credit_lines'  # the render env's key for the credit lines printed under block quotes
 
@@ -156,7 +159,8 @@ def _inline_quotations(state: StateCore, inline: Token) -> list[Quotation]:
                                    False, where))
         pending.clear()
 
-    for i, ch in enumerate(text):
+    for mark in _MARKS.finditer(text):
+        i, ch = mark.start(), mark.group()
         if ch == CITE:
             seen += 1
         if closer:
