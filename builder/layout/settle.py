@@ -64,7 +64,9 @@ def settle(resolved: ResolvedBook, guess: PageMap, engine: Engine[L]) -> tuple[R
             laid_out = engine.lay_out(rendered, attempt)
             if laid_out is None:
                 return None
-            again = render(resolved, laid_out.page_map())
+            pages = laid_out.page_map()
+            # Rendered from the same pages, the book is the same: an edit's one pass is not rendered again.
+            again = rendered if pages == rendered.pages else render(resolved, pages)
             if engine.settled(laid_out, again):
                 return again, laid_out
             if attempt == MAX_PASSES:
