@@ -36,9 +36,11 @@ the page map they print is the one they produce. A first build goes:
    each from where the one before it ends, so that each starts on the side
    and page it is on. The back-matter parts at the end that list pages of the
    back matter before them (the bibliography's "cited on" pages in the
-   glossary) wait;
-3. the contents, which print the back matter's pages, and the parts that
-   waited.
+   chronology) wait in this pass until those are laid out, and are then laid
+   out from their pages: a pass of their own would wait for the slowest part
+   of this one;
+3. if the contents' numbers came out with other digits than estimated, the
+   contents again.
 
 Where a part starts does not matter, nor what its page references' numbers
 are: a part printed the same but for them is not laid out again when an edit
@@ -173,8 +175,8 @@ class InParts:
         # From estimated pages, the first pass counts pages: what it would write is final only for the parts that
         # print no page number but their page references' (stamped in after). It leaves the back matter out: that
         # prints the chapters' pages (glossary, "cited on", index), which would all be wrong, and nothing before it
-        # depends on its length. The contents, which print the back matter's pages, are laid out again only once
-        # those are known: in the pass after next.
+        # depends on its length. The contents, which print the back matter's pages, keep their first layout, and
+        # are laid out again once those are known (the next pass) only if their numbers have other digits.
         write = not isinstance(pages, EstimatedPageMap)
         front_waits, self.front_waits = self.front_waits, not write
         duplex = rendered.config.sides != 'simplex'
@@ -194,7 +196,10 @@ class InParts:
             # Printed from the pages of a layout of every part (an edit's first pass, from the last build's), the
             # pages are likely final: work that needs no layout can start from them.
             self.meanwhile(rendered)
-        self.run(rendered, starts, side_by_side, back, writes, duplex)
+        # Parts that wait for the pages of the others are laid out in this pass all the same, as soon as those are.
+        waiting = list(range(count, len(self.plan))) if write else []
+        self.run(rendered, starts, side_by_side, back, writes | set(waiting), duplex, waiting)
+        count = max(count, len(self.plan) if write else 0)
         results = tuple(r for r in self.done[:count] if r is not None)
         if any(level >= logging.ERROR for r in results for level, _ in r.messages):
             report_messages((m for r in results for m in r.messages), self.diagnostics)
@@ -237,8 +242,8 @@ class InParts:
 
     def first_waiting(self, rendered: RenderedBook, starts: list[int]) -> int:
         """The first of the back-matter parts at the end that print pages of the back matter before them (the
-        bibliography's "cited on" pages in the glossary), on the back matter's first layout, when those pages are
-        estimates: they are laid out in the next pass, with the contents, once the pages are known."""
+        bibliography's "cited on" pages in the chronology), on the back matter's first layout, when those pages are
+        estimates: they wait until those are laid out (``run``)."""
         first = len(self.plan)
         if self.back + 1 >= first:  # no back-matter part has another before it
             return first
@@ -274,13 +279,25 @@ class InParts:
                                    build_timestamp(rendered.config))
 
     def run(self, rendered: RenderedBook, starts: list[int], side_by_side: list[int], chain: list[int],
-            writes: set[int], duplex: bool) -> None:
+            writes: set[int], duplex: bool, waiting: list[int]) -> None:
         """Lay out the parts ``side_by_side`` in any order, and the back matter's (``chain``) one after the other,
         each from the page where the one before it ends (from estimated pages, its parts would start where they
-        should only by chance). The chain takes the first free worker: it is the longest path through the pass."""
+        should only by chance). The chain takes the first free worker: it is the longest path through the pass.
+        Each part ``waiting`` is laid out once every part before it is, printed from their pages."""
         running: dict[Future[PartResult], int] = {}
         chain_running = False
-        while side_by_side or chain or running:
+        while side_by_side or chain or running or waiting:
+            if waiting and len(running) < self.jobs and not any(part < waiting[0] for part in running.values()) \
+                    and all(self.done[part] is not None for part in range(waiting[0])):
+                part = waiting.pop(0)
+                now, start = self.printed_after(rendered, part, duplex)
+                future = self.submit(now, part, start, True)
+                if future is not None:
+                    running[future] = part
+                    if self.apart:  # the folios of the pages before it, while it is laid out
+                        before = tuple(result for result in self.done[:part] if result is not None)
+                        self.lay_out_folios(self.folios(rendered, before, joined_starts(before, duplex)), whole=False)
+                continue
             while chain and not chain_running and len(running) < self.jobs:
                 part = chain.pop(0)
                 if part > self.back:
@@ -306,6 +323,17 @@ class InParts:
                     if part in writes:
                         self.store.put(self.done[part])
                     chain_running = chain_running and part < self.back
+
+    def printed_after(self, rendered: RenderedBook, part: int, duplex: bool) -> tuple[RenderedBook, int]:
+        """The book rendered from the pages of the parts laid out before ``part`` and, where those end, the
+        estimated pages of the others; and the page ``part`` starts on."""
+        results = tuple(result for result in self.done[:part] if result is not None)
+        starts = joined_starts(results, duplex)
+        start = following_start(starts[-1], results[-1], duplex)
+        pages = rendered.pages
+        assert pages is not None
+        rest = estimated_rest(rendered, self.plan[part][0], pages, start)
+        return render(self.resolved, LaidOutParts(results, starts, rest).page_map()), start
 
     def settled(self, laid_out: LaidOutParts, again: RenderedBook) -> bool:
         stable = len(laid_out.parts) == len(self.plan) and all(
