@@ -179,7 +179,7 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
     laid_out = rendered_and_laid_out(resolved, output.stem, build, stack, pages=pages, meanwhile=ahead.start)
     written = ahead.kept(laid_out.rendered, build.diagnostics)
     waiting = []
-    for name, writer in WRITERS.items():
+    for name, writer in sorted(WRITERS.items(), key=lambda item: not item[1].apart):  # those apart first
         if name in targets and name not in written:
             build.progress.stage(f'write {writer.name(output.stem)}')
             waiting.append(writer.write(laid_out, targets[name], build, stack))

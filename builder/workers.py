@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
@@ -82,6 +83,9 @@ def _end_on_interrupt() -> None:
 def _start_fork_server() -> None:
     """Start the fork server, if not running, ignoring Ctrl-C, as a program inherits: it ignores Ctrl-C
     only once it has imported its preloaded modules, and a Ctrl-C before would print their traceback."""
+    if threading.current_thread() is not threading.main_thread():  # an output written ahead (write/ahead.py)
+        forkserver.ensure_running()  # running already: a build that lays out starts it from its main thread
+        return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         forkserver.ensure_running()

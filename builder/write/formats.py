@@ -4,7 +4,8 @@ Adding a format (an HTML edition) is one module with its writer and one line
 here. A writer is given the laid-out book (``needs_layout``: laid out with
 settled page numbers, else only rendered) and the path to write; it returns a
 function that waits until the file is written, so that writers can overlap.
-Formats are written in the order of this registry.
+Formats are written in the order of this registry, those written in a process
+of their own (``apart``) started first.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Writer:
     validate: Callable[[Path, str, OutputSummary, Diagnostics], list[str]]  # one note per check run
     folder: bool = False  # writes a folder of files (a web site), not one file
     handouts: bool = True  # also written for handouts (a web site is made of the whole edition only)
+    apart: bool = False  # written in a process of its own (beside a PDF): started before the others
 
     def name(self, stem: str) -> str:
         """The output's file or folder name under the output folder."""
@@ -42,10 +44,10 @@ class Writer:
 
 
 WRITERS: dict[str, Writer] = {
-    'pdf': Writer('pdf', True, pdf.write, pdf_summary, pdf_checks),
+    'pdf': Writer('pdf', True, pdf.write, pdf_summary, pdf_checks, apart=True),  # parts joined in a process
     'epub': Writer('epub', False, epub.write, epub_summary, epub_checks),  # page numbers from a PDF's layout
     # Needs no layout; when a PDF is laid out in the same build, it prints that layout's page numbers.
-    'html': Writer('web', False, web.write, web.summarize, web.checks, folder=True, handouts=False),
+    'html': Writer('web', False, web.write, web.summarize, web.checks, folder=True, handouts=False, apart=True),
 }
 
 

@@ -28,6 +28,7 @@ from lxml import etree
 from ...config import BookConfig
 from ...dates import build_timestamp
 from ...model import Document, RenderedBook
+from ...workers import process_pool
 from ...render import publication_title
 from ...resources import STYLES
 from ...stylesheets import own_stylesheet, stylesheet_resources
@@ -67,8 +68,14 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     # The downloads a page offers: the formats the same build writes beside the folder.
     labels = {'pdf': strings('web.download-pdf'), 'epub': strings('web.download-epub')}
     downloads = {f'../{stem}.{fmt}': label for fmt, label in labels.items() if fmt in build.options.formats}
-    write_site(laid_out.rendered, path, downloads, build.cache.fonts_folder() if build.cache else None)
-    return lambda: None
+    fonts_kept = build.cache.fonts_folder() if build.cache else None
+    if 'pdf' not in build.options.formats:
+        write_site(laid_out.rendered, path, downloads, fonts_kept)
+        return lambda: None
+    # Beside a PDF, whose parts are joined in another process: in a process of its own, while the EPUB is written
+    # in this one (the three one after the other took 1.3 s of a 207-page build, the join 0.9 s).
+    writer = stack.enter_context(process_pool(1))
+    return writer.submit(write_site, laid_out.rendered, path, downloads, fonts_kept).result
 
 
 def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], fonts_kept: Path | None = None) -> None:
