@@ -12,7 +12,9 @@ Exit codes: 0 success, 1 errors in the book or its outputs (or warnings with
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -136,6 +138,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     try:
         return _command(argv, stdout, stderr)
     except KeyboardInterrupt:  # a build's outputs are staged: an interrupted one changed none
+        if threading.current_thread() is threading.main_thread():
+            # A second Ctrl-C while Python shuts down (its threads and pools) would end it with no exit status.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         print('coursepack: interrupted; no output was changed', file=stderr)
         return INTERRUPTED
 

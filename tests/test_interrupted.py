@@ -115,3 +115,29 @@ def test_ctrl_c_is_one_line_exit_130_and_dist_untouched(tmp_path, options, stage
     assert stderr.splitlines()[-1] == 'coursepack: interrupted; no output was changed', stderr
     assert 'Traceback' not in stderr and 'KeyboardInterrupt' not in stderr, stderr
     assert dist_fingerprint(dist) == before  # no temporaries left either
+
+
+def test_a_second_ctrl_c_while_it_exits_changes_nothing(tmp_path):
+    """Ctrl-C pressed again while the interrupted build shuts down (its threads, its pools) still ends it with the one
+    line and exit 130: Python would otherwise be ended by the signal itself, with no exit status."""
+    book = a_longer_book(tmp_path)
+    process = subprocess.Popen([sys.executable, '-m', 'builder', 'build', str(book), '--no-cache', '--jobs', '1',
+                                *MAIN_EDITION], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    try:
+        for line in process.stderr:
+            if 'lay out' in line:
+                break
+        time.sleep(1)
+        os.killpg(process.pid, signal.SIGINT)
+        time.sleep(0.1)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
+        stderr = process.stderr.read()
+        process.wait(timeout=120)
+    finally:
+        process.stderr.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130, stderr
+    assert stderr.splitlines()[-1] == 'coursepack: interrupted; no output was changed', stderr
