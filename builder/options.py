@@ -46,6 +46,10 @@ class Build:
     progress: Progress
     cache: OutputCache | None = None  # None when checking: nothing is laid out
 
+    def fonts_folder(self) -> Path | None:
+        """Where font subsets and merged fonts are kept between builds; None without a cache."""
+        return self.cache.fonts_folder() if self.cache else None
+
     def stop_on_errors(self) -> None:
         """Raise :class:`BuildError` if there are errors (or, with ``--strict``, warnings)."""
         if self.diagnostics.has_errors(strict=self.options.strict):

@@ -136,7 +136,6 @@ class InParts:
                  store: PartStore, meanwhile: Callable[[RenderedBook], None] | None = None) -> None:
         self.resolved = resolved
         self.meanwhile = meanwhile  # given the rendering of a pass likely to be the last
-        self.exact = True  # whether the pages a pass starts from are a layout's, none estimated
         self.diagnostics = diagnostics
         self.progress = progress
         self.jobs = jobs
@@ -192,26 +191,27 @@ class InParts:
         back = list(range(self.back, count))
         if self.apart and duplex:  # every part starts on a right-hand page, and its folios are drawn apart
             side_by_side, back = side_by_side + back, []
-        if write and self.exact and self.meanwhile:
-            # Printed from the pages of a layout of every part (an edit's first pass, from the last build's), the
-            # pages are likely final: work that needs no layout can start from them.
+        if write and not front_waits and self.meanwhile:
+            # Printed from the pages of a layout of every part (an edit's first pass, from the last build's; not
+            # the pass after one from estimated pages, whose back matter's pages are estimates), the pages are
+            # likely final: work that needs no layout can start from them.
             self.meanwhile(rendered)
         # Parts that wait for the pages of the others are laid out in this pass all the same, as soon as those are.
         waiting = list(range(count, len(self.plan))) if write else []
         self.run(rendered, starts, side_by_side, back, writes | set(waiting), duplex, waiting)
-        count = max(count, len(self.plan) if write else 0)
+        if write:  # every part, those that waited too
+            count = len(self.plan)
         results = tuple(r for r in self.done[:count] if r is not None)
         if any(level >= logging.ERROR for r in results for level, _ in r.messages):
             report_messages((m for r in results for m in r.messages), self.diagnostics)
             return None
         laid_out = joined_starts(results, duplex)
         rest = PageMap()
-        self.exact = count == len(self.plan)  # the next pass's pages: none estimated
         if count < len(self.plan):
             ending = following_start(laid_out[-1], results[-1], duplex)
             rest = estimated_rest(rendered, self.plan[count][0], pages, ending)
         if write and self.apart:
-            self.lay_out_folios(self.folios(rendered, results, laid_out), whole=count == len(self.plan))
+            self.lay_out_folios(self.folios(rendered, results, laid_out))
         return LaidOutParts(results, laid_out, rest)
 
     def folios(self, rendered: RenderedBook, parts: tuple[PartResult, ...],
@@ -220,10 +220,11 @@ class InParts:
         return folio_documents(rendered, parts, starts, self.identifier,
                                lambda html: self.store.folder / f'{self.store.key(html)}.folios')
 
-    def lay_out_folios(self, folios: tuple[Folios, ...], whole: bool) -> None:
+    def lay_out_folios(self, folios: tuple[Folios, ...], whole: bool = True) -> None:
         """Lay the folio documents out in the workers, kept for the join, without waiting: those of the whole book,
-        or, while back-matter parts wait, those of the pages before them, which a core is free to lay out while
-        those parts are (a folio document that turns out not to be the book's is left out of the cache)."""
+        or (not ``whole``), while back-matter parts wait, those of the pages before them, which a core is free to
+        lay out while those parts are (a folio document that turns out not to be the book's is left out of the
+        cache)."""
         for document in folios if whole else folios[:-1]:  # the last may end before the book does
             if not document.kept.is_file() and document.kept not in self.folios_submitted:
                 self.folios_submitted.add(document.kept)
@@ -290,13 +291,14 @@ class InParts:
             if waiting and len(running) < self.jobs and not any(part < waiting[0] for part in running.values()) \
                     and all(self.done[part] is not None for part in range(waiting[0])):
                 part = waiting.pop(0)
-                now, start = self.printed_after(rendered, part, duplex)
+                before = tuple(result for result in self.done[:part] if result is not None)
+                before_starts = joined_starts(before, duplex)
+                now, start = self.printed_after(rendered, part, before, before_starts, duplex)
                 future = self.submit(now, part, start, True)
                 if future is not None:
                     running[future] = part
                     if self.apart:  # the folios of the pages before it, while it is laid out
-                        before = tuple(result for result in self.done[:part] if result is not None)
-                        self.lay_out_folios(self.folios(rendered, before, joined_starts(before, duplex)), whole=False)
+                        self.lay_out_folios(self.folios(rendered, before, before_starts), whole=False)
                 continue
             while chain and not chain_running and len(running) < self.jobs:
                 part = chain.pop(0)
@@ -324,11 +326,10 @@ class InParts:
                         self.store.put(self.done[part])
                     chain_running = chain_running and part < self.back
 
-    def printed_after(self, rendered: RenderedBook, part: int, duplex: bool) -> tuple[RenderedBook, int]:
-        """The book rendered from the pages of the parts laid out before ``part`` and, where those end, the
-        estimated pages of the others; and the page ``part`` starts on."""
-        results = tuple(result for result in self.done[:part] if result is not None)
-        starts = joined_starts(results, duplex)
+    def printed_after(self, rendered: RenderedBook, part: int, results: tuple[PartResult, ...],
+                      starts: tuple[int, ...], duplex: bool) -> tuple[RenderedBook, int]:
+        """The book rendered from the pages of the parts laid out before ``part`` (``results``, from ``starts``)
+        and, where those end, the estimated pages of the others; and the page ``part`` starts on."""
         start = following_start(starts[-1], results[-1], duplex)
         pages = rendered.pages
         assert pages is not None

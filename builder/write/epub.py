@@ -57,7 +57,7 @@ def font_files() -> tuple[str, ...]:
 def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Callable[[], None]:
     """The registered writer: the EPUB of the rendering, with a page-list when it was rendered from the print
     edition's settled page numbers (laid out in this build, or known from the last: ``layout/known_pages.py``)."""
-    write_epub(laid_out.rendered, path, build.diagnostics, build.cache.fonts_folder() if build.cache else None)
+    write_epub(laid_out.rendered, path, build.diagnostics, build.fonts_folder())
     return lambda: None
 
 

@@ -35,7 +35,7 @@ PDF_VARIANTS = {'ua-1': 'pdf/ua-1'}
 
 def write(laid_out: LaidOut, path: Path, build: Build, stack: contextlib.ExitStack) -> Callable[[], None]:
     """The registered writer: the PDF, imposed as a booklet when a handout is asked for as one."""
-    written = write_pdf(laid_out, path, build.diagnostics, stack, build.cache.fonts_folder() if build.cache else None)
+    written = write_pdf(laid_out, path, build.diagnostics, stack, build.fonts_folder())
     rendered = laid_out.rendered
     if (build.options.booklet or rendered.config.handouts.booklet) and rendered.selected.is_handout:
         written()

@@ -68,7 +68,7 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     # The downloads a page offers: the formats the same build writes beside the folder.
     labels = {'pdf': strings('web.download-pdf'), 'epub': strings('web.download-epub')}
     downloads = {f'../{stem}.{fmt}': label for fmt, label in labels.items() if fmt in build.options.formats}
-    fonts_kept = build.cache.fonts_folder() if build.cache else None
+    fonts_kept = build.fonts_folder()
     if 'pdf' not in build.options.formats:
         write_site(laid_out.rendered, path, downloads, fonts_kept)
         return lambda: None
