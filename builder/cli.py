@@ -12,6 +12,7 @@ Exit codes: 0 success, 1 errors in the book or its outputs (or warnings with
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -143,6 +144,18 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         print('coursepack: interrupted; no output was changed', file=stderr)
         return INTERRUPTED
+
+
+def run() -> None:
+    """The ``coursepack`` command: :func:`main`, its result the exit status. Interrupted, a build has cleaned up
+    and said so by the time ``main`` returns, and the process ends there: Python's shutdown (its threads, its
+    pools) could otherwise end it by the signal itself, with no exit status (seen in CI under load)."""
+    status = main()
+    if status == INTERRUPTED:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
 
 
 def _command(argv: list[str] | None, stdout: TextIO, stderr: TextIO) -> int:
