@@ -32,7 +32,7 @@ from .citations.render import bibliography_body, references_title
 from .glossary.terms import FORM_KINDS, letter_groups
 from .i18n import Catalog
 from .index.render import index_body
-from .model import Chapter, Document, Fragment, Heading, PageMap, Resource, ResolvedBook, Use
+from .model import Chapter, Document, Fragment, Heading, PageMap, PageNumbering, Resource, ResolvedBook, Use
 from .page_runs import page_runs
 from .permissions.credits import credit_lines
 
@@ -49,6 +49,7 @@ class BackMatterContext:
     markdown: Callable[[Fragment], str]  # Markdown from a data file, rendered as the chapters are
     chapters: dict[str, Chapter]  # by id
     pages: PageMap | None  # from a first layout: back matter can print page numbers
+    numbering: PageNumbering  # the numbers they print
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def chronology_section(context: BackMatterContext, title: str) -> SectionBody | 
 def bibliography_section(context: BackMatterContext, title: str) -> SectionBody | None:
     bibliography = context.resolved.bibliography
     html = bibliography and bibliography_body(context.templates, bibliography, title, context.chapters,
-                                              context.pages, context.strings)
+                                              context.pages, context.numbering, context.strings)
     return SectionBody(html) if html else None
 
 
@@ -153,10 +154,11 @@ class _UseLinks:
 
     def __init__(self, context: BackMatterContext) -> None:
         self.pages = context.pages
+        self.numbering = context.numbering
         self.labels = {c.chapter.id: context.resolved.targets[c.chapter.id] for c in context.resolved.chapters}
 
     def page_runs(self, uses: tuple[Use, ...]):  # type: ignore[no-untyped-def]
-        return page_runs((u.id for u in uses), self.pages)
+        return page_runs((u.id for u in uses), self.pages, self.numbering)
 
     @staticmethod
     def page_count(runs) -> int:  # type: ignore[no-untyped-def]

@@ -261,7 +261,8 @@ def _permissions(root: Path, args: argparse.Namespace, stdout: TextIO, stderr: T
     found = ledger(checked)
     config = checked.book.config
     strings = config.interface
-    rows = report.rows(found, strings, {s.stem: cache.load_page_map(root, s.stem) for s in found.scopes}, args.copies)
+    rows = report.rows(found, strings, {s.stem: cache.load_page_map(root, s.stem) for s in found.scopes}, args.copies,
+                       [c.chapter.id for c in checked.whole.chapters])
     title = strings('permissions.report-title', title=config.title)
     out_dir = args.out.resolve() if args.out else root / 'dist'
     with staged_outputs(out_dir) as staged:

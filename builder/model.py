@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -274,7 +274,7 @@ class Document:
     """One rendered XHTML document: a chapter, the title page, the contents or a back-matter part."""
 
     id: str
-    kind: str  # titlepage | toc | chapter | backmatter
+    kind: str  # titlepage | toc | frontmatter | chapter | backmatter | handout
     title: str
     body: str  # a well-formed XHTML fragment: one <section> element
     landmark: str | None = None  # EPUB landmark type (bodymatter, toc, glossary …)
@@ -285,11 +285,70 @@ class Document:
 
 
 class PageMap(dict[str, int]):
-    """Element id -> the printed page it falls on, read from WeasyPrint's laid-out book.
+    """Element id -> the page it falls on, counted from the output's first page, read from WeasyPrint's
+    laid-out book.
 
-    The renderer prints page numbers from it where CSS ``target-counter()``
-    cannot: collapsed lists of pages ("12, 34–36"), the EPUB page-list.
+    The renderer prints page numbers from it (as :class:`PageNumbering` says)
+    where CSS ``target-counter()`` cannot: collapsed lists of pages
+    ("12, 34–36"), the EPUB page-list.
     """
+
+    def printed(self, anchor: str, numbering: PageNumbering) -> str:
+        """The page of ``anchor`` as ``numbering`` prints it; nothing where it is not known."""
+        page = self.get(anchor)
+        return '' if page is None else numbering.label(page)
+
+
+# Kinds of document printed before the body: numbered apart from it (PageNumbering).
+FRONT_MATTER = frozenset({'titlepage', 'toc', 'frontmatter'})
+ROMAN = ((1000, 'm'), (900, 'cm'), (500, 'd'), (400, 'cd'), (100, 'c'), (90, 'xc'), (50, 'l'), (40, 'xl'),
+         (10, 'x'), (9, 'ix'), (5, 'v'), (4, 'iv'), (1, 'i'))
+
+
+def lower_roman(number: int) -> str:
+    """``number`` (1 or more) in lowercase roman numerals, as the front matter of a printed book is numbered."""
+    digits = []
+    for value, letters in ROMAN:
+        count, number = divmod(number, value)
+        digits.append(letters * count)
+    return ''.join(digits)
+
+
+@dataclass(frozen=True)
+class PageNumbering:
+    """The number printed for each page, as printed books number theirs: the body from 1, the front matter before
+    it (title page, contents, lists of figures) from i. So the body's numbers do not depend on how long the
+    contents are, and a part of the body laid out alone prints the same numbers wherever the front matter ends."""
+
+    body: str | None = None  # the id of the body's first document, when front matter comes before it
+    start: int = 1  # the page (as the page map counts it) that document begins on: the page printed "1"
+
+    @classmethod
+    def of(cls, chapters: Iterable[str], pages: PageMap | None) -> PageNumbering:
+        """The numbering of an output whose body begins with the first of ``chapters`` (ids, in reading order)
+        that ``pages`` has: front matter, if a page comes before that chapter's (a handout has none)."""
+        if not pages:
+            return cls()
+        body = next((chapter for chapter in chapters if chapter in pages), None)
+        if body is None or pages[body] <= min(pages.values()):
+            return cls(body)
+        return cls(body, pages[body])
+
+    def on(self, pages: PageMap) -> PageNumbering:
+        """The numbering of the same body, beginning where ``pages`` has it."""
+        return PageNumbering.of([self.body] if self.body else [], pages)
+
+    def label(self, page: int) -> str:
+        """What page ``page`` (as the page map counts it) prints as its number."""
+        return str(page - self.start + 1) if page >= self.start else lower_roman(page)
+
+    def pdf_ranges(self, first_page: int) -> tuple[tuple[int, str, int], ...]:
+        """The PDF's page labels, as (page index, style, first number) from each index on: ``r`` lowercase roman,
+        ``D`` decimal; nothing when the pages print as they are counted from 1."""
+        if self.start > first_page:
+            return (0, 'r', first_page), (self.start - first_page, 'D', 1)
+        number = first_page - self.start + 1
+        return () if number == 1 else ((0, 'D', number),)
 
 
 @dataclass(frozen=True)
@@ -302,6 +361,7 @@ class RenderedBook:
     resources: tuple[Resource, ...] = ()
     selection: Selection | None = None
     rights: str | None = None  # the rights metadata: the book's statement and each quoted source's credit line
+    numbering: PageNumbering = PageNumbering()  # the numbers ``pages`` prints
 
     @property
     def selected(self) -> Selection:

@@ -21,7 +21,7 @@ from .cache import cache_dir, write_json
 from .citations.load import Reference
 from .diagnostics import SourceLocation
 from .i18n import Catalog
-from .model import PageMap, ResolvedBook
+from .model import PageMap, PageNumbering, ResolvedBook
 from .permissions.attribution import passages
 from .permissions.ledger import number_runs
 
@@ -58,21 +58,29 @@ def tracked_items(whole: ResolvedBook, references: tuple[Reference, ...]) -> lis
     return list(items.values())
 
 
-def moved(items: list[Item], before: PageMap, after: PageMap) -> list[tuple[Item, int, int]]:
-    return [(item, before[item.id], after[item.id]) for item in items
-            if item.id in before and item.id in after and before[item.id] != after[item.id]]
+def moved(items: list[Item], before: PageMap, after: PageMap, chapters: list[str]) -> list[tuple[Item, str, str]]:
+    """The items printed on another page number after than before (a page that only moved, because the front
+    matter grew, prints the same number: ``PageNumbering``), with both numbers."""
+    numbered_before, numbered_after = PageNumbering.of(chapters, before), PageNumbering.of(chapters, after)
+    found = []
+    for item in items:
+        if item.id in before and item.id in after:
+            old, new = numbered_before.label(before[item.id]), numbered_after.label(after[item.id])
+            if old != new:
+                found.append((item, old, new))
+    return found
 
 
 def report(items: list[Item], before: dict[str, PageMap | None], after: dict[str, PageMap | None],
-           strings: Catalog) -> str:
+           strings: Catalog, chapters: list[str]) -> str:
     """The report: each output (stem) built before and now, then each edition's stem against the first, the
-    main edition's (``after`` is in the editions' order)."""
+    main edition's (``after`` is in the editions' order); ``chapters``: the book's chapter ids, in order."""
     lines: list[str] = []
     for stem, new in after.items():
         old = before.get(stem)
         if old is None or new is None:
             continue
-        found = moved(items, old, new)
+        found = moved(items, old, new, chapters)
         lines += [strings('permissions.page-changes.title', output=stem),
                   *(_line(item, f'{a} → {b}', strings) for item, a, b in found),
                   *([] if found else ['  ' + strings('permissions.page-changes.none')]), '']
@@ -80,10 +88,13 @@ def report(items: list[Item], before: dict[str, PageMap | None], after: dict[str
     for stem, second in others:
         if first is None or second is None:
             continue
-        differing = {first[i] for i in first if i in second and first[i] != second[i]}
+        numbered_first, numbered_second = PageNumbering.of(chapters, first), PageNumbering.of(chapters, second)
+        differing = {first[i] for i in first
+                     if i in second and numbered_first.label(first[i]) != numbered_second.label(second[i])}
+        runs = number_runs(differing, numbered_first.label)
         lines += [strings('permissions.page-changes.editions', edition=stem, main=main,
-                          pages=', '.join(number_runs(differing)) or strings('permissions.page-changes.none')),
-                  *(_line(item, f'{a} / {b}', strings) for item, a, b in moved(items, first, second)), '']
+                          pages=', '.join(runs) or strings('permissions.page-changes.none')),
+                  *(_line(item, f'{a} / {b}', strings) for item, a, b in moved(items, first, second, chapters)), '']
     return '\n'.join(lines)
 
 

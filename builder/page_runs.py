@@ -8,9 +8,9 @@ numbers in the PDF are clickable; the page map comes from WeasyPrint's layout
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .model import PageMap
+from .model import PageMap, PageNumbering
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,12 @@ class PageRun:
     last: int
     first_id: str  # the first element on the first page
     last_id: str  # the first element on the last page
+    first_label: str = ''  # what the first page prints as its number (PageNumbering)
+    last_label: str = ''
 
 
-def page_runs(ids: Iterable[str], pages: PageMap | None) -> list[PageRun]:
-    """Runs of consecutive pages on which the elements ``ids`` (in reading order) fall."""
+def page_runs(ids: Iterable[str], pages: PageMap | None, numbering: PageNumbering) -> list[PageRun]:
+    """Runs of consecutive pages on which the elements ``ids`` (in reading order) fall, labelled as printed."""
     if pages is None:
         return []
     first_on: dict[int, str] = {}
@@ -35,4 +37,4 @@ def page_runs(ids: Iterable[str], pages: PageMap | None) -> list[PageRun]:
             runs[-1] = PageRun(runs[-1].first, page, runs[-1].first_id, first_on[page])
         else:
             runs.append(PageRun(page, page, first_on[page], first_on[page]))
-    return runs
+    return [replace(run, first_label=numbering.label(run.first), last_label=numbering.label(run.last)) for run in runs]

@@ -28,7 +28,7 @@ from .layout import LaidOut, lay_out, remember_layout
 from .layout.known_pages import known_pages
 from .layout.parts import lays_out_in_parts
 from .load import load
-from .model import Book, Notes, PageMap, RenderedBook, ResolvedBook, Selection
+from .model import Book, Notes, PageMap, PageNumbering, RenderedBook, ResolvedBook, Selection
 from .options import Build, BuildOptions
 from .page_changes import keep_previous, report as page_change_report, tracked_items
 from .parse import parse, parse_notes
@@ -80,7 +80,7 @@ def page_changes(checked: Checked, before: dict[str, PageMap | None], root: Path
     editions = plan(checked.whole, BuildOptions(), Diagnostics())
     after = {o.stem: load_page_map(root, o.stem) for o in editions}
     return page_change_report(tracked_items(checked.whole, checked.book.references), before, after,
-                              checked.book.config.interface)
+                              checked.book.config.interface, [c.chapter.id for c in checked.whole.chapters])
 
 
 def ledger(checked: Checked) -> Ledger:
@@ -218,7 +218,9 @@ def numbered(checked: Checked, output: Output, editions: dict[str, PageMap], bui
     if selection.edition not in editions:
         editions[selection.edition] = edition_pages(checked, selection.edition, build, stack)
     pages = editions[selection.edition]
-    return replace(output, selection=replace(selection, first_page=pages.get(selection.chapters[0], 1)))
+    page = pages.get(selection.chapters[0])
+    numbering = PageNumbering.of((c.chapter.id for c in checked.whole.chapters), pages)
+    return replace(output, selection=replace(selection, first_page=int(numbering.label(page)) if page else 1))
 
 
 def edition_pages(checked: Checked, edition: str, build: Build, stack: contextlib.ExitStack) -> PageMap:

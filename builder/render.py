@@ -26,7 +26,7 @@ from .captions import caption_labels
 from .config import BookConfig
 from .i18n import Catalog
 from .markdown import make_parser
-from .model import Caption, Chapter, Document, Heading, PageMap, RenderedBook, ResolvedBook, Selection
+from .model import Caption, Chapter, Document, Heading, PageMap, PageNumbering, RenderedBook, ResolvedBook, Selection
 from .citations.render import chapter_references, references_title
 from .markdown.quotations import CREDITS
 from .permissions.credits import rights_statement
@@ -55,6 +55,7 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     references = references_title(resolved)
     captions = caption_labels(resolved.captions, strings)
     page_reference = strings('page-reference')
+    numbering = PageNumbering.of((c.chapter.id for c in resolved.chapters), pages)
     documents = []
     for parsed in resolved.chapters:
         env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages, 'captions': captions,
@@ -63,7 +64,7 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
                                CREDITS: resolved.acknowledgements.block_credits if resolved.acknowledgements else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
         chapter_list = chapter_references(_templates, bibliography, parsed.chapter, references, chapters, pages,
-                                          strings)
+                                          numbering, strings)
         html = _templates.get_template('chapter.xhtml').render(t=strings.markup, chapter=parsed.chapter, body=body,
                                                                references=chapter_list)
         documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
@@ -71,13 +72,13 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     base_env = {'targets': resolved.targets, 'pages': pages, 'page_reference': page_reference,
                 'citations': bibliography.citations if bibliography else {}}
     back, resources, back_headings = back_matter(BackMatterContext(
-        resolved, strings, _templates, markdown_renderer(md, base_env), chapters, pages))
+        resolved, strings, _templates, markdown_renderer(md, base_env), chapters, pages, numbering))
     lists = [] if selection.is_handout else _captions_lists(book, resolved.captions, strings)
     headings = tuple(Heading(d.id, 1, d.title, d.id) for d in lists) + resolved.headings + tuple(back_headings)
     documents = [*_front_matter(book, selection, headings, chapters, strings), *lists, *documents, *back]
     documents = [replace(d, body=with_block_ids(d.body, d.id)) for d in documents]
     return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources), selection,
-                        rights_statement(resolved, strings))
+                        rights_statement(resolved, strings), numbering)
 
 
 def edition_label(book: BookConfig, selection: Selection) -> str | None:

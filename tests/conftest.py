@@ -149,6 +149,11 @@ def pdf_pages_text(pdf: Path) -> list[str]:
     return [page.extract_text() or '' for page in PdfReader(pdf).pages]
 
 
+def page_labels(pdf: Path) -> list[str]:
+    """The number each page of the PDF prints, from its page labels: i, ii … for the front matter, then 1, 2 …"""
+    return PdfReader(pdf).page_labels
+
+
 def epub_files(epub: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(epub) as z:
         return {name: z.read(name) for name in z.namelist()}

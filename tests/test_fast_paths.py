@@ -51,6 +51,7 @@ def book_summary(pdf) -> dict:
         'links': links,
         'named': named,
         'folios': [text.rstrip().rsplit(None, 1)[-1] if text.strip() else '' for text in pages],
+        'labels': reader.page_labels,  # the number each page prints: i, ii … for the front matter, then 1, 2 …
         'text': pages,
     }
 
@@ -113,12 +114,17 @@ def test_parts_number_their_pages_from_where_they_start(in_parts):
     summary = book_summary(in_parts.output('.pdf'))
     chapters = [page for depth, _, page in summary['outline'] if depth == 0]
     assert all(page % 2 == 1 for page in chapters)  # chapters open on right-hand pages
+    labels = summary['labels']
+    # The front matter is numbered in roman numerals, the body from 1 at the first chapter.
+    assert labels[:chapters[0]] == ['i', 'ii', 'iii', 'iv'][:chapters[0] - 1] + ['1']
+    assert labels[chapters[0] - 1:] == [str(n) for n in range(1, len(labels) - chapters[0] + 2)]
     for number, (folio, text) in enumerate(zip(summary['folios'], summary['text']), start=1):
         if number >= chapters[0] and text.strip():  # front matter prints no folio; blank pages print nothing
-            assert folio == str(number)
+            assert folio == labels[number - 1]
     # A cross-reference into another part prints the page its target is on.
     xref = next(t for t in summary['text'][summary['named']['chapter-004'] - 1:] if 'As chapter 3, p.' in t.replace('\xa0', ' '))
-    assert f'As chapter 3, p. {summary["named"]["chapter-003"]} showed' in ' '.join(xref.replace('\xa0', ' ').split())
+    target = labels[summary['named']['chapter-003'] - 1]
+    assert f'As chapter 3, p. {target} showed' in ' '.join(xref.replace('\xa0', ' ').split())
 
 
 def edit(book, chapter: str, sentences: int) -> None:
@@ -202,7 +208,7 @@ def test_parts_of_a_book_with_its_own_folios_number_their_pages(tmp_path):
     single = build(books[1], '--jobs', '1', *PDF_ONLY)
     assert in_parts.code == 0 and single.code == 0, in_parts.err + single.err
     ours, theirs = book_summary(in_parts.output('.pdf')), book_summary(single.output('.pdf'))
-    assert 'page 9' in ours['text'][8]
+    assert ours['labels'][8] == '5' and 'page 5' in ours['text'][8]  # the body from 1, after four front pages
     for key in ('pages', 'contents', 'folios', 'text'):
         assert ours[key] == theirs[key], key
 
@@ -374,8 +380,8 @@ def test_outputs_written_while_the_pdf_lays_out_are_those_of_a_clean_build(tmp_p
     edit(clean, '002-chapter-002.md', sentences)
     assert build(clean, '--jobs', '2', '--no-cache', *MAIN_EDITION).code == 0
     # Its first pass, from estimated pages, may settle: the folios are drawn then too.
-    folios = book_summary(next((clean / 'dist').glob('*.pdf')))['folios']
-    assert sum(folio == str(number) for number, folio in enumerate(folios, start=1)) > len(folios) // 2
+    summary = book_summary(next((clean / 'dist').glob('*.pdf')))
+    assert sum(folio == label for label, folio in zip(summary['labels'], summary['folios'])) > len(summary['folios']) // 2
     ours, theirs = dist_fingerprint(book / 'dist'), dist_fingerprint(clean / 'dist')
     ours.pop('page-changes.txt')
     assert ours == theirs

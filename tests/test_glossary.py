@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from builder.resources import FONTS
 from conftest import (BOOKS, EPUB_NS, LOCATED, MAIN_EDITION, OPF, SVG, XHTML, Run, build, build_once, copy_book,
-                     copy_built, dist_fingerprint, epub_files, epubcheck, expand_pages, pdf_pages_text, set_key)
+                      copy_built, dist_fingerprint, epub_files, epubcheck, expand_pages, page_labels, pdf_pages_text,
+                      set_key)
 
 pytestmark = pytest.mark.build  # every test here lays out a book
 
@@ -68,10 +69,11 @@ def marked_uses(kind: str) -> dict[str, list[str]]:
 
 
 def pages_of(pdf: Path, ids: list[str]) -> list[int]:
-    """The pages of the PDF on which these elements are (their named destinations), in order."""
+    """The numbers printed on the pages of the PDF on which these elements are (their named destinations), in
+    order: pages of the body, numbered from 1."""
     reader = PdfReader(pdf)
-    destinations = {name: reader.get_destination_page_number(dest) + 1
-                    for name, dest in reader.named_destinations.items()}
+    destinations = {name: int(reader.page_labels[reader.get_destination_page_number(dest)])
+                    for name, dest in reader.named_destinations.items() if name in ids}
     return sorted({destinations[ident] for ident in ids})
 
 
@@ -102,18 +104,19 @@ def test_glossary_page_numbers_are_pages_where_the_term_is(glossary_book):
     key_of = {'Durand Line': 'durand-line', 'émigré': 'emigre', 'Geneva Accords': 'geneva-accords', 'KGB': 'kgb',
               'mujahideen': 'mujahideen', 'Peshawar Seven': 'peshawar-seven', 'Politburo': 'politburo',
               'United Nations': 'united-nations', 'Zia ul-Haq': 'zia'}
+    labels = page_labels(glossary_book.output('.pdf'))
     for term, key in key_of.items():
         assert listed[term], term
         for page in listed[term]:
-            on_page = words(pages[page - 1])
+            on_page = words(pages[labels.index(str(page))])
             assert any(form in on_page for form in marked_texts(key)), (term, page)
 
 
 def test_glossary_page_numbers_link_to_the_use_on_that_page(glossary_book):
     reader = PdfReader(glossary_book.output('.pdf'))
     pages = pdf_pages_text(glossary_book.output('.pdf'))
-    destinations = {name: reader.get_destination_page_number(dest) + 1
-                    for name, dest in reader.named_destinations.items()}
+    destinations = {name: int(reader.page_labels[reader.get_destination_page_number(dest)])
+                    for name, dest in reader.named_destinations.items() if name.startswith('term-')}
     printed, linked = set(), set()
     for i in glossary_pages(pages):
         for found in re.finditer(r'\bpp?\.[ \u00a0]*([\d, –]+)', pages[i]):

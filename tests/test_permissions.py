@@ -11,7 +11,8 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import DC, OPF, XHTML, Run, build, build_once, copy_built, epub_files, epubcheck, pdf_pages_text, run_cli
+from conftest import (DC, OPF, XHTML, Run, build, build_once, copy_built, epub_files, epubcheck, page_labels,
+                      pdf_pages_text, run_cli)
 
 pytestmark = pytest.mark.build  # every test here lays out a book
 
@@ -70,19 +71,20 @@ def test_usage_is_the_printed_pages_times_the_copies(ledger_book):
     rows = {r['Source']: r for r in csv.DictReader(io.StringIO((run.dist / 'permissions.csv').read_text()))
             if r['Output'] == 'permissions-ledger'}
     pages = [flat(p) for p in pdf_pages_text(ledger_book.output('.pdf'))]
+    labels = page_labels(ledger_book.output('.pdf'))  # the numbers the pages print
     # The pages on which each source's quotations are printed, found in the PDF's text.
     for source, words in (('granted-report', 'nine of ten copy shops'), ('fair-manual', 'Every excerpt must')):
-        printed = [n for n, text in enumerate(pages, start=1) if words in text]
+        printed = [labels[n] for n, text in enumerate(pages) if words in text]
         assert rows[source]['Printed pages'] == ', '.join(map(str, printed))
         assert int(rows[source]['Pages × copies']) == 30 * len(printed)
 
 
-def quotation_pages(pdf) -> dict[str, int]:  # type: ignore[no-untyped-def]
-    """The first words of each quotation of chapter 1 -> the PDF page that prints them."""
-    texts = [flat(p) for p in pdf_pages_text(pdf)]
+def quotation_pages(pdf) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The first words of each quotation of chapter 1 -> the number printed on the PDF page that prints them."""
+    texts, labels = [flat(p) for p in pdf_pages_text(pdf)], page_labels(pdf)
     openings = ['open texts travel', 'grey and crowded', 'un pari audacieux', 'openness', 'Every excerpt must',
                 'the acknowledgement names']
-    return {o: next(n for n, t in enumerate(texts, start=1) if o in t and 'Permissions and' not in t)
+    return {o: next(labels[n] for n, t in enumerate(texts) if o in t and 'Permissions and' not in t)
             for o in openings}
 
 

@@ -15,7 +15,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from ..i18n import Catalog
-from ..model import Chapter, PageMap, ResolvedBook
+from ..model import Chapter, PageMap, PageNumbering, ResolvedBook
 from ..page_runs import page_runs
 from .format import Entry, Formatted
 
@@ -33,42 +33,46 @@ def references_title(resolved: ResolvedBook) -> str:
 
 
 def bibliography_body(templates: Environment, bibliography: Formatted, title: str, chapters: dict[str, Chapter],
-                      pages: PageMap | None, strings: Catalog) -> str | None:
+                      pages: PageMap | None, numbering: PageNumbering, strings: Catalog) -> str | None:
     """The back-matter bibliography, or None when the book lists its references per chapter or has none."""
     entries = bibliography.entries.get('')
     if not entries:
         return None
     return templates.get_template('bibliography.xhtml').render(
-        title=title, list=reference_list(templates, entries, bibliography, chapters, pages, strings))
+        title=title, list=reference_list(templates, entries, bibliography, chapters, pages, numbering,
+                                                          strings))
 
 
 def chapter_references(templates: Environment, bibliography: Formatted | None, chapter: Chapter, title: str,
-                       chapters: dict[str, Chapter], pages: PageMap | None, strings: Catalog) -> Markup:
+                       chapters: dict[str, Chapter], pages: PageMap | None, numbering: PageNumbering,
+                       strings: Catalog) -> Markup:
     """The reference list at the end of ``chapter`` (``bibliography: per-chapter``), or nothing."""
     entries = bibliography.entries.get(chapter.id) if bibliography else None
     if not entries:
         return Markup('')
     return Markup(templates.get_template('chapter-references.xhtml').render(
         title=title, chapter=chapter, list=reference_list(templates, entries, bibliography, chapters, pages,
-                                                          strings)))
+                                                          numbering, strings)))
 
 
 def reference_list(templates: Environment, entries: tuple[Entry, ...], bibliography: Formatted,
-                   chapters: dict[str, Chapter], pages: PageMap | None, strings: Catalog) -> Markup:
+                   chapters: dict[str, Chapter], pages: PageMap | None, numbering: PageNumbering,
+                   strings: Catalog) -> Markup:
     return Markup(templates.get_template('references.xhtml').render(
-        entries=[(entry, Markup(entry.html), cited_on(entry, bibliography, chapters, pages, strings))
+        entries=[(entry, Markup(entry.html), cited_on(entry, bibliography, chapters, pages, numbering, strings))
                  for entry in entries]))
 
 
 def cited_on(entry: Entry, bibliography: Formatted, chapters: dict[str, Chapter],
-             pages: PageMap | None, strings: Catalog) -> CitedOn | None:
+             pages: PageMap | None, numbering: PageNumbering, strings: Catalog) -> CitedOn | None:
     if not entry.citations:
         return None
     if pages is not None and all(c in pages for c in entry.citations):
-        runs = page_runs(entry.citations, pages)
+        runs = page_runs(entry.citations, pages, numbering)
         pages_cited = sum(run.last - run.first + 1 for run in runs)
         return CitedOn(strings.plural('references.cited-on', pages_cited), tuple(
-            (str(r.first) if r.first == r.last else f'{r.first}–{r.last}', '#' + r.first_id, ()) for r in runs))
+            (r.first_label if r.first == r.last else f'{r.first_label}–{r.last_label}', '#' + r.first_id, ())
+            for r in runs))
     by_chapter: dict[str, list[str]] = {}
     for ident in entry.citations:
         by_chapter.setdefault(bibliography.groups.get(ident, ''), []).append(ident)

@@ -108,7 +108,8 @@ def folios_html(rendered: RenderedBook, has_folio: list[bool], first: int) -> st
     pages = ''.join('<div></div>' if folio else '<div class="no-folio"></div>' for folio in has_folio)
     folios = replace(rendered, documents=(Document('folios', 'folios', '', f'<section>{pages}</section>'),),
                      selection=Selection(rendered.selected.edition, first_page=first))
-    setup = [*page_setup(folios.config, folios.selected), 'data:text/css;charset=utf-8,' + quote(FOLIOS_ONLY)]
+    setup = [*page_setup(folios.config, folios.selected, rendered.numbering),
+             'data:text/css;charset=utf-8,' + quote(FOLIOS_ONLY)]
     moment = iso(build_timestamp(folios.config))
     return print_document(folios, stylesheet_urls(folios.config.root, 'print', setup),
                           {'created': moment, 'modified': moment})

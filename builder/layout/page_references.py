@@ -20,7 +20,7 @@ from pathlib import Path
 
 from lxml.html import HtmlElement
 
-from ..model import PageMap
+from ..model import PageMap, PageNumbering
 from ..stylesheets import stylesheet_files
 
 TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)')
@@ -44,8 +44,10 @@ def all_page_references_rewritten(book_root: Path) -> bool:
                    for p in stylesheet_files(book_root, 'print'))
 
 
-def pages_from_map(tree: HtmlElement, pages: PageMap | None, book_root: Path) -> HtmlElement:
-    """Write the page of each link's target into its ``data-page``, where a stylesheet prints it.
+def pages_from_map(tree: HtmlElement, pages: PageMap | None, numbering: PageNumbering,
+                   book_root: Path) -> HtmlElement:
+    """Write the page of each link's target, as ``numbering`` prints it, into its ``data-page``, where a
+    stylesheet prints it.
 
     Only the links that the rules printing ``target-counter()`` match: a
     citation's link to its entry prints no page, and had it a ``data-page``,
@@ -58,7 +60,7 @@ def pages_from_map(tree: HtmlElement, pages: PageMap | None, book_root: Path) ->
     for element in cssselect2.ElementWrapper.from_html_root(tree).iter_subtree():
         href = element.etree_element.get('href', '')
         if href.startswith('#') and any(selector.test(element) for selector in selectors):
-            element.etree_element.set('data-page', str(pages.get(href[1:], '')) if pages else '')
+            element.etree_element.set('data-page', pages.printed(href[1:], numbering) if pages else '')
     return tree
 
 
@@ -78,11 +80,14 @@ class PagePlaceholders(PageMap):
         self.targets.append(anchor)
         return f'\ue000coursepack-page-{len(self.targets) - 1}\ue001'
 
+    def printed(self, anchor: str, numbering: PageNumbering) -> str:
+        return self.get(anchor)
 
-def with_pages(template: str, targets: list[str], pages: PageMap | None) -> str:
+
+def with_pages(template: str, targets: list[str], pages: PageMap | None, numbering: PageNumbering) -> str:
     """The print document ``template``, made with :class:`PagePlaceholders` (which noted ``targets``), with the
     pages of ``pages`` in place of its placeholders, as ``pages_from_map`` would have written them."""
-    return PLACEHOLDER.sub(lambda m: str(pages.get(targets[int(m[1])], '')) if pages else '', template)
+    return PLACEHOLDER.sub(lambda m: pages.printed(targets[int(m[1])], numbering) if pages else '', template)
 
 
 def slotted(html: str) -> str:

@@ -63,7 +63,7 @@ from pathlib import Path
 from ..dates import build_timestamp
 from ..diagnostics import Diagnostics
 from ..fetcher import BOOK_URL
-from ..model import PageMap, RenderedBook, ResolvedBook
+from ..model import PageMap, PageNumbering, RenderedBook, ResolvedBook
 from ..printshop import FOLIO_ANCHOR
 from ..progress import Progress
 from ..render import render
@@ -217,7 +217,10 @@ class InParts:
     def folios(self, rendered: RenderedBook, parts: tuple[PartResult, ...],
                starts: tuple[int, ...]) -> tuple[Folios, ...]:
         """The folio documents of ``parts`` joined from ``starts``, each kept in the store under its HTML's key."""
-        return folio_documents(rendered, parts, starts, self.identifier,
+        numbering = rendered.numbering
+        if numbering.start > 1:  # after front matter: the body begins with the part after the front matter's
+            numbering = replace(numbering, start=starts[1])
+        return folio_documents(replace(rendered, numbering=numbering), parts, starts, self.identifier,
                                lambda html: self.store.folder / f'{self.store.key(html)}.folios')
 
     def lay_out_folios(self, folios: tuple[Folios, ...], whole: bool = True) -> None:
@@ -352,14 +355,15 @@ class InParts:
             self.htmls_of, self.htmls = rendered, {}
         if pages is None and (part, start) in self.htmls:
             return self.htmls[part, start]
-        # Made once for the same documents and first page: a pass that moves pages writes in their numbers.
-        made = (tuple(rendered.documents[i] for i in self.plan[part]), start)
+        # Made once for the same documents and first page (and, for a part that prints its folios, the same first
+        # page of the body): a pass that moves pages writes in their numbers.
+        made = (tuple(rendered.documents[i] for i in self.plan[part]), start, self.apart or rendered.numbering)
         if part not in self.templates or self.templates[part][0] != made:
             self.templates[part] = (made, *part_template(rendered, self.plan[part], start, self.apart))
         _, template, targets = self.templates[part]
         if pages is not None:
-            return with_pages(template, targets, pages)
-        self.htmls[part, start] = with_pages(template, targets, rendered.pages)
+            return with_pages(template, targets, pages, rendered.numbering.on(pages))
+        self.htmls[part, start] = with_pages(template, targets, rendered.pages, rendered.numbering)
         return self.htmls[part, start]
 
     def known_so_far(self, estimate: PageMap, duplex: bool) -> PageMap:
@@ -465,15 +469,17 @@ def part_html(rendered: RenderedBook, part: tuple[int, ...], start: int, apart: 
     """The print document of one part, numbering its pages from ``start`` (as a handout's are numbered); with
     its folios ``apart``, marking them from page 1 or 2 as ``start`` is odd or even: the same document wherever
     the part starts, on the same side."""
-    return with_pages(*part_template(rendered, part, start, apart), rendered.pages)
+    return with_pages(*part_template(rendered, part, start, apart), rendered.pages, rendered.numbering)
 
 
 def part_template(rendered: RenderedBook, part: tuple[int, ...], start: int, apart: bool) -> tuple[str, list[str]]:
     """``part_html`` with a placeholder for each page it prints, and the targets whose pages they stand for."""
     selection = replace(rendered.selected, first_page=2 - start % 2 if apart else start, folios_apart=apart)
     placeholders = PagePlaceholders()
+    # With its folios apart, a part prints no number of its own pages: the same document wherever the body begins.
+    numbering = PageNumbering() if apart else rendered.numbering
     template = print_html(replace(rendered, documents=tuple(rendered.documents[i] for i in part), selection=selection,
-                                  pages=placeholders))
+                                  pages=placeholders, numbering=numbering))
     return template, placeholders.targets
 
 

@@ -32,11 +32,12 @@ def print_tree(rendered: RenderedBook) -> HtmlElement:
     """The print document of ``rendered``'s documents, with the print post-passes applied."""
     config = rendered.config
     moment = iso(build_timestamp(config))
-    html = print_document(rendered, stylesheet_urls(config.root, 'print', page_setup(config, rendered.selected)),
-                          {'created': moment, 'modified': moment})
+    setup = page_setup(config, rendered.selected, rendered.numbering)
+    dates = {'created': moment, 'modified': moment}
+    html = print_document(rendered, stylesheet_urls(config.root, 'print', setup), dates)
     tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
     tree = math_as_images(long_tokens_breakable(code_lines_as_blocks(tree)))
-    return pages_from_map(tree, rendered.pages, config.root)
+    return pages_from_map(tree, rendered.pages, rendered.numbering, config.root)
 
 
 def serialize(tree: HtmlElement) -> str:

@@ -10,7 +10,7 @@ it (a handout), since each is printed and counted on its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..citations.load import Reference
@@ -127,12 +127,12 @@ def collapsed_locators(items: Iterable[CiteItem], terms: dict[str, tuple[str, st
     return '; '.join(groups)
 
 
-def number_runs(numbers: Iterable[int]) -> list[str]:
-    """Numbers as runs, in order: {3, 4, 5, 9} -> ['3–5', '9']."""
+def number_runs(numbers: Iterable[int], label: Callable[[int], str] = str) -> list[str]:
+    """Numbers as runs, in order, each end written by ``label``: {3, 4, 5, 9} -> ['3–5', '9']."""
     runs: list[list[int]] = []
     for n in sorted(set(numbers)):
         if runs and runs[-1][1] == n - 1:
             runs[-1][1] = n
         else:
             runs.append([n, n])
-    return [f'{a}–{b}' if a != b else str(a) for a, b in runs]
+    return [f'{label(a)}–{label(b)}' if a != b else label(a) for a, b in runs]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..citations.load import Reference
 from ..citations.terms import locator_terms
 from ..i18n import Catalog
-from ..model import PageMap
+from ..model import PageMap, PageNumbering
 from ..render import _templates as templates  # the renderer's environment: the same escaping and loader
 from .ledger import Extent, Ledger, Scope, number_runs
 from .rights import Rights, licence_name
@@ -36,19 +36,22 @@ class Row:
     values: dict[str, str]  # column -> text
 
 
-def rows(ledger: Ledger, strings: Catalog, pages: dict[str, PageMap | None], copies: int | None) -> list[Row]:
+def rows(ledger: Ledger, strings: Catalog, pages: dict[str, PageMap | None], copies: int | None,
+         chapters: list[str]) -> list[Row]:
+    """The report's rows; ``pages``: each output's page map, whose pages print as numbered after ``chapters``' first
+    (``PageNumbering``)."""
     found = []
     for scope in ledger.scopes:
         for reference in ledger.references:
             extent = ledger.extent(scope, reference.id)
             if extent.items or extent.passages:
                 found.append(Row(scope, reference, _values(scope, reference, extent, strings,
-                                                           pages.get(scope.stem), copies)))
+                                                           pages.get(scope.stem), copies, chapters)))
     return found
 
 
 def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog, page_map: PageMap | None,
-            copies: int | None) -> dict[str, str]:
+            copies: int | None, chapters: list[str]) -> dict[str, str]:
     rights = reference.rights or Rights()
     unknown = strings('permissions.not-stated')
     share = extent.share(reference.rights)
@@ -72,7 +75,8 @@ def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog
         'longest': str(extent.longest),
         'places': extent.places(locator_terms(strings.language)),
         'share': f'{share:.1%}' if share is not None else '',
-        'print-pages': ', '.join(number_runs(printed)) if printed is not None else '',
+        'print-pages': ', '.join(number_runs(printed, PageNumbering.of(chapters, page_map).label))
+        if printed is not None else '',
         'copies': str(copies) if copies else '',
         'usage': str(len(printed) * copies) if copies and printed is not None else '',
     }

@@ -123,7 +123,7 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics, fon
     if rendered.pages is not None:
         selection = rendered.selected
         bodies, page_list = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
-                                             selection.first_page)
+                                             selection.first_page, rendered.numbering)
         # The page source: the PDF this build lays out from the same sources (EPUB Accessibility 1.1).
         book.add_metadata('DC', 'source', print_source(rendered))
         book.add_metadata(None, 'meta', print_source(rendered), {'property': 'pageBreakSource'})

@@ -21,7 +21,7 @@ import lxml.html
 from lxml import etree
 
 from ..blocks import blocks
-from ..model import PageMap
+from ..model import PageMap, PageNumbering
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,10 @@ class PageTarget:
     label: str
 
 
-def with_page_breaks(files: list[str], bodies: list[str], pages: PageMap,
-                     first_page: int) -> tuple[list[str], list[PageTarget]]:
-    """The bodies with page-break markers, and the page-list entries pointing at them."""
+def with_page_breaks(files: list[str], bodies: list[str], pages: PageMap, first_page: int,
+                     numbering: PageNumbering) -> tuple[list[str], list[PageTarget]]:
+    """The bodies with page-break markers, and the page-list entries pointing at them, each labelled with the
+    number its page prints (``numbering``: the front matter's in roman numerals)."""
     targets: list[PageTarget] = []
     marked: list[str] = []
     next_page = first_page
@@ -42,16 +43,18 @@ def with_page_breaks(files: list[str], bodies: list[str], pages: PageMap,
         for block in blocks(tree):
             page = pages.get(block.get('id', ''))
             while page is not None and next_page <= page:
-                _insert_marker(block, next_page)
-                targets.append(PageTarget(file_name, f'page-{next_page}', str(next_page)))
+                label = numbering.label(next_page)
+                _insert_marker(block, next_page, label)
+                targets.append(PageTarget(file_name, f'page-{next_page}', label))
                 next_page += 1
         marked.append(etree.tostring(tree, method='xml', encoding='unicode'))
     return marked, targets
 
 
-def _insert_marker(block: etree._Element, page: int) -> None:
-    """Put the marker first in the block, after the markers already there."""
-    marker = lxml.html.Element('span', {'id': f'page-{page}', 'role': 'doc-pagebreak', 'aria-label': str(page)})
+def _insert_marker(block: etree._Element, page: int, label: str) -> None:
+    """Put the marker of page ``page``, which prints ``label``, first in the block, after the markers already
+    there."""
+    marker = lxml.html.Element('span', {'id': f'page-{page}', 'role': 'doc-pagebreak', 'aria-label': label})
     marker.set('epub:type', 'pagebreak')
     markers = [c for c in block if c.get('role') == 'doc-pagebreak']
     if markers:

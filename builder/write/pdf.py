@@ -56,7 +56,8 @@ def write_pdf(laid_out: LaidOut, path: Path, diagnostics: Diagnostics, stack: co
         write_document(laid_out.layout, laid_out.rendered, path, diagnostics)
         return lambda: None
     joiner = stack.enter_context(process_pool(1))
-    joined = joiner.submit(join_parts, laid_out.layout, path, fonts_kept)
+    labels = laid_out.rendered.numbering.pdf_ranges(laid_out.rendered.selected.first_page)
+    joined = joiner.submit(join_parts, laid_out.layout, path, fonts_kept, labels)
 
     def written() -> None:
         for target in joined.result():
@@ -66,15 +67,29 @@ def write_pdf(laid_out: LaidOut, path: Path, diagnostics: Diagnostics, stack: co
 
 
 def write_document(laid_out: LaidOutDocument, rendered: RenderedBook, path: Path, diagnostics: Diagnostics) -> None:
+    subsets = dated_subsets(build_timestamp(rendered.config))
+    labels = rendered.numbering.pdf_ranges(rendered.selected.first_page)
+
+    def finish(document, pdf) -> None:  # type: ignore[no-untyped-def]
+        import pydyf
+
+        subsets(document, pdf)
+        if labels:
+            pdf.catalog['PageLabels'] = pydyf.Dictionary({'Nums': pydyf.Array([
+                item for index, style, first in labels
+                for item in (index, pydyf.Dictionary({'S': f'/{style}', 'St': first}))])})
+
     with weasyprint_diagnostics(diagnostics):
         laid_out.document.write_pdf(path, pdf_identifier=pdf_identifier(rendered.config),
                                     pdf_variant=PDF_VARIANTS.get(rendered.config.pdf_standard or ''),
                                     custom_metadata=True,  # <meta name="Rights">: the rights statement
-                                    finisher=dated_subsets(build_timestamp(rendered.config)))
+                                    finisher=finish)
 
 
-def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None = None) -> list[str]:
-    """Join the parts' PDFs into ``path``; return the targets of links that lead nowhere."""
+def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None = None,
+               labels: tuple[tuple[int, str, int], ...] = ()) -> list[str]:
+    """Join the parts' PDFs into ``path``, its pages labelled with the numbers they print (``labels``, as
+    ``PageNumbering.pdf_ranges`` gives them); return the targets of links that lead nowhere."""
     import pikepdf
 
     from ..layout.shared_fonts import share_fonts
@@ -118,6 +133,10 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None = Non
                     Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[round(v, 6) for v in rect],
                     Border=[0, 0, 0], Dest=pikepdf.String(target))))
         share_fonts(book, fonts_kept)
+        if labels:
+            book.Root.PageLabels = pikepdf.Dictionary(Nums=[
+                item for index, style, first in labels
+                for item in (index, pikepdf.Dictionary(S=pikepdf.Name(f'/{style}'), St=first))])
         # Objects in compressed object streams, as WeasyPrint writes a whole book's; what no page uses any more
         # (the parts' own font subsets) is left out. The identifier's second half, which says which version of
         # the file this is, is its content's hash.

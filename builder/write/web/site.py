@@ -118,7 +118,7 @@ def document_trees(rendered: RenderedBook, pages: list[Page]) -> dict[str, etree
     bodies = links_across_files(documents, epub_image_names(rendered.images))
     if rendered.pages is not None:
         bodies, _ = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
-                                     rendered.selected.first_page)
+                                     rendered.selected.first_page, rendered.numbering)
     page_label = strings.plural('uses.pages', 1)
     trees = {}
     for document, body in zip(documents, bodies):
