@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 from pypdf import PdfReader
 
-from conftest import MAIN_EDITION, build, copy_book, dist_fingerprint, pdf_pages_text, set_key
+from conftest import MAIN_EDITION, build, copy_book, dist_fingerprint, pdf_pages_text, replace_text, set_key
 
 pytestmark = pytest.mark.build  # every test here lays out a book
 
@@ -211,6 +211,39 @@ def test_parts_of_a_book_with_its_own_folios_number_their_pages(tmp_path):
     assert ours['labels'][8] == '5' and 'page 5' in ours['text'][8]  # the body from 1, after four front pages
     for key in ('pages', 'contents', 'folios', 'text'):
         assert ours[key] == theirs[key], key
+
+
+def test_a_longer_front_matter_changes_no_number_in_the_body_nor_lays_a_chapter_out_again(tmp_path):
+    """The body is numbered from 1 after the front matter's roman numerals: a list of figures added after the
+    contents moves every page of the body two pages on, and none of them prints another number or lays out
+    again; only the front matter does."""
+    books = []
+    for name in ('parts', 'clean'):
+        book = copy_book('parts', tmp_path / name)
+        for number in ('001', '004'):  # figures with an id: numbered, and listed once book.yaml asks
+            replace_text(book, f'chapters/{number}-chapter-{number}.md', f'figure-{number}.svg)',
+                         f'figure-{number}.svg){{#fig-{number}}}')
+        books.append(book)
+    book, clean = books
+    first = build(book, '--jobs', '2', *PDF_ONLY)
+    assert first.code == 0, first.err
+    before = book_summary(first.output('.pdf'))
+    for each in books:
+        set_key(each, 'lists: [figures]')
+    again = build(book, '--jobs', '2', *PDF_ONLY)
+    assert again.code == 0, again.err
+    assert set(laid_out_parts(again)) == {'1'}  # the front matter's part, alone
+    after = book_summary(again.output('.pdf'))
+    front = before['labels'].index('1')
+    assert after['labels'][:front + 3] == [*before['labels'][:front], 'v', 'vi', '1']  # the list: a leaf more
+    assert after['text'][front + 2:] == before['text'][front:]  # every page of the body, as it was
+    assert [(title, after['labels'][page - 1]) for _, title, page in after['outline'] if title != 'List of Figures'] \
+        == [(title, before['labels'][page - 1]) for _, title, page in before['outline']]
+    reference = build(clean, '--jobs', '1', '--no-cache', *PDF_ONLY)
+    assert reference.code == 0, reference.err
+    theirs = book_summary(reference.output('.pdf'))
+    for key in ('pages', 'contents', 'outline', 'named', 'links', 'folios', 'labels', 'text'):
+        assert after[key] == theirs[key], key
 
 
 def test_parts_give_the_same_bytes_however_they_were_laid_out(tmp_path):
