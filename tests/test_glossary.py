@@ -225,6 +225,10 @@ def test_timeline_is_vector_in_the_pdf_and_an_svg_file_in_the_epub(glossary_book
     pages = pdf_pages_text(glossary_book.output('.pdf'))
     index = next(i for i, text in enumerate(pages) if 'Geneva Accords signed' in text)
     assert '14 Apr 1988' in pages[index] and 'Soviet withdrawal' in pages[index]
+    # Every label of the drawing is a line of text there (laid over its shapes: layout/timeline_labels.py).
+    page_words = ' '.join(pages[index].replace('\xa0', ' ').split())
+    for text in svg.iter(f'{SVG}text'):
+        assert ' '.join(text.text.replace('\xa0', ' ').split()) in page_words, text.text
     xobjects = reader.pages[index]['/Resources'].get('/XObject') or {}
     assert not [x for x in xobjects.values() if x.get_object().get('/Subtype') == '/Image']
 

@@ -21,6 +21,7 @@ from ..stylesheets import stylesheet_urls
 from .breaks import code_lines_as_blocks, long_tokens_breakable
 from .math_images import math_as_images
 from .page_references import pages_from_map
+from .timeline_labels import timeline_labels_as_text
 
 
 def print_html(rendered: RenderedBook) -> str:
@@ -37,6 +38,7 @@ def print_tree(rendered: RenderedBook) -> HtmlElement:
     html = print_document(rendered, stylesheet_urls(config.root, 'print', setup), dates)
     tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
     tree = math_as_images(long_tokens_breakable(code_lines_as_blocks(tree)))
+    tree = timeline_labels_as_text(tree, rendered.resources)
     return pages_from_map(tree, rendered.pages, rendered.numbering, config.root)
 
 
