@@ -132,6 +132,18 @@ def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
     }
 
 
+def first_sentence_end(paragraph: str) -> int:
+    """Where the paragraph's first sentence ends (after its full stop), outside brackets and braces: a sentence
+    added there is an edit of the prose. The first ". " alone can be a citation's locator ("[@ref14, para. 8]"):
+    the 50-page book's edited a citation, which formats the citations again."""
+    depth = 0
+    for index, char in enumerate(paragraph):
+        depth += (char in '[{') - (char in ']}')
+        if char == '.' and depth == 0 and paragraph[index + 1:index + 2] == ' ':
+            return index + 1
+    return len(paragraph)
+
+
 def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> dict:
     python = sys.executable
     coursepack = [python, '-m', 'builder']
@@ -151,7 +163,8 @@ def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> di
         text = path.read_text()
         paragraphs = text.split('\n\n')
         i = next(i for i, p in enumerate(paragraphs) if i > 2 and p[:1].isalpha() and len(p) > 300)
-        paragraphs[i] = paragraphs[i].replace('. ', f'. An edited sentence, number {round_ + 1}, ', 1)
+        end = first_sentence_end(paragraphs[i])
+        paragraphs[i] = f'{paragraphs[i][:end]} An edited sentence, number {round_ + 1}.{paragraphs[i][end:]}'
         path.write_text('\n\n'.join(paragraphs))
 
     pandoc_common = [str(pandoc), '--metadata-file=metadata.yaml', '--citeproc', '--bibliography=references.yaml',
