@@ -174,8 +174,10 @@ class InParts:
         # From estimated pages, the first pass counts pages: what it would write is final only for the parts that
         # print no page number but their page references' (stamped in after). It leaves the back matter out: that
         # prints the chapters' pages (glossary, "cited on", index), which would all be wrong, and nothing before it
-        # depends on its length. The contents, which print the back matter's pages, keep their first layout, and
-        # are laid out again once those are known (the next pass) only if their numbers have other digits.
+        # depends on its length. The contents, which print the back matter's pages, keep their first layout unless
+        # their numbers have other digits in the next pass (the chapters' pages known, the back matter's estimated
+        # from where the chapters end): then they are laid out again in it, beside the back matter, not in a
+        # third pass of their own after it (at 824 pages, a contents entry from p. 99 to p. 100: 6 s).
         write = not isinstance(pages, EstimatedPageMap)
         front_waits, self.front_waits = self.front_waits, not write
         duplex = rendered.config.sides != 'simplex'
@@ -183,8 +185,7 @@ class InParts:
         count = self.back
         if write:  # on the back matter's first layout, its last parts may wait for the pages of the others
             count = self.first_waiting(rendered, starts) if front_waits else len(self.plan)
-        waits = self.front and front_waits and self.done[0] is not None  # the contents keep the last pass's layout
-        side_by_side = [i for i in range(min(count, self.back)) if not (i == 0 and waits)]
+        side_by_side = list(range(min(count, self.back)))
         # A part that prints no page number but its references' is final from the first pass: its folios are drawn
         # apart, its numbers stamped in.
         writes = set(range(count)) if write else self.final_from_the_start(rendered, starts, side_by_side)
