@@ -299,8 +299,6 @@ class PageMap(dict[str, int]):
         return '' if page is None else numbering.label(page)
 
 
-# Kinds of document printed before the body: numbered apart from it (PageNumbering).
-FRONT_MATTER = frozenset({'titlepage', 'toc', 'frontmatter'})
 ROMAN = ((1000, 'm'), (900, 'cm'), (500, 'd'), (400, 'cd'), (100, 'c'), (90, 'xc'), (50, 'l'), (40, 'xl'),
          (10, 'x'), (9, 'ix'), (5, 'v'), (4, 'iv'), (1, 'i'))
 
@@ -320,8 +318,8 @@ class PageNumbering:
     it (title page, contents, lists of figures) from i. So the body's numbers do not depend on how long the
     contents are, and a part of the body laid out alone prints the same numbers wherever the front matter ends."""
 
-    body: str | None = None  # the id of the body's first document, when front matter comes before it
-    start: int = 1  # the page (as the page map counts it) that document begins on: the page printed "1"
+    body: str | None = None  # the id of the body's first document (its first chapter)
+    start: int = 1  # the page (as the page map counts it) printed "1": the body's first, after front matter
 
     @classmethod
     def of(cls, chapters: Iterable[str], pages: PageMap | None) -> PageNumbering:

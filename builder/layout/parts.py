@@ -356,9 +356,10 @@ class InParts:
             self.htmls_of, self.htmls = rendered, {}
         if pages is None and (part, start) in self.htmls:
             return self.htmls[part, start]
-        # Made once for the same documents and first page (and, for a part that prints its folios, the same first
-        # page of the body): a pass that moves pages writes in their numbers.
-        made = (tuple(rendered.documents[i] for i in self.plan[part]), start, self.apart or rendered.numbering)
+        # Made once for the same documents and first page (and, for a part that prints its own folios, the same
+        # numbering: see part_template): a pass that moves pages writes in their numbers.
+        numbering = None if self.apart else rendered.numbering
+        made = (tuple(rendered.documents[i] for i in self.plan[part]), start, numbering)
         if part not in self.templates or self.templates[part][0] != made:
             self.templates[part] = (made, *part_template(rendered, self.plan[part], start, self.apart))
         _, template, targets = self.templates[part]
