@@ -262,7 +262,7 @@ def _permissions(root: Path, args: argparse.Namespace, stdout: TextIO, stderr: T
     config = checked.book.config
     strings = config.interface
     rows = report.rows(found, strings, {s.stem: cache.load_page_map(root, s.stem) for s in found.scopes}, args.copies,
-                       [c.chapter.id for c in checked.whole.chapters])
+                       checked.whole.chapter_ids)
     title = strings('permissions.report-title', title=config.title)
     out_dir = args.out.resolve() if args.out else root / 'dist'
     with staged_outputs(out_dir) as staged:

@@ -247,6 +247,11 @@ class ResolvedBook:
     selection: Selection | None = None  # set by the select stage; None for the whole book as written
     acknowledgements: Acknowledgements | None = None  # the sources quoted, and their credit lines
 
+    @property
+    def chapter_ids(self) -> tuple[str, ...]:
+        """The chapters' ids, in reading order: where ``PageNumbering`` looks for the body's first page."""
+        return tuple(c.chapter.id for c in self.chapters)
+
 
 @dataclass(frozen=True)
 class Caption:

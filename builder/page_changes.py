@@ -14,6 +14,7 @@ place in the source; new or deleted items are not listed, only moved ones.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def tracked_items(whole: ResolvedBook, references: tuple[Reference, ...]) -> lis
     return list(items.values())
 
 
-def moved(items: list[Item], before: PageMap, after: PageMap, chapters: list[str]) -> list[tuple[Item, str, str]]:
+def moved(items: list[Item], before: PageMap, after: PageMap, chapters: Sequence[str]) -> list[tuple[Item, str, str]]:
     """The items printed on another page number after than before (a page that only moved, because the front
     matter grew, prints the same number: ``PageNumbering``), with both numbers."""
     numbered_before, numbered_after = PageNumbering.of(chapters, before), PageNumbering.of(chapters, after)
@@ -72,7 +73,7 @@ def moved(items: list[Item], before: PageMap, after: PageMap, chapters: list[str
 
 
 def report(items: list[Item], before: dict[str, PageMap | None], after: dict[str, PageMap | None],
-           strings: Catalog, chapters: list[str]) -> str:
+           strings: Catalog, chapters: Sequence[str]) -> str:
     """The report: each output (stem) built before and now, then each edition's stem against the first, the
     main edition's (``after`` is in the editions' order); ``chapters``: the book's chapter ids, in order."""
     lines: list[str] = []

@@ -80,7 +80,7 @@ def page_changes(checked: Checked, before: dict[str, PageMap | None], root: Path
     editions = plan(checked.whole, BuildOptions(), Diagnostics())
     after = {o.stem: load_page_map(root, o.stem) for o in editions}
     return page_change_report(tracked_items(checked.whole, checked.book.references), before, after,
-                              checked.book.config.interface, [c.chapter.id for c in checked.whole.chapters])
+                              checked.book.config.interface, checked.whole.chapter_ids)
 
 
 def ledger(checked: Checked) -> Ledger:
@@ -219,7 +219,7 @@ def numbered(checked: Checked, output: Output, editions: dict[str, PageMap], bui
         editions[selection.edition] = edition_pages(checked, selection.edition, build, stack)
     pages = editions[selection.edition]
     page = pages.get(selection.chapters[0])
-    numbering = PageNumbering.of((c.chapter.id for c in checked.whole.chapters), pages)
+    numbering = PageNumbering.of(checked.whole.chapter_ids, pages)
     return replace(output, selection=replace(selection, first_page=int(numbering.label(page)) if page else 1))
 
 

@@ -55,7 +55,7 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     references = references_title(resolved)
     captions = caption_labels(resolved.captions, strings)
     page_reference = strings('page-reference')
-    numbering = PageNumbering.of((c.chapter.id for c in resolved.chapters), pages)
+    numbering = PageNumbering.of(resolved.chapter_ids, pages)
     documents = []
     for parsed in resolved.chapters:
         env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages, 'captions': captions,

@@ -39,8 +39,9 @@ the page map they print is the one they produce. A first build goes:
    chronology) wait in this pass until those are laid out, and are then laid
    out from their pages: a pass of their own would wait for the slowest part
    of this one;
-3. if the contents' numbers came out with other digits than estimated, the
-   contents again.
+3. only if the contents' numbers still have other digits than the second
+   pass printed them with (a back-matter page estimated on one side of p. 100,
+   laid out on the other), the contents again.
 
 Where a part starts does not matter, nor what its page references' numbers
 are: a part printed the same but for them is not laid out again when an edit
@@ -165,7 +166,6 @@ class InParts:
             documents = rendered.documents
             last_chapter = max(i for i, d in enumerate(documents) if d.kind == 'chapter')
             self.back = next((i for i, part in enumerate(self.plan) if part[0] > last_chapter), len(self.plan))
-            self.front = documents[0].kind != 'chapter'  # the front matter is the first part
             self.done = [None] * len(self.plan)
             self.identifier = pdf_identifier(rendered.config)
             self.apart = folios_apart(rendered.config.root)

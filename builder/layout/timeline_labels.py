@@ -19,14 +19,14 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from ..chronology.timeline import FONT_SIZE, LINE_HEIGHT
 from ..model import Resource
 
 SVG = '{http://www.w3.org/2000/svg}'
 TIMELINE = 'generated/timeline-'  # the chronology's figures (``chronology/timeline.py``)
-# From the top of a label's box to its first baseline, where the SVG puts ``y``: half its line height (14 px,
-# print.css, the SVG's), and half the difference of the font's ascent and descent (11.5 px Gentium Book Plus),
-# measured on the PDF.
-BASELINE = 11.22
+# From the top of a label's box to its first baseline, where the SVG puts ``y``: half the drawing's line height,
+# and half the difference of the font's ascent and descent at its size (Gentium Book Plus), measured on the PDF.
+BASELINE = LINE_HEIGHT / 2 + 4.22
 
 
 def timeline_labels_as_text(tree: HtmlElement, resources: tuple[Resource, ...]) -> HtmlElement:
@@ -41,7 +41,8 @@ def timeline_labels_as_text(tree: HtmlElement, resources: tuple[Resource, ...]) 
 
 def _drawing(image: HtmlElement, svg: etree._Element) -> HtmlElement:
     width, height = svg.get('width'), svg.get('height')
-    box = lxml.html.Element('div', {'class': 'timeline-drawing', 'style': f'width:{width}px;height:{height}px'})
+    box = lxml.html.Element('div', {'class': 'timeline-drawing', 'style': f'width:{width}px;height:{height}px;'
+                                    f'font-size:{FONT_SIZE}px;line-height:{LINE_HEIGHT}px'})
     labels: list[HtmlElement] = []
     event, start, lines = None, 0.0, 0  # the label of the event being read (its date, then its lines)
     for text in list(svg.iter(f'{SVG}text')):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..citations.load import Reference
@@ -37,7 +38,7 @@ class Row:
 
 
 def rows(ledger: Ledger, strings: Catalog, pages: dict[str, PageMap | None], copies: int | None,
-         chapters: list[str]) -> list[Row]:
+         chapters: Sequence[str]) -> list[Row]:
     """The report's rows; ``pages``: each output's page map, whose pages print as numbered after ``chapters``' first
     (``PageNumbering``)."""
     found = []
@@ -51,7 +52,7 @@ def rows(ledger: Ledger, strings: Catalog, pages: dict[str, PageMap | None], cop
 
 
 def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog, page_map: PageMap | None,
-            copies: int | None, chapters: list[str]) -> dict[str, str]:
+            copies: int | None, chapters: Sequence[str]) -> dict[str, str]:
     rights = reference.rights or Rights()
     unknown = strings('permissions.not-stated')
     share = extent.share(reference.rights)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 
-
 def saddle_stitch_order(pages: int) -> list[tuple[int, int]]:
     """The (left, right) 1-based page numbers of each sheet side; ``pages`` is a multiple of four."""
     return [(pages - k, k + 1) if k % 2 == 0 else (k + 1, pages - k) for k in range(pages // 2)]

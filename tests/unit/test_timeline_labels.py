@@ -32,7 +32,7 @@ def test_labels_become_positioned_text_and_the_image_keeps_the_shapes():
                                 '<figcaption>Timeline</figcaption></figure></div>')
     out = timeline_labels_as_text(tree, (Resource('generated/timeline-1.svg', 'image/svg+xml', SVG),))
     drawing = out.find('.//div[@class="timeline-drawing"]')
-    assert drawing.get('style') == 'width:520px;height:200px'
+    assert drawing.get('style') == 'width:520px;height:200px;font-size:11.5px;line-height:14px'
     image = drawing.find('img')
     assert image.get('alt') == 'Two events'
     shapes = etree.fromstring(base64.b64decode(image.get('src').removeprefix('data:image/svg+xml;base64,')))
