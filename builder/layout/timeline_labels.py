@@ -23,16 +23,16 @@ from ..chronology.timeline import FONT_SIZE, LINE_HEIGHT
 from ..model import Resource
 
 SVG = '{http://www.w3.org/2000/svg}'
-TIMELINE = 'generated/timeline-'  # the chronology's figures (``chronology/timeline.py``)
 # From the top of a label's box to its first baseline, where the SVG puts ``y``: half the drawing's line height,
 # and half the difference of the font's ascent and descent at its size (Gentium Book Plus), measured on the PDF.
 BASELINE = LINE_HEIGHT / 2 + 4.22
 
 
 def timeline_labels_as_text(tree: HtmlElement, resources: tuple[Resource, ...]) -> HtmlElement:
-    """``tree`` with each timeline image replaced by its shapes, its labels positioned over them as text."""
-    drawings = {r.path: r.content for r in resources if r.path.startswith(TIMELINE)}
-    for image in list(tree.iter('img')):
+    """``tree`` with each timeline image (the chronology's figures, ``templates/chronology.xhtml``) replaced by its
+    shapes, its labels positioned over them as text."""
+    drawings = {r.path: r.content for r in resources}
+    for image in tree.xpath('//figure[contains(concat(" ", @class, " "), " timeline ")]/img'):
         content = drawings.get(image.get('src', ''))
         if content is not None:
             image.getparent().replace(image, _drawing(image, etree.fromstring(content)))

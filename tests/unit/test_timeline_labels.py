@@ -55,3 +55,12 @@ def test_other_images_are_left_alone():
     tree = lxml.html.fromstring('<div><img src="images/map.svg" alt="Map"></div>')
     out = timeline_labels_as_text(tree, (Resource('images/map.svg', 'image/svg+xml', SVG),))
     assert lxml.html.tostring(out) == b'<div><img src="images/map.svg" alt="Map"></div>'
+
+
+def test_a_timeline_of_one_panel_too():
+    # One panel is generated/timeline.svg, several generated/timeline-1.svg …: the figure says which it is.
+    tree = lxml.html.fromstring('<div><figure class="timeline"><img src="generated/timeline.svg" alt="One"></figure>'
+                                '</div>')
+    out = timeline_labels_as_text(tree, (Resource('generated/timeline.svg', 'image/svg+xml', SVG),))
+    assert [span.get('class') for span in out.iterfind('.//div[@class="timeline-drawing"]/span')] == [
+        'year', 'event', 'event']
