@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 from collections import Counter
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import MAIN_EDITION, build, copy_book, dist_fingerprint, pdf_pages_text, replace_text, set_key
+from conftest import MAIN_EDITION, REPO, build, copy_book, dist_fingerprint, pdf_pages_text, replace_text, set_key
 
 pytestmark = pytest.mark.build  # every test here lays out a book
 
@@ -439,3 +441,15 @@ def test_page_references_are_stamped_into_parts_laid_out_once(tmp_path):
     assert any(re.search(r'As chapter \d+, p\.\s\d+ showed', page) for page in ours['text'])
     for key in ('pages', 'contents', 'named', 'links', 'folios', 'text'):
         assert ours[key] == theirs[key], key
+
+
+def test_a_build_leaves_no_temporary_font_folders(tmp_path):
+    """WeasyPrint copies a document's fonts to a temporary folder and removes it when the document is collected;
+    the workers collect their last documents as they end, so a build leaves none behind (it left one a part)."""
+    book = copy_book('parts', tmp_path / 'book')
+    temporary = tmp_path / 'tmp'
+    temporary.mkdir()
+    run = subprocess.run([sys.executable, '-m', 'builder', 'build', str(book), '--jobs', '2', *QUIET],
+                         env={**os.environ, 'TMPDIR': str(temporary)}, capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    assert (book / 'dist').is_dir() and sorted(p.name for p in temporary.iterdir()) == []
