@@ -12,7 +12,10 @@ Exit codes: 0 success, 1 errors in the book or its outputs (or warnings with
 from __future__ import annotations
 
 import argparse
+import gc
+import multiprocessing.util
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -154,8 +157,17 @@ def run() -> None:
     if status == INTERRUPTED:
         sys.stdout.flush()
         sys.stderr.flush()
+        _remove_temporary_files()
         os._exit(status)
     sys.exit(status)
+
+
+def _remove_temporary_files() -> None:
+    """What Python's shutdown would have removed: the copies of the fonts of a document laid out in this process
+    (WeasyPrint removes them when the document is collected) and ``multiprocessing``'s folder (the fork server's
+    socket). The workers' are their pool's (``workers.process_pool``)."""
+    gc.collect()
+    shutil.rmtree(multiprocessing.util.get_temp_dir(), ignore_errors=True)
 
 
 def _command(argv: list[str] | None, stdout: TextIO, stderr: TextIO) -> int:

@@ -444,8 +444,9 @@ def test_page_references_are_stamped_into_parts_laid_out_once(tmp_path):
 
 
 def test_a_build_leaves_no_temporary_font_folders(tmp_path):
-    """WeasyPrint copies a document's fonts to a temporary folder and removes it when the document is collected;
-    the workers collect their last documents as they end, so a build leaves none behind (it left one a part)."""
+    """WeasyPrint copies a document's fonts to a temporary folder and removes it when the document is collected,
+    which a worker's last documents are not: the workers' temporary folders are their pool's, removed with it, so
+    a build leaves none behind (it left one a part)."""
     book = copy_book('parts', tmp_path / 'book')
     temporary = tmp_path / 'tmp'
     temporary.mkdir()

@@ -92,10 +92,12 @@ def test_ctrl_c_is_one_line_exit_130_and_dist_untouched(tmp_path, options, stage
     dist.mkdir()
     (dist / 'a-minimal-course-pack.pdf').write_bytes(b'%PDF- the previous build')
     before = dist_fingerprint(dist)
+    temporary = tmp_path / 'tmp'
+    temporary.mkdir()
     # Its own process group, as a terminal makes for a command: Ctrl-C signals every process in it.
     process = subprocess.Popen([sys.executable, '-m', 'builder', 'build', str(book), '--no-cache', *options],
                                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, env={**os.environ, 'TMPDIR': str(temporary)})
     seen = []
     try:
         for line in process.stderr:
@@ -115,6 +117,7 @@ def test_ctrl_c_is_one_line_exit_130_and_dist_untouched(tmp_path, options, stage
     assert stderr.splitlines()[-1] == 'coursepack: interrupted; no output was changed', stderr
     assert 'Traceback' not in stderr and 'KeyboardInterrupt' not in stderr, stderr
     assert dist_fingerprint(dist) == before  # no temporaries left either
+    assert sorted(p.name for p in temporary.iterdir()) == []  # nor any in the system's temporary folder
 
 
 def test_a_second_ctrl_c_while_it_exits_changes_nothing(tmp_path):
