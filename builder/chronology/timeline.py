@@ -57,7 +57,7 @@ E = ElementMaker(namespace=SVG_NS, nsmap={None: SVG_NS})
 class _Row:
     entry: ChronologyEntry
     date: str  # the short date that starts the first line, in bold
-    lines: list[str]
+    lines: tuple[str, ...]
     start: float  # fractional years
     end: float | None  # ranges only
 
@@ -279,7 +279,8 @@ def _label(entry: ChronologyEntry) -> str:
     return re.split(r'(?<=\w)[.:;](?:\s|$)|\s[—–]\s|\s\(', words, maxsplit=1)[0].strip()
 
 
-def _wrap(text: str, width: float, indent: float) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # a build draws the timeline at each rendering: measured once
+def _wrap(text: str, width: float, indent: float) -> tuple[str, ...]:
     """Words in lines of at most ``width`` (the first one ``indent`` shorter), at most MAX_LINES, ellipsized."""
     font = _font()
     lines: list[str] = []
@@ -297,7 +298,7 @@ def _wrap(text: str, width: float, indent: float) -> list[str]:
         while last and font.getlength(last + '…') > room(MAX_LINES - 1):
             last = last.rsplit(' ', 1)[0] if ' ' in last else last[:-1]
         lines = [*lines[:MAX_LINES - 1], last + '…']
-    return lines or ['']
+    return tuple(lines) or ('',)
 
 
 @functools.cache
