@@ -16,6 +16,7 @@ once, by the build: a worker just ends.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 import os
 import shutil
 import signal
@@ -68,8 +69,10 @@ def process_pool(workers: int, **options: Any) -> ProcessPoolExecutor:
     folder that it removes only when the document is garbage-collected; a
     worker's last documents, held in reference cycles, outlive it. Rather
     than collect them as each worker ends (0.05 s a part, a second of CPU in
-    a 200-page build), the pool removes its whole folder when it shuts down,
-    also after a worker was killed.
+    a 200-page build), each worker removes its own folder as it ends (a part
+    a worker: 97 MB at most at 207 pages, if they waited for the pool), and
+    the pool its whole folder when it shuts down, also after a worker was
+    killed.
     """
     return _Pool(workers, **options)
 
@@ -97,8 +100,11 @@ class _Pool(ProcessPoolExecutor):
 
 
 def _start_worker(scratch: str) -> None:
-    """A worker ends at once on Ctrl-C, and writes its temporary files to ``scratch`` (``process_pool``)."""
-    tempfile.tempdir = scratch
+    """A worker ends at once on Ctrl-C, and writes its temporary files to a folder of its own in ``scratch``,
+    removed as it ends (``process_pool``)."""
+    tempfile.tempdir = tempfile.mkdtemp(dir=scratch)
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(tempfile.tempdir,), kwargs={'ignore_errors': True},
+                                  exitpriority=0)
     signal.signal(signal.SIGINT, lambda *_: os._exit(INTERRUPTED))
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a forked worker inherits submit's mask
 
