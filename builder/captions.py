@@ -74,6 +74,7 @@ def _caption(tokens: tuple[Token, ...], i: int, ident: str) -> int | None:
 
 
 def inline_text(inline: Token) -> str:
-    """The plain text of an inline token, after smart punctuation; a formula as its TeX (the contents, the
-    PDF's bookmarks and the lists of figures and tables are plain text)."""
-    return ''.join(c.content for c in inline.children or () if c.type in ('text', 'code_inline', *MATH_TOKENS))
+    """The plain text of an inline token, after smart punctuation; a formula as its TeX, raw HTML as written, as
+    the text prints it (the contents, the PDF's bookmarks and the lists of figures and tables are plain text)."""
+    return ''.join(c.content for c in inline.children or ()
+                   if c.type in ('text', 'code_inline', 'html_inline', *MATH_TOKENS))

@@ -161,6 +161,20 @@ def test_raw_html_is_escaped(tmp_path):
     epubcheck(run.output('.epub'))
 
 
+def test_a_heading_of_raw_html_is_in_the_contents_as_written(tmp_path):
+    """Raw HTML prints as text in a heading, and so in the contents: an entry left without its words was lost
+    text, and an empty link in the EPUB's navigation, which EPUBCheck rejects (found by the Hypothesis test)."""
+    book = copy_book('minimal', tmp_path)
+    chapter = book / 'chapters' / '02-second.md'
+    chapter.write_text(chapter.read_text() + '\n## <abc>\n\nText.\n\n## <!-- a note --> and more\n')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
+    assert run.code == 0, run.err
+    nav = etree.fromstring(epub_files(run.output('.epub'))['EPUB/nav.xhtml'])
+    entries = [''.join(a.itertext()) for a in nav.iter(f'{XHTML}a')]
+    assert '<abc>' in entries and '<!-- a note --> and more' in entries, entries
+    epubcheck(run.output('.epub'))
+
+
 def test_span_attributes_that_are_not_html_become_data_attributes(minimal_book):
     second = etree.fromstring(epub_files(minimal_book.output('.epub'))['EPUB/second.xhtml'])
     span = second.find(f'.//{XHTML}span[@class="highlight"]')
