@@ -219,7 +219,8 @@ class Selection:
 
     edition: str
     chapters: tuple[str, ...] | None = None  # chapter ids of a handout; None for the whole book
-    first_page: int = 1  # the number printed on the first page (a handout may keep the course pack's)
+    first_page: int = 1  # its first page as its page map counts it (a handout may keep the course pack's): what
+    # it prints is the numbering's (PageNumbering)
     folios_apart: bool = False  # folios marked, not printed: drawn over the joined parts (layout/furniture.py)
 
     @property
@@ -341,16 +342,20 @@ class PageNumbering:
         """The numbering of the same body, beginning where ``pages`` has it."""
         return PageNumbering.of([self.body] if self.body else [], pages)
 
+    def number(self, page: int) -> int:
+        """The number page ``page`` (as the page map counts it) prints: from 1 at the body, as counted before it."""
+        return page - self.start + 1 if page >= self.start else page
+
     def label(self, page: int) -> str:
-        """What page ``page`` (as the page map counts it) prints as its number."""
-        return str(page - self.start + 1) if page >= self.start else lower_roman(page)
+        """What page ``page`` prints as its number: the front matter's in roman numerals."""
+        return str(self.number(page)) if page >= self.start else lower_roman(page)
 
     def pdf_ranges(self, first_page: int) -> tuple[tuple[int, str, int], ...]:
         """The PDF's page labels, as (page index, style, first number) from each index on: ``r`` lowercase roman,
         ``D`` decimal; nothing when the pages print as they are counted from 1."""
         if self.start > first_page:
             return (0, 'r', first_page), (self.start - first_page, 'D', 1)
-        number = first_page - self.start + 1
+        number = self.number(first_page)
         return () if number == 1 else ((0, 'D', number),)
 
 

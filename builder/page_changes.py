@@ -59,10 +59,10 @@ def tracked_items(whole: ResolvedBook, references: tuple[Reference, ...]) -> lis
     return list(items.values())
 
 
-def moved(items: list[Item], before: PageMap, after: PageMap, chapters: Sequence[str]) -> list[tuple[Item, str, str]]:
+def moved(items: list[Item], before: PageMap, numbered_before: PageNumbering, after: PageMap,
+          numbered_after: PageNumbering) -> list[tuple[Item, str, str]]:
     """The items printed on another page number after than before (a page that only moved, because the front
     matter grew, prints the same number: ``PageNumbering``), with both numbers."""
-    numbered_before, numbered_after = PageNumbering.of(chapters, before), PageNumbering.of(chapters, after)
     found = []
     for item in items:
         if item.id in before and item.id in after:
@@ -81,21 +81,23 @@ def report(items: list[Item], before: dict[str, PageMap | None], after: dict[str
         old = before.get(stem)
         if old is None or new is None:
             continue
-        found = moved(items, old, new, chapters)
+        found = moved(items, old, PageNumbering.of(chapters, old), new, PageNumbering.of(chapters, new))
         lines += [strings('permissions.page-changes.title', output=stem),
                   *(_line(item, f'{a} → {b}', strings) for item, a, b in found),
                   *([] if found else ['  ' + strings('permissions.page-changes.none')]), '']
     (main, first), *others = after.items()
+    numbered_first = PageNumbering.of(chapters, first)
     for stem, second in others:
         if first is None or second is None:
             continue
-        numbered_first, numbered_second = PageNumbering.of(chapters, first), PageNumbering.of(chapters, second)
+        numbered_second = PageNumbering.of(chapters, second)
         differing = {first[i] for i in first
                      if i in second and numbered_first.label(first[i]) != numbered_second.label(second[i])}
         runs = number_runs(differing, numbered_first.label)
         lines += [strings('permissions.page-changes.editions', edition=stem, main=main,
                           pages=', '.join(runs) or strings('permissions.page-changes.none')),
-                  *(_line(item, f'{a} / {b}', strings) for item, a, b in moved(items, first, second, chapters)), '']
+                  *(_line(item, f'{a} / {b}', strings)
+                    for item, a, b in moved(items, first, numbered_first, second, numbered_second)), '']
     return '\n'.join(lines)
 
 

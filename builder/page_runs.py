@@ -19,8 +19,8 @@ class PageRun:
     last: int
     first_id: str  # the first element on the first page
     last_id: str  # the first element on the last page
-    first_label: str = ''  # what the first page prints as its number (PageNumbering)
-    last_label: str = ''
+    first_label: str  # what the first page prints as its number (PageNumbering)
+    last_label: str
 
 
 def page_runs(ids: Iterable[str], pages: PageMap | None, numbering: PageNumbering) -> list[PageRun]:
@@ -33,8 +33,9 @@ def page_runs(ids: Iterable[str], pages: PageMap | None, numbering: PageNumberin
             first_on.setdefault(pages[ident], ident)
     runs: list[PageRun] = []
     for page in sorted(first_on):
+        label = numbering.label(page)
         if runs and runs[-1].last == page - 1:
-            runs[-1] = PageRun(runs[-1].first, page, runs[-1].first_id, first_on[page])
+            runs[-1] = replace(runs[-1], last=page, last_id=first_on[page], last_label=label)
         else:
-            runs.append(PageRun(page, page, first_on[page], first_on[page]))
-    return [replace(run, first_label=numbering.label(run.first), last_label=numbering.label(run.last)) for run in runs]
+            runs.append(PageRun(page, page, first_on[page], first_on[page], label, label))
+    return runs

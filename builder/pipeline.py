@@ -220,7 +220,7 @@ def numbered(checked: Checked, output: Output, editions: dict[str, PageMap], bui
     pages = editions[selection.edition]
     page = pages.get(selection.chapters[0])
     numbering = PageNumbering.of(checked.whole.chapter_ids, pages)
-    return replace(output, selection=replace(selection, first_page=int(numbering.label(page)) if page else 1))
+    return replace(output, selection=replace(selection, first_page=numbering.number(page) if page else 1))
 
 
 def edition_pages(checked: Checked, edition: str, build: Build, stack: contextlib.ExitStack) -> PageMap:

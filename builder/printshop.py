@@ -22,7 +22,7 @@ FOLIO_ANCHOR = 'coursepack-folio'
 FOLIO_MARK = f'@page {{ @bottom-center {{ content: ""; -weasy-anchor: "{FOLIO_ANCHOR}"; }} }}'
 
 
-def page_setup(config: BookConfig, selection: Selection, numbering: PageNumbering = PageNumbering()) -> list[str]:
+def page_setup(config: BookConfig, selection: Selection, numbering: PageNumbering) -> list[str]:
     """Stylesheet URLs for the page setup, applied after the bundled print.css; the folios numbered as
     ``numbering`` says."""
     urls = []
@@ -39,7 +39,7 @@ def page_setup(config: BookConfig, selection: Selection, numbering: PageNumberin
     return urls
 
 
-def page_rules(config: BookConfig, selection: Selection, numbering: PageNumbering = PageNumbering()) -> str:
+def page_rules(config: BookConfig, selection: Selection, numbering: PageNumbering) -> str:
     declarations = []
     if config.paper not in PAPER_SIZES:
         declarations.append(f'size: {config.paper}')  # checked: two lengths
@@ -53,7 +53,7 @@ def page_rules(config: BookConfig, selection: Selection, numbering: PageNumberin
     # counter-reset on a page sets the number printed on it (and those after): the first page's, then, if the
     # body begins after it, the body's first (the front matter before it counts its own pages).
     first = selection.first_page
-    number = first - numbering.start + 1 if first >= numbering.start else first
+    number = numbering.number(first)
     if number != 1:
         rules.append(f'@page :first {{ counter-reset: page {number}; }}')
     if first < numbering.start:

@@ -30,7 +30,8 @@ class LaidOutDocument:
 
 
 def page_map(document: Document, first_page: int = 1) -> PageMap:
-    """The page (as printed: counted from ``first_page``) on which each element id of the laid-out book begins."""
+    """The page (counted from ``first_page``; what it prints is ``PageNumbering``'s) on which each element id of
+    the laid-out book begins."""
     pages: dict[str, int] = {}
     for number, page in enumerate(document.pages, start=first_page):
         for anchor in page.anchors:

@@ -104,7 +104,7 @@ def folio_documents(rendered: RenderedBook, parts: tuple[PartResult, ...], start
 
 def folios_html(rendered: RenderedBook, has_folio: list[bool], first: int) -> str:
     """The print document (``render.print_document``) of ``len(has_folio)`` empty pages with the book's page
-    rules, numbered from ``first``, and a folio where ``has_folio``."""
+    rules, counted from ``first`` and numbered as ``rendered.numbering`` says, and a folio where ``has_folio``."""
     pages = ''.join('<div></div>' if folio else '<div class="no-folio"></div>' for folio in has_folio)
     folios = replace(rendered, documents=(Document('folios', 'folios', '', f'<section>{pages}</section>'),),
                      selection=Selection(rendered.selected.edition, first_page=first))

@@ -24,7 +24,9 @@ from ..model import PageMap, PageNumbering
 from ..stylesheets import stylesheet_files
 
 TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)')
-PRINTED = re.compile(r' data-page="(\d+)"')  # a page reference's number, as pages_from_map writes it
+# A page reference's number, as pages_from_map writes it. A roman numeral (a page of the front matter, which the
+# contents list) is not matched: its part is laid out again when it changes, not stamped.
+PRINTED = re.compile(r' data-page="(\d+)"')
 PLACEHOLDER = re.compile('\ue000coursepack-page-(\\d+)\ue001')  # private-use marks round it: no text holds one
 
 

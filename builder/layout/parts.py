@@ -219,8 +219,9 @@ class InParts:
                starts: tuple[int, ...]) -> tuple[Folios, ...]:
         """The folio documents of ``parts`` joined from ``starts``, each kept in the store under its HTML's key."""
         numbering = rendered.numbering
-        if numbering.start > 1:  # after front matter: the body begins with the part after the front matter's
-            numbering = replace(numbering, start=starts[1])
+        if numbering.start > 1:  # after front matter: the body begins where the part of its first chapter does
+            numbering = replace(numbering, start=next(start for part, start in zip(self.plan, starts)
+                                                      if rendered.documents[part[0]].id == numbering.body))
         return folio_documents(replace(rendered, numbering=numbering), parts, starts, self.identifier,
                                lambda html: self.store.folder / f'{self.store.key(html)}.folios')
 
@@ -356,10 +357,9 @@ class InParts:
             self.htmls_of, self.htmls = rendered, {}
         if pages is None and (part, start) in self.htmls:
             return self.htmls[part, start]
-        # Made once for the same documents and first page (and, for a part that prints its own folios, the same
-        # numbering: see part_template): a pass that moves pages writes in their numbers.
-        numbering = None if self.apart else rendered.numbering
-        made = (tuple(rendered.documents[i] for i in self.plan[part]), start, numbering)
+        # Made once for the same documents, first page and numbering of its own pages: a pass that moves pages
+        # writes in their numbers.
+        made = (tuple(rendered.documents[i] for i in self.plan[part]), start, own_numbering(rendered, self.apart))
         if part not in self.templates or self.templates[part][0] != made:
             self.templates[part] = (made, *part_template(rendered, self.plan[part], start, self.apart))
         _, template, targets = self.templates[part]
@@ -478,11 +478,15 @@ def part_template(rendered: RenderedBook, part: tuple[int, ...], start: int, apa
     """``part_html`` with a placeholder for each page it prints, and the targets whose pages they stand for."""
     selection = replace(rendered.selected, first_page=2 - start % 2 if apart else start, folios_apart=apart)
     placeholders = PagePlaceholders()
-    # With its folios apart, a part prints no number of its own pages: the same document wherever the body begins.
-    numbering = PageNumbering() if apart else rendered.numbering
     template = print_html(replace(rendered, documents=tuple(rendered.documents[i] for i in part), selection=selection,
-                                  pages=placeholders, numbering=numbering))
+                                  pages=placeholders, numbering=own_numbering(rendered, apart)))
     return template, placeholders.targets
+
+
+def own_numbering(rendered: RenderedBook, apart: bool) -> PageNumbering:
+    """The numbering a part's folios print its own pages with: none with its folios ``apart``, so that it is the
+    same document wherever the body begins."""
+    return PageNumbering() if apart else rendered.numbering
 
 
 def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str, bytes]], pdf: Path | None,

@@ -25,7 +25,7 @@ MAX_PASSES = 4
 
 class LaidOutPages(Protocol):
     def page_map(self) -> PageMap:
-        """The printed page on which each element id of the laid-out book begins."""
+        """The page (as the output counts its pages) on which each element id of the laid-out book begins."""
         ...
 
 

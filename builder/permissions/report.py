@@ -43,16 +43,18 @@ def rows(ledger: Ledger, strings: Catalog, pages: dict[str, PageMap | None], cop
     (``PageNumbering``)."""
     found = []
     for scope in ledger.scopes:
+        page_map = pages.get(scope.stem)
+        numbering = PageNumbering.of(chapters, page_map)
         for reference in ledger.references:
             extent = ledger.extent(scope, reference.id)
             if extent.items or extent.passages:
-                found.append(Row(scope, reference, _values(scope, reference, extent, strings,
-                                                           pages.get(scope.stem), copies, chapters)))
+                found.append(Row(scope, reference, _values(scope, reference, extent, strings, page_map, numbering,
+                                                           copies)))
     return found
 
 
 def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog, page_map: PageMap | None,
-            copies: int | None, chapters: Sequence[str]) -> dict[str, str]:
+            numbering: PageNumbering, copies: int | None) -> dict[str, str]:
     rights = reference.rights or Rights()
     unknown = strings('permissions.not-stated')
     share = extent.share(reference.rights)
@@ -76,8 +78,7 @@ def _values(scope: Scope, reference: Reference, extent: Extent, strings: Catalog
         'longest': str(extent.longest),
         'places': extent.places(locator_terms(strings.language)),
         'share': f'{share:.1%}' if share is not None else '',
-        'print-pages': ', '.join(number_runs(printed, PageNumbering.of(chapters, page_map).label))
-        if printed is not None else '',
+        'print-pages': ', '.join(number_runs(printed, numbering.label)) if printed is not None else '',
         'copies': str(copies) if copies else '',
         'usage': str(len(printed) * copies) if copies and printed is not None else '',
     }

@@ -44,12 +44,12 @@ class WrittenAhead:
         """Write the outputs from ``rendered``, in a thread, unless they are being written already."""
         if self.targets and self.thread is None:
             self.rendered = rendered
-            self.thread = threading.Thread(target=self._write, name='written-ahead', daemon=True)
+            self.thread = threading.Thread(target=self._write, args=(rendered,), name='written-ahead', daemon=True)
             self.thread.start()
 
-    def _write(self) -> None:
+    def _write(self, rendered: RenderedBook) -> None:
         try:
-            laid_out = LaidOut(self.rendered, None)  # type: ignore[arg-type]
+            laid_out = LaidOut(rendered, None)
             with contextlib.ExitStack() as stack:
                 for wait in [WRITERS[name].write(laid_out, path, self.build, stack)
                              for name, path in self.targets.items()]:

@@ -1,8 +1,9 @@
 """The EPUB's print page numbers: page-break markers where the PDF's pages begin, and the page-list.
 
 The page map comes from WeasyPrint's layout of the same edition (every block
-has an id, :mod:`builder.blocks`, and the map gives the printed page on which
-each id begins). Walking the EPUB's blocks in reading order, the marker of
+has an id, :mod:`builder.blocks`, and the map gives the page on which each id
+begins; each marker is labelled with the number that page prints,
+``PageNumbering``). Walking the EPUB's blocks in reading order, the marker of
 page N goes at the start of the first block that begins on page N or later:
 then every block is preceded by the marker of the page it begins on. Pages on
 which no block begins (a blank page before a chapter, a page that one long

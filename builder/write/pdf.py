@@ -86,8 +86,8 @@ def write_document(laid_out: LaidOutDocument, rendered: RenderedBook, path: Path
                                     finisher=finish)
 
 
-def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None = None,
-               labels: tuple[tuple[int, str, int], ...] = ()) -> list[str]:
+def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
+               labels: tuple[tuple[int, str, int], ...]) -> list[str]:
     """Join the parts' PDFs into ``path``, its pages labelled with the numbers they print (``labels``, as
     ``PageNumbering.pdf_ranges`` gives them); return the targets of links that lead nowhere."""
     import pikepdf
