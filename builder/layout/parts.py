@@ -192,10 +192,10 @@ class InParts:
         back = list(range(self.back, count))
         if self.apart and duplex:  # every part starts on a right-hand page, and its folios are drawn apart
             side_by_side, back = side_by_side + back, []
-        if write and not front_waits and self.meanwhile:
-            # Printed from the pages of a layout of every part (an edit's first pass, from the last build's; not
-            # the pass after one from estimated pages, whose back matter's pages are estimates), the pages are
-            # likely final: work that needs no layout can start from them.
+        if write and self.meanwhile and (not front_waits or self.back == len(self.plan)):
+            # Printed from the pages of a layout of every part (an edit's first pass, from the last build's; the
+            # pass after one from estimated pages only when the book has no back matter, which that one left out),
+            # the pages are likely final: work that needs no layout can start from them.
             self.meanwhile(rendered)
         # Parts that wait for the pages of the others are laid out in this pass all the same, as soon as those are.
         waiting = list(range(count, len(self.plan))) if write else []
