@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 from PIL import ImageFont
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from builder.resources import FONTS
 from conftest import (BOOKS, EPUB_NS, LOCATED, MAIN_EDITION, OPF, SVG, XHTML, Run, build, build_once, copy_book,
@@ -225,10 +226,16 @@ def test_timeline_is_vector_in_the_pdf_and_an_svg_file_in_the_epub(glossary_book
     pages = pdf_pages_text(glossary_book.output('.pdf'))
     index = next(i for i, text in enumerate(pages) if 'Geneva Accords signed' in text)
     assert '14 Apr 1988' in pages[index] and 'Soviet withdrawal' in pages[index]
-    # Every label of the drawing is a line of text there (laid over its shapes: layout/timeline_labels.py).
+    # Every label of the drawing is a line of text there (laid over its shapes: layout/timeline_labels.py), not
+    # the SVG's text, which WeasyPrint draws a letter at a time: one text-showing operator a letter (439 on this
+    # page), where lines of text take one each (41).
     page_words = ' '.join(pages[index].replace('\xa0', ' ').split())
     for text in svg.iter(f'{SVG}text'):
         assert ' '.join(text.text.replace('\xa0', ' ').split()) in page_words, text.text
+    shown = [op for _, op in ContentStream(reader.pages[index].get_contents(), reader).operations
+             if op in (b'Tj', b'TJ', b"'", b'"')]
+    letters = sum(len(text.text) for text in svg.iter(f'{SVG}text'))
+    assert len(shown) < letters / 4, (len(shown), letters)
     xobjects = reader.pages[index]['/Resources'].get('/XObject') or {}
     assert not [x for x in xobjects.values() if x.get_object().get('/Subtype') == '/Image']
 
