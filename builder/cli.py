@@ -27,7 +27,7 @@ from typing import TextIO, TypeVar
 
 from . import cache
 from .diagnostics import BuildError, Diagnostics
-from .workers import INTERRUPTED
+from .workers import COLLECTION_THRESHOLD, INTERRUPTED
 from .options import FORMATS, BuildOptions
 from .progress import Progress, progress_for
 
@@ -153,6 +153,7 @@ def run() -> None:
     """The ``coursepack`` command: :func:`main`, its result the exit status. Interrupted, a build has cleaned up
     and said so by the time ``main`` returns, and the process ends there: Python's shutdown (its threads, its
     pools) could otherwise end it by the signal itself, with no exit status (seen in CI under load)."""
+    gc.set_threshold(COLLECTION_THRESHOLD)
     status = main()
     if status == INTERRUPTED:
         sys.stdout.flush()
