@@ -7,9 +7,7 @@ forked from this server; whatever the server has done, no worker does again:
 * lay a page out: WeasyPrint's first layout in a process pays for what it
   does once (cffi parses the C declarations of each type it first allocates,
   Pango and fontconfig set themselves up): 0.035 s a part, measured in a
-  forked process on a part of the 50-page benchmark book. The page uses no
-  font of the book's and no file: a font it loaded would stay in the server's
-  temporary folder;
+  forked process on a part of the 50-page benchmark book;
 * move what it holds out of the garbage collector's sight (``gc.freeze``):
   a worker's collections otherwise walk every object it inherited, and, by
   touching them, copy the memory it shares with the server;
@@ -28,14 +26,19 @@ import pikepdf  # noqa: F401  (imported for the workers)
 import weasyprint
 
 import builder.pipeline  # noqa: F401  (imported for the workers)
+from builder.fetcher import STYLES_URL, BookFetcher
+from builder.resources import STYLES
 from builder.workers import COLLECTION_THRESHOLD
 
 
 def warm_up() -> None:
+    """Lay out and write a word in the bundled book font (a system font may be missing: the build needs none)."""
+    page = (f'<style>@font-face {{ font-family: warm; src: url("{STYLES_URL}fonts/GentiumBookPlus-Regular.ttf") }}'
+            ' p { font-family: warm }</style><p>Warm</p>')
     log = logging.getLogger('weasyprint')
-    level, log.level = log.level, logging.CRITICAL  # a machine without fonts is reported by the build, not here
+    level, log.level = log.level, logging.CRITICAL
     try:
-        weasyprint.HTML(string='<p>Warm</p>').render().write_pdf()
+        weasyprint.HTML(string=page, url_fetcher=BookFetcher(STYLES)).render().write_pdf()
     except Exception:  # noqa: BLE001  a head start only: what fails here fails in the layout, reported there
         pass
     finally:
@@ -43,5 +46,6 @@ def warm_up() -> None:
 
 
 warm_up()
+gc.collect()  # the page's font copy, which WeasyPrint removes as its document is collected
 gc.freeze()
 gc.set_threshold(COLLECTION_THRESHOLD)

@@ -41,7 +41,7 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ('layout', ('layout',), 'render'),
     ('write', ('write',), 'render'),
     ('pipeline', ('pipeline',), 'base'),
-    ('cli', ('cli', '__main__', 'validate', 'watch', 'newbook'), 'base'),
+    ('cli', ('cli', '__main__', 'validate', 'watch', 'newbook', 'fork_server'), 'base'),
 ]
 NAMES = [name for name, _, _ in LAYERS]
 
