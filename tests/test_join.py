@@ -1,5 +1,6 @@
-"""Joining parts, on pages WeasyPrint wrote: folios drawn over the pages (``write/pdf.py``: ``draw_over``), and the
-numbers of page references stamped in (``layout/stamped_digits.py``)."""
+"""Joining parts, on pages WeasyPrint wrote: folios drawn over the pages (``write/pdf.py``: ``draw_over``), stamped
+from a template (``layout/furniture.py``), and the numbers of page references stamped in
+(``layout/stamped_digits.py``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import io
 import pikepdf
 import pypdfium2
 import pytest
+from PIL import ImageChops
 from weasyprint import HTML
 
+from builder.layout import furniture
+from builder.layout.furniture import FolioStamps, folio_template, template_page
 from builder.layout.page_references import slotted
 from builder.layout.shared_fonts import share_fonts
 from builder.layout.stamped_digits import can_stamp, find_slots, number_boxes, stamp
@@ -96,3 +100,38 @@ def test_a_number_whose_digits_the_part_does_not_draw_cannot_be_stamped(tmp_path
     _, slots = laid_out_from_placeholders(tmp_path, 'No figures on this page.', '47')
     assert slots is not None and can_stamp(slots, ['10']) and not can_stamp(slots, ['47'])
     assert not can_stamp(slots, ['470'])  # another number of digits: another layout
+
+
+def folio_pages(tmp_path, name: str, sides: str) -> pikepdf.Pdf:
+    """The folio template of a book printed on ``sides``, laid out."""
+    from builder.config import BookConfig
+    from builder.model import RenderedBook
+
+    book = RenderedBook(BookConfig(title='T', root=tmp_path, sides=sides), (), (), ())
+    template = folio_template(book, b'0' * 16, lambda html: tmp_path / f'{name}.folios')
+    return pikepdf.open(io.BytesIO(template.pdf()))
+
+
+def picture(pdf: pikepdf.Pdf, index: int):  # type: ignore[no-untyped-def]
+    saved = io.BytesIO()
+    pdf.save(saved)
+    return pypdfium2.PdfDocument(saved.getvalue())[index].render(scale=150 / 72).to_pil().convert('RGB')
+
+
+@pytest.mark.parametrize('sides', ['duplex', 'simplex'])
+def test_a_folio_stamped_from_the_template_looks_as_one_laid_out_with_its_number(tmp_path, monkeypatch, sides):
+    template = folio_pages(tmp_path, 'template', sides)
+    stamps = FolioStamps(template)
+    numbers = ['7', '38', '205', '1999']
+    # The same page rules laid out with these very numbers: a template whose numbers they are.
+    monkeypatch.setattr(furniture, 'TEMPLATE_NUMBERS', (*numbers, '12345'))
+    literal = folio_pages(tmp_path, 'literal', sides)
+    for length, number in enumerate(numbers, start=1):
+        for index in (0, 1):  # a right-hand page of the book, then a left-hand one
+            page = template.pages[template_page(index, number)]
+            page.obj.Contents = pikepdf.Stream(template, stamps.drawing(index, number))
+            stamped = picture(template, template_page(index, number))
+            expected = picture(literal, 2 * (length - 1) + index)
+            assert ImageChops.difference(stamped, expected).getbbox() is None, (number, index)
+            assert ImageChops.difference(stamped, picture(literal, 2 * (length - 1) + 1 - index)).getbbox() \
+                or sides == 'simplex'  # two-sided, the folio of a left-hand page stands elsewhere than a right's

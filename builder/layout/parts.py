@@ -70,7 +70,7 @@ from ..progress import Progress
 from ..render import render
 from ..workers import process_pool
 from .font_subsets import dated_subsets
-from .furniture import Folios, folio_documents, folios_apart
+from .furniture import FolioTemplate, Folios, book_folios, folio_template, folios_apart
 from .identity import pdf_identifier
 from .document import page_map
 from .page_estimate import EstimatedPageMap
@@ -115,7 +115,7 @@ class LaidOutParts:
     parts: tuple[PartResult, ...]  # the first parts of the plan: all of them, but on a first pass
     starts: tuple[int, ...]  # the printed number of each part's first page
     rest: PageMap = field(default_factory=PageMap)  # the pages of the parts not laid out yet, estimated
-    folios: tuple[Folios, ...] = ()  # drawn over the joined parts, when the parts print none (``furniture.py``)
+    folios: Folios | None = None  # drawn over the joined parts, when the parts print none (``furniture.py``)
     numbers: tuple[list[str], ...] = ()  # of each part laid out from placeholders: its page references' numbers
 
     def page_map(self) -> PageMap:
@@ -147,7 +147,7 @@ class InParts:
         self.htmls_of: RenderedBook | None = None
         self.htmls: dict[tuple[int, int], str] = {}
         self.templates: dict[int, tuple[tuple, str, list[str]]] = {}  # part -> (made of, ``part_template``)
-        self.folios_submitted: set[Path] = set()
+        self.template: FolioTemplate | None = None  # of the folios, when drawn apart
         self.stack = contextlib.ExitStack()
 
     def __enter__(self) -> InParts:
@@ -169,6 +169,11 @@ class InParts:
             self.done = [None] * len(self.plan)
             self.identifier = pdf_identifier(rendered.config)
             self.apart = folios_apart(rendered.config.root)
+            if self.apart:  # laid out beside the first parts, unless kept: it depends on the page rules alone
+                self.template = folio_template(rendered, self.identifier,
+                                               lambda html: self.store.folder / f'{self.store.key(html)}.folios')
+                if not self.template.kept.is_file():
+                    self.workers.submit(self.template.pdf)  # the pool, closed after the last pass, waits for it
         pages = rendered.pages
         assert pages is not None  # rendered from the guess, then from each layout
         # From estimated pages, the first pass counts pages: what it would write is final only for the parts that
@@ -211,29 +216,16 @@ class InParts:
         if count < len(self.plan):
             ending = following_start(laid_out[-1], results[-1], duplex)
             rest = estimated_rest(rendered, self.plan[count][0], pages, ending)
-        if write and self.apart:
-            self.lay_out_folios(self.folios(rendered, results, laid_out))
         return LaidOutParts(results, laid_out, rest)
 
-    def folios(self, rendered: RenderedBook, parts: tuple[PartResult, ...],
-               starts: tuple[int, ...]) -> tuple[Folios, ...]:
-        """The folio documents of ``parts`` joined from ``starts``, each kept in the store under its HTML's key."""
+    def folios(self, rendered: RenderedBook, parts: tuple[PartResult, ...], starts: tuple[int, ...]) -> Folios:
+        """The folios of ``parts`` joined from ``starts``."""
+        assert self.template is not None  # made with the plan, when the folios are drawn apart
         numbering = rendered.numbering
         if numbering.start > 1:  # after front matter: the body begins where the part of its first chapter does
             numbering = replace(numbering, start=next(start for part, start in zip(self.plan, starts)
                                                       if rendered.documents[part[0]].id == numbering.body))
-        return folio_documents(replace(rendered, numbering=numbering), parts, starts, self.identifier,
-                               lambda html: self.store.folder / f'{self.store.key(html)}.folios')
-
-    def lay_out_folios(self, folios: tuple[Folios, ...], whole: bool = True) -> None:
-        """Lay the folio documents out in the workers, kept for the join, without waiting: those of the whole book,
-        or (not ``whole``), while back-matter parts wait, those of the pages before them, which a core is free to
-        lay out while those parts are (a folio document that turns out not to be the book's is left out of the
-        cache)."""
-        for document in folios if whole else folios[:-1]:  # the last may end before the book does
-            if not document.kept.is_file() and document.kept not in self.folios_submitted:
-                self.folios_submitted.add(document.kept)
-                self.workers.submit(document.pdf)  # the pool, closed after the last pass, waits for it
+        return book_folios(replace(rendered, numbering=numbering), parts, starts, self.template)
 
     def final_from_the_start(self, rendered: RenderedBook, starts: list[int], parts: list[int]) -> set[int]:
         """Of ``parts``, rendered from estimated pages, those that print no page number but their page references'
@@ -302,8 +294,6 @@ class InParts:
                 future = self.submit(now, part, start, True)
                 if future is not None:
                     running[future] = part
-                    if self.apart:  # the folios of the pages before it, while it is laid out
-                        self.lay_out_folios(self.folios(rendered, before, before_starts), whole=False)
                 continue
             while chain and not chain_running and len(running) < self.jobs:
                 part = chain.pop(0)
@@ -413,7 +403,7 @@ class InParts:
             html = self.html(rendered, i, start)
             layout = slotted(html)
             numbers.append(printed_numbers(html) if layout != html and part.key == self.store.key(layout) else [])
-        folios = self.folios(rendered, laid_out.parts, laid_out.starts) if self.apart else ()
+        folios = self.folios(rendered, laid_out.parts, laid_out.starts) if self.apart else None
         return replace(laid_out, numbers=tuple(numbers), folios=folios)
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:

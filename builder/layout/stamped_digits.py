@@ -87,7 +87,7 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 if fonts_read[name] is None:
                     return None
                 text, widths = fonts_read[name]
-                drawn = _glyphs(array)[-len(placeholder):]
+                drawn = tj_glyphs(array)[-len(placeholder):]
                 if ''.join(chr(int(text.get(code, '0'), 16)) for _, _, code in drawn) != placeholder:
                     return None
                 # Nothing drawn between the digits but their glyphs: no kerning, no spacing
@@ -112,7 +112,7 @@ def _digits(text: dict[str, str], widths: dict[int, float], width: float) -> dic
             if len(glyphs) == 1 and abs(widths.get(int(glyphs[0], 16), 0) - width) <= WIDTH_ROUNDING}
 
 
-def _glyphs(array: list) -> list[tuple[int, int, str]]:
+def tj_glyphs(array: list) -> list[tuple[int, int, str]]:
     """The glyphs of a ``TJ`` array: (array index, byte offset, glyph code in hex), two bytes a glyph."""
     import pikepdf
 
@@ -142,10 +142,19 @@ def stamp(book, first: int, slots: list[Slot], numbers: list[str]) -> None:  # t
         instructions = list(pikepdf.parse_content_stream(page))
         for (_, number, glyphs, codes), digits in stamped:
             operands, operator = instructions[number]
-            array = list(operands[0])
-            for (i, offset), digit in zip(glyphs, digits):
-                data = bytearray(bytes(array[i]))
-                data[offset:offset + 2] = bytes.fromhex(codes[digit])
-                array[i] = pikepdf.String(bytes(data))
-            instructions[number] = pikepdf.ContentStreamInstruction([pikepdf.Array(array)], operator)
+            instructions[number] = pikepdf.ContentStreamInstruction(
+                [with_digits(operands[0], glyphs, [codes[digit] for digit in digits])], operator)
         page.obj.Contents = pikepdf.Stream(book, pikepdf.unparse_content_stream(instructions))
+
+
+def with_digits(shown, glyphs: list[tuple[int, int]], codes: list[str]):  # type: ignore[no-untyped-def]
+    """The ``TJ`` array ``shown`` with the glyphs at ``glyphs`` ((array index, byte offset), ``tj_glyphs``)
+    replaced by ``codes`` (hex), one for one."""
+    import pikepdf
+
+    array = list(shown)
+    for (i, offset), code in zip(glyphs, codes):
+        data = bytearray(bytes(array[i]))
+        data[offset:offset + 2] = bytes.fromhex(code)
+        array[i] = pikepdf.String(bytes(data))
+    return pikepdf.Array(array)

@@ -93,6 +93,7 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
     import pikepdf
 
     from ..layout.shared_fonts import share_fonts
+    from ..layout.furniture import FolioStamps, template_page
     from ..layout.stamped_digits import stamp
 
     parts, starts = laid_out.parts, laid_out.starts
@@ -113,13 +114,13 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
         for part, offset, numbers in zip(parts, first_index, laid_out.numbers):
             if numbers:  # laid out with placeholders for the numbers of its page references
                 stamp(book, offset, part.slots, numbers)
-        # Folios drawn apart from the parts, over the pages that carry one
-        carry = {offset + index for part, offset in zip(parts, first_index) for index in part.folios}
-        for folios in laid_out.folios:
-            drawn = opened.enter_context(pikepdf.open(io.BytesIO(folios.pdf())))
-            for index, page in enumerate(drawn.pages, start=folios.first - 1):
-                if index in carry:
-                    draw_over(book, book.pages[index], drawn, page)
+        if laid_out.folios is not None:  # drawn apart from the parts, over the pages that carry one
+            template = opened.enter_context(pikepdf.open(io.BytesIO(laid_out.folios.template.pdf())))
+            stamps = FolioStamps(template)
+            for index, number in laid_out.folios.numbers:
+                folio = template.pages[template_page(index, number)]
+                folio.obj.Contents = pikepdf.Stream(template, stamps.drawing(index, number))
+                draw_over(book, book.pages[index], template, folio)
         missing = []
         for part, offset in zip(parts, first_index):
             for index, rect, target in part.links:
