@@ -17,9 +17,6 @@ from dataclasses import dataclass
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
-from edtf import parse_edtf
-from edtf.parser.edtf_exceptions import EDTFParseException
-from edtf.parser.parser_classes import Date, Interval, Level1Interval, Season, UncertainOrApproximate
 
 from ..i18n import catalog
 
@@ -130,6 +127,11 @@ def parse_event_date(text: str) -> EventDate:
     plain = calendar_date(text.strip())
     if plain is not None:
         return EventDate(text, plain, None, False, False)
+    # Imported here: the EDTF grammar takes 0.05 s to import, and most books' dates are plain
+    from edtf import parse_edtf
+    from edtf.parser.edtf_exceptions import EDTFParseException
+    from edtf.parser.parser_classes import Interval, Level1Interval
+
     try:
         parsed = parse_edtf(text.strip())
     except EDTFParseException:
@@ -159,6 +161,8 @@ def calendar_date(text: str) -> DatePoint | None:
 
 
 def _point(value: object, text: str) -> tuple[DatePoint, bool, bool]:
+    from edtf.parser.parser_classes import Date, Season, UncertainOrApproximate
+
     approximate = uncertain = False
     if isinstance(value, UncertainOrApproximate):
         approximate = value.is_approximate or value.is_uncertain_and_approximate
