@@ -433,8 +433,8 @@ def test_page_references_are_stamped_into_parts_laid_out_once(tmp_path):
     records = [json.loads(path.with_suffix('.json').read_text()) for path in part_files(book)]
     stamped = [record for record in records if record['slots']]
     assert len(stamped) >= 2  # the runs of chapters, and the contents if their digits were guessed right
-    # Each slot: the glyphs its number's digits are drawn with, and the glyph of every digit its font draws
-    assert all(slot[2] and slot[3] for record in stamped for slot in record['slots'])
+    # Each slot: where its number's glyph codes are in its page's drawing, and the glyph of each digit its font draws
+    assert all(slot[1] and slot[2] for record in stamped for slot in record['slots'])
     reference = build(copy_book('parts', tmp_path / 'clean'), '--jobs', '1', '--no-cache', *PDF_ONLY)
     assert reference.code == 0, reference.err
     ours, theirs = book_summary(first.output('.pdf')), book_summary(reference.output('.pdf'))

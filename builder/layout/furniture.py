@@ -24,6 +24,7 @@ pages themselves, and lay out again when they move.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,7 +37,7 @@ from ..printshop import page_setup
 from ..render import print_document
 from ..stylesheets import own_stylesheet, stylesheet_urls
 from .parts_cache import PartResult
-from .stamped_digits import WIDTH_ROUNDING, tj_glyphs, with_digits
+from .stamped_digits import WIDTH_ROUNDING, shown_arrays, with_codes
 
 # The numbers the folio template prints, a number of each length: together they draw each digit once, so that the
 # template's font subset has every digit's glyph. Books of up to 99,999 pages.
@@ -134,38 +135,33 @@ class FolioStamps:
     unkerned, as the bundled font's are, another number of the same length is the same run with other glyphs)."""
 
     def __init__(self, template) -> None:  # type: ignore[no-untyped-def]
-        import pikepdf
-
         from .shared_fonts import glyph_widths
 
-        self.pages = []
+        self.pages: list[tuple[bytes, list[int]]] = []
         self.digits: dict[str, str] = {}
         widths = set()
         for position, page in enumerate(template.pages):
             number = TEMPLATE_NUMBERS[position // 2]
-            instructions = list(pikepdf.parse_content_stream(page))
-            shown = [i for i, (_, operator) in enumerate(instructions) if operator == pikepdf.Operator('TJ')]
-            glyphs = tj_glyphs(list(instructions[shown[0]].operands[0])) if len(shown) == 1 else []
-            if len(glyphs) != len(number) or any(not isinstance(item, pikepdf.String) and float(item) != 0
-                                                 for item in instructions[shown[0]].operands[0]):
-                raise ValueError(f'the folio template draws {number} otherwise than as a run of its digits')
-            for (_, _, code), digit in zip(glyphs, number):
+            page.contents_coalesce()
+            content = page.obj.Contents.read_bytes()
+            arrays = shown_arrays(content)
+            if len(arrays) != 1 or len(arrays[0]) != len(number) or UNKERNED.search(content) is None:
+                raise ValueError(f'the folio template draws {number} otherwise than as one run of its digits')
+            for (_, code), digit in zip(arrays[0], number):
                 self.digits[digit] = code
             fonts = page.obj.Resources.Font
             for key in fonts.keys():
                 font_widths = glyph_widths(fonts[key].DescendantFonts[0])
-                widths.update(float(font_widths[int(code, 16)]) for _, _, code in glyphs)
-            self.pages.append((instructions, shown[0], [(i, offset) for i, offset, _ in glyphs]))
+                widths.update(float(font_widths[int(code, 16)]) for _, code in arrays[0])
+            self.pages.append((content, [at for at, _ in arrays[0]]))
         if max(widths) - min(widths) > WIDTH_ROUNDING:
-            raise ValueError('the folios\' figures are not all of one width')
+            raise ValueError("the folios' figures are not all of one width")
 
     def drawing(self, index: int, number: str) -> bytes:
         """The content stream of the folio ``number`` on the side of the book's page ``index``."""
-        import pikepdf
+        content, places = self.pages[template_page(index, number)]
+        return with_codes(content, places, [self.digits[digit] for digit in number])
 
-        instructions, at, glyphs = self.pages[template_page(index, number)]
-        stamped = list(instructions)
-        stamped[at] = pikepdf.ContentStreamInstruction(
-            [with_digits(instructions[at].operands[0], glyphs, [self.digits[d] for d in number])],
-            instructions[at].operator)
-        return pikepdf.unparse_content_stream(stamped)
+
+# A TJ array of glyphs with nothing between them (WeasyPrint writes a 0 after each glyph)
+UNKERNED = re.compile(rb'\[(?:<[0-9A-Fa-f]{4}>0?)+\]\s*TJ')

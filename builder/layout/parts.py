@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import math
 from collections.abc import Callable
@@ -197,14 +198,16 @@ class InParts:
         back = list(range(self.back, count))
         if self.apart and duplex:  # every part starts on a right-hand page, and its folios are drawn apart
             side_by_side, back = side_by_side + back, []
+        meanwhile = None
         if write and self.meanwhile and (not front_waits or self.back == len(self.plan)):
             # Printed from the pages of a layout of every part (an edit's first pass, from the last build's; the
             # pass after one from estimated pages only when the book has no back matter, which that one left out),
-            # the pages are likely final: work that needs no layout can start from them.
-            self.meanwhile(rendered)
+            # the pages are likely final: work that needs no layout can start from them, once the parts to lay out
+            # are with the workers (begun before, it slowed the making of their HTML: an edit's part waited for it).
+            meanwhile = functools.partial(self.meanwhile, rendered)
         # Parts that wait for the pages of the others are laid out in this pass all the same, as soon as those are.
         waiting = list(range(count, len(self.plan))) if write else []
-        self.run(rendered, starts, side_by_side, back, writes | set(waiting), duplex, waiting)
+        self.run(rendered, starts, side_by_side, back, writes | set(waiting), duplex, waiting, meanwhile)
         if write:  # every part, those that waited too
             count = len(self.plan)
         results = tuple(r for r in self.done[:count] if r is not None)
@@ -277,11 +280,12 @@ class InParts:
                                    build_timestamp(rendered.config))
 
     def run(self, rendered: RenderedBook, starts: list[int], side_by_side: list[int], chain: list[int],
-            writes: set[int], duplex: bool, waiting: list[int]) -> None:
+            writes: set[int], duplex: bool, waiting: list[int], meanwhile: Callable[[], None] | None) -> None:
         """Lay out the parts ``side_by_side`` in any order, and the back matter's (``chain``) one after the other,
         each from the page where the one before it ends (from estimated pages, its parts would start where they
         should only by chance). The chain takes the first free worker: it is the longest path through the pass.
-        Each part ``waiting`` is laid out once every part before it is, printed from their pages."""
+        Each part ``waiting`` is laid out once every part before it is, printed from their pages. ``meanwhile``
+        is called once the workers are busy, before the first wait."""
         running: dict[Future[PartResult], int] = {}
         chain_running = False
         while side_by_side or chain or running or waiting:
@@ -312,6 +316,9 @@ class InParts:
                 future = self.submit(rendered, part, starts[part], part in writes, pages)
                 if future is not None:
                     running[future] = part
+            if meanwhile is not None:
+                meanwhile, started = None, meanwhile
+                started()
             if running:
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
@@ -320,6 +327,8 @@ class InParts:
                     if part in writes:
                         self.store.put(self.done[part])
                     chain_running = chain_running and part < self.back
+        if meanwhile is not None:  # nothing to lay out
+            meanwhile()
 
     def printed_after(self, rendered: RenderedBook, part: int, results: tuple[PartResult, ...],
                       starts: tuple[int, ...], duplex: bool) -> tuple[RenderedBook, int]:

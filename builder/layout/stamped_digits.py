@@ -18,11 +18,12 @@ instead (``parts.py``).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
-# (page index, content-stream instruction, the placeholder's glyphs: (TJ array index, byte offset), digit -> glyph)
-Slot = tuple[int, int, list[tuple[int, int]], dict[str, str]]
+# (page index, where the placeholder's glyph codes are in the page's content stream, digit -> glyph)
+Slot = tuple[int, list[int], dict[str, str]]
 # page index (-1: several), rectangles (CSS px), placeholder
 Box = tuple[int, list[tuple[float, float, float, float]], str]
 TOLERANCE = 0.01  # CSS px between a box's left edge and its text's origin
@@ -63,15 +64,21 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
         for index, wanted in by_page.items():
             page = document.pages[index]
             fonts = page.obj.Resources.get('/Font', pikepdf.Dictionary())
-            texts = []  # (instruction, origin x, origin y, font name, TJ array)
-            font, origin = None, None
-            for number, (operands, operator) in enumerate(pikepdf.parse_content_stream(page)):
+            texts = []  # (the TJ's number on the page, origin x, origin y, font name, TJ array)
+            font, origin, shown = None, None, 0
+            for operands, operator in pikepdf.parse_content_stream(page):
                 if operator == pikepdf.Operator('Tf'):
                     font = str(operands[0])
                 elif operator == pikepdf.Operator('Tm'):
                     origin = (float(operands[4]), float(operands[5]))
-                elif operator == pikepdf.Operator('TJ') and origin is not None and font is not None:
-                    texts.append((number, *origin, font, list(operands[0])))
+                elif operator == pikepdf.Operator('TJ'):
+                    if origin is not None and font is not None:
+                        texts.append((shown, *origin, font, list(operands[0])))
+                    shown += 1
+            page.contents_coalesce()
+            arrays = shown_arrays(page.obj.Contents.read_bytes())
+            if len(arrays) != shown:  # the stream's TJ arrays are not all read as written by WeasyPrint
+                return None
             fonts_read: dict[str, tuple[dict[str, str], dict[int, float]] | None] = {}
             for slot, (_, rectangles, placeholder) in wanted:
                 # The number ends what the box draws (", p. 01"; the contents' leader, then "01")
@@ -97,7 +104,10 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 width = [widths.get(int(code, 16), -WIDTH_ROUNDING) for _, _, code in drawn]
                 if max(width) - min(width) > WIDTH_ROUNDING:
                     return None  # the placeholder's digits differ in width: the font's figures are not tabular
-                found[slot] = (index, number, [(i, offset) for i, offset, _ in drawn], _digits(text, widths, width[0]))
+                places = arrays[number][-len(placeholder):]
+                if [code for _, code in places] != [code for _, _, code in drawn]:
+                    return None
+                found[slot] = (index, [at for at, _ in places], _digits(text, widths, width[0]))
     return [found[slot] for slot in sorted(found)]
 
 
@@ -124,14 +134,41 @@ def tj_glyphs(array: list) -> list[tuple[int, int, str]]:
     return glyphs
 
 
+def shown_arrays(content: bytes) -> list[list[tuple[int, str]]]:
+    """The glyphs of each ``TJ`` array of a content stream as WeasyPrint writes it (glyph codes as hex strings,
+    two bytes a glyph, and numbers), read from its bytes: (where the glyph's four hex digits are, the code in
+    lowercase hex). An array of other strings is not read, nor counted."""
+    arrays = []
+    for array in SHOWN.finditer(content):
+        glyphs = []
+        for item in HEX_STRING.finditer(content, array.start(1), array.end(1)):
+            glyphs.extend((item.start(1) + at, item[1][at:at + 4].decode().lower()) for at in range(0, len(item[1]), 4))
+        arrays.append(glyphs)
+    return arrays
+
+
+# A TJ array of hex strings and numbers only, and each hex string in it (of whole two-byte glyph codes)
+SHOWN = re.compile(rb'\[((?:\s*(?:<(?:[0-9A-Fa-f]{4})*>|[-+]?(?:\d+\.?\d*|\.\d+)))*\s*)\]\s*TJ')
+HEX_STRING = re.compile(rb'<([0-9A-Fa-f]*)>')
+
+
+def with_codes(content: bytes, places: list[int], codes: list[str]) -> bytes:
+    """``content`` with the glyph code at each of ``places`` (``shown_arrays``) replaced by one of ``codes``."""
+    stamped = bytearray(content)
+    for at, code in zip(places, codes):
+        stamped[at:at + 4] = code.encode()
+    return bytes(stamped)
+
+
 def can_stamp(slots: list[Slot] | None, numbers: list[str]) -> bool:
     """Whether ``numbers`` can be stamped into the slots of a part laid out from placeholders."""
     return slots is not None and len(slots) == len(numbers) and all(
-        len(number) == len(slot[2]) and set(number) <= slot[3].keys() for slot, number in zip(slots, numbers))
+        len(number) == len(slot[1]) and set(number) <= slot[2].keys() for slot, number in zip(slots, numbers))
 
 
 def stamp(book, first: int, slots: list[Slot], numbers: list[str]) -> None:  # type: ignore[no-untyped-def]
-    """Stamp ``numbers`` into their slots, in the part whose first page is page ``first`` of ``book``."""
+    """Stamp ``numbers`` into their slots, in the part whose first page is page ``first`` of ``book``: the page's
+    content stream is the part's, as copied, so each digit's glyph code goes where the slot says, byte for byte."""
     import pikepdf
 
     by_page: defaultdict[int, list[tuple[Slot, str]]] = defaultdict(list)
@@ -139,22 +176,8 @@ def stamp(book, first: int, slots: list[Slot], numbers: list[str]) -> None:  # t
         by_page[slot[0]].append((slot, number))
     for index, stamped in by_page.items():
         page = book.pages[first + index]
-        instructions = list(pikepdf.parse_content_stream(page))
-        for (_, number, glyphs, codes), digits in stamped:
-            operands, operator = instructions[number]
-            instructions[number] = pikepdf.ContentStreamInstruction(
-                [with_digits(operands[0], glyphs, [codes[digit] for digit in digits])], operator)
-        page.obj.Contents = pikepdf.Stream(book, pikepdf.unparse_content_stream(instructions))
-
-
-def with_digits(shown, glyphs: list[tuple[int, int]], codes: list[str]):  # type: ignore[no-untyped-def]
-    """The ``TJ`` array ``shown`` with the glyphs at ``glyphs`` ((array index, byte offset), ``tj_glyphs``)
-    replaced by ``codes`` (hex), one for one."""
-    import pikepdf
-
-    array = list(shown)
-    for (i, offset), code in zip(glyphs, codes):
-        data = bytearray(bytes(array[i]))
-        data[offset:offset + 2] = bytes.fromhex(code)
-        array[i] = pikepdf.String(bytes(data))
-    return pikepdf.Array(array)
+        page.contents_coalesce()
+        content = page.obj.Contents.read_bytes()
+        for (_, places, codes), digits in stamped:
+            content = with_codes(content, places, [codes[digit] for digit in digits])
+        page.obj.Contents = pikepdf.Stream(book, content)
