@@ -8,6 +8,10 @@ forked from this server; whatever the server has done, no worker does again:
   does once (cffi parses the C declarations of each type it first allocates,
   Pango and fontconfig set themselves up): 0.035 s a part, measured in a
   forked process on a part of the 50-page benchmark book;
+* parse the bundled print stylesheet, with its fonts, which every part's
+  layout shares (``layout/parsed_styles.py``); the copies of its fonts that
+  WeasyPrint makes are in a folder inside the build's own temporary folder
+  (``SERVER_FOLDER``), which the build removes as it ends;
 * move what it holds out of the garbage collector's sight (``gc.freeze``):
   a worker's collections otherwise walk every object it inherited, and, by
   touching them, copy the memory it shares with the server;
@@ -21,14 +25,17 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import tempfile
 
 import pikepdf  # noqa: F401  (imported for the workers)
 import weasyprint
 
 import builder.pipeline  # noqa: F401  (imported for the workers)
 from builder.fetcher import STYLES_URL, BookFetcher
+from builder.layout.parsed_styles import bundled_print_stylesheet
 from builder.resources import STYLES
-from builder.workers import COLLECTION_THRESHOLD
+from builder.workers import COLLECTION_THRESHOLD, SERVER_FOLDER
 
 
 def warm_up() -> None:
@@ -45,7 +52,10 @@ def warm_up() -> None:
         log.level = level
 
 
+if SERVER_FOLDER in os.environ:
+    tempfile.tempdir = tempfile.mkdtemp(dir=os.environ[SERVER_FOLDER])
 warm_up()
+bundled_print_stylesheet()
 gc.collect()  # the page's font copy, which WeasyPrint removes as its document is collected
 gc.freeze()
 gc.set_threshold(COLLECTION_THRESHOLD)

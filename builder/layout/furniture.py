@@ -78,14 +78,14 @@ class FolioTemplate:
 
     def pdf(self) -> bytes:
         """The template laid out by WeasyPrint, its fonts subset as the parts' are (so that they merge)."""
-        from weasyprint import HTML
-
-        from ..fetcher import BOOK_URL, BookFetcher
+        from ..fetcher import BookFetcher
         from .font_subsets import dated_subsets
+        from .page_references import page_numbers_from_attribute
+        from .parsed_styles import laid_out
 
         if self.kept.is_file():
             return self.kept.read_bytes()
-        document = HTML(string=self.html, base_url=BOOK_URL, url_fetcher=BookFetcher(self.root)).render()
+        document = laid_out(self.html, BookFetcher(self.root, None, page_numbers_from_attribute))
         pdf = document.write_pdf(pdf_identifier=self.identifier, finisher=dated_subsets(self.moment))
         write_bytes(self.kept, pdf)
         return pdf

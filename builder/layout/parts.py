@@ -64,7 +64,6 @@ from pathlib import Path
 
 from ..dates import build_timestamp
 from ..diagnostics import Diagnostics
-from ..fetcher import BOOK_URL
 from ..model import PageMap, PageNumbering, RenderedBook, ResolvedBook
 from ..printshop import FOLIO_ANCHOR
 from ..progress import Progress
@@ -77,6 +76,7 @@ from .document import page_map
 from .page_estimate import EstimatedPageMap
 from .page_references import (PagePlaceholders, all_page_references_rewritten, page_numbers_from_attribute,
                               printed_numbers, slotted, with_pages, without_numbers)
+from .parsed_styles import laid_out
 from .parts_cache import PartResult, PartStore
 from .print_document import generated_files, print_html
 from .settle import MAX_PASSES
@@ -491,14 +491,11 @@ def own_numbering(rendered: RenderedBook, apart: bool) -> PageNumbering:
 def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str, bytes]], pdf: Path | None,
                  identifier: bytes, moment: dt.datetime) -> PartResult:
     """In a worker process: lay one part out, note its pages, anchors and outgoing links, write its PDF."""
-    from weasyprint import HTML
-
     from ..fetcher import BookFetcher
 
     messages: list[tuple[int, str]] = []
     with collected_messages(messages, (CROSS_PART_NOTICE,)):
-        document = HTML(string=html, base_url=BOOK_URL,
-                        url_fetcher=BookFetcher(root, generated, page_numbers_from_attribute)).render()
+        document = laid_out(html, BookFetcher(root, generated, page_numbers_from_attribute))
         folios = [index for index, page in enumerate(document.pages) if page.anchors.pop(FOLIO_ANCHOR, None)]
         anchors = dict(page_map(document))
         links = []
