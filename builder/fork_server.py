@@ -38,24 +38,34 @@ from builder.resources import STYLES
 from builder.workers import COLLECTION_THRESHOLD, SERVER_FOLDER
 
 
-def warm_up() -> None:
-    """Lay out and write a word in the bundled book font (a system font may be missing: the build needs none)."""
-    page = (f'<style>@font-face {{ font-family: warm; src: url("{STYLES_URL}fonts/GentiumBookPlus-Regular.ttf") }}'
-            ' p { font-family: warm }</style><p>Warm</p>')
+def prepare() -> None:
+    """Lay a page out and parse the bundled print stylesheet, in the server's folder: a head start only, which
+    fails silently. A build that ends early (an error, Ctrl-C) removes the folder, maybe before the server has
+    started: then it serves no one. Anything else that fails here fails again in a layout, reported there."""
+    try:
+        if SERVER_FOLDER in os.environ:
+            tempfile.tempdir = tempfile.mkdtemp(dir=os.environ[SERVER_FOLDER])
+    except OSError:
+        return
     log = logging.getLogger('weasyprint')
     level, log.level = log.level, logging.CRITICAL
     try:
-        weasyprint.HTML(string=page, url_fetcher=BookFetcher(STYLES)).render().write_pdf()
-    except Exception:  # noqa: BLE001  a head start only: what fails here fails in the layout, reported there
+        warm_up()
+        bundled_print_stylesheet()
+    except Exception:  # noqa: BLE001
         pass
     finally:
         log.level = level
 
 
-if SERVER_FOLDER in os.environ:
-    tempfile.tempdir = tempfile.mkdtemp(dir=os.environ[SERVER_FOLDER])
-warm_up()
-bundled_print_stylesheet()
+def warm_up() -> None:
+    """Lay out and write a word in the bundled book font (a system font may be missing: the build needs none)."""
+    page = (f'<style>@font-face {{ font-family: warm; src: url("{STYLES_URL}fonts/GentiumBookPlus-Regular.ttf") }}'
+            ' p { font-family: warm }</style><p>Warm</p>')
+    weasyprint.HTML(string=page, url_fetcher=BookFetcher(STYLES)).render().write_pdf()
+
+
+prepare()
 gc.collect()  # the page's font copy, which WeasyPrint removes as its document is collected
 gc.freeze()
 gc.set_threshold(COLLECTION_THRESHOLD)

@@ -17,6 +17,7 @@ import re
 import select
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -280,3 +281,16 @@ def minimal_book(tmp_path_factory) -> Run:
 def accessible_book(tmp_path_factory) -> Run:
     """The sample book with an image, its own stylesheet and a PDF/UA-1 PDF, built once (its main edition)."""
     return build_once(tmp_path_factory, 'accessible', *MAIN_EDITION)
+
+
+@pytest.fixture
+def parsed_styles_of_its_own(tmp_path, monkeypatch) -> Iterator[None]:
+    """For a test that lays out in its own process with the bundled stylesheet parsed once
+    (``layout/parsed_styles.py``, as a worker does): parsed for it alone, the copies of its fonts in its own
+    folder, not left in the machine's temporary folder for the rest of the test session."""
+    from builder.layout.parsed_styles import bundled_print_stylesheet
+
+    monkeypatch.setattr(tempfile, 'tempdir', str(tmp_path))
+    bundled_print_stylesheet.cache_clear()
+    yield
+    bundled_print_stylesheet.cache_clear()

@@ -118,6 +118,7 @@ def picture(pdf: pikepdf.Pdf, index: int):  # type: ignore[no-untyped-def]
     return pypdfium2.PdfDocument(saved.getvalue())[index].render(scale=150 / 72).to_pil().convert('RGB')
 
 
+@pytest.mark.usefixtures('parsed_styles_of_its_own')
 @pytest.mark.parametrize('sides', ['duplex', 'simplex'])
 def test_a_folio_stamped_from_the_template_looks_as_one_laid_out_with_its_number(tmp_path, monkeypatch, sides):
     template = folio_pages(tmp_path, 'template', sides)

@@ -14,7 +14,8 @@ from builder.fetcher import BOOK_URL, STYLES_URL, BookFetcher
 from builder.layout.page_references import page_numbers_from_attribute
 from builder.layout.parsed_styles import laid_out
 
-pytestmark = pytest.mark.build  # lays pages out with WeasyPrint
+# Lays pages out with WeasyPrint, here as a worker does
+pytestmark = [pytest.mark.build, pytest.mark.usefixtures('parsed_styles_of_its_own')]
 
 # Rules of lower specificity than the bundled stylesheet's, after it: the cascade decides between them.
 SETUP = 'data:text/css;charset=utf-8,' + quote('p { text-align: right; color: #a00 } h1 { font-size: 30pt } '
