@@ -66,6 +66,10 @@ def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagno
             if token.type == 'heading_open':
                 title = inline_text(tokens[i + 1])
                 listed = 'unlisted' not in str(token.attrGet('class') or '').split()
+                if not title.strip():  # a contents entry, a navigation link, with nothing to read
+                    diagnostics.warning('heading-empty', 'a heading with no text is left out of the contents',
+                                        location_of(parsed.env, token))
+                    listed = False
                 headings.append(Heading(str(ident), int(token.tag[1]), title, chapter.id, listed))
                 define(str(ident), strings('cross-reference.section', title=title), chapter.id,
                        location_of(parsed.env, token))

@@ -175,6 +175,23 @@ def test_a_heading_of_raw_html_is_in_the_contents_as_written(tmp_path):
     epubcheck(run.output('.epub'))
 
 
+def test_an_empty_heading_and_an_unlisted_one_stay_out_of_the_navigation(tmp_path):
+    """A heading with no text (``##`` alone on a line) has nothing to read in the contents: left out, with a located
+    warning, not an empty navigation link, which EPUBCheck rejects (found by the Hypothesis test); a heading marked
+    ``{.unlisted}`` is left out of the EPUB's navigation as of the printed contents, as Pandoc does."""
+    book = copy_book('minimal', tmp_path)
+    chapter = book / 'chapters' / '02-second.md'
+    chapter.write_text(chapter.read_text() + '\nSome words\n##\n\n## Kept apart {.unlisted}\n\n## Listed\n')
+    run = build(book, '--format', 'epub', *MAIN_EDITION)
+    assert run.code == 0, run.err
+    line = chapter.read_text().splitlines().index('##') + 1
+    assert f'chapters/02-second.md:{line}:1: warning[heading-empty]: ' in run.err, run.err
+    nav = etree.fromstring(epub_files(run.output('.epub'))['EPUB/nav.xhtml'])
+    entries = [''.join(a.itertext()) for a in nav.iter(f'{XHTML}a')]
+    assert 'Listed' in entries and 'Kept apart' not in entries and all(entry.strip() for entry in entries), entries
+    epubcheck(run.output('.epub'))
+
+
 def test_span_attributes_that_are_not_html_become_data_attributes(minimal_book):
     second = etree.fromstring(epub_files(minimal_book.output('.epub'))['EPUB/second.xhtml'])
     span = second.find(f'.//{XHTML}span[@class="highlight"]')

@@ -285,7 +285,7 @@ def _toc(rendered: RenderedBook, documents: list[Document]) -> list:
         link = epub.Link(href, heading.title, heading.id)
         if heading.level == 1:
             toc.append((epub.Section(heading.title, files[heading.chapter_id]), []))
-        elif heading.level == 2 and toc:
+        elif heading.level == 2 and heading.listed and toc:
             toc[-1][1].append(link)
     return [(section, children) if children else epub.Link(section.href, section.title, section.href)
             for section, children in toc]
