@@ -102,12 +102,12 @@ def test_a_number_whose_digits_the_part_does_not_draw_cannot_be_stamped(tmp_path
     assert not can_stamp(slots, ['470'])  # another number of digits: another layout
 
 
-def folio_pages(tmp_path, name: str, sides: str) -> pikepdf.Pdf:
-    """The folio template of a book printed on ``sides``, laid out."""
+def folio_pages(tmp_path, name: str, sides: str, root=None) -> pikepdf.Pdf:  # type: ignore[no-untyped-def]
+    """The folio template of a book printed on ``sides`` (in ``root``), laid out."""
     from builder.config import BookConfig
     from builder.model import RenderedBook
 
-    book = RenderedBook(BookConfig(title='T', root=tmp_path, sides=sides), (), (), ())
+    book = RenderedBook(BookConfig(title='T', root=root or tmp_path, sides=sides), (), (), ())
     template = folio_template(book, b'0' * 16, lambda html: tmp_path / f'{name}.folios')
     return pikepdf.open(io.BytesIO(template.pdf()))
 
@@ -127,12 +127,27 @@ def test_a_folio_stamped_from_the_template_looks_as_one_laid_out_with_its_number
     # The same page rules laid out with these very numbers: a template whose numbers they are.
     monkeypatch.setattr(furniture, 'TEMPLATE_NUMBERS', (*numbers, '12345'))
     literal = folio_pages(tmp_path, 'literal', sides)
-    for length, number in enumerate(numbers, start=1):
+    for number in numbers:
         for index in (0, 1):  # a right-hand page of the book, then a left-hand one
             page = template.pages[template_page(index, number)]
             page.obj.Contents = pikepdf.Stream(template, stamps.drawing(index, number))
             stamped = picture(template, template_page(index, number))
-            expected = picture(literal, 2 * (length - 1) + index)
+            expected = picture(literal, template_page(index, number))
             assert ImageChops.difference(stamped, expected).getbbox() is None, (number, index)
-            assert ImageChops.difference(stamped, picture(literal, 2 * (length - 1) + 1 - index)).getbbox() \
+            assert ImageChops.difference(stamped, picture(literal, template_page(1 - index, number))).getbbox() \
                 or sides == 'simplex'  # two-sided, the folio of a left-hand page stands elsewhere than a right's
+
+
+@pytest.mark.usefixtures('parsed_styles_of_its_own')
+def test_the_folio_template_uses_no_first_page_a_book_styles_apart(tmp_path):
+    """A book's own stylesheet may style its first page apart (``@page :first``), which carries no folio; so may a
+    document's first page be: the template's own pages come after it."""
+    own = tmp_path / 'own'
+    (own / 'styles').mkdir(parents=True)
+    (own / 'styles' / 'print.css').write_text('@page :first { margin-bottom: 60mm }')
+    template, styled = folio_pages(tmp_path, 'template', 'duplex'), folio_pages(tmp_path, 'styled', 'duplex', own)
+    assert ImageChops.difference(picture(template, 0), picture(styled, 0)).getbbox()  # the first page differs
+    for number in ('1', '23'):
+        for index in (0, 1):
+            page = template_page(index, number)
+            assert ImageChops.difference(picture(template, page), picture(styled, page)).getbbox() is None

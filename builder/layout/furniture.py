@@ -8,8 +8,8 @@ print no folios. Each marks the pages that would carry one (WeasyPrint's
 stylesheets give a folio, so not the front matter's, nor blank pages), and is
 laid out from page 1 or 2, as its first page is odd or even, so that its
 left- and right-hand pages are the book's. The folios are laid out once, by
-themselves: a template of ten empty pages with the same page rules, a
-right- and a left-hand page for each length of number (``folio_template``);
+themselves: a template of empty pages with the same page rules, a right-
+and a left-hand page for each length of number (``folio_template``);
 as the parts are joined, each page that carries a folio gets the template's
 page of its side and length, its digits stamped in (``FolioStamps``), drawn
 over it (``write/pdf.py``). Laying out empty pages for the whole book took
@@ -42,6 +42,9 @@ from .stamped_digits import WIDTH_ROUNDING, shown_arrays, with_codes
 # The numbers the folio template prints, a number of each length: together they draw each digit once, so that the
 # template's font subset has every digit's glyph. Books of up to 99,999 pages.
 TEMPLATE_NUMBERS = ('1', '23', '456', '7890', '12345')
+# Pages before the template's own: a document's first page may be styled apart (``@page :first``), a book's first
+# page too, and it carries no folio.
+LEADING = 2
 MARGIN_BOXES = ('top-left-corner', 'top-left', 'top-center', 'top-right', 'top-right-corner', 'bottom-left-corner',
                 'bottom-left', 'bottom-right', 'bottom-right-corner', 'left-top', 'left-middle', 'left-bottom',
                 'right-top', 'right-middle', 'right-bottom')
@@ -49,10 +52,8 @@ MARGIN_BOXES = ('top-left-corner', 'top-left', 'top-center', 'top-right', 'top-r
 FOLIOS_ONLY = '\n'.join([
     '@page { marks: none !important; background: none !important; border: none !important; }',
     *(f'@page {{ @{box} {{ content: none !important; }} }}' for box in MARGIN_BOXES),
-    '@page no-folio { @bottom-center { content: none !important; } }',
     'html, body { background: none !important; margin: 0 !important; padding: 0 !important; }',
     'section > div { break-before: page; }',
-    '.no-folio { page: no-folio; }',
 ])
 
 
@@ -101,16 +102,16 @@ class Folios:
 
 def template_page(index: int, number: str) -> int:
     """The template's page with a folio of ``number``'s length on the side of the book's page ``index`` (from 0)."""
-    return 2 * (len(number) - 1) + index % 2
+    return LEADING + 2 * (len(number) - 1) + index % 2
 
 
 def folio_template(rendered: RenderedBook, identifier: bytes, kept: Callable[[str], Path]) -> FolioTemplate:
     """The folio template of ``rendered``'s page rules, kept at ``kept(its HTML)``: page ``template_page(i, n)``
     prints ``n`` (a number of :data:`TEMPLATE_NUMBERS`) as a book's page ``i`` would."""
     # counter-reset on a page sets the number printed on it (printshop.page_rules)
-    resets = ''.join(f'@page :nth({page}) {{ counter-reset: page {TEMPLATE_NUMBERS[(page - 1) // 2]}; }}'
+    resets = ''.join(f'@page :nth({LEADING + page}) {{ counter-reset: page {TEMPLATE_NUMBERS[(page - 1) // 2]}; }}'
                      for page in range(1, 2 * len(TEMPLATE_NUMBERS) + 1))
-    pages = '<div></div>' * (2 * len(TEMPLATE_NUMBERS))
+    pages = '<div></div>' * (LEADING + 2 * len(TEMPLATE_NUMBERS))
     template = replace(rendered, documents=(Document('folios', 'folios', '', f'<section>{pages}</section>'),),
                        selection=Selection(rendered.selected.edition))
     setup = [*page_setup(template.config, template.selected, PageNumbering()),
@@ -140,7 +141,7 @@ class FolioStamps:
         self.pages: list[tuple[bytes, list[int]]] = []
         self.digits: dict[str, str] = {}
         widths = set()
-        for position, page in enumerate(template.pages):
+        for position, page in enumerate(template.pages[LEADING:]):
             number = TEMPLATE_NUMBERS[position // 2]
             page.contents_coalesce()
             content = page.obj.Contents.read_bytes()
@@ -159,7 +160,7 @@ class FolioStamps:
 
     def drawing(self, index: int, number: str) -> bytes:
         """The content stream of the folio ``number`` on the side of the book's page ``index``."""
-        content, places = self.pages[template_page(index, number)]
+        content, places = self.pages[template_page(index, number) - LEADING]
         return with_codes(content, places, [self.digits[digit] for digit in number])
 
 
