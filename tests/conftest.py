@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.ttGlyphPen import TTGlyphPen
 from lxml import etree
 from PIL import Image
 from pypdf import PdfReader
@@ -294,3 +296,23 @@ def parsed_styles_of_its_own(tmp_path, monkeypatch) -> Iterator[None]:
     bundled_print_stylesheet.cache_clear()
     yield
     bundled_print_stylesheet.cache_clear()
+
+
+def font_with(chars: str, path: Path) -> None:
+    """A tiny TrueType font whose only glyphs (squares) are ``chars``."""
+    names = ['.notdef', *(f'uni{ord(c):04X}' for c in chars)]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({ord(c): f'uni{ord(c):04X}' for c in chars})
+    pen = TTGlyphPen(None)
+    for x, y in ((100, 0), (100, 700), (900, 700), (900, 0)):
+        (pen.moveTo if (x, y) == (100, 0) else pen.lineTo)((x, y))
+    pen.closePath()
+    square = pen.glyph()
+    builder.setupGlyf({name: square for name in names})
+    builder.setupHorizontalMetrics({name: (1000, 100) for name in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({'familyName': 'Zhong', 'styleName': 'Regular'})
+    builder.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
+    builder.setupPost()
+    builder.save(str(path))

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fontTools.fontBuilder import FontBuilder
-from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-from conftest import CHAPTER, MAIN_EDITION, build, copy_book, epubcheck, run_cli
+from conftest import CHAPTER, MAIN_EDITION, build, copy_book, epubcheck, font_with, run_cli
 
 pytestmark = pytest.mark.build  # every test here lays out a book
 
@@ -48,7 +46,7 @@ def test_missing_characters_are_reported_once_per_line_with_how_to_add_a_font(tm
 def test_a_font_the_book_declares_counts(tmp_path):
     book = a_book(tmp_path)
     (book / 'styles' / 'fonts').mkdir(parents=True)
-    _font_with('中', book / 'styles' / 'fonts' / 'zhong.ttf')
+    font_with('中', book / 'styles' / 'fonts' / 'zhong.ttf')
     for sheet in ('print.css', 'epub.css'):
         (book / 'styles' / sheet).write_text('@font-face { font-family: Zhong; src: url(fonts/zhong.ttf); }\n'
                                              'body { font-family: "Gentium Book Plus", Zhong; }\n')
@@ -58,23 +56,3 @@ def test_a_font_the_book_declares_counts(tmp_path):
     assert len(warnings) == 1, run.err  # line 16 has only 中
     assert warnings[0].startswith(MISSING.replace(':12:', ':13:') + '文 (U+6587), 🎉 (U+1F389), which'), run.err
     epubcheck(run.output('.epub'))
-
-
-def _font_with(chars: str, path: Path) -> None:
-    """A tiny TrueType font whose only glyphs (squares) are ``chars``."""
-    names = ['.notdef', *(f'uni{ord(c):04X}' for c in chars)]
-    builder = FontBuilder(1000, isTTF=True)
-    builder.setupGlyphOrder(names)
-    builder.setupCharacterMap({ord(c): f'uni{ord(c):04X}' for c in chars})
-    pen = TTGlyphPen(None)
-    for x, y in ((100, 0), (100, 700), (900, 700), (900, 0)):
-        (pen.moveTo if (x, y) == (100, 0) else pen.lineTo)((x, y))
-    pen.closePath()
-    square = pen.glyph()
-    builder.setupGlyf({name: square for name in names})
-    builder.setupHorizontalMetrics({name: (1000, 100) for name in names})
-    builder.setupHorizontalHeader(ascent=800, descent=-200)
-    builder.setupNameTable({'familyName': 'Zhong', 'styleName': 'Regular'})
-    builder.setupOS2(sTypoAscender=800, usWinAscent=800, usWinDescent=200)
-    builder.setupPost()
-    builder.save(str(path))

@@ -79,14 +79,12 @@ class FolioTemplate:
 
     def pdf(self) -> bytes:
         """The template laid out by WeasyPrint, its fonts subset as the parts' are (so that they merge)."""
-        from ..fetcher import BookFetcher
         from .font_subsets import dated_subsets
-        from .page_references import page_numbers_from_attribute
         from .parsed_styles import laid_out
 
         if self.kept.is_file():
             return self.kept.read_bytes()
-        document = laid_out(self.html, BookFetcher(self.root, None, page_numbers_from_attribute))
+        document = laid_out(self.html, self.root)
         pdf = document.write_pdf(pdf_identifier=self.identifier, finisher=dated_subsets(self.moment))
         write_bytes(self.kept, pdf)
         return pdf
@@ -116,17 +114,17 @@ def folio_template(rendered: RenderedBook, identifier: bytes, kept: Callable[[st
                        selection=Selection(rendered.selected.edition))
     setup = [*page_setup(template.config, template.selected, PageNumbering()),
              'data:text/css;charset=utf-8,' + quote(FOLIOS_ONLY + resets)]
-    moment = iso(build_timestamp(template.config))
-    html = print_document(template, stylesheet_urls(template.config.root, 'print', setup),
-                          {'created': moment, 'modified': moment})
-    return FolioTemplate(html, rendered.config.root, identifier, build_timestamp(rendered.config), kept(html))
+    moment = build_timestamp(rendered.config)
+    html = print_document(template, stylesheet_urls(rendered.config.root, 'print', setup),
+                          {'created': iso(moment), 'modified': iso(moment)})
+    return FolioTemplate(html, rendered.config.root, identifier, moment, kept(html))
 
 
-def book_folios(rendered: RenderedBook, parts: tuple[PartResult, ...], starts: tuple[int, ...],
+def book_folios(numbering: PageNumbering, parts: tuple[PartResult, ...], starts: tuple[int, ...],
                 template: FolioTemplate) -> Folios:
     """The folios of the book joined from ``parts`` (which begin on pages ``starts``): on every page a part marked,
-    the number ``rendered.numbering`` gives it."""
-    return Folios(template, tuple((start - 1 + index, str(rendered.numbering.number(start + index)))
+    the number ``numbering`` gives it."""
+    return Folios(template, tuple((start - 1 + index, str(numbering.number(start + index)))
                                   for part, start in zip(parts, starts) for index in part.folios))
 
 
@@ -138,6 +136,7 @@ class FolioStamps:
     def __init__(self, template) -> None:  # type: ignore[no-untyped-def]
         from .shared_fonts import glyph_widths
 
+        self.template = template
         self.pages: list[tuple[bytes, list[int]]] = []
         self.digits: dict[str, str] = {}
         widths = set()
@@ -146,22 +145,27 @@ class FolioStamps:
             page.contents_coalesce()
             content = page.obj.Contents.read_bytes()
             arrays = shown_arrays(content)
-            if len(arrays) != 1 or len(arrays[0]) != len(number) or UNKERNED.search(content) is None:
+            fonts = [page.obj.Resources.Font[key] for key in page.obj.Resources.Font.keys()]
+            if len(arrays) != 1 or len(arrays[0]) != len(number) or UNKERNED.search(content) is None \
+                    or len(fonts) != 1:
                 raise ValueError(f'the folio template draws {number} otherwise than as one run of its digits')
             for (_, code), digit in zip(arrays[0], number):
                 self.digits[digit] = code
-            fonts = page.obj.Resources.Font
-            for key in fonts.keys():
-                font_widths = glyph_widths(fonts[key].DescendantFonts[0])
-                widths.update(float(font_widths[int(code, 16)]) for _, code in arrays[0])
+            font_widths = glyph_widths(fonts[0].DescendantFonts[0])
+            widths.update(float(font_widths[int(code, 16)]) for _, code in arrays[0])
             self.pages.append((content, [at for at, _ in arrays[0]]))
         if max(widths) - min(widths) > WIDTH_ROUNDING:
             raise ValueError("the folios' figures are not all of one width")
 
-    def drawing(self, index: int, number: str) -> bytes:
-        """The content stream of the folio ``number`` on the side of the book's page ``index``."""
+    def folio(self, index: int, number: str):  # type: ignore[no-untyped-def]
+        """The template's page that draws the folio ``number`` on the side of the book's page ``index`` (from 0),
+        its digits stamped in."""
+        import pikepdf
+
+        page = self.template.pages[template_page(index, number)]
         content, places = self.pages[template_page(index, number) - LEADING]
-        return with_codes(content, places, [self.digits[digit] for digit in number])
+        page.obj.Contents = pikepdf.Stream(self.template, with_codes(content, places, [self.digits[d] for d in number]))
+        return page
 
 
 # A TJ array of glyphs with nothing between them (WeasyPrint writes a 0 after each glyph)

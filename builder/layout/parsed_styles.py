@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..fetcher import BOOK_URL, STYLES_URL, BookFetcher
@@ -52,12 +54,12 @@ def bundled_print_stylesheet() -> tuple[FontConfiguration, CSS]:
     return fonts, CSS(url=BUNDLED, url_fetcher=fetcher, font_config=fonts)
 
 
-def laid_out(html: str, fetcher) -> Document:  # type: ignore[no-untyped-def]
-    """WeasyPrint's layout of ``html``, a print document read with ``fetcher`` (whose stylesheets print page
-    references from ``data-page``, as the parsed one does), with the bundled print stylesheet as parsed when it
-    links no stylesheet of the book's."""
+def laid_out(html: str, root: Path, generated: Mapping[str, tuple[str, bytes]] | None = None) -> Document:
+    """WeasyPrint's layout of ``html``, a print document of the book in ``root`` (with the files the build made,
+    ``generated``), with the bundled print stylesheet as parsed when it links no stylesheet of the book's."""
     from weasyprint import CSS, HTML
 
+    fetcher = BookFetcher(root, generated, page_numbers_from_attribute)  # as the parsed stylesheet's
     links = LINK.findall(html)
     if not links or links[0] != BUNDLED or html.count('<link') != len(links) or '<style' in html \
             or any(url.startswith(BOOK_URL) for url in links):

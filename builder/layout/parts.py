@@ -74,7 +74,7 @@ from .furniture import FolioTemplate, Folios, book_folios, folio_template, folio
 from .identity import pdf_identifier
 from .document import page_map
 from .page_estimate import EstimatedPageMap
-from .page_references import (PagePlaceholders, all_page_references_rewritten, page_numbers_from_attribute,
+from .page_references import (PagePlaceholders, all_page_references_rewritten,
                               printed_numbers, slotted, with_pages, without_numbers)
 from .parsed_styles import laid_out
 from .parts_cache import PartResult, PartStore
@@ -114,7 +114,7 @@ def can_lay_out_in_parts(rendered: RenderedBook) -> bool:
 @dataclass(frozen=True)
 class LaidOutParts:
     parts: tuple[PartResult, ...]  # the first parts of the plan: all of them, but on a first pass
-    starts: tuple[int, ...]  # the printed number of each part's first page
+    starts: tuple[int, ...]  # the page (as the page map counts it) each part starts on
     rest: PageMap = field(default_factory=PageMap)  # the pages of the parts not laid out yet, estimated
     folios: Folios | None = None  # drawn over the joined parts, when the parts print none (``furniture.py``)
     numbers: tuple[list[str], ...] = ()  # of each part laid out from placeholders: its page references' numbers
@@ -220,15 +220,6 @@ class InParts:
             ending = following_start(laid_out[-1], results[-1], duplex)
             rest = estimated_rest(rendered, self.plan[count][0], pages, ending)
         return LaidOutParts(results, laid_out, rest)
-
-    def folios(self, rendered: RenderedBook, parts: tuple[PartResult, ...], starts: tuple[int, ...]) -> Folios:
-        """The folios of ``parts`` joined from ``starts``."""
-        assert self.template is not None  # made with the plan, when the folios are drawn apart
-        numbering = rendered.numbering
-        if numbering.start > 1:  # after front matter: the body begins where the part of its first chapter does
-            numbering = replace(numbering, start=next(start for part, start in zip(self.plan, starts)
-                                                      if rendered.documents[part[0]].id == numbering.body))
-        return book_folios(replace(rendered, numbering=numbering), parts, starts, self.template)
 
     def final_from_the_start(self, rendered: RenderedBook, starts: list[int], parts: list[int]) -> set[int]:
         """Of ``parts``, rendered from estimated pages, those that print no page number but their page references'
@@ -412,7 +403,10 @@ class InParts:
             html = self.html(rendered, i, start)
             layout = slotted(html)
             numbers.append(printed_numbers(html) if layout != html and part.key == self.store.key(layout) else [])
-        folios = self.folios(rendered, laid_out.parts, laid_out.starts) if self.apart else None
+        folios = None
+        if self.apart:  # printed from the pages of these very parts: its numbering begins where the body's part does
+            assert self.template is not None  # made with the plan, when the folios are drawn apart
+            folios = book_folios(rendered.numbering, laid_out.parts, laid_out.starts, self.template)
         return replace(laid_out, numbers=tuple(numbers), folios=folios)
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:
@@ -491,11 +485,9 @@ def own_numbering(rendered: RenderedBook, apart: bool) -> PageNumbering:
 def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str, bytes]], pdf: Path | None,
                  identifier: bytes, moment: dt.datetime) -> PartResult:
     """In a worker process: lay one part out, note its pages, anchors and outgoing links, write its PDF."""
-    from ..fetcher import BookFetcher
-
     messages: list[tuple[int, str]] = []
     with collected_messages(messages, (CROSS_PART_NOTICE,)):
-        document = laid_out(html, BookFetcher(root, generated, page_numbers_from_attribute))
+        document = laid_out(html, root, generated)
         folios = [index for index, page in enumerate(document.pages) if page.anchors.pop(FOLIO_ANCHOR, None)]
         anchors = dict(page_map(document))
         links = []

@@ -94,7 +94,7 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 if fonts_read[name] is None:
                     return None
                 text, widths = fonts_read[name]
-                drawn = tj_glyphs(array)[-len(placeholder):]
+                drawn = _glyphs(array)[-len(placeholder):]
                 if ''.join(chr(int(text.get(code, '0'), 16)) for _, _, code in drawn) != placeholder:
                     return None
                 # Nothing drawn between the digits but their glyphs: no kerning, no spacing
@@ -122,7 +122,7 @@ def _digits(text: dict[str, str], widths: dict[int, float], width: float) -> dic
             if len(glyphs) == 1 and abs(widths.get(int(glyphs[0], 16), 0) - width) <= WIDTH_ROUNDING}
 
 
-def tj_glyphs(array: list) -> list[tuple[int, int, str]]:
+def _glyphs(array: list) -> list[tuple[int, int, str]]:
     """The glyphs of a ``TJ`` array: (array index, byte offset, glyph code in hex), two bytes a glyph."""
     import pikepdf
 

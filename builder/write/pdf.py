@@ -93,7 +93,7 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
     import pikepdf
 
     from ..layout.shared_fonts import share_fonts
-    from ..layout.furniture import FolioStamps, template_page
+    from ..layout.furniture import FolioStamps
     from ..layout.stamped_digits import stamp
 
     parts, starts = laid_out.parts, laid_out.starts
@@ -118,9 +118,7 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
             template = opened.enter_context(pikepdf.open(io.BytesIO(laid_out.folios.template.pdf())))
             stamps = FolioStamps(template)
             for index, number in laid_out.folios.numbers:
-                folio = template.pages[template_page(index, number)]
-                folio.obj.Contents = pikepdf.Stream(template, stamps.drawing(index, number))
-                draw_over(book, book.pages[index], template, folio)
+                draw_over(book, book.pages[index], template, stamps.folio(index, number))
         missing = []
         for part, offset in zip(parts, first_index):
             for index, rect, target in part.links:

@@ -6,7 +6,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from builder.workers import process_pool
+
+pytestmark = pytest.mark.build  # its workers come from the fork server, which lays a page out as it starts
 
 
 def test_a_worker_removes_its_temporary_folder_as_it_ends_and_the_pool_its_own():
