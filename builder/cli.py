@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import multiprocessing.util
-import os
-import shutil
 import signal
 import sys
 import threading
@@ -23,12 +20,12 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO, TypeVar
+from typing import NoReturn, TextIO, TypeVar
 
-from . import cache
+from . import cache, ending
 from .diagnostics import BuildError, Diagnostics
-from .workers import COLLECTION_THRESHOLD, INTERRUPTED
-from .options import FORMATS, BuildOptions
+from .workers import COLLECTION_THRESHOLD, INTERRUPTED, start_early
+from .options import FORMATS, LAID_OUT, BuildOptions
 from .progress import Progress, progress_for
 
 # The pipeline and the commands' own modules are imported where they are used, so
@@ -149,26 +146,15 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
         return INTERRUPTED
 
 
-def run() -> None:
-    """The ``coursepack`` command: :func:`main`, its result the exit status. Interrupted, a build has cleaned up
-    and said so by the time ``main`` returns, and the process ends there: Python's shutdown (its threads, its
-    pools) could otherwise end it by the signal itself, with no exit status (seen in CI under load)."""
+def run() -> NoReturn:
+    """The ``coursepack`` command: :func:`main`, its result the exit status, the process ended at once
+    (``ending.py``). Interrupted, a build has cleaned up and said so by the time ``main`` returns."""
+    ending.begin()
     gc.set_threshold(COLLECTION_THRESHOLD)
     status = main()
     if status == INTERRUPTED:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        _remove_temporary_files()
-        os._exit(status)
-    sys.exit(status)
-
-
-def _remove_temporary_files() -> None:
-    """What Python's shutdown would have removed: the copies of the fonts of a document laid out in this process
-    (WeasyPrint removes them when the document is collected) and ``multiprocessing``'s folder (the fork server's
-    socket). The workers' are their pool's (``workers.process_pool``)."""
-    gc.collect()
-    shutil.rmtree(multiprocessing.util.get_temp_dir(), ignore_errors=True)
+        ending.end_now(status)
+    ending.end(status)
 
 
 def _command(argv: list[str] | None, stdout: TextIO, stderr: TextIO) -> int:
@@ -211,6 +197,8 @@ def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
             for path in unchanged.outputs:
                 print(f'up to date: {_shown(path)}', file=stdout)
         return 0
+    if any(f in LAID_OUT for f in options.formats):
+        start_early()  # the workers' fork server imports WeasyPrint while this process imports the pipeline
     from .write.formats import WRITERS, summarize
     from .pipeline import build
 

@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     from .cache import OutputCache
     from .progress import Progress
 
-# The keys of the output registry (write/formats.py, which a test holds to them), named here so that the
-# command line starts without importing the writers.
+# The keys of the output registry (write/formats.py, which a test holds to them), and those of its formats
+# printed from a layout (``needs_layout``), named here so that the command line starts without importing the
+# writers: a build of one starts the layout's workers first (``cli.py``).
 FORMATS = ('pdf', 'epub', 'html')
+LAID_OUT = ('pdf',)
 
 
 @dataclass(frozen=True)

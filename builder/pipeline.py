@@ -39,7 +39,7 @@ from .render import render
 from .resolve import resolve_book
 from .selection import select
 from .stylesheets import check_stylesheets
-from .workers import map_in_workers, start_early
+from .workers import map_in_workers
 from .write.atomic import discard_interrupted, staged_outputs, unwritable
 from .write.ahead import WrittenAhead
 from .write.formats import WRITERS
@@ -130,8 +130,6 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
         diagnostics.error('out-dir', f'cannot write the outputs: {problem}; '
                           'make it a writable folder, or give another with --out')
     run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache))
-    if any(WRITERS[f].needs_layout for f in options.formats):
-        start_early()  # a layout in parts, several outputs at once and joining parts all take workers
     checked = check_book(root, run)
     # The page maps of the last build, before this one replaces them: what moved is reported in page-changes.txt.
     before = {o.stem: run.cache.page_map(o.stem) for o in checked.outputs} if options.handouts is None else {}

@@ -39,6 +39,8 @@ def select(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection, 
     and its errors are reported only when the whole book had none.
     """
     chosen = selected_chapters(whole, selection, diagnostics)
+    if not selection.is_handout and _unchanged(chosen, whole.chapters):
+        return replace(whole, selection=selection)  # resolving the same chapters again would give the same book
     if selection.is_handout:
         book, notes = data_used(book, notes, chosen)
     quiet = Diagnostics()
@@ -46,6 +48,13 @@ def select(book: Book, notes: Notes, whole: ResolvedBook, selection: Selection, 
     if not diagnostics.has_errors():
         diagnostics.extend(quiet.errors)
     return resolved
+
+
+def _unchanged(chosen: tuple[ParsedChapter, ...], chapters: tuple[ParsedChapter, ...]) -> bool:
+    """Whether the selection holds every chapter, every token the very one of the whole book's."""
+    return len(chosen) == len(chapters) and all(
+        len(a.tokens) == len(b.tokens) and all(x is y for x, y in zip(a.tokens, b.tokens))
+        for a, b in zip(chosen, chapters))
 
 
 def selected_chapters(whole: ResolvedBook, selection: Selection,

@@ -37,7 +37,7 @@ INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
 COLLECTION_THRESHOLD = 10_000
 # The environment variable that names, for the fork server, the folder where it keeps its temporary files (the
 # fonts of the stylesheet it parses for every part): the build's own, which it removes as it ends, also when
-# interrupted (``cli.run``), where the server, ending after it, might not remove its own in time.
+# interrupted (``ending.py``), where the server, ending after it, might not remove its own in time.
 SERVER_FOLDER = 'COURSEPACK_SERVER_FOLDER'
 
 
@@ -48,9 +48,9 @@ def worker_context() -> BaseContext:
 
 
 def start_early() -> BaseContext:
-    """The workers' context, its fork server started: called as a build starts, the server imports WeasyPrint
-    (0.8 s) and lays a page out (``fork_server.py``) while the build parses the book, where the first worker
-    of a layout would wait for it."""
+    """The workers' context, its fork server started: called as a build starts (``cli.py``), the server imports
+    WeasyPrint (0.8 s) and lays a page out (``fork_server.py``) while the build imports its modules and parses
+    the book, where the first worker of a layout would wait for it."""
     context = worker_context()
     _start_fork_server()
     return context

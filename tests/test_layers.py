@@ -121,7 +121,8 @@ def test_layers_name_every_module_once() -> None:
 
 
 def test_the_command_line_offers_every_registered_format() -> None:
-    from builder.options import FORMATS
+    from builder.options import FORMATS, LAID_OUT
     from builder.write.formats import WRITERS
 
     assert FORMATS == tuple(WRITERS)
+    assert LAID_OUT == tuple(name for name, writer in WRITERS.items() if writer.needs_layout)

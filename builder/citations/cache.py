@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..cache import builder_key, cache_dir, diagnostic_from_json, file_hash, keep_recent, write_json
 from .format import CitationUse, Entry, Formatted
+from .pandoc import PandocError, pandoc_path
 
 FOLDER = 'citations'
 KEEP = 16
@@ -47,10 +49,13 @@ def cached_formatting(root: Path, inputs: tuple, uses: Sequence[CitationUse], st
 
 
 def _pandoc_version() -> str:
-    """The installed pypandoc-binary's version: another Pandoc may format differently."""
-    from importlib.metadata import version
-
-    return version('pypandoc-binary')
+    """Which Pandoc formats: another may format differently. Its binary's size and time, not a hash of its
+    150 MB nor the package's metadata (looking that up takes 30 ms); a new binary is a new file."""
+    try:
+        found = os.stat(pandoc_path())
+    except (OSError, PandocError):
+        return ''  # formatting will say that Pandoc is missing
+    return f'{found.st_size}:{found.st_mtime_ns}'
 
 
 def _encode(formatted: Formatted, uses: Sequence[CitationUse]) -> dict:

@@ -8,6 +8,7 @@ A failure is returned as text, for the caller to turn into a located diagnostic.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import tempfile
@@ -23,11 +24,14 @@ class PandocError(Exception):
 def pandoc_path() -> str:
     """The Pandoc of the pypandoc-binary package, not another on the PATH (whose version may format
     differently) nor a ``pandoc`` folder in the working directory (which pypandoc's search tries to run)."""
-    import pypandoc
-
-    bundled = Path(pypandoc.__file__).parent / 'files' / ('pandoc.exe' if os.name == 'nt' else 'pandoc')
+    spec = importlib.util.find_spec('pypandoc')  # found, not imported: a cached formatting runs no Pandoc
+    if spec is None or spec.origin is None:
+        raise PandocError('Pandoc is not installed: the package pypandoc-binary is missing')
+    bundled = Path(spec.origin).parent / 'files' / ('pandoc.exe' if os.name == 'nt' else 'pandoc')
     if bundled.is_file():
         return str(bundled)
+    import pypandoc
+
     try:
         return pypandoc.get_pandoc_path()
     except OSError as exc:

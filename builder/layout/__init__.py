@@ -60,19 +60,21 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     """
     options, cache = build.options, build.cache
     assert cache is not None  # a build, not a check
-    first = render(resolved)
-    guess = cache.page_map(stem) or estimated_page_map(first)
+    cached = cache.page_map(stem) or None
+    # From the last build's pages, when there are some: the rendering the layout starts from (``settle``).
+    first = render(resolved, cached)
+    guess = cached or estimated_page_map(first)
     jobs = options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
     # --jobs 1: one document; --jobs N: parts; by default, what the book is (parts.lays_out_in_parts).
     if options.jobs != 1 and not first.selected.is_handout and (
-            can_lay_out_in_parts(first) if options.jobs else lays_out_in_parts(first)):
+            can_lay_out_in_parts(first) if options.jobs else lays_out_in_parts(first, lambda: render(resolved))):
         build.progress.stage('lay out in parts')
         folder = cache.parts_folder(stem) or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
         store = PartStore(folder, cache.parts_salt())
         engine = InParts(resolved, build.diagnostics, build.progress, jobs, store, meanwhile)
-        in_parts = settle(resolved, guess, engine)
+        in_parts = settle(resolved, guess, engine, first if cached else None)
         if in_parts is not None:
             in_parts = (in_parts[0], engine.joinable(*in_parts))  # numbers and folios, drawn as the parts are joined
             parts = in_parts[1]
@@ -80,7 +82,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
             store.prune({part.key for part in parts.parts} | kept)
         laid_out = in_parts
     else:
-        laid_out = settle(resolved, guess, OneDocument(build.diagnostics, build.progress))
+        laid_out = settle(resolved, guess, OneDocument(build.diagnostics, build.progress), first if cached else None)
     if laid_out is None:
         return None
     if laid_out[0].pages is not None:

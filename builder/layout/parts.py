@@ -91,15 +91,21 @@ PX = 0.75  # CSS px -> PDF pt
 CROSS_PART_NOTICE = 'No anchor #'
 
 
-def lays_out_in_parts(rendered: RenderedBook) -> bool:
+def lays_out_in_parts(rendered: RenderedBook, unpaged: Callable[[], RenderedBook] | None = None) -> bool:
     """Whether the book's editions are laid out in parts by default: a book of one edition (its parts keep the
     cores busy), or a long one. A book of several short editions lays each out as one document, side by side
     (``pipeline.concurrent_outputs``): less work for the same time. Decided by the book alone, never by the
-    machine's cores or the editions asked for, so that the same book gives the same bytes everywhere."""
+    machine's cores or the editions asked for, so that the same book gives the same bytes everywhere: its size
+    is that of its rendering without page numbers (``unpaged`` makes it, when ``rendered`` prints some)."""
     if not can_lay_out_in_parts(rendered):
         return False
+    if len(rendered.config.editions) == 1:
+        return True
+    if rendered.pages is not None:
+        assert unpaged is not None, 'the size of a book rendered with page numbers depends on them'
+        rendered = unpaged()
     size = sum(len(d.body) for d in rendered.documents if d.kind == 'chapter')
-    return len(rendered.config.editions) == 1 or size >= WORTH_BYTES
+    return size >= WORTH_BYTES
 
 
 def can_lay_out_in_parts(rendered: RenderedBook) -> bool:

@@ -52,13 +52,15 @@ class Engine(Protocol, Generic[L]):
         ...
 
 
-def settle(resolved: ResolvedBook, guess: PageMap, engine: Engine[L]) -> tuple[RenderedBook, L] | None:
+def settle(resolved: ResolvedBook, guess: PageMap, engine: Engine[L],
+           rendered: RenderedBook | None = None) -> tuple[RenderedBook, L] | None:
     """Lay ``resolved`` out with ``engine`` until its page numbers are stable; None (with diagnostics) on errors.
 
-    ``guess``: the page map to print from at first (the last build's, or an estimate), right or not.
+    ``guess``: the page map to print from at first (the last build's, or an estimate), right or not;
+    ``rendered``: the book rendered from it, when the caller has it already.
     """
     with engine:
-        rendered = render(resolved, guess)
+        rendered = rendered or render(resolved, guess)
         laid_out: L | None = None
         for attempt in range(1, MAX_PASSES + 1):
             laid_out = engine.lay_out(rendered, attempt)

@@ -1,0 +1,65 @@
+"""How the ``coursepack`` command ends: at once, after every exit function, leaving no temporary file behind.
+
+Python's own shutdown frees every object one at a time, which after a build
+takes longer than some builds (0.15 s after the EPUB of a 200-page book), and
+waits for threads and pools that a build has already closed. The command
+(``cli.run``) calls :func:`begin` first: everything temporary the process
+makes from then on (Pandoc's home, WeasyPrint's copies of fonts) is made in one
+folder of its own. :func:`end` exits with the command's status as usual, so
+that every other module's exit function runs (they close pools and remove
+their files); this module's, registered when the package is imported, before
+any other module has registered one, runs last: it removes that folder and
+ends the process there. Programs that import the builder (the tests) never
+call :func:`begin`, and end as usual.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import sys
+import tempfile
+from typing import NoReturn
+
+_folders: list[str] = []  # the process's temporary folders, once begun
+_status: list[int] = []  # the command's exit status, once it ends
+
+
+def begin() -> None:
+    """Make the folder that holds every temporary file this process makes from now on."""
+    # But multiprocessing's, made first where it always is: the fork server's socket is in it, and the path of
+    # a socket has at most 107 bytes. Imported here, not above: its exit function must be registered after this
+    # module's, to run before it.
+    import multiprocessing.util
+
+    _folders.append(multiprocessing.util.get_temp_dir())
+    tempfile.tempdir = tempfile.mkdtemp(prefix='coursepack-')
+    _folders.append(tempfile.tempdir)
+
+
+def end(status: int) -> NoReturn:
+    """Exit with ``status``: every exit function runs, this module's last, which ends the process at once."""
+    _status.append(status)
+    sys.exit(status)
+
+
+def end_now(status: int) -> NoReturn:
+    """Exit with ``status`` at once, with no exit function run (but this module's), e.g. when interrupted:
+    Python's shutdown could end the process by the signal itself, with no exit status (seen in CI under load)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or a pipe whose reader is gone
+            pass
+    for folder in _folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    os._exit(status)
+
+
+def _after_every_exit_function() -> None:
+    if _status:
+        end_now(_status[0])
+
+
+atexit.register(_after_every_exit_function)  # first registered, so run last
