@@ -12,9 +12,6 @@ from __future__ import annotations
 
 from typing import Protocol, TextIO
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
-
 
 class Progress(Protocol):
     def stage(self, name: str, items: int = 0) -> None:
@@ -71,6 +68,9 @@ class RichProgress:
     """A live bar on a terminal: spinner, stage, bar, current chapter or pass, time elapsed."""
 
     def __init__(self, stream: TextIO) -> None:
+        from rich.console import Console  # here: a build's output not on a terminal needs none of rich (25 ms)
+        from rich.progress import BarColumn, Progress as RichBar, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         self._bar = RichBar(
             SpinnerColumn(),
             TextColumn('[bold]{task.description:<10}'),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import tempfile
 from functools import cache
+from html import escape
 from pathlib import Path
-from xml.sax.saxutils import quoteattr
 
 from .pandoc import PandocError, run_pandoc
 from .styles import csl_locale
@@ -40,7 +40,7 @@ references:
 @cache
 def locator_terms(language: str) -> dict[str, tuple[str, str]]:
     """Label -> its short term, singular and plural, in the CSL locale of ``language``; empty if Pandoc fails."""
-    terms = ''.join(f'<text term={quoteattr(label)} form="short"/><text term={quoteattr(label)} form="short" '
+    terms = ''.join(f'<text term="{escape(label)}" form="short"/><text term="{escape(label)}" form="short" '
                     'plural="true"/>' for label in LABELS)
     with tempfile.TemporaryDirectory(prefix='coursepack-terms-') as folder:
         style = Path(folder) / 'terms.csl'

@@ -32,11 +32,13 @@ def position_in_block(block: Token, lines: list[str], offset: int, path: str, li
     """The file, line and column of ``offset`` in the inline ``block``'s content; ``lines`` are the parsed text's."""
     content = block.content
     row = content.count('\n', 0, offset)
-    column = offset - (content.rfind('\n', 0, offset) + 1)
+    start = content.rfind('\n', 0, offset) + 1
+    end = content.find('\n', offset)
+    column = offset - start
     line_no = block.map[0] + row  # type: ignore[index]
     # Block content loses its indentation and markers ("> ", "- "); find where the line starts in the file.
     source = lines[line_no] if line_no < len(lines) else ''
-    text = content.split('\n')[row]
+    text = content[start:end if end >= 0 else len(content)]  # the line of ``offset``
     shift = source.find(text)
     if shift < 0:
         stripped = text.lstrip()
