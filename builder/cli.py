@@ -198,7 +198,7 @@ def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
                 print(f'up to date: {_shown(path)}', file=stdout)
         return 0
     if any(f in LAID_OUT for f in options.formats):
-        start_early()  # the workers' fork server imports WeasyPrint while this process imports the pipeline
+        start_early(root)  # the workers' fork server imports WeasyPrint while this process imports the pipeline
     from .write.formats import WRITERS, summarize
     from .pipeline import build
 

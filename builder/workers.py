@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
+from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar('T')
@@ -39,6 +40,10 @@ COLLECTION_THRESHOLD = 10_000
 # fonts of the stylesheet it parses for every part): the build's own, which it removes as it ends, also when
 # interrupted (``ending.py``), where the server, ending after it, might not remove its own in time.
 SERVER_FOLDER = 'COURSEPACK_SERVER_FOLDER'
+# And the book folder, whose language the server's warm-up hyphenates a word in: WeasyPrint loads the language's
+# hyphenation patterns in the first layout that needs them, once a process (English: 0.05 s; German: 0.5 s), which
+# was in every part.
+SERVER_BOOK = 'COURSEPACK_SERVER_BOOK'
 
 
 def worker_context() -> BaseContext:
@@ -47,12 +52,12 @@ def worker_context() -> BaseContext:
     return context
 
 
-def start_early() -> BaseContext:
-    """The workers' context, its fork server started: called as a build starts (``cli.py``), the server imports
-    WeasyPrint (0.8 s) and lays a page out (``fork_server.py``) while the build imports its modules and parses
-    the book, where the first worker of a layout would wait for it."""
+def start_early(book: Path | None = None) -> BaseContext:
+    """The workers' context, its fork server started: called as a build of ``book`` starts (``cli.py``), the
+    server imports WeasyPrint (0.8 s) and lays a page out (``fork_server.py``) while the build imports its modules
+    and parses the book, where the first worker of a layout would wait for it."""
     context = worker_context()
-    _start_fork_server()
+    _start_fork_server(book)
     return context
 
 
@@ -119,7 +124,7 @@ def _start_worker(scratch: str) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a forked worker inherits submit's mask
 
 
-def _start_fork_server() -> None:
+def _start_fork_server(book: Path | None) -> None:
     """Start the fork server, if not running, ignoring Ctrl-C, as a program inherits: it ignores Ctrl-C
     only once it has imported its preloaded modules, and a Ctrl-C before would print their traceback."""
     if threading.current_thread() is not threading.main_thread():  # an output written ahead (write/ahead.py)
@@ -127,6 +132,10 @@ def _start_fork_server() -> None:
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ[SERVER_FOLDER] = multiprocessing.util.get_temp_dir()  # read by a server started here
+    if book is None:
+        os.environ.pop(SERVER_BOOK, None)
+    else:
+        os.environ[SERVER_BOOK] = str(book)
     try:
         forkserver.ensure_running()
     finally:

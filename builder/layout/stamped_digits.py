@@ -60,6 +60,7 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
     by_page: defaultdict[int, list[tuple[int, Box]]] = defaultdict(list)
     for slot, box in boxes.items():
         by_page[box[0]].append((slot, box))
+    set_font, set_matrix, show = pikepdf.Operator('Tf'), pikepdf.Operator('Tm'), pikepdf.Operator('TJ')
     with pikepdf.open(pdf) as document:
         for index, wanted in by_page.items():
             page = document.pages[index]
@@ -67,26 +68,27 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
             texts = []  # (the TJ's number on the page, origin x, origin y, font name, TJ array)
             font, origin, shown = None, None, 0
             for operands, operator in pikepdf.parse_content_stream(page):
-                if operator == pikepdf.Operator('Tf'):
+                if operator == set_font:
                     font = str(operands[0])
-                elif operator == pikepdf.Operator('Tm'):
+                elif operator == set_matrix:
                     origin = (float(operands[4]), float(operands[5]))
-                elif operator == pikepdf.Operator('TJ'):
+                elif operator == show:
                     if origin is not None and font is not None:
-                        texts.append((shown, *origin, font, list(operands[0])))
+                        texts.append((shown, *origin, font, operands[0]))
                     shown += 1
             page.contents_coalesce()
-            arrays = shown_arrays(page.obj.Contents.read_bytes())
+            content = page.obj.Contents.read_bytes()
+            arrays = list(SHOWN.finditer(content))
             if len(arrays) != shown:  # the stream's TJ arrays are not all read as written by WeasyPrint
                 return None
             fonts_read: dict[str, tuple[dict[str, str], dict[int, float]] | None] = {}
             for slot, (_, rectangles, placeholder) in wanted:
                 # The number ends what the box draws (", p. 01"; the contents' leader, then "01")
-                inside = [t for t in texts if any(x1 - TOLERANCE <= t[1] < x2 - TOLERANCE and y1 <= t[2] <= y2
-                                                  for x1, y1, x2, y2 in rectangles)]
-                if not inside or inside[-1][3] not in fonts:
+                last = next((t for t in reversed(texts) if _within(t[1], t[2], rectangles)), None)
+                if last is None or last[3] not in fonts:
                     return None
-                number, _, _, name, array = inside[-1]
+                number, _, _, name, shown_array = last
+                array = list(shown_array)
                 if name not in fonts_read:  # a page's references are in one font or two: each read once
                     text = text_of_glyphs(fonts[name])
                     fonts_read[name] = None if text is None else (text, {
@@ -104,11 +106,16 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 width = [widths.get(int(code, 16), -WIDTH_ROUNDING) for _, _, code in drawn]
                 if max(width) - min(width) > WIDTH_ROUNDING:
                     return None  # the placeholder's digits differ in width: the font's figures are not tabular
-                places = arrays[number][-len(placeholder):]
+                places = _glyphs_shown(content, arrays[number])[-len(placeholder):]
                 if [code for _, code in places] != [code for _, _, code in drawn]:
                     return None
                 found[slot] = (index, [at for at, _ in places], _digits(text, widths, width[0]))
     return [found[slot] for slot in sorted(found)]
+
+
+def _within(x: float, y: float, rectangles: list) -> bool:
+    """Whether a text drawn from (``x``, ``y``) starts in one of ``rectangles``."""
+    return any(x1 - TOLERANCE <= x < x2 - TOLERANCE and y1 <= y <= y2 for x1, y1, x2, y2 in rectangles)
 
 
 def _digits(text: dict[str, str], widths: dict[int, float], width: float) -> dict[str, str]:
@@ -138,13 +145,15 @@ def shown_arrays(content: bytes) -> list[list[tuple[int, str]]]:
     """The glyphs of each ``TJ`` array of a content stream as WeasyPrint writes it (glyph codes as hex strings,
     two bytes a glyph, and numbers), read from its bytes: (where the glyph's four hex digits are, the code in
     lowercase hex). An array of other strings is not read, nor counted."""
-    arrays = []
-    for array in SHOWN.finditer(content):
-        glyphs = []
-        for item in HEX_STRING.finditer(content, array.start(1), array.end(1)):
-            glyphs.extend((item.start(1) + at, item[1][at:at + 4].decode().lower()) for at in range(0, len(item[1]), 4))
-        arrays.append(glyphs)
-    return arrays
+    return [_glyphs_shown(content, array) for array in SHOWN.finditer(content)]
+
+
+def _glyphs_shown(content: bytes, array: re.Match) -> list[tuple[int, str]]:
+    """The glyphs of one ``TJ`` array of ``content`` (a match of ``SHOWN``), as ``shown_arrays`` gives them."""
+    glyphs = []
+    for item in HEX_STRING.finditer(content, array.start(1), array.end(1)):
+        glyphs.extend((item.start(1) + at, item[1][at:at + 4].decode().lower()) for at in range(0, len(item[1]), 4))
+    return glyphs
 
 
 # A TJ array of hex strings and numbers only, and each hex string in it (of whole two-byte glyph codes)
