@@ -234,6 +234,24 @@ def test_an_epub_alone_takes_its_page_numbers_only_from_a_layout_of_the_same_boo
     assert 'no print page numbers' in run.out and summary.endswith(' ' + no_pages)
 
 
+def test_pdf_fonts_keep_no_table_a_reader_does_not_draw_with(outputs_book):
+    """The PDF's font programs are subsets without the layout tables WeasyPrint has used already, nor SIL's feature
+    names ('Silt', 12 KB a face), which no PDF reader reads."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    with pikepdf.open(outputs_book.output('.pdf')) as pdf:
+        programs = [obj.FontFile2.read_bytes() for obj in pdf.objects
+                    if isinstance(obj, pikepdf.Dictionary) and obj.get('/Type') == '/FontDescriptor']
+    assert len(programs) >= 3  # regular, italic, bold at least
+    for data in programs:
+        tables = set(TTFont(io.BytesIO(data)).reader.keys())
+        assert {'glyf', 'loca', 'hmtx', 'cmap'} <= tables
+        assert not tables & {'GSUB', 'GPOS', 'Silt', 'DSIG'}, tables
+
+
 def test_epub_fonts_are_renamed_subsets_that_draw_all_its_text(outputs_book):
     """The bundled fonts shrink to the characters the EPUB shows, every one the whole font has, keep the small
     capitals the stylesheet asks for and their licence, and drop the Reserved Font Names a modified font may not use."""
