@@ -45,21 +45,27 @@ def end(status: int) -> NoReturn:
 
 
 def end_now(status: int) -> NoReturn:
-    """Exit with ``status`` at once, with no exit function run (but this module's), e.g. when interrupted:
-    Python's shutdown could end the process by the signal itself, with no exit status (seen in CI under load)."""
+    """Exit with ``status`` at once, the streams flushed and the temporary folders removed: after every exit
+    function (:func:`end`), or instead of them when interrupted, where Python's shutdown could end the process by
+    the signal itself, with no exit status (seen in CI under load)."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):  # closed, or a pipe whose reader is gone
             pass
+    _remove_folders()
+    os._exit(status)
+
+
+def _remove_folders() -> None:
     for folder in _folders:
         shutil.rmtree(folder, ignore_errors=True)
-    os._exit(status)
 
 
 def _after_every_exit_function() -> None:
     if _status:
         end_now(_status[0])
+    _remove_folders()  # an exception ended the command: Python ends the process as usual
 
 
 atexit.register(_after_every_exit_function)  # first registered, so run last
