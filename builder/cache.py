@@ -214,6 +214,10 @@ class OutputCache:
         """Where the fonts subset for an EPUB or a web edition are kept (``write/epub_fonts.py``)."""
         return cache_dir(self.root) / 'fonts' if self.enabled else None
 
+    def contents_folder(self) -> Path | None:
+        """Where the join of a PDF's parts keeps the page contents it compressed (``write/pdf.py``)."""
+        return cache_dir(self.root) / 'contents' if self.enabled else None
+
     def parts_salt(self) -> str:
         return assets_key(self.inputs, builder_key('parts'))
 

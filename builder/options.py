@@ -52,6 +52,10 @@ class Build:
         """Where font subsets and merged fonts are kept between builds; None without a cache."""
         return self.cache.fonts_folder() if self.cache else None
 
+    def contents_folder(self) -> Path | None:
+        """Where a PDF's compressed page contents are kept between builds; None without a cache."""
+        return self.cache.contents_folder() if self.cache else None
+
     def stop_on_errors(self) -> None:
         """Raise :class:`BuildError` if there are errors (or, with ``--strict``, warnings)."""
         if self.diagnostics.has_errors(strict=self.options.strict):

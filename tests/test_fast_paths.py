@@ -249,8 +249,8 @@ def test_a_longer_front_matter_changes_no_number_in_the_body_nor_lays_a_chapter_
 
 
 def test_parts_give_the_same_bytes_however_they_were_laid_out(tmp_path):
-    """A clean build in parts, and one whose parts, folios and page map come from the cache of another version of
-    the book (an edit that moved pages, undone), write the same PDF."""
+    """A clean build in parts, and one whose parts, folios, page map and compressed page contents come from the cache
+    of another version of the book (an edit that moved pages, undone), write the same PDF."""
     clean = copy_book('parts', tmp_path / 'clean')
     assert build(clean, '--jobs', '2', *PDF_ONLY).code == 0
     book = copy_book('parts', tmp_path / 'elsewhere' / 'edited')
@@ -261,6 +261,7 @@ def test_parts_give_the_same_bytes_however_they_were_laid_out(tmp_path):
     again = build(book, '--jobs', '2', *PDF_ONLY)
     assert again.code == 0, again.err
     assert laid_out_parts(again)  # the cache did not have it all
+    assert list((book / '.coursepack-cache' / 'contents').glob('*.deflate'))  # the joins kept their page contents
     ours, theirs = (next((b / 'dist').glob('*.pdf')) for b in (clean, book))
     assert ours.read_bytes() == theirs.read_bytes()
 
