@@ -43,8 +43,12 @@ def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans
     (dist / 'a-minimal-course-pack.epub').write_bytes(b'PK the previous build')
     before = dist_fingerprint(dist)
 
+    # Killed, the build cannot remove its temporary folders (the fork server's socket): in the test's own folder.
+    temporary = tmp_path / 'tmp'
+    temporary.mkdir()
     process = subprocess.Popen([sys.executable, '-m', 'builder', 'build', str(book), *MAIN_EDITION], cwd=REPO,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, 'TMPDIR': str(temporary)})
     try:
         while process.poll() is None and not temporaries(dist):
             time.sleep(0.002)
