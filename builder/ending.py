@@ -4,8 +4,8 @@ Python's own shutdown frees every object one at a time, which after a build
 takes longer than some builds (0.15 s after the EPUB of a 200-page book), and
 waits for threads and pools that a build has already closed. The command
 (``cli.run``) calls :func:`begin` first: everything temporary the process
-makes from then on (Pandoc's home, WeasyPrint's copies of fonts) is made in one
-folder of its own. :func:`end` exits with the command's status as usual, so
+makes from then on (Pandoc's home, WeasyPrint's copies of fonts, the files of
+the programs it runs) is made in one folder of its own. :func:`end` exits with the command's status as usual, so
 that every other module's exit function runs (they close pools and remove
 their files); this module's, registered when the package is imported, before
 any other module has registered one, runs last: it removes that folder and
@@ -36,6 +36,9 @@ def begin() -> None:
     _folders.append(multiprocessing.util.get_temp_dir())
     tempfile.tempdir = tempfile.mkdtemp(prefix='coursepack-')
     _folders.append(tempfile.tempdir)
+    # And the programs it runs: WeasyPrint's import runs the C compiler (ctypes looking for an optional library),
+    # which a Ctrl-C ends with its temporary file left behind.
+    os.environ['TMPDIR'] = tempfile.tempdir
 
 
 def end(status: int) -> NoReturn:
