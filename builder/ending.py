@@ -22,23 +22,35 @@ import sys
 import tempfile
 from typing import NoReturn
 
+MAX_SOCKET_PATH = 107  # bytes in the path of a Unix socket
+SOCKET_IN_FOLDER = '/pymp-xxxxxxxx/listener-xxxxxxxx'  # multiprocessing's folder and the fork server's socket
 _folders: list[str] = []  # the process's temporary folders, once begun
 _status: list[int] = []  # the command's exit status, once it ends
 
 
 def begin() -> None:
     """Make the folder that holds every temporary file this process makes from now on."""
-    # But multiprocessing's, made first where it always is: the fork server's socket is in it, and the path of
-    # a socket has at most 107 bytes. Imported here, not above: its exit function must be registered after this
-    # module's, to run before it.
+    # But multiprocessing's, made first and apart: the fork server's socket is in it, and the path of a socket has
+    # at most 107 bytes (Python 3.13 moves it to /tmp itself when the temporary folder's path is too long).
+    # Imported here, not above: its exit function must be registered after this module's, to run before it.
     import multiprocessing.util
 
+    usual = tempfile.gettempdir()
+    tempfile.tempdir = usual if len(usual) + len(SOCKET_IN_FOLDER) <= MAX_SOCKET_PATH else _short_folder(usual)
     _folders.append(multiprocessing.util.get_temp_dir())
-    tempfile.tempdir = tempfile.mkdtemp(prefix='coursepack-')
+    tempfile.tempdir = tempfile.mkdtemp(prefix='coursepack-', dir=usual)
     _folders.append(tempfile.tempdir)
     # And the programs it runs: WeasyPrint's import runs the C compiler (ctypes looking for an optional library),
     # which a Ctrl-C ends with its temporary file left behind.
     os.environ['TMPDIR'] = tempfile.tempdir
+
+
+def _short_folder(usual: str) -> str:
+    """A temporary folder whose path leaves room for a socket's, else ``usual``."""
+    for folder in ('/tmp', '/var/tmp', '/usr/tmp'):
+        if os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK):
+            return folder
+    return usual
 
 
 def end(status: int) -> NoReturn:

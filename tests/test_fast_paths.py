@@ -444,6 +444,21 @@ def test_page_references_are_stamped_into_parts_laid_out_once(tmp_path):
         assert ours[key] == theirs[key], key
 
 
+def test_a_long_temporary_folder_path_leaves_room_for_the_fork_servers_socket(tmp_path):
+    """The workers' fork server listens on a Unix socket in multiprocessing's temporary folder, whose path may have
+    107 bytes at most: under a temporary folder of 100 (a test's own, a user's deep TMPDIR) the build failed with
+    an internal error (AF_UNIX path too long). That folder goes to /tmp; the build still leaves nothing behind."""
+    book = copy_book('parts', tmp_path / 'book')
+    temporary = tmp_path / 'tmp'
+    temporary = temporary / ('t' * (100 - len(str(temporary)) - 1))
+    temporary.mkdir(parents=True)
+    assert len(str(temporary)) == 100
+    run = subprocess.run([sys.executable, '-m', 'builder', 'build', str(book), '--jobs', '2', *QUIET],
+                         env={**os.environ, 'TMPDIR': str(temporary)}, capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    assert (book / 'dist').is_dir() and sorted(p.name for p in temporary.iterdir()) == []
+
+
 def test_a_build_leaves_no_temporary_font_folders(tmp_path):
     """WeasyPrint copies a document's fonts to a temporary folder and removes it when the document is collected,
     which a worker's last documents are not: the workers' temporary folders are their pool's, removed with it, so
