@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,12 +45,12 @@ def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans
     (dist / 'a-minimal-course-pack.epub').write_bytes(b'PK the previous build')
     before = dist_fingerprint(dist)
 
-    # Killed, the build cannot remove its temporary folders (the fork server's socket): in the test's own folder.
-    temporary = tmp_path / 'tmp'
-    temporary.mkdir()
+    # Killed, the build cannot remove its temporary folders (the fork server's socket): in one of the test's, short
+    # enough for the socket (a longer one would send it to /tmp), removed after.
+    temporary = tempfile.mkdtemp(prefix='cp-')
     process = subprocess.Popen([sys.executable, '-m', 'builder', 'build', str(book), *MAIN_EDITION], cwd=REPO,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, 'TMPDIR': str(temporary)})
+                               env={**os.environ, 'TMPDIR': temporary})
     try:
         while process.poll() is None and not temporaries(dist):
             time.sleep(0.002)
@@ -58,6 +60,7 @@ def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans
         process.wait(timeout=60)
         stderr = process.stderr.read().decode()
         process.stderr.close()
+        shutil.rmtree(temporary, ignore_errors=True)
     assert process.returncode == -signal.SIGKILL, ('the build ended before it could be killed', stderr)
 
     left = temporaries(dist)
