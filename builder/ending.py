@@ -5,12 +5,12 @@ takes longer than some builds (0.15 s after the EPUB of a 200-page book), and
 waits for threads and pools that a build has already closed. The command
 (``cli.run``) calls :func:`begin` first: everything temporary the process
 makes from then on (Pandoc's home, WeasyPrint's copies of fonts, the files of
-the programs it runs) is made in one folder of its own. :func:`end` exits with the command's status as usual, so
-that every other module's exit function runs (they close pools and remove
-their files); this module's, registered when the package is imported, before
-any other module has registered one, runs last: it removes that folder and
-ends the process there. Programs that import the builder (the tests) never
-call :func:`begin`, and end as usual.
+the programs it runs) is made in one folder of its own. :func:`end` exits with
+the command's status as usual, so that every other module's exit function runs
+(they close pools and remove their files); this module's, registered when the
+package is imported, before any other module has registered one, runs last: it
+removes that folder and ends the process there. Programs that import the
+builder (the tests) never call :func:`begin`, and end as usual.
 """
 
 from __future__ import annotations
