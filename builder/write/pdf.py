@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from ..cache import keep_recent, write_bytes
+from ..cache import builder_key, keep_recent, write_bytes
 from ..dates import build_timestamp
 from ..diagnostics import Diagnostics
 from ..layout import LaidOut
@@ -164,6 +164,9 @@ def compress_contents(book, kept: Path | None) -> None:  # type: ignore[no-untyp
     and a new one are compressed alike, by the zlib that WeasyPrint compresses the parts' pages with."""
     import pikepdf
 
+    # What else decides the bytes: the level, zlib's version, the builder (a kept page must be what a clean build
+    # makes).
+    salt = f'{builder_key("contents")}:{COMPRESSION}:{zlib.ZLIB_RUNTIME_VERSION}:'.encode()
     used = []
     for page in book.pages:
         contents = page.obj.get('/Contents')
@@ -172,7 +175,7 @@ def compress_contents(book, kept: Path | None) -> None:  # type: ignore[no-untyp
         data = contents.read_bytes()
         packed = None
         if kept is not None:
-            path = kept / f'{hashlib.sha256(data).hexdigest()}.deflate'
+            path = kept / f'{hashlib.sha256(salt + data).hexdigest()}.deflate'
             used.append(path)
             with contextlib.suppress(OSError):
                 packed = path.read_bytes()
