@@ -255,17 +255,18 @@ def write_bytes(path: Path, data: bytes) -> None:
     os.replace(name, path)
 
 
-def kept_bytes(folder: Path, name: str, keep: int, make: Callable[[], bytes]) -> bytes:
+def kept_bytes(folder: Path, name: str, keep: int | None, make: Callable[[], bytes]) -> bytes:
     """The file ``name`` of ``folder``, made by ``make()`` and kept there when missing; of the files with its
-    suffix, only the ``keep`` most recently used stay."""
+    suffix, only the ``keep`` most recently used stay (``None``: the caller prunes them, once for many files)."""
     path = folder / name
     with contextlib.suppress(OSError):
         data = path.read_bytes()
-        path.touch()  # recently used: kept by the pruning below
+        path.touch()  # recently used: kept by the pruning
         return data
     data = make()
     write_bytes(path, data)
-    keep_recent(folder, f'*{path.suffix}', keep)
+    if keep is not None:
+        keep_recent(folder, f'*{path.suffix}', keep)
     return data
 
 

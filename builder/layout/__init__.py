@@ -61,9 +61,9 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     options, cache = build.options, build.cache
     assert cache is not None  # a build, not a check
     cached = cache.page_map(stem) or None
-    # From the last build's pages, when there are some: the rendering the layout starts from (``settle``).
     first = render(resolved, cached)
-    guess = cached or estimated_page_map(first)
+    # The rendering the layout starts from (``settle``): from the last build's pages, or from an estimate of them.
+    start = first if cached else render(resolved, estimated_page_map(first))
     jobs = options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
     # --jobs 1: one document; --jobs N: parts; by default, what the book is (parts.lays_out_in_parts).
@@ -74,7 +74,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
         store = PartStore(folder, cache.parts_salt())
         engine = InParts(resolved, build.diagnostics, build.progress, jobs, store, meanwhile)
-        in_parts = settle(resolved, guess, engine, first if cached else None)
+        in_parts = settle(resolved, start, engine)
         if in_parts is not None:
             in_parts = (in_parts[0], engine.joinable(*in_parts))  # numbers and folios, drawn as the parts are joined
             parts = in_parts[1]
@@ -82,7 +82,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
             store.prune({part.key for part in parts.parts} | kept)
         laid_out = in_parts
     else:
-        laid_out = settle(resolved, guess, OneDocument(build.diagnostics, build.progress), first if cached else None)
+        laid_out = settle(resolved, start, OneDocument(build.diagnostics, build.progress))
     if laid_out is None:
         return None
     if laid_out[0].pages is not None:

@@ -5,7 +5,7 @@ Every page number the book prints besides its folios is printed from a
 collapsed as "12, 34–36", the contents and "see p. 12" (``page_references.py``),
 the EPUB page-list. Printing them can move text to other pages, so the book is
 rendered and laid out again until what it prints no longer changes: once when
-the last build's page map (``guess``) is still right, twice for most first builds (in
+the last build's page map (the first guess) is still right, twice for most first builds (in
 parts, the back matter once: ``parts.py``).
 
 The loop is the same for both engines (``document.py``: the book as one
@@ -52,15 +52,13 @@ class Engine(Protocol, Generic[L]):
         ...
 
 
-def settle(resolved: ResolvedBook, guess: PageMap, engine: Engine[L],
-           rendered: RenderedBook | None = None) -> tuple[RenderedBook, L] | None:
+def settle(resolved: ResolvedBook, rendered: RenderedBook, engine: Engine[L]) -> tuple[RenderedBook, L] | None:
     """Lay ``resolved`` out with ``engine`` until its page numbers are stable; None (with diagnostics) on errors.
 
-    ``guess``: the page map to print from at first (the last build's, or an estimate), right or not;
-    ``rendered``: the book rendered from it, when the caller has it already.
+    ``rendered``: the book rendered from a first guess at its pages (the last build's, or an estimate), right or
+    not.
     """
     with engine:
-        rendered = rendered or render(resolved, guess)
         laid_out: L | None = None
         for attempt in range(1, MAX_PASSES + 1):
             laid_out = engine.lay_out(rendered, attempt)

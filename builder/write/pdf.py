@@ -10,6 +10,7 @@ annotations to the named destination, and each font is embedded once
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import warnings
@@ -17,7 +18,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from ..cache import builder_key, keep_recent, write_bytes
+from ..cache import builder_key, keep_recent, kept_bytes
 from ..dates import build_timestamp
 from ..diagnostics import Diagnostics
 from ..layout import LaidOut
@@ -167,26 +168,19 @@ def compress_contents(book, kept: Path | None) -> None:  # type: ignore[no-untyp
     # What else decides the bytes: the level, zlib's version, the builder (a kept page must be what a clean build
     # makes).
     salt = f'{builder_key("contents")}:{COMPRESSION}:{zlib.ZLIB_RUNTIME_VERSION}:'.encode()
-    used = []
+    written = 0
     for page in book.pages:
         contents = page.obj.get('/Contents')
         if not isinstance(contents, pikepdf.Stream) or '/Filter' in contents:
             continue  # as its part wrote it, compressed
         data = contents.read_bytes()
-        packed = None
-        if kept is not None:
-            path = kept / f'{hashlib.sha256(salt + data).hexdigest()}.deflate'
-            used.append(path)
-            with contextlib.suppress(OSError):
-                packed = path.read_bytes()
-                path.touch()  # recently used: kept by the pruning below
-        if packed is None:
-            packed = zlib.compress(data, COMPRESSION)
-            if kept is not None:
-                write_bytes(path, packed)
+        compress = functools.partial(zlib.compress, data, COMPRESSION)
+        packed = compress() if kept is None else kept_bytes(
+            kept, f'{hashlib.sha256(salt + data).hexdigest()}.deflate', None, compress)
         contents.write(packed, filter=pikepdf.Name.FlateDecode)
-    if kept is not None and used:
-        keep_recent(kept, '*.deflate', CONTENTS_KEPT * len(used))
+        written += 1
+    if kept is not None and written:
+        keep_recent(kept, '*.deflate', CONTENTS_KEPT * written)
 
 
 def join_navigation(book, sources, first_index: list[int]) -> None:  # type: ignore[no-untyped-def]
