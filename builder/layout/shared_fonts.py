@@ -155,14 +155,20 @@ def _to_unicode(text: dict[str, str]) -> bytes:
 
 
 def merged_font(subsets: list[bytes]) -> bytes:
-    """One TrueType font with the glyph outlines of all ``subsets`` (subsets of one font that kept glyph ids)."""
-    fonts = [_by_glyph_id(data) for data in subsets]
+    """One TrueType font with the glyph outlines of all ``subsets`` (subsets of one font that kept glyph ids).
+
+    The subsets are read one at a time: a part's subset, glyph ids kept, holds thousands of empty glyphs, and
+    holding every part's at once took 35 MB more at 800 pages (70 parts).
+    """
     # Keeping glyph ids, a subset has as many glyphs as its highest id used: the largest holds every id.
-    base = max(fonts, key=lambda font: len(font.getGlyphOrder()))
+    counts = [_glyph_count(data) for data in subsets]
+    largest = counts.index(max(counts))
+    base = _by_glyph_id(subsets[largest])
     glyphs, metrics = base['glyf'], base['hmtx']
-    for other in fonts:
-        if other is base:
+    for index, data in enumerate(subsets):
+        if index == largest:
             continue
+        other = _by_glyph_id(data)
         for name in other.getGlyphOrder():
             if _outlined(other['glyf'], name) and not _outlined(glyphs, name):
                 glyphs[name] = other['glyf'][name]
@@ -187,3 +193,9 @@ def _by_glyph_id(data: bytes):  # type: ignore[no-untyped-def]
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # the same bytes from every build
     font.setGlyphOrder([f'gid{i}' for i in range(font['maxp'].numGlyphs)])
     return font
+
+
+def _glyph_count(data: bytes) -> int:
+    from fontTools.ttLib import TTFont
+
+    return TTFont(io.BytesIO(data), lazy=True)['maxp'].numGlyphs
