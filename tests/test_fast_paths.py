@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -213,6 +214,31 @@ def test_parts_of_a_book_with_its_own_folios_number_their_pages(tmp_path):
     assert ours['labels'][8] == '5' and 'page 5' in ours['text'][8]  # the body from 1, after four front pages
     for key in ('pages', 'contents', 'folios', 'text'):
         assert ours[key] == theirs[key], key
+
+
+def test_parts_print_their_folios_when_the_stylesheet_spaces_out_the_digits(tmp_path):
+    """Folios spaced out are not one run of the digits, so their digits cannot be stamped into a template: the parts
+    print their own folios, on the first build (a pass later) and on the next, which knows it from the start."""
+    books = []
+    for name in ('parts', 'single'):
+        book = copy_book('parts', tmp_path / name)
+        (book / 'styles').mkdir(exist_ok=True)
+        (book / 'styles' / 'print.css').write_text('@page { letter-spacing: 0.2em; }\n')
+        books.append(book)
+    single = build(books[1], '--jobs', '1', '--no-cache', *PDF_ONLY)
+    assert single.code == 0, single.err
+    theirs = book_summary(single.output('.pdf'))
+    assert theirs['labels'][8] == '5'
+    for again in (False, True):
+        if again:  # its outputs gone, the book is laid out again, from the parts and the folio template kept
+            assert list((books[0] / '.coursepack-cache' / 'parts').glob('*/*.unstampable'))
+            shutil.rmtree(books[0] / 'dist')
+        run = build(books[0], '--jobs', '2', *PDF_ONLY)
+        assert run.code == 0, run.err
+        assert ('pass 2' in run.err) != again  # the first build learns it after a pass; the next knows it
+        ours = book_summary(run.output('.pdf'))
+        for key in ('pages', 'contents', 'folios', 'text'):
+            assert ours[key] == theirs[key], key
 
 
 def test_a_longer_front_matter_changes_no_number_in_the_body_nor_lays_a_chapter_out_again(tmp_path):

@@ -78,7 +78,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
         if in_parts is not None:
             in_parts = (in_parts[0], engine.joinable(*in_parts))  # numbers and folios, drawn as the parts are joined
             parts = in_parts[1]
-            kept = {parts.folios.template.kept.stem} if parts.folios else set()
+            kept = {engine.template.kept.stem} if engine.template else set()  # or what refused it
             store.prune({part.key for part in parts.parts} | kept)
         laid_out = in_parts
     else:

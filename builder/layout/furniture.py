@@ -77,6 +77,11 @@ class FolioTemplate:
     moment: dt.datetime
     kept: Path  # where the parts are kept (``parts_cache.PartStore``): laid out once for a book and its styles
 
+    @property
+    def refused(self) -> Path:
+        """Where a template whose folios cannot be stamped (``made``) is noted as such, in place of its PDF."""
+        return self.kept.with_suffix('.unstampable')
+
     def pdf(self) -> bytes:
         """The template laid out by WeasyPrint, its fonts subset as the parts' are (so that they merge)."""
         from .font_subsets import dated_subsets
@@ -85,9 +90,23 @@ class FolioTemplate:
         if self.kept.is_file():
             return self.kept.read_bytes()
         document = laid_out(self.html, self.root)
-        pdf = document.write_pdf(pdf_identifier=self.identifier, finisher=dated_subsets(self.moment))
+        return document.write_pdf(pdf_identifier=self.identifier, finisher=dated_subsets(self.moment))
+
+    def made(self) -> bool:
+        """Lay the template out and keep it; or, when its folios cannot be stamped (``FolioStamps``: the book's
+        stylesheet spaces out or kerns the digits), keep that instead. Whether they can."""
+        import io
+
+        import pikepdf
+
+        pdf = self.pdf()
+        try:
+            FolioStamps(pikepdf.open(io.BytesIO(pdf)))
+        except ValueError as why:
+            write_bytes(self.refused, f'{why}\n'.encode())
+            return False
         write_bytes(self.kept, pdf)
-        return pdf
+        return True
 
 
 @dataclass(frozen=True)

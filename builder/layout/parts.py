@@ -154,7 +154,7 @@ class InParts:
         self.htmls_of: RenderedBook | None = None
         self.htmls: dict[tuple[int, int], str] = {}
         self.templates: dict[int, tuple[tuple, str, list[str]]] = {}  # part -> (made of, ``part_template``)
-        self.template: FolioTemplate | None = None  # of the folios, when drawn apart
+        self.template: FolioTemplate | None = None  # of the folios, when drawn apart or found unstampable
         self.stack = contextlib.ExitStack()
 
     def __enter__(self) -> InParts:
@@ -168,6 +168,7 @@ class InParts:
 
     def lay_out(self, rendered: RenderedBook, attempt: int) -> LaidOutParts | None:
         self.progress.item(f'pass {attempt}')
+        template_made: Future[bool] | None = None
         if not self.plan:
             self.plan = plan_parts(rendered)
             documents = rendered.documents
@@ -179,8 +180,10 @@ class InParts:
             if self.apart:  # laid out beside the first parts, unless kept: it depends on the page rules alone
                 self.template = folio_template(rendered, self.identifier,
                                                lambda html: self.store.folder / f'{self.store.key(html)}.folios')
-                if not self.template.kept.is_file():
-                    self.workers.submit(self.template.pdf)  # the pool, closed after the last pass, waits for it
+                if self.template.refused.is_file():
+                    self.print_folios()
+                elif not self.template.kept.is_file():
+                    template_made = self.workers.submit(self.template.made)
         pages = rendered.pages
         assert pages is not None  # rendered from the guess, then from each layout
         # From estimated pages, the first pass counts pages: what it would write is final only for the parts that
@@ -214,6 +217,8 @@ class InParts:
         # Parts that wait for the pages of the others are laid out in this pass all the same, as soon as those are.
         waiting = list(range(count, len(self.plan))) if write else []
         self.run(rendered, starts, side_by_side, back, writes | set(waiting), duplex, waiting, meanwhile)
+        if template_made is not None and not template_made.result():
+            self.print_folios()  # this pass's parts, which print none, are laid out again in the next
         if write:  # every part, those that waited too
             count = len(self.plan)
         results = tuple(r for r in self.done[:count] if r is not None)
@@ -226,6 +231,12 @@ class InParts:
             ending = following_start(laid_out[-1], results[-1], duplex)
             rest = estimated_rest(rendered, self.plan[count][0], pages, ending)
         return LaidOutParts(results, laid_out, rest)
+
+    def print_folios(self) -> None:
+        """The folios cannot be drawn apart (``FolioTemplate.made``): the parts print their own, as when the book's
+        stylesheet prints them."""
+        self.apart = False  # its template kept all the same, as refused (``made``)
+        self.htmls_of, self.templates = None, {}  # made with the folios marked
 
     def final_from_the_start(self, rendered: RenderedBook, starts: list[int], parts: list[int]) -> set[int]:
         """Of ``parts``, rendered from estimated pages, those that print no page number but their page references'
