@@ -162,6 +162,32 @@ def test_rebuild_after_an_edit_is_a_clean_build(tmp_path, sentences):
         assert ours[key] == theirs[key], key
 
 
+def test_the_join_compresses_only_the_page_contents_it_has_not_kept(tmp_path):
+    """The join keeps each page's contents it compresses, by the hash of what they are: laid out again with nothing
+    changed, it compresses nothing (every kept file read, none written again); after a one-sentence edit, only what
+    the edit changed."""
+    book = copy_book('parts', tmp_path / 'book')
+    first = build(book, '--jobs', '2', *PDF_ONLY)
+    assert first.code == 0, first.err
+    written = first.output('.pdf').read_bytes()
+    contents = book / '.coursepack-cache' / 'contents'
+
+    def kept() -> dict[str, int]:  # a file written again is a new file: ``cache.write_bytes`` replaces it
+        return {path.name: path.stat().st_ino for path in contents.glob('*.deflate')}
+
+    before = kept()
+    shutil.rmtree(book / 'dist')
+    again = build(book, '--jobs', '2', *PDF_ONLY)
+    assert again.code == 0, again.err
+    assert again.output('.pdf').read_bytes() == written
+    assert len(before) > 8 and kept() == before
+    edit(book, '005-chapter-005.md', 1)
+    edited = build(book, '--jobs', '2', *PDF_ONLY)
+    assert edited.code == 0, edited.err
+    made = [name for name, inode in kept().items() if before.get(name) != inode]
+    assert 0 < len(made) < len(before) / 4, (len(made), len(before))
+
+
 XREF = re.compile(r'As \[\]\(#chapter-\d+\) showed, and as \[the section on it\]\(#chapter-\d+-s2\) explains, ')
 
 
