@@ -18,6 +18,7 @@ instead (``parts.py``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -82,9 +83,10 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
             if len(arrays) != shown:  # the stream's TJ arrays are not all read as written by WeasyPrint
                 return None
             fonts_read: dict[str, tuple[dict[str, str], dict[int, float]] | None] = {}
+            ends = _last_texts(texts, wanted)
             for slot, (_, rectangles, placeholder) in wanted:
                 # The number ends what the box draws (", p. 01"; the contents' leader, then "01")
-                last = next((t for t in reversed(texts) if _within(t[1], t[2], rectangles)), None)
+                last = ends.get(slot)
                 if last is None or last[3] not in fonts:
                     return None
                 number, _, _, name, shown_array = last
@@ -111,6 +113,26 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                     return None
                 found[slot] = (index, [at for at, _ in places], _digits(text, widths, width[0]))
     return [found[slot] for slot in sorted(found)]
+
+
+def _last_texts(texts: list[tuple], wanted: list[tuple[int, Box]]) -> dict[int, tuple]:
+    """Slot -> the last of a page's ``texts`` (drawn from ``text[1:3]``) that starts in its box's rectangles.
+
+    A page of the contents draws 1,700 texts (each dot of a leader is one) and 40 slots: each text is compared
+    with the rectangles of its line only, found by the whole points of their height (scanning the texts from the
+    end for each slot: 1.1 s to find the 777 slots of the 824-page book's contents part, now 0.85 s).
+    """
+    lines: defaultdict[int, list[tuple[int, list]]] = defaultdict(list)
+    for slot, (_, rectangles, _) in wanted:
+        for rectangle in rectangles:
+            for point in range(math.floor(rectangle[1]), math.floor(rectangle[3]) + 1):
+                lines[point].append((slot, [rectangle]))
+    ends: dict[int, tuple] = {}
+    for text in texts:
+        for slot, rectangle in lines.get(math.floor(text[2]), ()):
+            if _within(text[1], text[2], rectangle):
+                ends[slot] = text
+    return ends
 
 
 def _within(x: float, y: float, rectangles: list) -> bool:
