@@ -28,7 +28,10 @@ the page map they print is the one they produce. A first build goes:
    a part whose page-dependent text is only its page references' numbers is
    final (its folios are drawn apart, ``furniture.py``, and its numbers
    stamped in), if its numbers have the digits estimated: each part prints
-   the pages of the parts laid out before it, the others estimated;
+   the pages of the parts laid out before it, the others estimated. The
+   front matter waits for the parts around the book's last power of ten
+   (p. 100 of an 800-page book), whose estimated numbers may have the wrong
+   number of digits, and so prints their real pages (``front_after``);
 2. the parts whose numbers came out with other digits, or that print other
    pages, side by side with the back matter, laid out for the first time, so
    that it prints the chapters' pages (glossary, "cited on", index); printed
@@ -87,6 +90,8 @@ PART_BYTES = 50_000  # chapter XHTML per part: about 9 A4 pages of prose; an edi
 MIN_PARTS = 2  # chapter parts at least: the two cores of a small machine busy from the first pass
 WORTH_BYTES = 400_000  # about 100 pages: a book of several editions below lays them out side by side instead
 PX = 0.75  # CSS px -> PDF pt
+# An estimated page within a tenth of a power of ten (91 to 110) may have another number of digits when laid out
+NEAR_A_POWER = 1.1
 # Every part links to places in the others; joining the parts resolves those links.
 CROSS_PART_NOTICE = 'No anchor #'
 
@@ -216,7 +221,8 @@ class InParts:
             meanwhile = functools.partial(self.meanwhile, rendered)
         # Parts that wait for the pages of the others are laid out in this pass all the same, as soon as those are.
         waiting = list(range(count, len(self.plan))) if write else []
-        self.run(rendered, starts, side_by_side, back, writes | set(waiting), duplex, waiting, meanwhile)
+        after = {} if write else self.front_after(rendered, starts, writes, side_by_side)
+        self.run(rendered, starts, side_by_side, back, writes | set(waiting), duplex, waiting, meanwhile, after)
         if template_made is not None and not template_made.result():
             self.print_folios()  # this pass's parts, which print none, are laid out again in the next
         if write:  # every part, those that waited too
@@ -248,6 +254,25 @@ class InParts:
         assert pages is not None
         moved = render(self.resolved, EstimatedPageMap({anchor: page + 2 for anchor, page in pages.items()}))
         return {part for part in parts if self.prints_no_other_page(rendered, moved, part, starts[part])}
+
+    def front_after(self, rendered: RenderedBook, starts: list[int], writes: set[int],
+                    side_by_side: list[int]) -> dict[int, set[int]]:
+        """From estimated pages, the parts that the front matter's part is laid out after: those up to the pages
+        around the last power of ten the book reaches, whose estimated numbers may have the wrong number of digits.
+        After them, the contents print their real pages (``known_so_far``), and their first layout is their last:
+        the 824-page book's contents part (20 pages, 4.8 s) was laid out again in the next pass for an entry
+        estimated on p. 99 and laid out on p. 100."""
+        pages = rendered.pages
+        assert pages is not None
+        first_chapter = next(i for i, d in enumerate(rendered.documents) if d.kind == 'chapter')
+        if 0 not in writes or self.plan[0][0] >= first_chapter:  # no front matter, or not final from the start
+            return {}
+        number = rendered.numbering.number  # the body's pages from 1
+        end = number(max(pages.values(), default=1))
+        powers = [10 ** digits for digits in range(1, len(str(end)) + 1) if 10 ** digits / NEAR_A_POWER <= end]
+        if not powers:
+            return {}
+        return {0: {part for part in side_by_side if part and number(starts[part]) <= powers[-1] * NEAR_A_POWER}}
 
     def first_waiting(self, rendered: RenderedBook, starts: list[int]) -> int:
         """The first of the back-matter parts at the end that print pages of the back matter before them (the
@@ -288,12 +313,14 @@ class InParts:
                                    build_timestamp(rendered.config))
 
     def run(self, rendered: RenderedBook, starts: list[int], side_by_side: list[int], chain: list[int],
-            writes: set[int], duplex: bool, waiting: list[int], meanwhile: Callable[[], None] | None) -> None:
-        """Lay out the parts ``side_by_side`` in any order, and the back matter's (``chain``) one after the other,
-        each from the page where the one before it ends (from estimated pages, its parts would start where they
-        should only by chance). The chain takes the first free worker: it is the longest path through the pass.
-        Each part ``waiting`` is laid out once every part before it is, printed from their pages. ``meanwhile``
-        is called once the workers are busy, before the first wait."""
+            writes: set[int], duplex: bool, waiting: list[int], meanwhile: Callable[[], None] | None,
+            after: dict[int, set[int]]) -> None:
+        """Lay out the parts ``side_by_side`` in their order, each once the parts it comes ``after`` are laid out,
+        and the back matter's (``chain``) one after the other, each from the page where the one before it ends
+        (from estimated pages, its parts would start where they should only by chance). The chain takes the first
+        free worker: it is the longest path through the pass. Each part ``waiting`` is laid out once every part
+        before it is, printed from their pages. ``meanwhile`` is called once the workers are busy, before the first
+        wait."""
         running: dict[Future[PartResult], int] = {}
         chain_running = False
         while side_by_side or chain or running or waiting:
@@ -317,7 +344,12 @@ class InParts:
                 if future is not None:
                     running[future], chain_running = part, True
             while side_by_side and len(running) < self.jobs:
-                part = side_by_side.pop(0)
+                part = next((part for part in side_by_side
+                             if all(self.done[before] is not None for before in after.get(part, ()))),
+                            None if running else side_by_side[0])
+                if part is None:  # until a part it comes after is laid out
+                    break
+                side_by_side.remove(part)
                 # From estimated pages, a part final from the start prints its page references from what is known
                 estimated = isinstance(rendered.pages, EstimatedPageMap) and part in writes
                 pages = self.known_so_far(rendered.pages, duplex) if estimated else None  # type: ignore[arg-type]
