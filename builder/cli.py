@@ -24,7 +24,7 @@ from typing import NoReturn, TextIO, TypeVar
 
 from . import cache, ending
 from .diagnostics import BuildError, Diagnostics
-from .workers import COLLECTION_THRESHOLD, INTERRUPTED, start_early
+from .workers import COLLECTION_THRESHOLD, INTERRUPTED, TERMINATED, Terminated, start_early, stop_on_sigterm
 from .options import FORMATS, LAID_OUT, BuildOptions
 from .progress import Progress, progress_for
 
@@ -138,21 +138,24 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None, stderr: Te
     stderr = stderr or sys.stderr
     try:
         return _command(argv, stdout, stderr)
-    except KeyboardInterrupt:  # a build's outputs are staged: an interrupted one changed none
+    except KeyboardInterrupt as stop:  # a build's outputs are staged: an interrupted one changed none
         if threading.current_thread() is threading.main_thread():
-            # A second Ctrl-C while Python shuts down (its threads and pools) would end it with no exit status.
+            # A second Ctrl-C (or SIGTERM) while Python shuts down (its threads and pools) would end it with no
+            # exit status.
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print('coursepack: interrupted; no output was changed', file=stderr)
-        return INTERRUPTED
+        return TERMINATED if isinstance(stop, Terminated) else INTERRUPTED
 
 
 def run() -> NoReturn:
     """The ``coursepack`` command: :func:`main`, its result the exit status, the process ended at once
     (``ending.py``). Interrupted, a build has cleaned up and said so by the time ``main`` returns."""
     ending.begin()
+    stop_on_sigterm()
     gc.set_threshold(COLLECTION_THRESHOLD)
     status = main()
-    if status == INTERRUPTED:
+    if status in (INTERRUPTED, TERMINATED):
         ending.end_now(status)
     ending.end(status)
 

@@ -10,7 +10,9 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,12 +90,10 @@ def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans
     assert all(rebuilt_files[name] != before[name] for name in before)  # both outputs replaced
 
 
-@pytest.mark.parametrize('options, stage', [
-    (('--jobs', '1', *MAIN_EDITION), 'lay out'),  # one process
-    ((), 'lay out and write 2 outputs'),  # the two editions side by side, in forked workers
-    (('--jobs', '2', *MAIN_EDITION), 'lay out in parts'),  # the parts, in workers from a fork server
-])
-def test_ctrl_c_is_one_line_exit_130_and_dist_untouched(tmp_path, options, stage):
+def stopped_build(tmp_path: Path, options: tuple[str, ...], stage: str, stop: Callable[[int], None], code: int) -> None:
+    """Build a longer book over a previous output, ``stop(pid)`` it well into ``stage``; check that it ended with
+    exit status ``code`` and one line, leaving its outputs, the system's temporary folder and its process group as
+    they were."""
     book = a_longer_book(tmp_path)
     dist = book / 'dist'
     dist.mkdir()
@@ -112,19 +112,51 @@ def test_ctrl_c_is_one_line_exit_130_and_dist_untouched(tmp_path, options, stage
             if stage in line:
                 break
         time.sleep(1)  # well into the layout
-        os.killpg(process.pid, signal.SIGINT)
-        stderr = ''.join(seen) + process.stderr.read()
+        stop(process.pid)
+        rest: list[str] = []  # read apart: a worker left running would keep the stream open
+        reader = threading.Thread(target=lambda: rest.append(process.stderr.read()), daemon=True)
+        reader.start()
+        reader.join(timeout=120)
+        stderr = ''.join(seen + rest)
+        assert not reader.is_alive(), f'processes of the build still write to its stderr after it ended: {stderr}'
         process.wait(timeout=120)
+        for _ in range(100):  # the fork server ends once the build has: its workers with the build
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError('processes of the build still run after it ended')
     finally:
         process.stderr.close()
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
     assert any(stage in line for line in seen), stderr
-    assert process.returncode == 130, stderr
+    assert process.returncode == code, stderr
     assert stderr.splitlines()[-1] == 'coursepack: interrupted; no output was changed', stderr
     assert 'Traceback' not in stderr and 'KeyboardInterrupt' not in stderr, stderr
     assert dist_fingerprint(dist) == before  # no temporaries left either
     assert sorted(p.name for p in temporary.iterdir()) == []  # nor any in the system's temporary folder
+
+
+@pytest.mark.parametrize('options, stage', [
+    (('--jobs', '1', *MAIN_EDITION), 'lay out'),  # one process
+    ((), 'lay out and write 2 outputs'),  # the two editions side by side, in forked workers
+    (('--jobs', '2', *MAIN_EDITION), 'lay out in parts'),  # the parts, in workers from a fork server
+])
+def test_ctrl_c_is_one_line_exit_130_and_dist_untouched(tmp_path, options, stage):
+    stopped_build(tmp_path, options, stage, lambda pid: os.killpg(pid, signal.SIGINT), 130)
+
+
+@pytest.mark.parametrize('options, stage', [
+    ((), 'lay out and write 2 outputs'),
+    (('--jobs', '2', *MAIN_EDITION), 'lay out in parts'),
+])
+def test_sigterm_stops_the_build_and_its_workers_as_ctrl_c_does(tmp_path, options, stage):
+    """Another program stopping the build (SIGTERM, to the command alone: a CI's time limit, ``timeout``) ends it as
+    Ctrl-C does, with the shell's code for SIGTERM: it left its temporary folders behind, and its workers ran on."""
+    stopped_build(tmp_path, options, stage, lambda pid: os.kill(pid, signal.SIGTERM), 143)
 
 
 def test_a_second_ctrl_c_while_it_exits_changes_nothing(tmp_path):
