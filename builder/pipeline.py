@@ -242,7 +242,7 @@ def concurrent_outputs(whole: ResolvedBook, outputs: list[Output], options: Buil
     """
     if options.jobs is not None or len(outputs) < 2:
         return 1
-    if not all(o.selection.is_handout for o in outputs) and lays_out_in_parts(render(whole)):
+    if not all(o.selection.is_handout for o in outputs) and lays_out_in_parts(whole):
         return 1
     return min(len(outputs), os.cpu_count() or 1)
 

@@ -68,7 +68,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
     # --jobs 1: one document; --jobs N: parts; by default, what the book is (parts.lays_out_in_parts).
     if options.jobs != 1 and not first.selected.is_handout and (
-            can_lay_out_in_parts(first) if options.jobs else lays_out_in_parts(first, lambda: render(resolved))):
+            can_lay_out_in_parts(resolved) if options.jobs else lays_out_in_parts(resolved)):
         build.progress.stage('lay out in parts')
         folder = cache.parts_folder(stem) or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
