@@ -523,3 +523,27 @@ def test_a_build_leaves_no_temporary_font_folders(tmp_path):
                          env={**os.environ, 'TMPDIR': str(temporary)}, capture_output=True, text=True, cwd=REPO)
     assert run.returncode == 0, run.stderr
     assert (book / 'dist').is_dir() and sorted(p.name for p in temporary.iterdir()) == []
+
+
+def test_a_book_of_several_editions_is_laid_out_in_parts_when_its_text_is_long(tmp_path):
+    """Decided by the book's chapters' text, never by a rendering, which prints page numbers when the last build's are
+    kept: two short editions side by side, each as one document; one edition, or a long book, in parts."""
+    from builder.diagnostics import Diagnostics
+    from builder.layout.parts import WORTH_CHARACTERS, lays_out_in_parts
+    from builder.options import BuildOptions
+    from builder.pipeline import check
+
+    book = copy_book('minimal', tmp_path)
+    original = (book / 'book.yaml').read_text()
+
+    def in_parts() -> bool:
+        return lays_out_in_parts(check(book, BuildOptions(), Diagnostics()).whole)
+
+    assert not in_parts()  # the student's and the instructor's editions, short
+    set_key(book, 'editions: [student]')
+    assert in_parts()
+    (book / 'book.yaml').write_text(original)
+    paragraph = 'The convoys left Kabul in stages, and each stage was argued over in Moscow. ' * 10
+    (book / 'chapters' / '03-long.md').write_text(
+        '---\nid: long\ntitle: Long\n---\n\n' + '\n\n'.join([paragraph] * (WORTH_CHARACTERS // len(paragraph) + 1)))
+    assert in_parts()
