@@ -157,7 +157,7 @@ class InParts:
         self.done: list[PartResult | None] = []
         self.front_waits = False  # the last pass left the back matter out
         self.htmls_of: RenderedBook | None = None
-        self.htmls: dict[tuple[int, int], str] = {}
+        self.htmls: dict[tuple[int, int, bool], str] = {}  # (part, start, folios apart) -> ``html``
         self.templates: dict[int, tuple[tuple, str, list[str]]] = {}  # part -> (made of, ``part_template``)
         self.template: FolioTemplate | None = None  # of the folios, when drawn apart or found unstampable
         self.stack = contextlib.ExitStack()
@@ -242,7 +242,6 @@ class InParts:
         """The folios cannot be drawn apart (``FolioTemplate.made``): the parts print their own, as when the book's
         stylesheet prints them."""
         self.apart = False  # its template kept all the same, as refused (``made``)
-        self.htmls_of, self.templates = None, {}  # made with the folios marked
 
     def final_from_the_start(self, rendered: RenderedBook, starts: list[int], parts: list[int]) -> set[int]:
         """Of ``parts``, rendered from estimated pages, those that print no page number but their page references'
@@ -394,18 +393,19 @@ class InParts:
         rendering's document with the page references of those pages instead."""
         if self.htmls_of is not rendered:
             self.htmls_of, self.htmls = rendered, {}
-        if pages is None and (part, start) in self.htmls:
-            return self.htmls[part, start]
-        # Made once for the same documents, first page and numbering of its own pages: a pass that moves pages
-        # writes in their numbers.
-        made = (tuple(rendered.documents[i] for i in self.plan[part]), start, own_numbering(rendered, self.apart))
+        if pages is None and (part, start, self.apart) in self.htmls:
+            return self.htmls[part, start, self.apart]
+        # Made once for the same documents, first page, folios (marked or printed) and numbering of its own pages:
+        # a pass that moves pages writes in their numbers.
+        made = (tuple(rendered.documents[i] for i in self.plan[part]), start, self.apart,
+                own_numbering(rendered, self.apart))
         if part not in self.templates or self.templates[part][0] != made:
             self.templates[part] = (made, *part_template(rendered, self.plan[part], start, self.apart))
         _, template, targets = self.templates[part]
         if pages is not None:
             return with_pages(template, targets, pages, rendered.numbering.on(pages))
-        self.htmls[part, start] = with_pages(template, targets, rendered.pages, rendered.numbering)
-        return self.htmls[part, start]
+        self.htmls[part, start, self.apart] = with_pages(template, targets, rendered.pages, rendered.numbering)
+        return self.htmls[part, start, self.apart]
 
     def known_so_far(self, estimate: PageMap, duplex: bool) -> PageMap:
         """On a pass from estimated pages, the pages of the parts laid out so far, each from where the part before
