@@ -3,7 +3,8 @@
 A worker is a fresh process for every part of a book (``layout/parts.py``),
 forked from this server; whatever the server has done, no worker does again:
 
-* import the builder, WeasyPrint and pikepdf (0.8 s);
+* import the builder, WeasyPrint and pikepdf (0.55 s), WeasyPrint without a
+  search for a C compiler (:func:`compilers_out_of_sight`);
 * parse the bundled print stylesheet, with its fonts, which every part's
   layout shares (``layout/parsed_styles.py``); the copies of its fonts that
   WeasyPrint makes are in a folder inside the build's own temporary folder
@@ -26,15 +27,49 @@ build: 7.3–8.15 s of CPU against 8.1–8.8 s.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
 import pikepdf  # noqa: F401  (imported for the workers)
-import weasyprint
+
+
+@contextlib.contextmanager
+def compilers_out_of_sight() -> Iterator[None]:
+    """An empty PATH while WeasyPrint loads its C libraries, so that no library lookup runs gcc and ld.
+
+    WeasyPrint tries each library's names for Windows and macOS before the
+    Linux one (``libgobject-2.0-0``, ``gobject-2.0-0``, then ``gobject-2.0``);
+    for each name the dynamic loader refuses, cffi asks
+    ``ctypes.util.find_library``, which reads ``ldconfig -p`` and, failing
+    that, links a test program with gcc, then with ld: 25 failed links, 63
+    processes, 0.15 s of the server's start, for which the first part waits
+    (an edited chapter's layout starts 0.3 s after the build has sent it).
+    Without a PATH neither is found; each lookup ends at ldconfig, which
+    finds the same libraries (or, for names it does not know either, the
+    Linux soname that WeasyPrint tries last goes to the dynamic loader,
+    which searches as it always does).
+    """
+    path = os.environ.get('PATH')
+    os.environ['PATH'] = ''  # empty, not unset: unset, shutil.which searches a default path
+    try:
+        yield
+    finally:
+        if path is None:
+            del os.environ['PATH']
+        else:
+            os.environ['PATH'] = path
+
+
+# Before the builder's modules: the server ends as Python does, clearing modules in the reverse order of their
+# import, and the stylesheet's fonts that parsed_styles keeps remove their folder with WeasyPrint's functions.
+with compilers_out_of_sight():
+    import weasyprint
 
 import builder.pipeline  # noqa: F401  (imported for the workers)
 from builder.config import load_config

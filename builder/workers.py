@@ -57,7 +57,7 @@ def worker_context() -> BaseContext:
 
 def start_early(book: Path | None = None) -> BaseContext:
     """The workers' context, its fork server started: called as a build of ``book`` starts (``cli.py``), the
-    server imports WeasyPrint (0.8 s) and lays a page out (``fork_server.py``) while the build imports its modules
+    server imports WeasyPrint (0.55 s with the builder) and lays a page out (``fork_server.py``) while the build imports its modules
     and parses the book, where the first worker of a layout would wait for it."""
     context = worker_context()
     _start_fork_server(book)
