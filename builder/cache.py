@@ -261,7 +261,7 @@ def kept_bytes(folder: Path, name: str, keep: int | None, make: Callable[[], byt
     path = folder / name
     with contextlib.suppress(OSError):
         data = path.read_bytes()
-        path.touch()  # recently used: kept by the pruning
+        mark_used(path)
         return data
     data = make()
     write_bytes(path, data)
@@ -270,7 +270,23 @@ def kept_bytes(folder: Path, name: str, keep: int | None, make: Callable[[], byt
     return data
 
 
+def mark_used(path: Path) -> None:
+    """Date ``path`` now, as recently used, so that :func:`keep_recent` keeps it; not ``touch``, which would make
+    an empty file of one that another process of the build (a handout's worker) has just pruned."""
+    with contextlib.suppress(FileNotFoundError):
+        os.utime(path)
+
+
 def keep_recent(folder: Path, pattern: str, keep: int) -> None:
-    """Delete all but the ``keep`` most recently used files of ``folder`` that match ``pattern``."""
-    for old in sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns, reverse=True)[keep:]:
+    """Delete all but the ``keep`` most recently used files of ``folder`` that match ``pattern``.
+
+    The workers that write handouts side by side prune the same folders: a
+    file another has deleted since the listing is passed over (it stopped a
+    build of an 800-page book's handouts with an internal error).
+    """
+    dated = []
+    for path in folder.glob(pattern):
+        with contextlib.suppress(FileNotFoundError):
+            dated.append((path.stat().st_mtime_ns, path))
+    for _, old in sorted(dated, reverse=True)[keep:]:
         old.unlink(missing_ok=True)

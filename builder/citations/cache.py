@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from ..cache import builder_key, cache_dir, diagnostic_from_json, file_hash, keep_recent, write_json
+from ..cache import builder_key, cache_dir, diagnostic_from_json, file_hash, keep_recent, mark_used, write_json
 from .format import CitationUse, Entry, Formatted
 from .pandoc import PandocError, pandoc_path
 
@@ -38,7 +38,7 @@ def cached_formatting(root: Path, inputs: tuple, uses: Sequence[CitationUse], st
     path = folder / f'{key}.json'
     try:
         formatted = _decode(json.loads(path.read_text()), uses)
-        path.touch()  # recently used: kept by the pruning below
+        mark_used(path)
         return formatted
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         pass
