@@ -142,8 +142,8 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
         workers = concurrent_outputs(checked.whole, [o for o, _ in outputs], options)
         if workers > 1:
             progress.stage(f'lay out and write {len(outputs)} outputs, {workers} at a time')
-            jobs = [(checked, output, targets, options, run.cache) for output, targets in outputs]
-            for made in map_in_workers(make_one_output, jobs, workers):
+            jobs = [(output, targets, options, run.cache) for output, targets in outputs]
+            for made in map_in_workers(make_one_output, checked, jobs, workers):
                 diagnostics.extend(made)
         else:
             for output, targets in outputs:

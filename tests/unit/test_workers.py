@@ -1,5 +1,6 @@
 """The worker pools' temporary files: each worker's in a folder of its own, removed as it ends, and the pool's
-folder removed with the pool (WeasyPrint leaves a copy of the book's fonts there for every document)."""
+folder removed with the pool (WeasyPrint leaves a copy of the book's fonts there for every document); what every
+job reads sent to each worker once."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.workers import process_pool
+from builder.workers import map_in_workers, process_pool
 
 pytestmark = pytest.mark.build  # its workers come from the fork server, which lays a page out as it starts
 
@@ -24,3 +25,26 @@ def test_a_worker_removes_its_temporary_folder_as_it_ends_and_the_pool_its_own()
         assert third.parent.parent == scratch and third.parent != first.parent
         assert not first.parent.exists()  # the first worker's folder went with it
     assert not scratch.exists()
+
+
+class Counted:
+    """A value that counts how often it is pickled (in this process, which sends it to the workers)."""
+
+    pickled = 0
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        Counted.pickled += 1
+        return (Counted, (self.value,))
+
+
+def _added(shared: Counted, number: int) -> int:
+    return shared.value + number
+
+
+def test_what_every_job_reads_goes_to_each_worker_once():
+    Counted.pickled = 0
+    assert map_in_workers(_added, Counted(10), [(n,) for n in range(8)], 2) == [10 + n for n in range(8)]
+    assert 1 <= Counted.pickled <= 2  # once per worker started, not once per job (8)
