@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostics
-from ..fetcher import BOOK_URL, BookFetcher
 from ..model import PageMap, RenderedBook
 from ..progress import Progress
-from .page_references import page_numbers_from_attribute
+from .parsed_styles import laid_out
 from .print_document import generated_files, print_html
 from .settle import MAX_PASSES
 from .weasyprint_log import weasyprint_diagnostics
@@ -41,11 +40,8 @@ def page_map(document: Document, first_page: int = 1) -> PageMap:
 
 def lay_out_document(rendered: RenderedBook, html: str, diagnostics: Diagnostics) -> Document | None:
     """WeasyPrint's laid-out document of ``html`` (``rendered``'s print HTML), or None (with diagnostics) on errors."""
-    from weasyprint import HTML  # imported here: WeasyPrint takes half a second to import
-
     with weasyprint_diagnostics(diagnostics) as failed:
-        document = HTML(string=html, base_url=BOOK_URL, url_fetcher=BookFetcher(
-            rendered.config.root, generated_files(rendered), page_numbers_from_attribute)).render()
+        document = laid_out(html, rendered.config.root, generated_files(rendered))
     return None if failed() else document
 
 
