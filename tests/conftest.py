@@ -9,6 +9,7 @@ builds a book anyway fails, saying so (:func:`run_cli`).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
@@ -243,6 +244,13 @@ def epubcheck(epub: Path) -> dict:
 def pytest_sessionfinish(session, exitstatus) -> None:
     if _epubcheck_server is not None:
         _epubcheck_server.close()
+    # A build run in this process that lays a document out parses the bundled stylesheet once for the process,
+    # as a worker does (layout/parsed_styles.py); its copies of the fonts, in the machine's temporary folder, are
+    # removed when it is freed: here, not in Python's shutdown, which would leave them.
+    from builder.layout.parsed_styles import bundled_print_stylesheet
+
+    bundled_print_stylesheet.cache_clear()
+    gc.collect()
 
 
 @pytest.fixture(scope='session', autouse=True)
