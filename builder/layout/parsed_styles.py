@@ -1,4 +1,4 @@
-"""The bundled print stylesheet parsed once for every part, in the workers' fork server, with its fonts.
+"""The bundled print stylesheet parsed once for every layout, in the workers' fork server, with its fonts.
 
 WeasyPrint parses each stylesheet a document links, and copies the fonts of
 its ``@font-face`` rules into a font configuration of the document's own, for
@@ -8,7 +8,11 @@ about 400 rules and ten font files). The fork server (``fork_server.py``)
 parses it once, with a font configuration that every part then shares: a
 part is laid out with its stylesheets passed to WeasyPrint
 (``HTML.render(stylesheets=…)``) rather than linked, the bundled one as
-parsed, the others (its page setup) parsed as before.
+parsed, the others (its page setup) parsed as before. So is a document laid
+out whole (``document.py``: a handout, an edition beside another): a worker
+writes one handout after another, and each set up a font configuration of its
+own (the two workers of an 800-page book's 129 handouts: 422 → 345 MiB at
+their peak, 145.7 → 134.3 s).
 
 WeasyPrint gives stylesheets passed so the user's origin, not the author's.
 With every stylesheet passed, in the order the document linked them, the
