@@ -55,11 +55,13 @@ The PDF writer joins the parts' PDFs into the book (``write/pdf.py``).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import functools
 import logging
 import math
+import operator
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
@@ -155,6 +157,8 @@ class InParts:
         self.store = store
         self.plan: list[tuple[int, ...]] = []  # made from the first rendering
         self.done: list[PartResult | None] = []
+        # The estimated page map of a pass, with its pages and anchors sorted by page (``known_so_far``)
+        self.estimate_by_page: tuple[PageMap, list[int], list[tuple[str, int]]] | None = None
         self.front_waits = False  # the last pass left the back matter out
         self.htmls_of: RenderedBook | None = None
         self.htmls: dict[tuple[int, int, bool], str] = {}  # (part, start, folios apart) -> ``html``
@@ -414,6 +418,12 @@ class InParts:
         if self.htmls_of is None:
             return estimate
         openings = [estimate.get(self.htmls_of.documents[part[0]].id) for part in self.plan]
+        if self.estimate_by_page is None or self.estimate_by_page[0] is not estimate:
+            # Its anchors by page, once a pass: a part's are a slice (filtering every anchor for each part, 66
+            # times over 69 parts, took 0.8 s of the build's own CPU on the 824-page book's first build).
+            by_page = sorted(estimate.items(), key=operator.itemgetter(1))
+            self.estimate_by_page = (estimate, [page for _, page in by_page], by_page)
+        _, page_numbers, by_page = self.estimate_by_page
         pages, start = dict(estimate), 1
         for number, (result, opening) in enumerate(zip(self.done, openings)):
             if result is not None:
@@ -424,8 +434,9 @@ class InParts:
             if opening is None or (number + 1 < len(openings) and following is None):
                 break
             shift = start - opening
-            pages.update({anchor: page + shift for anchor, page in estimate.items()
-                          if page >= opening and (following is None or page < following)})
+            first = bisect.bisect_left(page_numbers, opening)  # the part's anchors: on its pages, not the next's
+            end = len(by_page) if following is None else bisect.bisect_left(page_numbers, following)
+            pages.update({anchor: page + shift for anchor, page in by_page[first:end]})
             start = following + shift if following is not None else start
         return PageMap(pages)
 
