@@ -48,8 +48,8 @@ def compilers_out_of_sight() -> Iterator[None]:
     for each name the dynamic loader refuses, cffi asks
     ``ctypes.util.find_library``, which reads ``ldconfig -p`` and, failing
     that, links a test program with gcc, then with ld: 25 failed links, 63
-    processes, 0.15 s of the server's start, for which the first part waits
-    (an edited chapter's layout starts 0.3 s after the build has sent it).
+    processes, 0.15 s of the server's start, for which the first part waited
+    (an edited chapter's layout started 0.3 s after the build had sent it).
     Without a PATH neither is found; each lookup ends at ldconfig, which
     finds the same libraries (or, for names it does not know either, the
     Linux soname that WeasyPrint tries last goes to the dynamic loader,
