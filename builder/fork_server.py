@@ -47,9 +47,10 @@ def compilers_out_of_sight() -> Iterator[None]:
     Linux one (``libgobject-2.0-0``, ``gobject-2.0-0``, then ``gobject-2.0``);
     for each name the dynamic loader refuses, cffi asks
     ``ctypes.util.find_library``, which reads ``ldconfig -p`` and, failing
-    that, links a test program with gcc, then with ld: 25 failed links, 63
-    processes, 0.15 s of the server's start, for which the first part waited
-    (an edited chapter's layout started 0.3 s after the build had sent it).
+    that, links a test program with gcc, then searches with ld: 21 failed
+    links and 21 searches, 84 processes (strace), 0.15 s of the server's
+    start, for which the first part waited (an edited chapter's layout
+    started 0.3 s after the build had sent it).
     Without a PATH neither is found; each lookup ends at ldconfig, which
     finds the same libraries (or, for names it does not know either, the
     Linux soname that WeasyPrint tries last goes to the dynamic loader,
