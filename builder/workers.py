@@ -17,6 +17,7 @@ interrupted, and tells its workers as Ctrl-C would (:func:`stop_on_sigterm`).
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import multiprocessing.util
@@ -102,7 +103,13 @@ def map_in_workers(task: Callable[..., T], shared: object, jobs: Sequence[tuple]
 
 
 def _with_shared(task: Callable[..., T], *job: Any) -> T:
-    return task(_shared[0], *job)
+    try:
+        return task(_shared[0], *job)
+    finally:
+        # A job's documents outlive it in reference cycles, holding the native memory of their layouts, and the
+        # collector's rare full passes let them pile up: the workers of an 800-page book's 129 handouts grew to
+        # 345 MiB; collected after each job, 209 MiB, for 5 % more time.
+        gc.collect()
 
 
 _shared: list = [None]  # in a worker of map_in_workers, what every job reads (set as the worker starts)
@@ -154,6 +161,8 @@ def _start_worker(scratch: str, shared: object) -> None:
     """A worker ends at once on Ctrl-C, and writes its temporary files to a folder of its own in ``scratch``,
     removed as it ends (``process_pool``); it keeps ``shared`` for its jobs (``map_in_workers``)."""
     _shared[0] = shared
+    if shared is not None:
+        gc.freeze()  # read by every job, and kept: out of the collections after each (``_with_shared``)
     tempfile.tempdir = tempfile.mkdtemp(dir=scratch)
     multiprocessing.util.Finalize(None, shutil.rmtree, args=(tempfile.tempdir,), kwargs={'ignore_errors': True},
                                   exitpriority=0)
