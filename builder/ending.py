@@ -40,8 +40,8 @@ def begin() -> None:
     _folders.append(multiprocessing.util.get_temp_dir())
     tempfile.tempdir = tempfile.mkdtemp(prefix='coursepack-', dir=usual)
     _folders.append(tempfile.tempdir)
-    # And the programs it runs: WeasyPrint's import runs the C compiler (ctypes looking for an optional library),
-    # which a Ctrl-C ends with its temporary file left behind.
+    # And the programs it runs, whose temporary files a Ctrl-C may leave behind (the C compiler's, when ctypes's
+    # library search ran it for WeasyPrint's import, which the fork server now makes without it).
     os.environ['TMPDIR'] = tempfile.tempdir
 
 

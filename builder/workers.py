@@ -59,8 +59,8 @@ def worker_context() -> BaseContext:
 
 def start_early(book: Path | None = None) -> BaseContext:
     """The workers' context, its fork server started: called as a build of ``book`` starts (``cli.py``), the
-    server imports WeasyPrint (0.55 s with the builder) and lays a page out (``fork_server.py``) while the build imports its modules
-    and parses the book, where the first worker of a layout would wait for it."""
+    server imports WeasyPrint (0.55 s with the builder) and lays a page out (``fork_server.py``) while the build
+    imports its modules and parses the book, where the first worker of a layout would wait for it."""
     context = worker_context()
     _start_fork_server(book)
     return context
@@ -104,7 +104,7 @@ def map_in_workers(task: Callable[..., T], shared: object, jobs: Sequence[tuple]
 
 def _with_shared(task: Callable[..., T], *job: Any) -> T:
     try:
-        return task(_shared[0], *job)
+        return task(_shared, *job)
     finally:
         # A job's documents outlive it in reference cycles, holding the native memory of their layouts, and the
         # collector's rare full passes let them pile up: the workers of an 800-page book's 129 handouts grew to
@@ -112,7 +112,7 @@ def _with_shared(task: Callable[..., T], *job: Any) -> T:
         gc.collect()
 
 
-_shared: list = [None]  # in a worker of map_in_workers, what every job reads (set as the worker starts)
+_shared: object = None  # in a worker of map_in_workers, what every job reads (set as the worker starts)
 
 
 def process_pool(workers: int, *, shared: object = None, **options: Any) -> ProcessPoolExecutor:
@@ -160,7 +160,8 @@ class _Pool(ProcessPoolExecutor):
 def _start_worker(scratch: str, shared: object) -> None:
     """A worker ends at once on Ctrl-C, and writes its temporary files to a folder of its own in ``scratch``,
     removed as it ends (``process_pool``); it keeps ``shared`` for its jobs (``map_in_workers``)."""
-    _shared[0] = shared
+    global _shared
+    _shared = shared
     if shared is not None:
         gc.freeze()  # read by every job, and kept: out of the collections after each (``_with_shared``)
     tempfile.tempdir = tempfile.mkdtemp(dir=scratch)

@@ -157,8 +157,6 @@ class InParts:
         self.store = store
         self.plan: list[tuple[int, ...]] = []  # made from the first rendering
         self.done: list[PartResult | None] = []
-        # The estimated page map of a pass, with its pages and anchors sorted by page (``known_so_far``)
-        self.estimate_by_page: tuple[PageMap, list[int], list[tuple[str, int]]] | None = None
         self.front_waits = False  # the last pass left the back matter out
         self.htmls_of: RenderedBook | None = None
         self.htmls: dict[tuple[int, int, bool], str] = {}  # (part, start, folios apart) -> ``html``
@@ -326,6 +324,9 @@ class InParts:
         wait."""
         running: dict[Future[PartResult], int] = {}
         chain_running = False
+        # From estimated pages, sorted once a pass for ``known_so_far`` (filtering every anchor for each part, 66
+        # times over 69 parts, took 0.8 s of the build's own CPU on the 824-page book's first build)
+        estimate = AnchorsByPage.of(rendered.pages) if isinstance(rendered.pages, EstimatedPageMap) else None
         while side_by_side or chain or running or waiting:
             if waiting and len(running) < self.jobs and not any(part < waiting[0] for part in running.values()) \
                     and all(self.done[part] is not None for part in range(waiting[0])):
@@ -354,8 +355,7 @@ class InParts:
                     break
                 side_by_side.remove(part)
                 # From estimated pages, a part final from the start prints its page references from what is known
-                estimated = isinstance(rendered.pages, EstimatedPageMap) and part in writes
-                pages = self.known_so_far(rendered.pages, duplex) if estimated else None  # type: ignore[arg-type]
+                pages = self.known_so_far(estimate, duplex) if estimate is not None and part in writes else None
                 future = self.submit(rendered, part, starts[part], part in writes, pages)
                 if future is not None:
                     running[future] = part
@@ -411,20 +411,14 @@ class InParts:
         self.htmls[part, start, self.apart] = with_pages(template, targets, rendered.pages, rendered.numbering)
         return self.htmls[part, start, self.apart]
 
-    def known_so_far(self, estimate: PageMap, duplex: bool) -> PageMap:
+    def known_so_far(self, estimate: AnchorsByPage, duplex: bool) -> PageMap:
         """On a pass from estimated pages, the pages of the parts laid out so far, each from where the part before
         it ends, and the estimate of the others, moved likewise: the page references of a part laid out next are
         the more likely to have the digits of the right numbers, so that its layout is its last."""
         if self.htmls_of is None:
-            return estimate
-        openings = [estimate.get(self.htmls_of.documents[part[0]].id) for part in self.plan]
-        if self.estimate_by_page is None or self.estimate_by_page[0] is not estimate:
-            # Its anchors by page, once a pass: a part's are a slice (filtering every anchor for each part, 66
-            # times over 69 parts, took 0.8 s of the build's own CPU on the 824-page book's first build).
-            by_page = sorted(estimate.items(), key=operator.itemgetter(1))
-            self.estimate_by_page = (estimate, [page for _, page in by_page], by_page)
-        _, page_numbers, by_page = self.estimate_by_page
-        pages, start = dict(estimate), 1
+            return estimate.pages
+        openings = [estimate.pages.get(self.htmls_of.documents[part[0]].id) for part in self.plan]
+        pages, start = dict(estimate.pages), 1
         for number, (result, opening) in enumerate(zip(self.done, openings)):
             if result is not None:
                 pages.update({anchor: start + page - 1 for anchor, page in result.anchors.items()})
@@ -434,9 +428,7 @@ class InParts:
             if opening is None or (number + 1 < len(openings) and following is None):
                 break
             shift = start - opening
-            first = bisect.bisect_left(page_numbers, opening)  # the part's anchors: on its pages, not the next's
-            end = len(by_page) if following is None else bisect.bisect_left(page_numbers, following)
-            pages.update({anchor: page + shift for anchor, page in by_page[first:end]})
+            pages.update({anchor: page + shift for anchor, page in estimate.between(opening, following)})
             start = following + shift if following is not None else start
         return PageMap(pages)
 
@@ -498,6 +490,25 @@ def plan_parts(rendered: RenderedBook) -> list[tuple[int, ...]]:
         parts.append(tuple(range(first, following)))
     parts.extend((i,) for i in range(chapters[-1] + 1, len(documents)))
     return parts
+
+
+@dataclass(frozen=True)
+class AnchorsByPage:
+    """A page map, with its anchors sorted by page, so that those of a run of pages are a slice."""
+
+    pages: PageMap
+    anchors: list[tuple[str, int]]  # (anchor, page), by page
+    numbers: list[int]  # their pages
+
+    @classmethod
+    def of(cls, pages: PageMap) -> AnchorsByPage:
+        anchors = sorted(pages.items(), key=operator.itemgetter(1))
+        return cls(pages, anchors, [page for _, page in anchors])
+
+    def between(self, first: int, following: int | None) -> list[tuple[str, int]]:
+        """The anchors on the pages from ``first`` to before ``following`` (to the end when None)."""
+        end = len(self.anchors) if following is None else bisect.bisect_left(self.numbers, following)
+        return self.anchors[bisect.bisect_left(self.numbers, first):end]
 
 
 def joined_starts(parts: tuple[PartResult, ...], duplex: bool) -> tuple[int, ...]:
