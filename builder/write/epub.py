@@ -27,6 +27,7 @@ import lxml.html
 from ebooklib import epub
 from lxml import etree
 
+from ..config import BookConfig
 from ..dates import build_timestamp, zip_time
 from ..diagnostics import Diagnostics
 from ..images import SAFE_NAME
@@ -36,7 +37,7 @@ from ..resources import STYLES
 from ..stylesheets import own_stylesheet, stylesheet_resources
 from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
-from .epub_fonts import licences, needed_fonts, subset_fonts, without_font_faces
+from .epub_fonts import licences, needed_fonts, prepare as prepare_fonts, subset_fonts, without_font_faces
 from .pagelist import PageTarget, with_page_breaks
 
 if TYPE_CHECKING:
@@ -52,6 +53,13 @@ def font_files() -> tuple[str, ...]:
     """The fonts the bundled EPUB stylesheet names, styles-relative (code is left to the reader's own monospace
     font); read once, when the first EPUB is written, not when the module is imported."""
     return tuple(sorted(stylesheet_resources(STYLES, 'epub.css')))
+
+
+def prepare(config: BookConfig) -> None:
+    """What writing the EPUB needs before there is a book to write (each kept for the write): the cover drawn,
+    the font subsetter imported."""
+    draw_cover(config)
+    prepare_fonts(font_files())
 
 
 def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Callable[[], None]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import BookConfig
 from ..diagnostics import Diagnostics
 from ..layout import LaidOut
 from ..options import Build
@@ -33,6 +34,9 @@ class Writer:
     folder: bool = False  # writes a folder of files (a web site), not one file
     handouts: bool = True  # also written for handouts (a web site is made of the whole edition only)
     apart: bool = False  # written in a process of its own (beside a PDF): started before the others
+    # What the writer can do before the book is rendered, its results kept for the write (``check_book`` calls
+    # it while Pandoc formats the citations)
+    prepare: Callable[[BookConfig], None] | None = None
 
     def name(self, stem: str) -> str:
         """The output's file or folder name under the output folder."""
@@ -45,7 +49,8 @@ class Writer:
 
 WRITERS: dict[str, Writer] = {
     'pdf': Writer('pdf', True, pdf.write, pdf_summary, pdf_checks, apart=True),  # parts joined in a process
-    'epub': Writer('epub', False, epub.write, epub_summary, epub_checks),  # page numbers from a PDF's layout
+    'epub': Writer('epub', False, epub.write, epub_summary, epub_checks,  # page numbers from a PDF's layout
+                   prepare=epub.prepare),
     # Needs no layout; when a PDF is laid out in the same build, it prints that layout's page numbers.
     'html': Writer('web', False, web.write, web.summarize, web.checks, folder=True, handouts=False, apart=True),
 }
