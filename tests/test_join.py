@@ -16,7 +16,7 @@ from builder.layout import furniture
 from builder.layout.furniture import FolioStamps, folio_template, template_page
 from builder.layout.page_references import slotted
 from builder.layout.shared_fonts import share_fonts
-from builder.layout.stamped_digits import can_stamp, find_slots, number_boxes, stamp
+from builder.layout.stamped_digits import can_stamp, find_slots, number_boxes, stamp, stamped_pages
 from builder.resources import FONTS
 from builder.write.pdf import draw_over
 
@@ -88,7 +88,8 @@ def test_a_number_stamped_in_reads_as_one_laid_out_with_it(tmp_path):
     pdf, slots = laid_out_from_placeholders(tmp_path, text, '47')
     assert slots is not None and can_stamp(slots, ['47'])
     with pikepdf.open(pdf) as book:
-        stamp(book, 0, slots, ['47'])
+        for index, stamped in stamped_pages(0, slots, ['47']).items():
+            stamp(book, book.pages[index], stamped)
         stamped = page_text(book)
     literal = pikepdf.open(io.BytesIO(HTML(string=f'<style>{STYLE} {XREF}</style>' + REFERENCE.format(
         text=text, page='47')).write_pdf()))

@@ -197,18 +197,23 @@ def can_stamp(slots: list[Slot] | None, numbers: list[str]) -> bool:
         len(number) == len(slot[1]) and set(number) <= slot[2].keys() for slot, number in zip(slots, numbers))
 
 
-def stamp(book, first: int, slots: list[Slot], numbers: list[str]) -> None:  # type: ignore[no-untyped-def]
-    """Stamp ``numbers`` into their slots, in the part whose first page is page ``first`` of ``book``: the page's
-    content stream is the part's, as copied, so each digit's glyph code goes where the slot says, byte for byte."""
+def stamped_pages(first: int, slots: list[Slot], numbers: list[str]) -> dict[int, list[tuple[list[int], list[str]]]]:
+    """Where ``numbers`` go, in the part whose first page is page ``first`` of the book: for each of its pages that
+    prints one (by its index in the book), the places of the glyph codes to replace (``shown_arrays``) and the codes
+    of the digits to print there, for :func:`stamp`."""
+    by_page: defaultdict[int, list[tuple[list[int], list[str]]]] = defaultdict(list)
+    for (page, places, codes), number in zip(slots, numbers):
+        by_page[first + page].append((places, [codes[digit] for digit in number]))
+    return dict(by_page)
+
+
+def stamp(book, page, stamped: list[tuple[list[int], list[str]]]) -> None:  # type: ignore[no-untyped-def]
+    """Stamp the digits of ``stamped`` (:func:`stamped_pages`) into ``page`` of ``book``: the page's content stream
+    is its part's, as copied, so each digit's glyph code goes where its slot says, byte for byte."""
     import pikepdf
 
-    by_page: defaultdict[int, list[tuple[Slot, str]]] = defaultdict(list)
-    for slot, number in zip(slots, numbers):
-        by_page[slot[0]].append((slot, number))
-    for index, stamped in by_page.items():
-        page = book.pages[first + index]
-        page.contents_coalesce()
-        content = page.obj.Contents.read_bytes()
-        for (_, places, codes), digits in stamped:
-            content = with_codes(content, places, [codes[digit] for digit in digits])
-        page.obj.Contents = pikepdf.Stream(book, content)
+    page.contents_coalesce()
+    content = page.obj.Contents.read_bytes()
+    for places, codes in stamped:
+        content = with_codes(content, places, codes)
+    page.obj.Contents = pikepdf.Stream(book, content)

@@ -37,7 +37,7 @@ from .booklet import impose_booklet
 # the joined PDF is no larger than WeasyPrint's own of the whole book (issue 20: at most 1.05 times), and an edit
 # compresses only the pages it changed.
 COMPRESSION = 8
-CONTENTS_KEPT = 3  # page contents kept (``compress_contents``), as many times the pages of the last join: an
+CONTENTS_KEPT = 3  # page contents kept (``ContentsCompressor``), as many times the pages of the last join: an
 #                    edition's last builds, or two editions'
 
 # book.yaml's ``pdf-standard`` -> WeasyPrint's PDF variant. PDF/UA-1 tags the PDF (a structure tree
@@ -62,7 +62,7 @@ def write_pdf(laid_out: LaidOut, path: Path, diagnostics: Diagnostics, stack: co
 
     Parts are joined in another process, so that the EPUB can be written meanwhile; ``fonts_kept``: where the
     join keeps the fonts it merges (``layout/shared_fonts.py``); ``contents_kept``: the page contents it
-    compresses (:func:`compress_contents`).
+    compresses (:class:`ContentsCompressor`).
     """
     assert laid_out.layout is not None  # the PDF needs the layout
     if isinstance(laid_out.layout, LaidOutDocument):
@@ -106,8 +106,6 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
     import pikepdf
 
     from ..layout.shared_fonts import share_fonts
-    from ..layout.furniture import FolioStamps
-    from ..layout.stamped_digits import stamp
 
     parts, starts = laid_out.parts, laid_out.starts
     anchors = laid_out.page_map()
@@ -124,29 +122,27 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
                 warnings.simplefilter('ignore', pikepdf.PageCopyWarning)
                 book.pages.extend(source.pages)
         join_navigation(book, sources, first_index)
-        for part, offset, numbers in zip(parts, first_index, laid_out.numbers):
-            if numbers:  # laid out with placeholders for the numbers of its page references
-                stamp(book, offset, part.slots, numbers)
-        if laid_out.folios is not None:  # drawn apart from the parts, over the pages that carry one
-            template = opened.enter_context(pikepdf.open(io.BytesIO(laid_out.folios.template.pdf())))
-            stamps = FolioStamps(template)
-            for index, number in laid_out.folios.numbers:
-                draw_over(book, book.pages[index], template, stamps.folio(index, number))
+        contents = ContentsCompressor(contents_kept)
+        draw_numbers(book, laid_out, first_index, opened, contents)
         missing = []
         links: dict[int, list] = {}  # page -> its links' annotations, set once a page (4,400 links at 207 p)
+        # What every link says, and each target, one object each, written out in every annotation: qpdf holds
+        # each object of a document in about 300 bytes: the links of an 824-page book took 70 MB.
+        annot, link, border = pikepdf.Name.Annot, pikepdf.Name.Link, pikepdf.Array([0, 0, 0])
+        targets: dict[str, pikepdf.String] = {}
         for part, offset in zip(parts, first_index):
             for index, rect, target in part.links:
                 if target not in anchors:
                     missing.append(target)
                     continue
+                destination = targets.setdefault(target, pikepdf.String(target))
                 links.setdefault(offset + index, []).append(book.make_indirect(pikepdf.Dictionary(
-                    Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[round(v, 6) for v in rect],
-                    Border=[0, 0, 0], Dest=pikepdf.String(target))))
+                    Type=annot, Subtype=link, Rect=[round(v, 6) for v in rect], Border=border, Dest=destination)))
         for index, annotations in links.items():
             page = book.pages[index].obj
             page.Annots = pikepdf.Array([*page.Annots, *annotations] if '/Annots' in page else annotations)
         share_fonts(book, fonts_kept)
-        compress_contents(book, contents_kept)
+        contents.compress_rest(book)
         if labels:
             book.Root.PageLabels = pikepdf.Dictionary(Nums=[
                 item for index, style, first in labels
@@ -159,28 +155,65 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
     return missing
 
 
-def compress_contents(book, kept: Path | None) -> None:  # type: ignore[no-untyped-def]
-    """Compress the page contents the join wrote (numbers stamped, folios drawn over), each kept in ``kept`` under
-    its hash: an edit compresses again only the pages it changed. Compressed here, not by qpdf, so that a kept page
-    and a new one are compressed alike, by the zlib that WeasyPrint compresses the parts' pages with."""
+def draw_numbers(book, laid_out: LaidOutParts, first_index: list[int],  # type: ignore[no-untyped-def]
+                 opened: contextlib.ExitStack, contents: ContentsCompressor) -> None:
+    """Stamp the numbers of page references into the pages of the parts laid out with placeholders for them, and
+    draw the folios over the pages that carry one; page by page, each page compressed once drawn (held uncompressed
+    until the book was written, the pages of an 824-page book took 47 MB of the join's 270 MB)."""
     import pikepdf
 
-    # What else decides the bytes: the level, zlib's version, the builder (a kept page must be what a clean build
-    # makes).
-    salt = f'{builder_key("contents")}:{COMPRESSION}:{zlib.ZLIB_RUNTIME_VERSION}:'.encode()
-    written = 0
-    for page in book.pages:
+    from ..layout.furniture import FolioStamps
+    from ..layout.stamped_digits import stamp, stamped_pages
+
+    stamps: dict[int, list[tuple[list[int], list[str]]]] = {}
+    for part, offset, numbers in zip(laid_out.parts, first_index, laid_out.numbers):
+        if numbers:
+            stamps.update(stamped_pages(offset, part.slots, numbers))
+    folios = dict(laid_out.folios.numbers) if laid_out.folios is not None else {}
+    if laid_out.folios is not None:  # drawn apart from the parts
+        template = opened.enter_context(pikepdf.open(io.BytesIO(laid_out.folios.template.pdf())))
+        drawn = FolioStamps(template)
+    for index in sorted(stamps.keys() | folios.keys()):
+        page = book.pages[index]
+        if index in stamps:
+            stamp(book, page, stamps[index])
+        if index in folios:
+            draw_over(book, page, template, drawn.folio(index, folios[index]))
+        contents.compress(page)
+
+
+class ContentsCompressor:
+    """Compresses the page contents the join wrote (numbers stamped, folios drawn over), each kept in ``kept`` under
+    its hash: an edit compresses again only the pages it changed. Compressed here, not by qpdf, so that a kept page
+    and a new one are compressed alike, by the zlib that WeasyPrint compresses the parts' pages with."""
+
+    def __init__(self, kept: Path | None) -> None:
+        self.kept = kept
+        # What else decides the bytes: the level, zlib's version, the builder (a kept page must be what a clean
+        # build makes).
+        self.salt = f'{builder_key("contents")}:{COMPRESSION}:{zlib.ZLIB_RUNTIME_VERSION}:'.encode()
+        self.written = 0
+
+    def compress(self, page) -> None:  # type: ignore[no-untyped-def]
+        """Compress ``page``'s contents, unless they are as its part wrote them, compressed."""
+        import pikepdf
+
         contents = page.obj.get('/Contents')
         if not isinstance(contents, pikepdf.Stream) or '/Filter' in contents:
-            continue  # as its part wrote it, compressed
+            return
         data = contents.read_bytes()
         compress = functools.partial(zlib.compress, data, COMPRESSION)
-        packed = compress() if kept is None else kept_bytes(
-            kept, f'{hashlib.sha256(salt + data).hexdigest()}.deflate', None, compress)
+        packed = compress() if self.kept is None else kept_bytes(
+            self.kept, f'{hashlib.sha256(self.salt + data).hexdigest()}.deflate', None, compress)
         contents.write(packed, filter=pikepdf.Name.FlateDecode)
-        written += 1
-    if kept is not None and written:
-        keep_recent(kept, '*.deflate', CONTENTS_KEPT * written)
+        self.written += 1
+
+    def compress_rest(self, book) -> None:  # type: ignore[no-untyped-def]
+        """Compress what else is left uncompressed (a blank page's contents), and forget the pages kept longest."""
+        for page in book.pages:
+            self.compress(page)
+        if self.kept is not None and self.written:
+            keep_recent(self.kept, '*.deflate', CONTENTS_KEPT * self.written)
 
 
 def join_navigation(book, sources, first_index: list[int]) -> None:  # type: ignore[no-untyped-def]
