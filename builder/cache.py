@@ -8,7 +8,7 @@ build wrote. File contents are compared by SHA-256; size and modification time
 only decide which files need hashing again, as ``make`` would, so touching a
 file costs a hash, not a build.
 
-The same folder keeps the last page map of each output with the key of the layout it was read off
+The same folder keeps the last page map of each output with the key of the book it was laid out from
 (``pages/``, ``layout/known_pages.py``) and
 laid-out parts of the PDF (``parts/``), keyed by the hash of everything that
 decides their layout; see ``layout/parts_cache.py``.
@@ -186,6 +186,7 @@ class OutputCache:
     root: Path
     inputs: Signature  # the book's files as the build started
     enabled: bool = True
+    settings: tuple[tuple[str, Any], ...] = ()  # book.yaml's settings given on the command line (--paper …)
 
     def page_map(self, stem: str) -> PageMap | None:
         return load_page_map(self.root, stem) if self.enabled else None
@@ -205,6 +206,12 @@ class OutputCache:
     def save_layout_key(self, stem: str, key: str) -> None:
         if self.enabled:
             write_json(cache_dir(self.root) / PAGES / f'{stem}.layout.json', key)
+
+    def book_key(self) -> str:
+        """What decides every output's pages: the builder, the content of every file of the book, the settings
+        given on the command line and the date; the key of this build's layouts (``layout/known_pages.py``)."""
+        files = sorted((name, sha) for name, (_, _, sha) in self.inputs.items())
+        return hashlib.sha256(json.dumps([builder_key(('layout', self.settings)), files]).encode()).hexdigest()
 
     def parts_folder(self, stem: str) -> Path | None:
         """Where the laid-out parts of an output are kept; None: in a temporary folder, for this build only."""

@@ -24,7 +24,7 @@ from .dates import build_timestamp, check_source_date_epoch
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
 from .inputs import book_files
-from .layout import LaidOut, lay_out, remember_layout
+from .layout import LaidOut, lay_out
 from .layout.known_pages import known_pages
 from .layout.parts import lays_out_in_parts
 from .load import load
@@ -135,7 +135,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     if problem:
         diagnostics.error('out-dir', f'cannot write the outputs: {problem}; '
                           'make it a writable folder, or give another with --out')
-    run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache))
+    run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache, options.settings))
     checked = check_book(root, run, ahead=[render_ahead, *(prepare for f in options.formats
                                                          if (prepare := WRITERS[f].prepare))])
     # The page maps of the last build, before this one replaces them: what moved is reported in page-changes.txt.
@@ -195,8 +195,6 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
         if name in targets and name not in written:
             build.progress.stage(f'write {writer.name(output.stem)}')
             waiting.append(writer.write(laid_out, targets[name], build, stack))
-    if pages and build.cache:
-        remember_layout(laid_out, output.stem, build.cache)  # while the PDF is joined
     for wait in waiting:  # a PDF joined from parts in another process while the EPUB was written
         wait()
     build.stop_on_errors()
@@ -235,8 +233,6 @@ def edition_pages(checked: Checked, edition: str, build: Build, stack: contextli
                       cache=build.options.cache)
     build.stop_on_errors()
     laid_out = rendered_and_laid_out(resolved, stem, build, stack)
-    assert build.cache is not None  # laid out in a build
-    remember_layout(laid_out, stem, build.cache)
     return laid_out.rendered.pages or PageMap()
 
 

@@ -27,12 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import OutputCache
 from ..model import RenderedBook, ResolvedBook
 from ..options import Build
 from ..render import render
 from .document import LaidOutDocument, OneDocument
-from .known_pages import layout_key
 from .page_estimate import estimated_page_map
 from .parts import InParts, LaidOutParts, can_lay_out_in_parts, lays_out_in_parts
 from .parts_cache import PartStore
@@ -85,13 +83,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
         laid_out = settle(resolved, start, OneDocument(build.diagnostics, build.progress))
     if laid_out is None:
         return None
-    if laid_out[0].pages is not None:
+    if laid_out[0].pages is not None:  # with the key of the book, for an EPUB built alone (``known_pages.py``)
         cache.save_page_map(stem, laid_out[0].pages)
+        cache.save_layout_key(stem, cache.book_key())
     return LaidOut(*laid_out)
-
-
-def remember_layout(laid_out: LaidOut, stem: str, cache: OutputCache) -> None:
-    """Keep the key of the layout whose page map ``lay_out`` kept, for an EPUB built alone (``known_pages.py``).
-    Apart from ``lay_out``: a build makes it while the PDF is joined (the whole print document: 0.15 s at 200 p)."""
-    if laid_out.rendered.pages is not None:
-        cache.save_layout_key(stem, layout_key(laid_out.rendered, cache.parts_salt()))
