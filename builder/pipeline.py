@@ -105,14 +105,17 @@ def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], 
     progress.stage('resolve')
     # While Pandoc formats the citations (0.6 s at 200 pages), a thread looks up the characters no font has
     # (reported after resolving's problems, as they were found before), then does what is ``ahead`` (0.1 s at
-    # 200 pages for an EPUB's: templates compiled, a cover drawn).
+    # 200 pages for an EPUB's: templates compiled, a cover drawn). What has not started once the citations are
+    # formatted (kept from the last build, as an edit's are) is left to be done where it is needed: waited for
+    # here, it would delay the layout. A preparation that fails fails again there, and says why.
     characters = Diagnostics()
     with ThreadPoolExecutor(1) as thread:
         looked_up = thread.submit(check_characters, book, characters)
         prepared = [thread.submit(prepare, book.config) for prepare in ahead]
         whole = resolve_book(book, parsed, notes, diagnostics, cache=options.cache)
-        for done in [looked_up, *prepared]:
-            done.result()
+        for preparation in prepared:
+            preparation.cancel()
+        looked_up.result()
     check_stylesheets(root, diagnostics)
     diagnostics.extend(characters)
     outputs = tuple(plan(whole, options, diagnostics))
