@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .cache import OutputCache, load_page_map, remember_build, signature
+from .config import BookConfig
 from .dates import build_timestamp, check_source_date_epoch
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
@@ -28,7 +29,6 @@ from .layout import LaidOut, lay_out
 from .layout.known_pages import known_pages
 from .layout.parts import lays_out_in_parts
 from .load import load
-from .config import BookConfig
 from .model import Book, Notes, PageMap, PageNumbering, RenderedBook, ResolvedBook, Selection
 from .options import Build, BuildOptions
 from .page_changes import keep_previous, report as page_change_report, tracked_items
