@@ -192,26 +192,24 @@ class OutputCache:
         return load_page_map(self.root, stem) if self.enabled else None
 
     def save_page_map(self, stem: str, pages: dict[str, int]) -> None:
+        """Keep the settled page map of ``stem``, with the key of the book laid out (:meth:`book_key`), for an
+        EPUB built alone (``layout/known_pages.py``)."""
         if self.enabled:
             save_page_map(self.root, stem, pages)
+            write_json(cache_dir(self.root) / PAGES / f'{stem}.layout.json', self.book_key())
 
     def layout_key(self, stem: str) -> str | None:
-        """The key of the layout the last page map of ``stem`` was read off (``layout/known_pages.py``)."""
+        """The key of the book whose layout the last page map of ``stem`` was read off."""
         try:
             return json.loads((cache_dir(self.root) / PAGES / f'{stem}.layout.json').read_text()) if self.enabled \
                 else None
         except (OSError, ValueError):
             return None
 
-    def save_layout_key(self, stem: str, key: str) -> None:
-        if self.enabled:
-            write_json(cache_dir(self.root) / PAGES / f'{stem}.layout.json', key)
-
     def book_key(self) -> str:
         """What decides every output's pages: the builder, the content of every file of the book, the settings
-        given on the command line and the date; the key of this build's layouts (``layout/known_pages.py``)."""
-        files = sorted((name, sha) for name, (_, _, sha) in self.inputs.items())
-        return hashlib.sha256(json.dumps([builder_key(('layout', self.settings)), files]).encode()).hexdigest()
+        given on the command line and the date."""
+        return contents_key(builder_key(('layout', self.settings)), self.inputs)
 
     def parts_folder(self, stem: str) -> Path | None:
         """Where the laid-out parts of an output are kept; None: in a temporary folder, for this build only."""
@@ -245,8 +243,13 @@ def save_page_map(root: Path, stem: str, pages: dict[str, int]) -> None:
 
 def assets_key(inputs: Signature, key: str) -> str:
     """The hash of what, besides a part's HTML, decides its layout: the builder and the book's non-text files."""
-    assets = sorted((name, sha) for name, (_, _, sha) in inputs.items() if not name.endswith(TEXT_INPUTS))
-    return hashlib.sha256(json.dumps([key, assets]).encode()).hexdigest()
+    return contents_key(key, inputs, lambda name: not name.endswith(TEXT_INPUTS))
+
+
+def contents_key(key: str, inputs: Signature, taken: Callable[[str], bool] = lambda name: True) -> str:
+    """The hash of ``key`` and of the content of the files of ``inputs`` whose names ``taken`` takes."""
+    files = sorted((name, sha) for name, (_, _, sha) in inputs.items() if taken(name))
+    return hashlib.sha256(json.dumps([key, files]).encode()).hexdigest()
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -83,7 +83,6 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
         laid_out = settle(resolved, start, OneDocument(build.diagnostics, build.progress))
     if laid_out is None:
         return None
-    if laid_out[0].pages is not None:  # with the key of the book, for an EPUB built alone (``known_pages.py``)
+    if laid_out[0].pages is not None:
         cache.save_page_map(stem, laid_out[0].pages)
-        cache.save_layout_key(stem, cache.book_key())
     return LaidOut(*laid_out)

@@ -27,6 +27,8 @@ from pathlib import Path
 Slot = tuple[int, list[int], dict[str, str]]
 # page index (-1: several), rectangles (CSS px), placeholder
 Box = tuple[int, list[tuple[float, float, float, float]], str]
+# What to stamp on one page: for each number, the places of its glyph codes and the codes of its digits
+Stamps = list[tuple[list[int], list[str]]]
 TOLERANCE = 0.01  # CSS px between a box's left edge and its text's origin
 # Thousandths of an em: WeasyPrint writes each glyph's width as Pango placed it, rounded, and the figures of
 # Gentium's regular face (986 units of 2,048 each) come out as 481 or 482
@@ -197,17 +199,17 @@ def can_stamp(slots: list[Slot] | None, numbers: list[str]) -> bool:
         len(number) == len(slot[1]) and set(number) <= slot[2].keys() for slot, number in zip(slots, numbers))
 
 
-def stamped_pages(first: int, slots: list[Slot], numbers: list[str]) -> dict[int, list[tuple[list[int], list[str]]]]:
+def stamped_pages(first: int, slots: list[Slot], numbers: list[str]) -> dict[int, Stamps]:
     """Where ``numbers`` go, in the part whose first page is page ``first`` of the book: for each of its pages that
     prints one (by its index in the book), the places of the glyph codes to replace (``shown_arrays``) and the codes
     of the digits to print there, for :func:`stamp`."""
-    by_page: defaultdict[int, list[tuple[list[int], list[str]]]] = defaultdict(list)
+    by_page: defaultdict[int, Stamps] = defaultdict(list)
     for (page, places, codes), number in zip(slots, numbers):
         by_page[first + page].append((places, [codes[digit] for digit in number]))
     return dict(by_page)
 
 
-def stamp(book, page, stamped: list[tuple[list[int], list[str]]]) -> None:  # type: ignore[no-untyped-def]
+def stamp(book, page, stamped: Stamps) -> None:  # type: ignore[no-untyped-def]
     """Stamp the digits of ``stamped`` (:func:`stamped_pages`) into ``page`` of ``book``: the page's content stream
     is its part's, as copied, so each digit's glyph code goes where its slot says, byte for byte."""
     import pikepdf

@@ -163,22 +163,21 @@ def draw_numbers(book, laid_out: LaidOutParts, first_index: list[int],  # type: 
     import pikepdf
 
     from ..layout.furniture import FolioStamps
-    from ..layout.stamped_digits import stamp, stamped_pages
+    from ..layout.stamped_digits import Stamps, stamp, stamped_pages
 
-    stamps: dict[int, list[tuple[list[int], list[str]]]] = {}
+    stamps: dict[int, Stamps] = {}
     for part, offset, numbers in zip(laid_out.parts, first_index, laid_out.numbers):
         if numbers:
             stamps.update(stamped_pages(offset, part.slots, numbers))
     folios = dict(laid_out.folios.numbers) if laid_out.folios is not None else {}
-    if laid_out.folios is not None:  # drawn apart from the parts
-        template = opened.enter_context(pikepdf.open(io.BytesIO(laid_out.folios.template.pdf())))
-        drawn = FolioStamps(template)
+    drawn = FolioStamps(opened.enter_context(pikepdf.open(io.BytesIO(laid_out.folios.template.pdf())))) \
+        if laid_out.folios is not None else None  # drawn apart from the parts
     for index in sorted(stamps.keys() | folios.keys()):
         page = book.pages[index]
         if index in stamps:
             stamp(book, page, stamps[index])
-        if index in folios:
-            draw_over(book, page, template, drawn.folio(index, folios[index]))
+        if drawn is not None and index in folios:
+            draw_over(book, page, drawn.template, drawn.folio(index, folios[index]))
         contents.compress(page)
 
 
