@@ -20,7 +20,7 @@ class Level(str, Enum):
     WARNING = 'warning'
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)  # slots: 170,000 of them at 824 pages
 class SourceLocation:
     """A place in a book file: the path relative to the book folder, 1-based line and column."""
 

@@ -29,6 +29,7 @@ from .layout import LaidOut, lay_out
 from .layout.known_pages import known_pages
 from .layout.parts import lays_out_in_parts
 from .load import load
+from .memory import give_back_freed_memory
 from .model import Book, Notes, PageMap, PageNumbering, RenderedBook, ResolvedBook, Selection
 from .options import Build, BuildOptions
 from .page_changes import keep_previous, report as page_change_report, tracked_items
@@ -193,6 +194,7 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
     stack.callback(ahead.wait)  # done with the staged files before a failed build removes them
     laid_out = rendered_and_laid_out(resolved, output.stem, build, stack, pages=pages, meanwhile=ahead.start)
     written = ahead.kept(laid_out.rendered, build.diagnostics)
+    give_back_freed_memory()  # what the layout freed, before the writers take their own
     waiting = []
     for name, writer in sorted(WRITERS.items(), key=lambda item: not item[1].apart):  # those apart first
         if name in targets and name not in written:

@@ -58,21 +58,21 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     """
     options, cache = build.options, build.cache
     assert cache is not None  # a build, not a check
-    cached = cache.page_map(stem) or None
-    first = render(resolved, cached)
-    # The rendering the layout starts from (``settle``): from the last build's pages, or from an estimate of them.
-    start = first if cached else render(resolved, estimated_page_map(first))
+    # The pages the layout starts from (``settle``): the last build's, or an estimate read off a rendering.
+    # Renderings are not kept here: ``settle`` lets each go once it has the next (10 MB each at 824 pages).
+    guess = cache.page_map(stem) or estimated_page_map(render(resolved))
     jobs = options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
+    handout = resolved.selection is not None and resolved.selection.is_handout
     # --jobs 1: one document; --jobs N: parts; by default, what the book is (parts.lays_out_in_parts).
-    if options.jobs != 1 and not first.selected.is_handout and (
+    if options.jobs != 1 and not handout and (
             can_lay_out_in_parts(resolved) if options.jobs else lays_out_in_parts(resolved)):
         build.progress.stage('lay out in parts')
         folder = cache.parts_folder(stem) or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
         store = PartStore(folder, cache.parts_salt())
         engine = InParts(resolved, build.diagnostics, build.progress, jobs, store, meanwhile)
-        in_parts = settle(resolved, start, engine)
+        in_parts = settle(resolved, render(resolved, guess), engine)
         if in_parts is not None:
             in_parts = (in_parts[0], engine.joinable(*in_parts))  # numbers and folios, drawn as the parts are joined
             parts = in_parts[1]
@@ -80,7 +80,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
             store.prune({part.key for part in parts.parts} | kept)
         laid_out = in_parts
     else:
-        laid_out = settle(resolved, start, OneDocument(build.diagnostics, build.progress))
+        laid_out = settle(resolved, render(resolved, guess), OneDocument(build.diagnostics, build.progress))
     if laid_out is None:
         return None
     if laid_out[0].pages is not None:

@@ -17,7 +17,7 @@ import posixpath
 import re
 import uuid
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +38,7 @@ from ..stylesheets import own_stylesheet, stylesheet_resources
 from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
 from .epub_fonts import licences, needed_fonts, prepare as prepare_fonts, subset_fonts, without_font_faces
-from .pagelist import PageTarget, with_page_breaks
+from .pagelist import PageBreaks, PageTarget
 
 if TYPE_CHECKING:
     from ..layout import LaidOut
@@ -70,6 +70,18 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
 
 
 def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics, fonts_kept: Path | None = None) -> None:
+    fonts = _package(rendered, path)  # its documents let go before the zip is read back (20 MB at 824 pages)
+    moment = build_timestamp(rendered.config)
+    entries = read_zip(path)
+    subset_fonts(entries, fonts, moment, fonts_kept)
+    for name, data in entries.items():  # one document at a time, not a second copy of them all
+        if name.endswith('.xhtml'):
+            entries[name] = with_xml_lang(data)
+    write_zip(path, entries, zip_time(moment))
+
+
+def _package(rendered: RenderedBook, path: Path) -> list[str]:
+    """Write the EPUB with ebooklib, its entries uncompressed and its fonts whole; return the fonts' zip names."""
     config = rendered.config
     strings = config.interface
     moment = build_timestamp(config)
@@ -126,19 +138,18 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics, fon
                                             content=(config.root / resource).read_bytes()))
 
     documents = [d for d in rendered.documents if d.kind != 'toc']  # the EPUB's own nav is the contents
-    bodies = links_across_files(documents, image_names)
-    page_list: list[PageTarget] = []
+    breaks = None
     if rendered.pages is not None:
-        selection = rendered.selected
-        bodies, page_list = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
-                                             selection.first_page, rendered.numbering)
+        breaks = PageBreaks(rendered.pages, rendered.selected.first_page, rendered.numbering)
         # The page source: the PDF this build lays out from the same sources (EPUB Accessibility 1.1).
         book.add_metadata('DC', 'source', print_source(rendered))
         book.add_metadata(None, 'meta', print_source(rendered), {'property': 'pageBreakSource'})
     items = []
-    for document, body in zip(documents, bodies):
+    for document, body in zip(documents, links_across_files(documents, image_names)):
+        if breaks is not None:
+            body = breaks.marked(document.file_name, body)
         item = epub.EpubHtml(uid=document.id, file_name=document.file_name, title=document.title,
-                             lang=config.language, direction=direction, content=_xhtml_page(document, body))
+                             lang=config.language, direction=direction, content=_xhtml_page(document, body).encode())
         for css in book.get_items_of_media_type('text/css'):
             item.add_item(css)
         if '<math ' in body:  # EPUB 3 declares each document that holds MathML (OPF-014)
@@ -159,13 +170,10 @@ def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics, fon
     writer = _PageListWriter(str(path), book, {
         'raise_exceptions': True, 'mtime': moment, 'epub2_guide': False, 'landmark_title': strings('epub.landmarks'),
         'pages_title': strings('epub.pages'), 'epub3_pages': False, 'compresslevel': 0},
-        page_list)  # compressed once, by write_zip
+        breaks.targets if breaks else [])  # compressed once, by write_zip
     writer.process()
     writer.write()
-    entries = subset_fonts(read_zip(path), [f'{book.FOLDER_NAME}/styles/{font}' for font in fonts], moment,
-                           fonts_kept)
-    entries = {name: with_xml_lang(data) if name.endswith('.xhtml') else data for name, data in entries.items()}
-    write_zip(path, entries, zip_time(moment))
+    return [f'{book.FOLDER_NAME}/styles/{font}' for font in fonts]
 
 
 def book_identifier(rendered: RenderedBook) -> str:
@@ -237,17 +245,19 @@ def epub_image_names(images: tuple[str, ...]) -> dict[str, str]:
     return names
 
 
-def links_across_files(documents: list[Document], image_names: dict[str, str]) -> list[str]:
+def links_across_files(documents: list[Document], image_names: dict[str, str]) -> Iterator[str]:
     """Rewrite ``#id`` links that point into another document to ``file.xhtml#id``, and image
-    sources to the images' names in the EPUB (``image_names``, by book-relative path)."""
-    trees = [lxml.html.fragment_fromstring(d.body) for d in documents]
+    sources to the images' names in the EPUB (``image_names``, by book-relative path).
+
+    One document at a time, as its body is asked for: the whole book's trees at once were 50 MB of an
+    800-page build's peak. Where each id lives is read first, without building trees.
+    """
     home = {}
-    for document, tree in zip(documents, trees):
-        for element in tree.iter():
-            if element.get('id'):
-                home[element.get('id')] = document.file_name
-    bodies = []
-    for document, tree in zip(documents, trees):
+    for document in documents:
+        for id_ in _ids(document.body):
+            home[id_] = document.file_name
+    for document in documents:
+        tree = lxml.html.fragment_fromstring(document.body)
         for link in tree.iter('a'):
             href = link.get('href', '')
             target = home.get(href[1:]) if href.startswith('#') else None
@@ -257,8 +267,25 @@ def links_across_files(documents: list[Document], image_names: dict[str, str]) -
             src = unquote(image.get('src', ''))
             if src in image_names:
                 image.set('src', image_names[src])
-        bodies.append(lxml.html.tostring(tree, encoding='unicode'))
-    return bodies
+        yield lxml.html.tostring(tree, encoding='unicode')
+
+
+class _IdsTarget:
+    """An lxml parser target that keeps the ids of the elements it reads, in order, and builds no tree."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
+        if attrib.get('id'):
+            self.ids.append(attrib['id'])
+
+    def close(self) -> list[str]:
+        return self.ids
+
+
+def _ids(body: str) -> list[str]:
+    return etree.fromstring(f'<div>{body}</div>', etree.HTMLParser(target=_IdsTarget()))
 
 
 def _item_id(prefix: str, path: str) -> str:

@@ -16,6 +16,7 @@ has its marker before the next block, not in the middle of the paragraph's text.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import lxml.html
@@ -32,24 +33,33 @@ class PageTarget:
     label: str
 
 
-def with_page_breaks(files: list[str], bodies: list[str], pages: PageMap, first_page: int,
+def with_page_breaks(files: list[str], bodies: Iterable[str], pages: PageMap, first_page: int,
                      numbering: PageNumbering) -> tuple[list[str], list[PageTarget]]:
     """The bodies with page-break markers, and the page-list entries pointing at them, each labelled with the
     number its page prints (``numbering``: the front matter's in roman numerals)."""
-    targets: list[PageTarget] = []
-    marked: list[str] = []
-    next_page = first_page
-    for file_name, body in zip(files, bodies):
+    breaks = PageBreaks(pages, first_page, numbering)
+    return [breaks.marked(file_name, body) for file_name, body in zip(files, bodies)], breaks.targets
+
+
+class PageBreaks:
+    """``with_page_breaks`` one document at a time, in reading order: the EPUB holds one copy of its bodies."""
+
+    def __init__(self, pages: PageMap, first_page: int, numbering: PageNumbering) -> None:
+        self.pages = pages
+        self.numbering = numbering
+        self.next_page = first_page
+        self.targets: list[PageTarget] = []
+
+    def marked(self, file_name: str, body: str) -> str:
         tree = lxml.html.fragment_fromstring(body)
         for block in blocks(tree):
-            page = pages.get(block.get('id', ''))
-            while page is not None and next_page <= page:
-                label = numbering.label(next_page)
-                _insert_marker(block, next_page, label)
-                targets.append(PageTarget(file_name, f'page-{next_page}', label))
-                next_page += 1
-        marked.append(etree.tostring(tree, method='xml', encoding='unicode'))
-    return marked, targets
+            page = self.pages.get(block.get('id', ''))
+            while page is not None and self.next_page <= page:
+                label = self.numbering.label(self.next_page)
+                _insert_marker(block, self.next_page, label)
+                self.targets.append(PageTarget(file_name, f'page-{self.next_page}', label))
+                self.next_page += 1
+        return etree.tostring(tree, method='xml', encoding='unicode')
 
 
 def _insert_marker(block: etree._Element, page: int, label: str) -> None:
