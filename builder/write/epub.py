@@ -29,12 +29,12 @@ from lxml import etree
 
 from ..config import BookConfig
 from ..dates import build_timestamp, zip_time
-from ..diagnostics import Diagnostics
 from ..images import SAFE_NAME
 from ..model import Document, RenderedBook
 from ..render import publication_title
 from ..resources import STYLES
 from ..stylesheets import own_stylesheet, stylesheet_resources
+from ..workers import process_pool
 from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
 from .epub_fonts import licences, needed_fonts, prepare as prepare_fonts, subset_fonts, without_font_faces
@@ -65,11 +65,17 @@ def prepare(config: BookConfig) -> None:
 def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Callable[[], None]:
     """The registered writer: the EPUB of the rendering, with a page-list when it was rendered from the print
     edition's settled page numbers (laid out in this build, or known from the last: ``layout/known_pages.py``)."""
-    write_epub(laid_out.rendered, path, build.diagnostics, build.fonts_folder())
-    return lambda: None
+    rendered = laid_out.rendered
+    if 'pdf' not in build.options.formats or rendered.selected.is_handout:  # a handout's build is a worker's
+        write_epub(rendered, path, build.fonts_folder())
+        return lambda: None
+    # Beside a PDF, whose parts are joined in another process, in a process of its own too, as the web edition
+    # is: the builder's memory does not grow by the EPUB's (35 MB at 824 pages, its peak).
+    writer = stack.enter_context(process_pool(1))
+    return writer.submit(write_epub, rendered, path, build.fonts_folder()).result
 
 
-def write_epub(rendered: RenderedBook, path: Path, diagnostics: Diagnostics, fonts_kept: Path | None = None) -> None:
+def write_epub(rendered: RenderedBook, path: Path, fonts_kept: Path | None = None) -> None:
     fonts = _package(rendered, path)  # its documents let go before the zip is read back (20 MB at 824 pages)
     moment = build_timestamp(rendered.config)
     entries = read_zip(path)

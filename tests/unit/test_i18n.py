@@ -219,7 +219,7 @@ def _render_everything(root: Path, tmp: Path) -> list:
                 result = render(resolved, pages)
                 publication_title(result)
                 accessibility_metadata(result)
-                write_epub(result, tmp / 'book.epub', Diagnostics())
+                write_epub(result, tmp / 'book.epub')
                 rendered.append(result)
     return rendered
 
