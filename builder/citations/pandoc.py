@@ -43,9 +43,13 @@ def run_pandoc(args: list[str], text: str = '') -> str:
 
     It runs in an empty folder that is also its home, so that no user data
     directory (a ``defaults`` file, a ``csl`` folder) changes what it prints.
+    Its runtime collects garbage once its heap is 1.5 times what it holds,
+    not twice: its citeproc run of an 824-page book's citations peaked at 206
+    MiB, 192 with this (2.2 -> 2.35 s; the same time at 207 pages). A Pandoc
+    built without runtime options ignores the setting.
     """
     with tempfile.TemporaryDirectory(prefix='coursepack-pandoc-') as home:
-        env = {k: v for k, v in os.environ.items() if k in ('PATH', 'SYSTEMROOT')} | {'HOME': home}
+        env = {k: v for k, v in os.environ.items() if k in ('PATH', 'SYSTEMROOT')} | {'HOME': home, 'GHCRTS': '-F1.5'}
         result = subprocess.run([pandoc_path(), *args], input=text, capture_output=True, text=True,
                                 encoding='utf-8', cwd=home, env=env, check=False)
     if result.returncode != 0:
