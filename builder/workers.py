@@ -22,6 +22,7 @@ import itertools
 import multiprocessing
 import multiprocessing.util
 import os
+import pickle
 import shutil
 import signal
 import tempfile
@@ -30,10 +31,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .memory import give_back_freed_memory
+
 T = TypeVar('T')
+EPOCH = 'SOURCE_DATE_EPOCH'
 INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
 TERMINATED = 143  # and by SIGTERM (128 + 15)
 # Allocations between two collections of the youngest generation (Python's default is 700), in the build and its
@@ -138,8 +143,19 @@ def process_pool(workers: int, *, shared: object = None, **options: Any) -> Proc
 class _Pool(ProcessPoolExecutor):
     def __init__(self, workers: int, shared: object, **options: Any) -> None:
         self.scratch = tempfile.mkdtemp(prefix='coursepack-')
+        shared_file = None
+        if shared is not None:
+            # Pickled once, to a file each worker reads as it starts: pickled again for each worker's start, an
+            # 800-page book took the builder from 157 to 249 MiB (two pickles and their memos at once).
+            give_back_freed_memory()
+            shared_file = os.path.join(self.scratch, 'shared.pickle')
+            with open(shared_file, 'wb') as file:
+                ForkingPickler(file, pickle.HIGHEST_PROTOCOL).dump(shared)
+        # The build's date, not the fork server's: it was started with the environment of the first build of
+        # its process, and a writer in a worker reads the date (``dates.py``)
+        epoch = os.environ.get(EPOCH)
         super().__init__(workers, mp_context=start_early(), initializer=_start_worker,
-                         initargs=(self.scratch, shared), **options)
+                         initargs=(self.scratch, shared_file, epoch), **options)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         try:
@@ -157,12 +173,18 @@ class _Pool(ProcessPoolExecutor):
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _start_worker(scratch: str, shared: object) -> None:
+def _start_worker(scratch: str, shared_file: str | None, epoch: str | None) -> None:
     """A worker ends at once on Ctrl-C, and writes its temporary files to a folder of its own in ``scratch``,
-    removed as it ends (``process_pool``); it keeps ``shared`` for its jobs (``map_in_workers``)."""
+    removed as it ends (``process_pool``); it keeps what ``shared_file`` holds for its jobs (``map_in_workers``),
+    and dates what it writes with the build's ``SOURCE_DATE_EPOCH``, ``epoch``."""
     global _shared
-    _shared = shared
-    if shared is not None:
+    if epoch is None:
+        os.environ.pop(EPOCH, None)
+    else:
+        os.environ[EPOCH] = epoch
+    if shared_file is not None:
+        with open(shared_file, 'rb') as file:
+            _shared = pickle.load(file)
         gc.freeze()  # read by every job, and kept: out of the collections after each (``_with_shared``)
     tempfile.tempdir = tempfile.mkdtemp(dir=scratch)
     multiprocessing.util.Finalize(None, shutil.rmtree, args=(tempfile.tempdir,), kwargs={'ignore_errors': True},
