@@ -66,11 +66,12 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     """The registered writer: the EPUB of the rendering, with a page-list when it was rendered from the print
     edition's settled page numbers (laid out in this build, or known from the last: ``layout/known_pages.py``)."""
     rendered = laid_out.rendered
-    if 'pdf' not in build.options.formats or rendered.selected.is_handout:  # a handout's build is a worker's
+    # Beside a PDF, in a process of its own, as the web edition is: the builder's memory does not grow by the
+    # EPUB's (35 MB at 824 pages, its peak), and a PDF in parts is joined meanwhile. Alone, it is written here, and
+    # so is a handout's: small, and made by a worker of its own among many (a process each would cost more).
+    if 'pdf' not in build.options.formats or rendered.selected.is_handout:
         write_epub(rendered, path, build.fonts_folder())
         return lambda: None
-    # Beside a PDF, whose parts are joined in another process, in a process of its own too, as the web edition
-    # is: the builder's memory does not grow by the EPUB's (35 MB at 824 pages, its peak).
     writer = stack.enter_context(process_pool(1))
     return writer.submit(write_epub, rendered, path, build.fonts_folder()).result
 
