@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import TYPE_CHECKING
 
-from .config import BookConfig
-from .diagnostics import Diagnostics
+if TYPE_CHECKING:  # for annotations only: the workers' module imports this one as every command starts
+    from .config import BookConfig
+    from .diagnostics import Diagnostics
 
+EPOCH_VARIABLE = 'SOURCE_DATE_EPOCH'  # the environment variable of reproducible-builds.org
 LATEST = dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc)
 # Zip entries can only record times from 1980 to 2107.
 ZIP_RANGE = (dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc))
 
 
 def check_source_date_epoch(diagnostics: Diagnostics) -> None:
-    if _epoch() is None and os.environ.get('SOURCE_DATE_EPOCH', '').strip():
+    if _epoch() is None and os.environ.get(EPOCH_VARIABLE, '').strip():
         diagnostics.error('source-date-epoch', f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
-                          f"(up to the year 9999), not '{os.environ['SOURCE_DATE_EPOCH']}'")
+                          f"(up to the year 9999), not '{os.environ[EPOCH_VARIABLE]}'")
 
 
 def build_timestamp(config: BookConfig) -> dt.datetime:
@@ -45,7 +48,7 @@ def zip_time(moment: dt.datetime) -> tuple[int, int, int, int, int, int]:
 
 
 def _epoch() -> int | None:
-    value = os.environ.get('SOURCE_DATE_EPOCH', '').strip()
+    value = os.environ.get(EPOCH_VARIABLE, '').strip()
     if not value.isascii() or not value.isdigit() or int(value) > LATEST.timestamp():
         return None
     return int(value)

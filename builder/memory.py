@@ -10,7 +10,6 @@ Windows, musl) there is nothing to call, and nothing is done.
 
 from __future__ import annotations
 
-import ctypes
 import sys
 from collections.abc import Callable
 from functools import cache
@@ -20,6 +19,8 @@ from functools import cache
 def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith('linux'):
         return None
+    import ctypes  # here: not for a build that finds its outputs up to date
+
     try:
         return ctypes.CDLL(None).malloc_trim  # type: ignore[no-any-return]  # the C library Python runs on
     except (OSError, AttributeError):  # not glibc

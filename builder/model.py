@@ -249,6 +249,11 @@ class ResolvedBook:
     acknowledgements: Acknowledgements | None = None  # the sources quoted, and their credit lines
 
     @property
+    def selected(self) -> Selection:
+        """What this book holds (the whole main edition unless a selection was made)."""
+        return self.selection or Selection(self.config.main_edition)
+
+    @property
     def chapter_ids(self) -> tuple[str, ...]:
         """The chapters' ids, in reading order: where ``PageNumbering`` looks for the body's first page."""
         return tuple(c.chapter.id for c in self.chapters)

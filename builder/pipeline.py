@@ -200,7 +200,7 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
         if name in targets and name not in written:
             build.progress.stage(f'write {writer.name(output.stem)}')
             waiting.append(writer.write(laid_out, targets[name], build, stack))
-    for wait in waiting:  # a PDF joined from parts in another process while the EPUB was written
+    for wait in waiting:  # the writers apart (the join, the EPUB, the web edition), side by side
         wait()
     build.stop_on_errors()
 

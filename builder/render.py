@@ -57,7 +57,7 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     _add_reference_rules(md)
     book = resolved.config
     strings = book.interface
-    selection = resolved.selection or Selection(book.main_edition)
+    selection = resolved.selected
     bibliography = resolved.bibliography
     chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
     references = references_title(resolved)

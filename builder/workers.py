@@ -17,6 +17,7 @@ interrupted, and tells its workers as Ctrl-C would (:func:`stop_on_sigterm`).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import multiprocessing
@@ -28,17 +29,17 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .dates import EPOCH_VARIABLE
 from .memory import give_back_freed_memory
 
 T = TypeVar('T')
-EPOCH = 'SOURCE_DATE_EPOCH'
 INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
 TERMINATED = 143  # and by SIGTERM (128 + 15)
 # Allocations between two collections of the youngest generation (Python's default is 700), in the build and its
@@ -140,6 +141,12 @@ def process_pool(workers: int, *, shared: object = None, **options: Any) -> Proc
     return _Pool(workers, shared, **options)
 
 
+def apart(stack: contextlib.ExitStack, task: Callable[..., T], *args: Any) -> Future[T]:
+    """``task(*args)`` in a process of its own (a writer beside the others: the join, the EPUB, the web edition),
+    shut down with ``stack``."""
+    return stack.enter_context(process_pool(1)).submit(task, *args)
+
+
 class _Pool(ProcessPoolExecutor):
     def __init__(self, workers: int, shared: object, **options: Any) -> None:
         self.scratch = tempfile.mkdtemp(prefix='coursepack-')
@@ -153,7 +160,7 @@ class _Pool(ProcessPoolExecutor):
                 ForkingPickler(file, pickle.HIGHEST_PROTOCOL).dump(shared)
         # The build's date, not the fork server's: it was started with the environment of the first build of
         # its process, and a writer in a worker reads the date (``dates.py``)
-        epoch = os.environ.get(EPOCH)
+        epoch = os.environ.get(EPOCH_VARIABLE)
         super().__init__(workers, mp_context=start_early(), initializer=_start_worker,
                          initargs=(self.scratch, shared_file, epoch), **options)
 
@@ -179,9 +186,9 @@ def _start_worker(scratch: str, shared_file: str | None, epoch: str | None) -> N
     and dates what it writes with the build's ``SOURCE_DATE_EPOCH``, ``epoch``."""
     global _shared
     if epoch is None:
-        os.environ.pop(EPOCH, None)
+        os.environ.pop(EPOCH_VARIABLE, None)
     else:
-        os.environ[EPOCH] = epoch
+        os.environ[EPOCH_VARIABLE] = epoch
     if shared_file is not None:
         with open(shared_file, 'rb') as file:
             _shared = pickle.load(file)

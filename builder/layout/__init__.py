@@ -63,9 +63,8 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     guess = cache.page_map(stem) or estimated_page_map(render(resolved))
     jobs = options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
-    handout = resolved.selection is not None and resolved.selection.is_handout
     # --jobs 1: one document; --jobs N: parts; by default, what the book is (parts.lays_out_in_parts).
-    if options.jobs != 1 and not handout and (
+    if options.jobs != 1 and not resolved.selected.is_handout and (
             can_lay_out_in_parts(resolved) if options.jobs else lays_out_in_parts(resolved)):
         build.progress.stage('lay out in parts')
         folder = cache.parts_folder(stem) or Path(

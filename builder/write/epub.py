@@ -10,6 +10,7 @@ ebooklib cannot do.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import mimetypes
@@ -34,7 +35,7 @@ from ..model import Document, RenderedBook
 from ..render import publication_title
 from ..resources import STYLES
 from ..stylesheets import own_stylesheet, stylesheet_resources
-from ..workers import process_pool
+from ..workers import apart
 from .accessibility import AccessibleEpubWriter, declare_accessibility
 from .cover import draw_cover
 from .epub_fonts import licences, needed_fonts, prepare as prepare_fonts, subset_fonts, without_font_faces
@@ -72,13 +73,12 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     if 'pdf' not in build.options.formats or rendered.selected.is_handout:
         write_epub(rendered, path, build.fonts_folder())
         return lambda: None
-    writer = stack.enter_context(process_pool(1))
-    return writer.submit(write_epub, rendered, path, build.fonts_folder()).result
+    return apart(stack, write_epub, rendered, path, build.fonts_folder()).result
 
 
 def write_epub(rendered: RenderedBook, path: Path, fonts_kept: Path | None = None) -> None:
-    fonts = _package(rendered, path)  # its documents let go before the zip is read back (20 MB at 824 pages)
     moment = build_timestamp(rendered.config)
+    fonts = _package(rendered, path, moment)  # its documents let go before the zip is read back (20 MB at 824 p)
     entries = read_zip(path)
     subset_fonts(entries, fonts, moment, fonts_kept)
     for name, data in entries.items():  # one document at a time, not a second copy of them all
@@ -87,11 +87,11 @@ def write_epub(rendered: RenderedBook, path: Path, fonts_kept: Path | None = Non
     write_zip(path, entries, zip_time(moment))
 
 
-def _package(rendered: RenderedBook, path: Path) -> list[str]:
-    """Write the EPUB with ebooklib, its entries uncompressed and its fonts whole; return the fonts' zip names."""
+def _package(rendered: RenderedBook, path: Path, moment: dt.datetime) -> list[str]:
+    """Write the EPUB with ebooklib, dated ``moment``, its entries uncompressed and its fonts whole; return the
+    fonts' zip names."""
     config = rendered.config
     strings = config.interface
-    moment = build_timestamp(config)
     book = epub.EpubBook()
     book.set_identifier(book_identifier(rendered))
     book.set_title(publication_title(rendered))

@@ -29,7 +29,7 @@ from ..layout.identity import pdf_identifier
 from ..layout.parts import LaidOutParts
 from ..layout.weasyprint_log import weasyprint_diagnostics
 from ..model import RenderedBook
-from ..workers import process_pool
+from ..workers import apart
 from .booklet import impose_booklet
 
 # zlib's level for the page contents the join writes. WeasyPrint's (and qpdf's default) is 6; at 207 pages, 8 MB of
@@ -68,9 +68,8 @@ def write_pdf(laid_out: LaidOut, path: Path, diagnostics: Diagnostics, stack: co
     if isinstance(laid_out.layout, LaidOutDocument):
         write_document(laid_out.layout, laid_out.rendered, path, diagnostics)
         return lambda: None
-    joiner = stack.enter_context(process_pool(1))
     labels = laid_out.rendered.numbering.pdf_ranges(laid_out.rendered.selected.first_page)
-    joined = joiner.submit(join_parts, laid_out.layout, path, fonts_kept, labels, contents_kept)
+    joined = apart(stack, join_parts, laid_out.layout, path, fonts_kept, labels, contents_kept)
 
     def written() -> None:
         for target in joined.result():

@@ -28,7 +28,7 @@ from lxml import etree
 from ...config import BookConfig
 from ...dates import build_timestamp
 from ...model import Document, RenderedBook
-from ...workers import process_pool
+from ...workers import apart
 from ...render import publication_title
 from ...resources import STYLES
 from ...stylesheets import own_stylesheet, stylesheet_resources
@@ -74,8 +74,7 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
         return lambda: None
     # Beside a PDF, whose parts are joined in another process: in a process of its own, as the EPUB is (the three
     # one after the other took 1.3 s of a 207-page build, the join 0.9 s).
-    writer = stack.enter_context(process_pool(1))
-    return writer.submit(write_site, laid_out.rendered, path, downloads, fonts_kept).result
+    return apart(stack, write_site, laid_out.rendered, path, downloads, fonts_kept).result
 
 
 def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], fonts_kept: Path | None = None) -> None:
