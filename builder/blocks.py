@@ -6,12 +6,19 @@ caption an id thus tells, at paragraph granularity, which block each page
 starts with: the EPUB's page-break markers are placed from that
 (:mod:`builder.write.pagelist`). The ids are ``<document>.<n>`` in document
 order; a dot never occurs in the ids authors and slugs make, so they cannot clash.
+They are there for the page map only: the PDF leaves them out of its named
+destinations (:func:`without_block_destinations`).
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import lxml.html
 from lxml import etree
+
+if TYPE_CHECKING:
+    import pydyf
 
 BLOCKS = frozenset({'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'dt', 'dd', 'pre', 'th', 'td', 'figcaption',
                     'caption'})
@@ -25,6 +32,23 @@ def with_block_ids(body: str, prefix: str) -> str:
     for n, element in enumerate((e for e in blocks(tree) if e.get('id') is None), start=1):
         element.set('id', f'{prefix}.{n}')
     return etree.tostring(tree, method='xml', encoding='unicode')
+
+
+def without_block_destinations(pdf: pydyf.PDF) -> None:
+    """Leave the blocks' ids out of the named destinations of ``pdf`` (in a WeasyPrint ``finisher``), which keeps
+    those of the ids authors and slugs make. No link leads to a block, and its id changes with every block added
+    before it: of an 824-page book's 15,000 destinations, 6,200 were blocks', which took 11 MB of the memory
+    that joining its parts takes."""
+    names = pdf.catalog.get('Names', {})
+    destinations = names.get('Dests', {}).get('Names')
+    if destinations is None:
+        return
+    destinations[:] = [item for name, target in zip(destinations[::2], destinations[1::2])
+                       if '.' not in name.string for item in (name, target)]
+    if not destinations:
+        del names['Dests']
+        if not names:
+            del pdf.catalog['Names']
 
 
 def blocks(tree: etree._Element) -> list[etree._Element]:

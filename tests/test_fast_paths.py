@@ -113,6 +113,12 @@ def test_parts_give_the_single_process_book(single_process, in_parts):
     assert in_parts.output('.pdf').stat().st_size <= 1.05 * single_process['bytes']
 
 
+def test_the_pdf_names_the_ids_links_can_lead_to_not_the_blocks(single_process, in_parts):
+    # The blocks' ids (``chapter.12``) are for the page map: no link leads to them, and they change with each edit.
+    for named in (single_process['named'], book_summary(in_parts.output('.pdf'))['named']):
+        assert named and not [name for name in named if '.' in name]
+
+
 def test_parts_number_their_pages_from_where_they_start(in_parts):
     summary = book_summary(in_parts.output('.pdf'))
     chapters = [page for depth, _, page in summary['outline'] if depth == 0]

@@ -67,6 +67,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..blocks import without_block_destinations
 from ..dates import build_timestamp
 from ..diagnostics import Diagnostics
 from ..model import PageMap, PageNumbering, RenderedBook, ResolvedBook
@@ -573,7 +574,13 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
                 if kind == 'internal' and target not in anchors:
                     links.append((index, (x1 * PX, (page.height - y2) * PX, x2 * PX, (page.height - y1) * PX), target))
         if pdf is not None:
-            document.write_pdf(pdf, pdf_identifier=identifier, finisher=dated_subsets(moment),
+            subsets = dated_subsets(moment)
+
+            def finish(document, pdf) -> None:  # type: ignore[no-untyped-def]
+                subsets(document, pdf)
+                without_block_destinations(pdf)
+
+            document.write_pdf(pdf, pdf_identifier=identifier, finisher=finish,
                                custom_metadata=True)  # <meta name="Rights">, as write/pdf.py
     first = document.pages[0]
     boxes = number_boxes(document)

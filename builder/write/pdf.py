@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+from ..blocks import without_block_destinations
 from ..cache import builder_key, keep_recent, kept_bytes
 from ..dates import build_timestamp
 from ..diagnostics import Diagnostics
@@ -86,6 +87,7 @@ def write_document(laid_out: LaidOutDocument, rendered: RenderedBook, path: Path
         import pydyf
 
         subsets(document, pdf)
+        without_block_destinations(pdf)
         if labels:
             pdf.catalog['PageLabels'] = pydyf.Dictionary({'Nums': pydyf.Array([
                 item for index, style, first in labels
@@ -109,25 +111,32 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
     parts, starts = laid_out.parts, laid_out.starts
     anchors = laid_out.page_map()
     with contextlib.ExitStack() as opened:
-        # Open until the book is written: qpdf reads a copied page's streams from its part's file as it writes.
-        sources = [opened.enter_context(pikepdf.open(part.pdf)) for part in parts]
-        book = sources[0]  # the first part's catalogue (language), metadata and file identifier are the book's
+        # The first part's catalogue (language), metadata and file identifier are the book's; it stays open until
+        # the book is written, qpdf reading its streams from its file as it writes.
+        book = opened.enter_context(pikepdf.open(parts[0].pdf))
+        navigation = Navigation(book)
+        navigation.add(book, 0)
         first_index = [0]
-        for source, part, start in zip(sources[1:], parts[1:], starts[1:]):
+        for part, start in zip(parts[1:], starts[1:]):
             if start > len(book.pages) + 1:
                 book.add_blank_page(page_size=part.size)
             first_index.append(len(book.pages))
-            with warnings.catch_warnings():  # the named destinations and the outline are joined below
-                warnings.simplefilter('ignore', pikepdf.PageCopyWarning)
-                book.pages.extend(source.pages)
-        join_navigation(book, sources, first_index)
+            with pikepdf.open(part.pdf) as source:
+                with warnings.catch_warnings():  # the named destinations and the outline are joined below
+                    warnings.simplefilter('ignore', pikepdf.PageCopyWarning)
+                    book.pages.extend(source.pages)
+                navigation.add(source, first_index[-1])
+                # Each part closed once joined: what qpdf read of it (its pages, fonts, names) took 26 MB at 824 p
+                held_in_memory(book.pages[first_index[-1]:])
+        navigation.finish()
         contents = ContentsCompressor(contents_kept)
         draw_numbers(book, laid_out, first_index, opened, contents)
         missing = []
         links: dict[int, list] = {}  # page -> its links' annotations, set once a page (4,400 links at 207 p)
         # What every link says, and each target, one object each, written out in every annotation: qpdf holds
-        # each object of a document in about 300 bytes: the links of an 824-page book took 70 MB.
-        annot, link, border = pikepdf.Name.Annot, pikepdf.Name.Link, pikepdf.Array([0, 0, 0])
+        # each object of a document in about 300 bytes: the links of an 824-page book took 70 MB. Without the
+        # optional /Type /Annot (ISO 32000-1, 12.5.2), which took 6 of the 52 MB they still take.
+        link, border = pikepdf.Name.Link, pikepdf.Array([0, 0, 0])
         targets: dict[str, pikepdf.String] = {}
         for part, offset in zip(parts, first_index):
             for index, rect, target in part.links:
@@ -136,7 +145,7 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
                     continue
                 destination = targets.setdefault(target, pikepdf.String(target))
                 links.setdefault(offset + index, []).append(book.make_indirect(pikepdf.Dictionary(
-                    Type=annot, Subtype=link, Rect=[round(v, 6) for v in rect], Border=border, Dest=destination)))
+                    Subtype=link, Rect=[round(v, 6) for v in rect], Border=border, Dest=destination)))
         for index, annotations in links.items():
             page = book.pages[index].obj
             page.Annots = pikepdf.Array([*page.Annots, *annotations] if '/Annots' in page else annotations)
@@ -214,47 +223,81 @@ class ContentsCompressor:
             keep_recent(self.kept, '*.deflate', CONTENTS_KEPT * self.written)
 
 
-def join_navigation(book, sources, first_index: list[int]) -> None:  # type: ignore[no-untyped-def]
-    """The book's named destinations and outline: the parts', in order, leading to their pages in ``book``."""
+class Navigation:
+    """The book's named destinations and outline: the parts', in order, leading to their pages in ``book``,
+    gathered as each part is joined (:meth:`add`), written once all are (:meth:`finish`)."""
+
+    def __init__(self, book) -> None:  # type: ignore[no-untyped-def]
+        import pikepdf
+
+        self.book = book
+        self.named: list[tuple[str, object]] = []
+        self.root = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+        self.tops: list[object] = []
+
+    def add(self, source, offset: int) -> None:  # type: ignore[no-untyped-def]
+        """The destinations and outline items of ``source``, whose pages are the book's from ``offset`` on."""
+        import pikepdf
+
+        pages = {page.objgen: self.book.pages[offset + index].obj for index, page in enumerate(source.pages)}
+
+        def moved(destination):  # type: ignore[no-untyped-def]
+            return pikepdf.Array([pages[destination[0].objgen], *list(destination)[1:]])
+
+        def outline_item(item, parent):  # type: ignore[no-untyped-def]
+            new = self.book.make_indirect(pikepdf.Dictionary(Title=item.Title, Parent=parent))
+            for key in ('/Count', '/C', '/F'):
+                if key in item:
+                    new[key] = item[key]
+            if '/Dest' in item:
+                new.Dest = moved(item.Dest) if isinstance(item.Dest, pikepdf.Array) else item.Dest
+            linked(new, [outline_item(child, new) for child in outline_items(item)])
+            return new
+
+        if '/Names' in source.Root and '/Dests' in source.Root.Names:
+            self.named.extend((name, moved(d)) for name, d in pikepdf.NameTree(source.Root.Names.Dests).items())
+        self.tops.extend(outline_item(item, self.root) for item in outline_items(source.Root.get('/Outlines')))
+
+    def finish(self) -> None:
+        import pikepdf
+
+        book = self.book
+        if self.named:
+            if '/Names' not in book.Root:
+                book.Root.Names = pikepdf.Dictionary()
+            # One sorted list of names, as WeasyPrint writes a whole book's
+            book.Root.Names.Dests = pikepdf.Dictionary(Names=[
+                item for pair in sorted(self.named, key=lambda n: n[0]) for item in pair])
+        if not self.tops:
+            return
+        linked(self.root, self.tops)
+        # The items shown, open ones' too
+        self.root.Count = sum(1 + max(0, int(item.get('/Count', 0))) for item in self.tops)
+        book.Root.Outlines = self.root
+
+
+def held_in_memory(pages) -> None:  # type: ignore[no-untyped-def]
+    """Read into memory, as they are (compressed), the streams that ``pages`` draw with (contents, fonts, images),
+    so that the document they were copied from can be closed before the book is written: qpdf reads a copied
+    stream from its document's file only as it writes."""
     import pikepdf
 
-    pages = {}  # (part, page object) -> the page in the book
-    for number, (source, offset) in enumerate(zip(sources, first_index)):
-        for index, page in enumerate(source.pages):
-            pages[number, page.objgen] = book.pages[offset + index].obj
-
-    def moved(number: int, destination):  # type: ignore[no-untyped-def]
-        return pikepdf.Array([pages[number, destination[0].objgen], *list(destination)[1:]])
-
-    named = []
-    for number, source in enumerate(sources):
-        if '/Names' in source.Root and '/Dests' in source.Root.Names:
-            named.extend((name, moved(number, d)) for name, d in pikepdf.NameTree(source.Root.Names.Dests).items())
-    if named:
-        if '/Names' not in book.Root:
-            book.Root.Names = pikepdf.Dictionary()
-        # One sorted list of names, as WeasyPrint writes a whole book's
-        book.Root.Names.Dests = pikepdf.Dictionary(Names=[item for pair in sorted(named, key=lambda n: n[0])
-                                                          for item in pair])
-
-    def outline_item(number: int, item, parent):  # type: ignore[no-untyped-def]
-        new = book.make_indirect(pikepdf.Dictionary(Title=item.Title, Parent=parent))
-        for key in ('/Count', '/C', '/F'):
-            if key in item:
-                new[key] = item[key]
-        if '/Dest' in item:
-            new.Dest = moved(number, item.Dest) if isinstance(item.Dest, pikepdf.Array) else item.Dest
-        linked(new, [outline_item(number, child, new) for child in outline_items(item)])
-        return new
-
-    root = book.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
-    tops = [outline_item(number, item, root) for number, source in enumerate(sources)
-            for item in outline_items(source.Root.get('/Outlines'))]
-    if not tops:
-        return
-    linked(root, tops)
-    root.Count = sum(1 + max(0, int(item.get('/Count', 0))) for item in tops)  # the items shown, open ones' too
-    book.Root.Outlines = root
+    seen = set()
+    todo = [page.obj for page in pages]
+    while todo:
+        value = todo.pop()
+        if not isinstance(value, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)):
+            continue  # a number, name or string
+        if value.is_indirect:
+            if value.objgen in seen:
+                continue
+            seen.add(value.objgen)
+        if isinstance(value, pikepdf.Stream):
+            value.write(value.read_raw_bytes(), filter=value.get('/Filter'), decode_parms=value.get('/DecodeParms'))
+        if isinstance(value, (pikepdf.Dictionary, pikepdf.Stream)):
+            todo.extend(item for key, item in value.items() if key != '/Parent')  # not up to the page tree
+        elif isinstance(value, pikepdf.Array):
+            todo.extend(value)
 
 
 def outline_items(parent):  # type: ignore[no-untyped-def]
