@@ -36,6 +36,11 @@ class SourceLocation:
                 parts.append(str(self.column))
         return ':'.join(parts)
 
+    def __reduce__(self) -> tuple[type[SourceLocation], tuple[str, int | None, int | None]]:
+        # Pickled as its fields (the book that handouts' workers read, ``workers.py``), not as the list of them
+        # a frozen dataclass makes for each (``model.token_as_fields`` says why).
+        return SourceLocation, (self.path, self.line, self.column)
+
 
 @dataclass(frozen=True)
 class Diagnostic:

@@ -30,7 +30,7 @@ from .layout.known_pages import known_pages
 from .layout.parts import lays_out_in_parts
 from .load import load
 from .memory import give_back_freed_memory
-from .model import Book, Notes, PageMap, PageNumbering, RenderedBook, ResolvedBook, Selection
+from .model import PICKLED_COMPACTLY, Book, Notes, PageMap, PageNumbering, RenderedBook, ResolvedBook, Selection
 from .options import Build, BuildOptions
 from .page_changes import keep_previous, report as page_change_report, tracked_items
 from .parse import parse, parse_notes
@@ -154,7 +154,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
         if workers > 1:
             progress.stage(f'lay out and write {len(outputs)} outputs, {workers} at a time')
             jobs = [(output, targets, options, run.cache) for output, targets in outputs]
-            for made in map_in_workers(make_one_output, checked, jobs, workers):
+            for made in map_in_workers(make_one_output, checked, jobs, workers, PICKLED_COMPACTLY):
                 diagnostics.extend(made)
         else:
             for output, targets in outputs:

@@ -28,7 +28,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
@@ -93,18 +93,20 @@ def _terminated(signum: int, frame: object) -> None:
     raise Terminated
 
 
-def map_in_workers(task: Callable[..., T], shared: object, jobs: Sequence[tuple], workers: int) -> list[T]:
+def map_in_workers(task: Callable[..., T], shared: object, jobs: Sequence[tuple], workers: int,
+                   reductions: Mapping[type, Callable[[Any], tuple]] | None = None) -> list[T]:
     """``[task(shared, *job) for job in jobs]``, computed in up to ``workers`` processes; here when one would do.
 
     ``task`` is a module-level function, and ``shared`` and each job's
     arguments can be pickled. ``shared``, what every job reads (the whole
     checked book), goes to each process once, as it starts, not with each
     job: an 800-page book is 19 MiB of pickle, 0.65 s to write and as long to
-    read, and its 129 handouts spent 170 s of CPU on it.
+    read, and its 129 handouts spent 170 s of CPU on it. ``reductions``: how
+    to pickle some of its objects (``pickle.Pickler.dispatch_table``).
     """
     if min(workers, len(jobs)) < 2:
         return [task(shared, *job) for job in jobs]
-    with process_pool(min(workers, len(jobs)), shared=shared) as pool:
+    with process_pool(min(workers, len(jobs)), shared=shared, reductions=reductions) as pool:
         return list(pool.map(_with_shared, itertools.repeat(task), *zip(*jobs)))
 
 
@@ -121,7 +123,8 @@ def _with_shared(task: Callable[..., T], *job: Any) -> T:
 _shared: object = None  # in a worker of map_in_workers, what every job reads (set as the worker starts)
 
 
-def process_pool(workers: int, *, shared: object = None, **options: Any) -> ProcessPoolExecutor:
+def process_pool(workers: int, *, shared: object = None,
+                 reductions: Mapping[type, Callable[[Any], tuple]] | None = None, **options: Any) -> ProcessPoolExecutor:
     """A ``ProcessPoolExecutor`` of fork-server workers that end at once and silently on Ctrl-C, and whose
     temporary files go to a folder of the pool's, removed with it.
 
@@ -136,9 +139,10 @@ def process_pool(workers: int, *, shared: object = None, **options: Any) -> Proc
     a 200-page build), each worker removes its own folder as it ends (a part
     a worker: 97 MB at most at 207 pages, if they waited for the pool), and
     the pool its whole folder when it shuts down, also after a worker was
-    killed. ``shared`` is given to each worker as it starts (``map_in_workers``).
+    killed. ``shared`` is given to each worker as it starts, pickled with
+    ``reductions`` (``map_in_workers``).
     """
-    return _Pool(workers, shared, **options)
+    return _Pool(workers, shared, reductions or {}, **options)
 
 
 def apart(stack: contextlib.ExitStack, task: Callable[..., T], *args: Any) -> Future[T]:
@@ -148,7 +152,8 @@ def apart(stack: contextlib.ExitStack, task: Callable[..., T], *args: Any) -> Fu
 
 
 class _Pool(ProcessPoolExecutor):
-    def __init__(self, workers: int, shared: object, **options: Any) -> None:
+    def __init__(self, workers: int, shared: object, reductions: Mapping[type, Callable[[Any], tuple]],
+                 **options: Any) -> None:
         self.scratch = tempfile.mkdtemp(prefix='coursepack-')
         shared_file = None
         if shared is not None:
@@ -157,7 +162,9 @@ class _Pool(ProcessPoolExecutor):
             give_back_freed_memory()
             shared_file = os.path.join(self.scratch, 'shared.pickle')
             with open(shared_file, 'wb') as file:
-                ForkingPickler(file, pickle.HIGHEST_PROTOCOL).dump(shared)
+                pickler = ForkingPickler(file, pickle.HIGHEST_PROTOCOL)
+                pickler.dispatch_table.update(reductions)
+                pickler.dump(shared)
         # The build's date, not the fork server's: it was started with the environment of the first build of
         # its process, and a writer in a worker reads the date (``dates.py``)
         epoch = os.environ.get(EPOCH_VARIABLE)

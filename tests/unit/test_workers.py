@@ -48,3 +48,21 @@ def test_what_every_job_reads_goes_to_each_worker_once():
     Counted.pickled = 0
     assert map_in_workers(_added, Counted(10), [(n,) for n in range(8)], 2) == [10 + n for n in range(8)]
     assert 1 <= Counted.pickled <= 2  # once per worker started, not once per job (8)
+
+
+def _as_the_worker_reads_them(shared: tuple, index: int) -> tuple:
+    return shared[index]
+
+
+def test_tokens_and_locations_pickled_as_their_fields_come_back_the_same():
+    from builder.diagnostics import Diagnostics, SourceLocation
+    from builder.markdown import make_parser
+    from builder.markdown.state import new_env
+    from builder.model import PICKLED_COMPACTLY
+
+    text = '# A title {#intro}\n\nSome *text* in [French]{lang=fr}.\n\n- one\n- two\n'
+    tokens = make_parser('en').parse(text, new_env('intro', 'chapters/01.md', Diagnostics()))
+    assert tokens[0].attrs and tokens[1].children and any(t.meta for t in tokens[4].children)  # fields of every kind
+    locations = (SourceLocation('chapters/01.md', 3, 7), SourceLocation('book.yaml'))
+    shared = (tokens, locations)
+    assert map_in_workers(_as_the_worker_reads_them, shared, [(0,), (1,)], 2, PICKLED_COMPACTLY) == [tokens, locations]
