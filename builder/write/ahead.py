@@ -69,7 +69,10 @@ class WrittenAhead:
             return set()
         self.thread.join()
         assert self.rendered is not None  # started
-        if self.finished and settled.pages == self.rendered.pages:
+        # Let go of the rendering it was written from, before the writers take their memory: held to the end of the
+        # build, an 824-page book's took the builder from 200 to 230 MiB after an edit that moved pages.
+        pages, self.rendered = self.rendered.pages, None
+        if self.finished and settled.pages == pages:
             diagnostics.extend(self.build.diagnostics)
             return set(self.targets)
         for path in self.targets.values():
