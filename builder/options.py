@@ -47,6 +47,8 @@ class Build:
     diagnostics: Diagnostics
     progress: Progress
     cache: OutputCache | None = None  # None when checking: nothing is laid out
+    # Written while the PDF lays out (``write/ahead.py``): the writers' processes yield the CPU to the layout's
+    background: bool = False
 
     def fonts_folder(self) -> Path | None:
         """Where font subsets and merged fonts are kept between builds; None without a cache."""

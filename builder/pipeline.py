@@ -193,13 +193,20 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
     ahead = WrittenAhead(targets, build)
     stack.callback(ahead.wait)  # done with the staged files before a failed build removes them
     laid_out = rendered_and_laid_out(resolved, output.stem, build, stack, pages=pages, meanwhile=ahead.start)
-    written = ahead.kept(laid_out.rendered, build.diagnostics)
     give_back_freed_memory()  # what the layout freed, before the writers take their own
     waiting = []
-    for name, writer in sorted(WRITERS.items(), key=lambda item: not item[1].apart):  # those apart first
-        if name in targets and name not in written:
-            build.progress.stage(f'write {writer.name(output.stem)}')
-            waiting.append(writer.write(laid_out, targets[name], build, stack))
+
+    def write(formats: set[str]) -> None:
+        for name, writer in sorted(WRITERS.items(), key=lambda item: not item[1].apart):  # those apart first
+            if name in formats:
+                build.progress.stage(f'write {writer.name(output.stem)}')
+                waiting.append(writer.write(laid_out, targets[name], build, stack))
+
+    # The PDF first: its join does not wait for the outputs written ahead to be done (an edit of the 824-page book
+    # waited 1 s for them), then those that were not written from the settled pages.
+    write(set(targets) - set(ahead.targets))
+    written = ahead.kept(laid_out.rendered, build.diagnostics)
+    write(set(ahead.targets) - written)
     for wait in waiting:  # the writers apart (the join, the EPUB, the web edition), side by side
         wait()
     build.stop_on_errors()

@@ -40,6 +40,7 @@ from .dates import EPOCH_VARIABLE
 from .memory import give_back_freed_memory
 
 T = TypeVar('T')
+Reductions = Mapping[type, Callable[[Any], tuple]]  # how to pickle objects of some types (a pickler's dispatch_table)
 INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
 TERMINATED = 143  # and by SIGTERM (128 + 15)
 # Allocations between two collections of the youngest generation (Python's default is 700), in the build and its
@@ -47,6 +48,11 @@ TERMINATED = 143  # and by SIGTERM (128 + 15)
 # Collected at 700, a part's layout spent 6 % of its CPU in the collector, the build 0.11 s of 1.65; at 10,000,
 # under 2 % and 0.035 s, with the same peak memory.
 COLLECTION_THRESHOLD = 10_000
+# How much lower the priority of a writer in the background is (``apart``): the EPUB and the web edition written
+# while the PDF lays out took a share of the two cores from the layout and from the join, on which the build waits.
+# An edit of the 824-page book: 6.1-6.3 s; its EPUB and web edition after the layout's part, 5.9-6.3 s; at
+# niceness 10 (a tenth of a core's share, beside a process at 0), 5.5-5.8 s.
+BACKGROUND_NICENESS = 10
 # The environment variable that names, for the fork server, the folder where it keeps its temporary files (the
 # fonts of the stylesheet it parses for every part): the build's own, which it removes as it ends, also when
 # interrupted (``ending.py``), where the server, ending after it, might not remove its own in time.
@@ -94,7 +100,7 @@ def _terminated(signum: int, frame: object) -> None:
 
 
 def map_in_workers(task: Callable[..., T], shared: object, jobs: Sequence[tuple], workers: int,
-                   reductions: Mapping[type, Callable[[Any], tuple]] | None = None) -> list[T]:
+                   reductions: Reductions | None = None) -> list[T]:
     """``[task(shared, *job) for job in jobs]``, computed in up to ``workers`` processes; here when one would do.
 
     ``task`` is a module-level function, and ``shared`` and each job's
@@ -123,8 +129,8 @@ def _with_shared(task: Callable[..., T], *job: Any) -> T:
 _shared: object = None  # in a worker of map_in_workers, what every job reads (set as the worker starts)
 
 
-def process_pool(workers: int, *, shared: object = None,
-                 reductions: Mapping[type, Callable[[Any], tuple]] | None = None, **options: Any) -> ProcessPoolExecutor:
+def process_pool(workers: int, *, shared: object = None, reductions: Reductions | None = None,
+                 **options: Any) -> ProcessPoolExecutor:
     """A ``ProcessPoolExecutor`` of fork-server workers that end at once and silently on Ctrl-C, and whose
     temporary files go to a folder of the pool's, removed with it.
 
@@ -145,15 +151,20 @@ def process_pool(workers: int, *, shared: object = None,
     return _Pool(workers, shared, reductions or {}, **options)
 
 
-def apart(stack: contextlib.ExitStack, task: Callable[..., T], *args: Any) -> Future[T]:
+def apart(stack: contextlib.ExitStack, task: Callable[..., T], *args: Any, background: bool = False) -> Future[T]:
     """``task(*args)`` in a process of its own (a writer beside the others: the join, the EPUB, the web edition),
-    shut down with ``stack``."""
-    return stack.enter_context(process_pool(1)).submit(task, *args)
+    shut down with ``stack``; in the ``background``, at a lower priority (``BACKGROUND_NICENESS``)."""
+    pool = stack.enter_context(process_pool(1))
+    return pool.submit(_in_background, task, *args) if background else pool.submit(task, *args)
+
+
+def _in_background(task: Callable[..., T], *args: Any) -> T:
+    os.nice(BACKGROUND_NICENESS)
+    return task(*args)
 
 
 class _Pool(ProcessPoolExecutor):
-    def __init__(self, workers: int, shared: object, reductions: Mapping[type, Callable[[Any], tuple]],
-                 **options: Any) -> None:
+    def __init__(self, workers: int, shared: object, reductions: Reductions, **options: Any) -> None:
         self.scratch = tempfile.mkdtemp(prefix='coursepack-')
         shared_file = None
         if shared is not None:

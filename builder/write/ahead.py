@@ -35,7 +35,7 @@ class WrittenAhead:
         self.targets = {name: path for name, path in targets.items()
                         if needs_layout and not WRITERS[name].needs_layout}
         # Problems go to a list of their own: they are the build's only if these outputs are kept.
-        self.build = Build(build.options, Diagnostics(), SILENT, build.cache)
+        self.build = Build(build.options, Diagnostics(), SILENT, build.cache, background=True)
         self.rendered: RenderedBook | None = None
         self.thread: threading.Thread | None = None
         self.finished = False

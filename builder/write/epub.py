@@ -73,7 +73,7 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     if 'pdf' not in build.options.formats or rendered.selected.is_handout:
         write_epub(rendered, path, build.fonts_folder())
         return lambda: None
-    return apart(stack, write_epub, rendered, path, build.fonts_folder()).result
+    return apart(stack, write_epub, rendered, path, build.fonts_folder(), background=build.background).result
 
 
 def write_epub(rendered: RenderedBook, path: Path, fonts_kept: Path | None = None) -> None:

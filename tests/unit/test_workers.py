@@ -66,3 +66,17 @@ def test_tokens_and_locations_pickled_as_their_fields_come_back_the_same():
     locations = (SourceLocation('chapters/01.md', 3, 7), SourceLocation('book.yaml'))
     shared = (tokens, locations)
     assert map_in_workers(_as_the_worker_reads_them, shared, [(0,), (1,)], 2, PICKLED_COMPACTLY) == [tokens, locations]
+
+
+def test_a_writer_in_the_background_runs_at_a_lower_priority():
+    import contextlib
+    import os
+
+    from builder.workers import BACKGROUND_NICENESS, apart
+
+    ours = os.nice(0)
+    with contextlib.ExitStack() as stack:
+        background = apart(stack, os.nice, 0, background=True)
+        foreground = apart(stack, os.nice, 0)
+        assert background.result() == min(19, ours + BACKGROUND_NICENESS)
+        assert foreground.result() == ours

@@ -74,7 +74,7 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
         return lambda: None
     # Beside a PDF, whose parts are joined in another process: in a process of its own, as the EPUB is (the three
     # one after the other took 1.3 s of a 207-page build, the join 0.9 s).
-    return apart(stack, write_site, laid_out.rendered, path, downloads, fonts_kept).result
+    return apart(stack, write_site, laid_out.rendered, path, downloads, fonts_kept, background=build.background).result
 
 
 def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], fonts_kept: Path | None = None) -> None:
