@@ -80,3 +80,28 @@ def test_a_writer_in_the_background_runs_at_a_lower_priority():
         foreground = apart(stack, os.nice, 0)
         assert background.result() == min(19, ours + BACKGROUND_NICENESS)
         assert foreground.result() == ours
+
+
+class Plain:
+    """A value pickled by default (as its ``__dict__``) unless the pool is given a reduction for it."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+
+reduced: list[int] = []
+
+
+def _as_its_value(plain: Plain) -> tuple:
+    reduced.append(plain.value)  # in this process, which pickles what the workers read
+    return (Plain, (plain.value,))
+
+
+def _value_plus(shared: Plain, number: int) -> int:
+    return shared.value + number
+
+
+def test_what_every_job_reads_is_pickled_with_the_reductions_given():
+    reduced.clear()
+    assert map_in_workers(_value_plus, Plain(5), [(1,), (2,)], 2, {Plain: _as_its_value}) == [6, 7]
+    assert reduced == [5]  # once, by the pool's pickler: the shared value is pickled once for every worker
