@@ -35,8 +35,8 @@ from ..model import Document, RenderedBook
 from ..render import publication_title
 from ..resources import STYLES
 from ..stylesheets import own_stylesheet, stylesheet_resources
-from ..workers import apart
 from .accessibility import AccessibleEpubWriter, declare_accessibility
+from .beside import beside_the_pdf
 from .cover import draw_cover
 from .epub_fonts import licences, needed_fonts, prepare as prepare_fonts, subset_fonts, without_font_faces
 from .pagelist import PageBreaks, PageTarget
@@ -67,13 +67,12 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     """The registered writer: the EPUB of the rendering, with a page-list when it was rendered from the print
     edition's settled page numbers (laid out in this build, or known from the last: ``layout/known_pages.py``)."""
     rendered = laid_out.rendered
-    # Beside a PDF, in a process of its own, as the web edition is: the builder's memory does not grow by the
-    # EPUB's (35 MB at 824 pages, its peak), and a PDF in parts is joined meanwhile. Alone, it is written here, and
-    # so is a handout's: small, and made by a worker of its own among many (a process each would cost more).
-    if 'pdf' not in build.options.formats or rendered.selected.is_handout:
+    # A handout's here, beside its PDF too: small, and made by a worker of its own among many (a process each
+    # would cost more).
+    if rendered.selected.is_handout:
         write_epub(rendered, path, build.fonts_folder())
         return lambda: None
-    return apart(stack, write_epub, rendered, path, build.fonts_folder(), background=build.background).result
+    return beside_the_pdf(build, stack, write_epub, rendered, path, build.fonts_folder())
 
 
 def write_epub(rendered: RenderedBook, path: Path, fonts_kept: Path | None = None) -> None:

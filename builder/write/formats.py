@@ -33,7 +33,9 @@ class Writer:
     validate: Callable[[Path, str, OutputSummary, Diagnostics], list[str]]  # one note per check run
     folder: bool = False  # writes a folder of files (a web site), not one file
     handouts: bool = True  # also written for handouts (a web site is made of the whole edition only)
-    apart: bool = False  # written in a process of its own (beside a PDF): started before the others
+    # Started before the others: the PDF (its parts joined in a process of its own) and the web edition, the
+    # longest to write. The EPUB is written in a process of its own beside a PDF too (``beside.py``), started last.
+    apart: bool = False
     # What the writer can do before the book is rendered, its results kept for the write (``check_book`` calls
     # it while Pandoc formats the citations)
     prepare: Callable[[BookConfig], None] | None = None

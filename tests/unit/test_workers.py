@@ -54,7 +54,7 @@ def _as_the_worker_reads_them(shared: tuple, index: int) -> tuple:
     return shared[index]
 
 
-def test_tokens_and_locations_pickled_as_their_fields_come_back_the_same():
+def test_tokens_and_locations_pickled_with_the_books_reductions_come_back_the_same():
     from builder.diagnostics import Diagnostics, SourceLocation
     from builder.markdown import make_parser
     from builder.markdown.state import new_env

@@ -28,11 +28,11 @@ from lxml import etree
 from ...config import BookConfig
 from ...dates import build_timestamp
 from ...model import Document, RenderedBook
-from ...workers import apart
 from ...render import publication_title
 from ...resources import STYLES
 from ...stylesheets import own_stylesheet, stylesheet_resources
 from ..atomic import target_name
+from ..beside import beside_the_pdf
 from ..epub import epub_image_names, links_across_files
 from ..pagelist import with_page_breaks
 from .apparatus import previews
@@ -68,13 +68,7 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     # The downloads a page offers: the formats the same build writes beside the folder.
     labels = {'pdf': strings('web.download-pdf'), 'epub': strings('web.download-epub')}
     downloads = {f'../{stem}.{fmt}': label for fmt, label in labels.items() if fmt in build.options.formats}
-    fonts_kept = build.fonts_folder()
-    if 'pdf' not in build.options.formats:
-        write_site(laid_out.rendered, path, downloads, fonts_kept)
-        return lambda: None
-    # Beside a PDF, whose parts are joined in another process: in a process of its own, as the EPUB is (the three
-    # one after the other took 1.3 s of a 207-page build, the join 0.9 s).
-    return apart(stack, write_site, laid_out.rendered, path, downloads, fonts_kept, background=build.background).result
+    return beside_the_pdf(build, stack, write_site, laid_out.rendered, path, downloads, build.fonts_folder())
 
 
 def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], fonts_kept: Path | None = None) -> None:
