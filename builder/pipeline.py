@@ -27,7 +27,7 @@ from .fonts import check_characters
 from .inputs import book_files
 from .layout import LaidOut, lay_out
 from .layout.known_pages import known_pages
-from .layout.parts import lays_out_in_parts
+from .layout.parts import can_lay_out_in_parts
 from .load import load
 from .memory import give_back_freed_memory
 from .model import PICKLED_COMPACTLY, Book, Notes, PageMap, PageNumbering, RenderedBook, ResolvedBook, Selection
@@ -249,15 +249,13 @@ def edition_pages(checked: Checked, edition: str, build: Build, stack: contextli
 
 
 def concurrent_outputs(whole: ResolvedBook, outputs: list[Output], options: BuildOptions) -> int:
-    """How many outputs to make at once: one per core when each is laid out as one document.
-
-    An edition laid out in parts (``layout/parts.py``: a book of one
-    edition, or a long one) keeps the cores busy by itself, and ``--jobs N``
-    asks for that layout.
+    """How many outputs to make at once: one per core when each is laid out as one document (handouts, a book that
+    cannot be laid out in parts). An edition laid out in parts (``layout/parts.py``) keeps the cores busy by
+    itself, and ``--jobs N`` asks for that layout.
     """
     if options.jobs is not None or len(outputs) < 2:
         return 1
-    if not all(o.selection.is_handout for o in outputs) and lays_out_in_parts(whole):
+    if not all(o.selection.is_handout for o in outputs) and can_lay_out_in_parts(whole):
         return 1
     return min(len(outputs), os.cpu_count() or 1)
 

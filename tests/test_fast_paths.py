@@ -432,12 +432,16 @@ def test_fonts_are_subset_again_only_when_the_characters_change(tmp_path):
 
 def test_outputs_made_side_by_side_are_those_of_a_serial_build(tmp_path):
     """Editions made at once in worker processes (started by a fork server, given pickled inputs) have the
-    bytes of editions made one after the other in the build's own process."""
-    side_by_side = build(copy_book('minimal', tmp_path / 'a'), '--no-cache')
+    bytes of editions made one after the other in the build's own process: those of a book that cannot be laid out
+    in parts (a tagged PDF), each laid out as one document."""
+    books = [copy_book('minimal', tmp_path / name) for name in 'ab']
+    for book in books:
+        set_key(book, 'pdf-standard: ua-1')
+    side_by_side = build(books[0], '--no-cache')
     assert side_by_side.code == 0, side_by_side.err
     if (os.cpu_count() or 1) > 1:
         assert re.search(r'lay out and write \d+ outputs, \d+ at a time', side_by_side.out + side_by_side.err)
-    serial = build(copy_book('minimal', tmp_path / 'b'), '--no-cache', '--jobs', '1')
+    serial = build(books[1], '--no-cache', '--jobs', '1')
     assert serial.code == 0, serial.err
     assert dist_fingerprint(side_by_side.dist) == dist_fingerprint(serial.dist)
 
@@ -531,25 +535,32 @@ def test_a_build_leaves_no_temporary_font_folders(tmp_path):
     assert (book / 'dist').is_dir() and sorted(p.name for p in temporary.iterdir()) == []
 
 
-def test_a_book_of_several_editions_is_laid_out_in_parts_when_its_text_is_long(tmp_path):
-    """Decided by the book's chapters' text, never by a rendering, which prints page numbers when the last build's are
-    kept: two short editions side by side, each as one document; one edition, or a long book, in parts."""
+def test_a_book_of_several_editions_is_laid_out_in_parts_however_short(tmp_path):
+    """Every book that can be is laid out in parts, decided by the book alone: a short book of two editions too
+    (laid out whole, each edition was laid out again until its page numbers settled); not a tagged PDF, whose
+    structure tree is not joined, nor a book of one chapter."""
     from builder.diagnostics import Diagnostics
-    from builder.layout.parts import WORTH_CHARACTERS, lays_out_in_parts
+    from builder.layout.parts import can_lay_out_in_parts
     from builder.options import BuildOptions
-    from builder.pipeline import check
+    from builder.pipeline import check, concurrent_outputs, plan
 
     book = copy_book('minimal', tmp_path)
     original = (book / 'book.yaml').read_text()
 
-    def in_parts() -> bool:
-        return lays_out_in_parts(check(book, BuildOptions(), Diagnostics()).whole)
+    def in_parts() -> tuple[bool, int]:
+        checked = check(book, BuildOptions(), Diagnostics())
+        outputs = list(plan(checked.whole, BuildOptions(), Diagnostics()))
+        return can_lay_out_in_parts(checked.whole), concurrent_outputs(checked.whole, outputs, BuildOptions())
 
-    assert not in_parts()  # the student's and the instructor's editions, short
-    set_key(book, 'editions: [student]')
-    assert in_parts()
+    assert in_parts() == (True, 1)  # the student's and the instructor's editions, one after the other, in parts
+    built = subprocess.run([sys.executable, '-m', 'builder', 'build', str(book), '--format', 'pdf'],
+                           capture_output=True, text=True, cwd=REPO)
+    assert built.returncode == 0, built.stderr
+    assert built.stderr.count('coursepack: lay out in parts\n') == 2, built.stderr
+    set_key(book, 'pdf-standard: ua-1')
+    assert in_parts()[0] is False
     (book / 'book.yaml').write_text(original)
-    paragraph = 'The convoys left Kabul in stages, and each stage was argued over in Moscow. ' * 10
-    (book / 'chapters' / '03-long.md').write_text(
-        '---\nid: long\ntitle: Long\n---\n\n' + '\n\n'.join([paragraph] * (WORTH_CHARACTERS // len(paragraph) + 1)))
-    assert in_parts()
+    (book / 'chapters' / '02-second.md').unlink()
+    first = book / 'chapters' / '01-first.md'
+    first.write_text(first.read_text().replace('(#second)', '(#first)'))  # its link to the other chapter
+    assert in_parts()[0] is False

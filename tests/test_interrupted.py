@@ -91,7 +91,8 @@ def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans
 
 
 def stopped_build(tmp_path: Path, options: tuple[str, ...], stage: str, stop: Callable[[int], None], code: int) -> None:
-    """Build a longer book over a previous output, ``stop(pid)`` it well into ``stage``; check that it ended with
+    """Run a command (``options``: its name, then its options) on a longer book over a previous output, ``stop(pid)``
+    it well into ``stage``; check that it ended with
     exit status ``code`` and one line, leaving its outputs, the system's temporary folder and its process group as
     they were."""
     book = a_longer_book(tmp_path)
@@ -102,7 +103,8 @@ def stopped_build(tmp_path: Path, options: tuple[str, ...], stage: str, stop: Ca
     temporary = tmp_path / 'tmp'
     temporary.mkdir()
     # Its own process group, as a terminal makes for a command: Ctrl-C signals every process in it.
-    process = subprocess.Popen([sys.executable, '-m', 'builder', 'build', str(book), '--no-cache', *options],
+    command, *options = options
+    process = subprocess.Popen([sys.executable, '-m', 'builder', command, str(book), '--no-cache', *options],
                                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                start_new_session=True, env={**os.environ, 'TMPDIR': str(temporary)})
     seen = []
@@ -141,17 +143,17 @@ def stopped_build(tmp_path: Path, options: tuple[str, ...], stage: str, stop: Ca
 
 
 @pytest.mark.parametrize('options, stage', [
-    (('--jobs', '1', *MAIN_EDITION), 'lay out'),  # one process
-    ((), 'lay out and write 2 outputs'),  # the two editions side by side, in forked workers
-    (('--jobs', '2', *MAIN_EDITION), 'lay out in parts'),  # the parts, in workers from a fork server
+    (('build', '--jobs', '1', *MAIN_EDITION), 'lay out'),  # one process
+    (('handouts',), 'lay out and write 8 outputs'),  # the handouts side by side, in forked workers
+    (('build', '--jobs', '2', *MAIN_EDITION), 'lay out in parts'),  # the parts, in workers from a fork server
 ])
 def test_ctrl_c_is_one_line_exit_130_and_dist_untouched(tmp_path, options, stage):
     stopped_build(tmp_path, options, stage, lambda pid: os.killpg(pid, signal.SIGINT), 130)
 
 
 @pytest.mark.parametrize('options, stage', [
-    ((), 'lay out and write 2 outputs'),
-    (('--jobs', '2', *MAIN_EDITION), 'lay out in parts'),
+    (('handouts',), 'lay out and write 8 outputs'),
+    (('build', '--jobs', '2', *MAIN_EDITION), 'lay out in parts'),
 ])
 def test_sigterm_stops_the_build_and_its_workers_as_ctrl_c_does(tmp_path, options, stage):
     """Another program stopping the build (SIGTERM, to the command alone: a CI's time limit, ``timeout``) ends it as

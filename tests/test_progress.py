@@ -40,7 +40,8 @@ class Terminal(io.StringIO):
 def test_the_pipeline_reports_each_stage_and_chapter(tmp_path):
     book = copy_book('minimal', tmp_path)
     recorder = Recorder()
-    written = build_book(book, BuildOptions(editions=('student',)), Diagnostics(), recorder)
+    # One document: every writer after the layout
+    written = build_book(book, BuildOptions(editions=('student',), jobs=1), Diagnostics(), recorder)
     assert len(written) == 3  # PDF, EPUB, web edition
     events = recorder.events
     assert events[:6] == [
@@ -57,7 +58,7 @@ def test_the_pipeline_reports_each_stage_and_chapter(tmp_path):
 
 def test_plain_lines_off_a_terminal_and_a_summary_of_each_output(tmp_path):
     book = copy_book('minimal', tmp_path)
-    run = build(book, '--edition', 'student')
+    run = build(book, '--edition', 'student', '--jobs', '1')  # one document: every writer after the layout
     assert run.code == 0, run.err
     lines = run.err.splitlines()
     assert lines[:4] == ['coursepack: load', 'coursepack: parse 1/2 chapters/01-first.md',

@@ -32,7 +32,7 @@ from ..options import Build
 from ..render import render
 from .document import LaidOutDocument, OneDocument
 from .page_estimate import estimated_page_map
-from .parts import InParts, LaidOutParts, can_lay_out_in_parts, lays_out_in_parts
+from .parts import InParts, LaidOutParts, can_lay_out_in_parts
 from .parts_cache import PartStore
 from .settle import settle
 
@@ -63,9 +63,8 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     guess = cache.page_map(stem) or estimated_page_map(render(resolved))
     jobs = options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
-    # --jobs 1: one document; --jobs N: parts; by default, what the book is (parts.lays_out_in_parts).
-    if options.jobs != 1 and not resolved.selected.is_handout and (
-            can_lay_out_in_parts(resolved) if options.jobs else lays_out_in_parts(resolved)):
+    # --jobs 1: one document; else parts, when the book can be laid out in parts.
+    if options.jobs != 1 and not resolved.selected.is_handout and can_lay_out_in_parts(resolved):
         build.progress.stage('lay out in parts')
         folder = cache.parts_folder(stem) or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))

@@ -91,9 +91,6 @@ from .weasyprint_log import collected_messages, report_messages
 
 PART_BYTES = 50_000  # chapter XHTML per part: about 9 A4 pages of prose; an edit lays out its part again
 MIN_PARTS = 2  # chapter parts at least: the two cores of a small machine busy from the first pass
-# About 90 pages of text (3,200 characters of Markdown a page): a book of several editions below lays them out
-# side by side instead
-WORTH_CHARACTERS = 290_000
 PX = 0.75  # CSS px -> PDF pt
 # An estimated page within a tenth of a power of ten (91 to 110) may have another number of digits when laid out
 NEAR_A_POWER = 1.1
@@ -101,23 +98,15 @@ NEAR_A_POWER = 1.1
 CROSS_PART_NOTICE = 'No anchor #'
 
 
-def lays_out_in_parts(resolved: ResolvedBook) -> bool:
-    """Whether the book's editions are laid out in parts by default: a book of one edition (its parts keep the
-    cores busy), or a long one. A book of several short editions lays each out as one document, side by side
-    (``pipeline.concurrent_outputs``): less work for the same time. Decided by the book alone, never by the
-    machine's cores, the editions asked for or the page numbers, so that the same book gives the same bytes
-    everywhere: its size is its chapters' text as parsed (a rendering, to measure, took 0.15 s at 207 pages, for
-    every edition and once more for the book)."""
-    if not can_lay_out_in_parts(resolved):
-        return False
-    if len(resolved.config.editions) == 1:
-        return True
-    size = sum(len(token.content) for parsed in resolved.chapters for token in parsed.tokens if token.type == 'inline')
-    return size >= WORTH_CHARACTERS
-
-
 def can_lay_out_in_parts(resolved: ResolvedBook) -> bool:
-    """Parts need two chapters, no PDF standard, and stylesheets whose page references can read ``data-page``."""
+    """Whether the book's editions can be laid out in parts, as they are whenever they can: parts need two chapters,
+    no PDF standard, and stylesheets whose page references can read ``data-page``. Decided by the book alone, never
+    by the machine's cores or the page numbers, so that the same book gives the same bytes everywhere.
+
+    A short book of several editions was laid out as one document an edition, the editions side by side; in parts,
+    one edition after the other, the course pack (57 pages, two editions) builds in 9.7 s instead of 13.0 s, 14.7 s
+    of CPU instead of 24.3 s, its largest process 182 MiB instead of 303 MiB, and an edit in 3.8 s instead of 8.2 s:
+    a document laid out whole is laid out again, all of it, until the page numbers it prints settle."""
     if len(resolved.chapters) < 2:
         return False
     if resolved.config.pdf_standard:  # a tagged PDF's structure tree is not joined: each part has its own
