@@ -49,6 +49,9 @@ class Build:
     cache: OutputCache | None = None  # None when checking: nothing is laid out
     # Written while the PDF lays out (``write/ahead.py``): the writers' processes yield the CPU to the layout's
     background: bool = False
+    # The processes that lay out this output's parts, when other outputs are laid out at once (``pipeline.py``);
+    # None: ``--jobs``, else one per core
+    part_workers: int | None = None
 
     def fonts_folder(self) -> Path | None:
         """Where font subsets and merged fonts are kept between builds; None without a cache."""

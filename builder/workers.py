@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import itertools
 import multiprocessing
 import multiprocessing.util
 import os
@@ -29,7 +28,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from multiprocessing import forkserver
 from multiprocessing.context import BaseContext
 from multiprocessing.reduction import ForkingPickler
@@ -53,6 +52,7 @@ COLLECTION_THRESHOLD = 10_000
 # An edit of the 824-page book: 6.1-6.3 s; its EPUB and web edition after the layout's part, 5.9-6.3 s; at
 # niceness 10 (a tenth of a core's share, beside a process at 0), 5.5-5.8 s.
 BACKGROUND_NICENESS = 10
+STOPPING_INTERVAL = 0.1  # seconds between the ends of workers started while interrupted outputs stop (``in_threads``)
 # The environment variable that names, for the fork server, the folder where it keeps its temporary files (the
 # fonts of the stylesheet it parses for every part): the build's own, which it removes as it ends, also when
 # interrupted (``ending.py``), where the server, ending after it, might not remove its own in time.
@@ -91,12 +91,17 @@ def stop_on_sigterm() -> None:
 def _terminated(signum: int, frame: object) -> None:
     # The signal came to this process alone, where Ctrl-C comes to every process of the terminal's group: the
     # workers are told as Ctrl-C would tell them, and end at once (``_start_worker``).
+    _stop_workers()
+    raise Terminated
+
+
+def _stop_workers() -> None:
+    """End every worker process of this process's pools at once, as Ctrl-C does."""
     for child in multiprocessing.active_children():
         try:
             os.kill(child.pid, signal.SIGINT)  # type: ignore[arg-type]
         except ProcessLookupError:
             pass
-    raise Terminated
 
 
 def map_in_workers(task: Callable[..., T], shared: object, jobs: Sequence[tuple], workers: int,
@@ -113,7 +118,32 @@ def map_in_workers(task: Callable[..., T], shared: object, jobs: Sequence[tuple]
     if min(workers, len(jobs)) < 2:
         return [task(shared, *job) for job in jobs]
     with process_pool(min(workers, len(jobs)), shared=shared, reductions=reductions) as pool:
-        return list(pool.map(_with_shared, itertools.repeat(task), *zip(*jobs)))
+        # Not ``pool.map``, which cancels the jobs not started when interrupted: Python 3.11's pool, broken by
+        # its workers' end, then fails on them in a thread of its own, with a traceback (fixed in 3.12).
+        futures = [pool.submit(_with_shared, task, *job) for job in jobs]
+        return [future.result() for future in futures]
+
+
+def in_threads(task: Callable[..., T], jobs: Sequence[tuple], threads: int) -> list[T]:
+    """``[task(*job) for job in jobs]``, up to ``threads`` at a time, each in a thread of this process: work that
+    waits on processes of its own (an edition laid out in parts), and shares this process's objects unpickled.
+
+    Interrupted (Ctrl-C and SIGTERM come to the main thread), the jobs' worker
+    processes are ended as Ctrl-C ends them, until the threads, whose layouts
+    fail with them, have ended: none is still writing while the build removes
+    what it staged.
+    """
+    pool = ThreadPoolExecutor(threads, thread_name_prefix='coursepack-output')
+    futures = [pool.submit(task, *job) for job in jobs]
+    try:
+        return [future.result() for future in futures]
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        while wait(futures, timeout=STOPPING_INTERVAL).not_done:
+            _stop_workers()  # those started since the signal too
+        raise
+    finally:
+        pool.shutdown(wait=False)
 
 
 def _with_shared(task: Callable[..., T], *job: Any) -> T:

@@ -430,18 +430,21 @@ def test_fonts_are_subset_again_only_when_the_characters_change(tmp_path):
     assert len(set(kept()) - set(first)) == 8
 
 
-def test_outputs_made_side_by_side_are_those_of_a_serial_build(tmp_path):
-    """Editions made at once in worker processes (started by a fork server, given pickled inputs) have the
-    bytes of editions made one after the other in the build's own process: those of a book that cannot be laid out
-    in parts (a tagged PDF), each laid out as one document."""
+@pytest.mark.parametrize('tagged', [True, False])
+def test_outputs_made_side_by_side_are_those_of_a_serial_build(tmp_path, tagged):
+    """Editions made at once have the bytes of editions made one after the other. Laid out as one document (a tagged
+    PDF cannot be laid out in parts): in worker processes, started by a fork server and given pickled inputs,
+    against the build's own process. Laid out in parts: in threads of the build's process, their parts sharing the
+    cores, against one edition at a time on every core (``--jobs 2``)."""
     books = [copy_book('minimal', tmp_path / name) for name in 'ab']
     for book in books:
-        set_key(book, 'pdf-standard: ua-1')
+        if tagged:
+            set_key(book, 'pdf-standard: ua-1')
     side_by_side = build(books[0], '--no-cache')
     assert side_by_side.code == 0, side_by_side.err
     if (os.cpu_count() or 1) > 1:
         assert re.search(r'lay out and write \d+ outputs, \d+ at a time', side_by_side.out + side_by_side.err)
-    serial = build(books[1], '--no-cache', '--jobs', '1')
+    serial = build(books[1], '--no-cache', '--jobs', '1' if tagged else '2')
     assert serial.code == 0, serial.err
     assert dist_fingerprint(side_by_side.dist) == dist_fingerprint(serial.dist)
 
@@ -537,30 +540,35 @@ def test_a_build_leaves_no_temporary_font_folders(tmp_path):
 
 def test_a_book_of_several_editions_is_laid_out_in_parts_however_short(tmp_path):
     """Every book that can be is laid out in parts, decided by the book alone: a short book of two editions too
-    (laid out whole, each edition was laid out again until its page numbers settled); not a tagged PDF, whose
-    structure tree is not joined, nor a book of one chapter."""
+    (laid out whole, each edition was laid out again until its page numbers settled), its editions at once; not a
+    tagged PDF, whose structure tree is not joined, nor a book of one chapter."""
     from builder.diagnostics import Diagnostics
     from builder.layout.parts import can_lay_out_in_parts
     from builder.options import BuildOptions
-    from builder.pipeline import check, concurrent_outputs, plan
+    from builder.pipeline import AtOnce, check, concurrent_outputs, plan
 
     book = copy_book('minimal', tmp_path)
     original = (book / 'book.yaml').read_text()
 
-    def in_parts() -> tuple[bool, int]:
+    def how() -> tuple[bool, AtOnce]:
         checked = check(book, BuildOptions(), Diagnostics())
         outputs = list(plan(checked.whole, BuildOptions(), Diagnostics()))
         return can_lay_out_in_parts(checked.whole), concurrent_outputs(checked.whole, outputs, BuildOptions())
 
-    assert in_parts() == (True, 1)  # the student's and the instructor's editions, one after the other, in parts
+    in_parts, at_once = how()
+    assert in_parts
+    if (os.cpu_count() or 1) > 1:
+        assert at_once == AtOnce(2, True)  # the student's and the instructor's editions, at once, in parts
     built = subprocess.run([sys.executable, '-m', 'builder', 'build', str(book), '--format', 'pdf'],
                            capture_output=True, text=True, cwd=REPO)
     assert built.returncode == 0, built.stderr
-    assert built.stderr.count('coursepack: lay out in parts\n') == 2, built.stderr
+    parts = book / '.coursepack-cache' / 'parts'
+    assert sorted(p.name for p in parts.iterdir()) == ['a-minimal-course-pack', 'a-minimal-course-pack-instructor']
+    assert all(len(list(folder.glob('*.pdf'))) == 3 for folder in parts.iterdir())  # the front matter, 2 chapters
     set_key(book, 'pdf-standard: ua-1')
-    assert in_parts()[0] is False
+    assert how() == (False, AtOnce(min(2, os.cpu_count() or 1), False))  # side by side, each as one document
     (book / 'book.yaml').write_text(original)
     (book / 'chapters' / '02-second.md').unlink()
     first = book / 'chapters' / '01-first.md'
     first.write_text(first.read_text().replace('(#second)', '(#first)'))  # its link to the other chapter
-    assert in_parts()[0] is False
+    assert how()[0] is False

@@ -146,6 +146,7 @@ def stopped_build(tmp_path: Path, options: tuple[str, ...], stage: str, stop: Ca
     (('build', '--jobs', '1', *MAIN_EDITION), 'lay out'),  # one process
     (('handouts',), 'lay out and write 8 outputs'),  # the handouts side by side, in forked workers
     (('build', '--jobs', '2', *MAIN_EDITION), 'lay out in parts'),  # the parts, in workers from a fork server
+    (('build',), 'lay out and write 2 outputs'),  # the editions at once, in threads, their parts in workers
 ])
 def test_ctrl_c_is_one_line_exit_130_and_dist_untouched(tmp_path, options, stage):
     stopped_build(tmp_path, options, stage, lambda pid: os.killpg(pid, signal.SIGINT), 130)
@@ -154,6 +155,7 @@ def test_ctrl_c_is_one_line_exit_130_and_dist_untouched(tmp_path, options, stage
 @pytest.mark.parametrize('options, stage', [
     (('handouts',), 'lay out and write 8 outputs'),
     (('build', '--jobs', '2', *MAIN_EDITION), 'lay out in parts'),
+    (('build',), 'lay out and write 2 outputs'),
 ])
 def test_sigterm_stops_the_build_and_its_workers_as_ctrl_c_does(tmp_path, options, stage):
     """Another program stopping the build (SIGTERM, to the command alone: a CI's time limit, ``timeout``) ends it as

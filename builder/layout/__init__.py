@@ -61,7 +61,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     # The pages the layout starts from (``settle``): the last build's, or an estimate read off a rendering.
     # Renderings are not kept here: ``settle`` lets each go once it has the next (10 MB each at 824 pages).
     guess = cache.page_map(stem) or estimated_page_map(render(resolved))
-    jobs = options.jobs or os.cpu_count() or 1
+    jobs = build.part_workers or options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
     # --jobs 1: one document; else parts, when the book can be laid out in parts.
     if options.jobs != 1 and not resolved.selected.is_handout and can_lay_out_in_parts(resolved):
