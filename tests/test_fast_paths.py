@@ -572,3 +572,33 @@ def test_a_book_of_several_editions_is_laid_out_in_parts_however_short(tmp_path)
     first = book / 'chapters' / '01-first.md'
     first.write_text(first.read_text().replace('(#second)', '(#first)'))  # its link to the other chapter
     assert how()[0] is False
+
+
+def test_parts_printed_with_bleed_and_crop_marks_draw_every_page_as_the_one_document(tmp_path):
+    """Printed for a print shop (bleed, crop marks), the joined PDF's pages have the one document's size and boxes
+    and draw the same, the blank left-hand pages the join adds before a chapter too: it added them of the trimmed
+    size, with no bleed box and no marks."""
+    import pikepdf
+    import pypdfium2
+    from PIL import ImageChops
+
+    from conftest import run_cli
+
+    assert run_cli('new', tmp_path / 'book').code == 0  # short chapters, each opening on a right-hand page
+    pdfs = []
+    for jobs in ('1', '2'):
+        book = tmp_path / f'jobs-{jobs}'
+        shutil.copytree(tmp_path / 'book', book)
+        run = build(book, '--jobs', jobs, '--crop-marks', '--bleed', '3mm', *QUIET)
+        assert run.code == 0, run.err
+        pdfs.append(next((book / 'dist').glob('*.pdf')))
+    one, parts = (pikepdf.open(pdf) for pdf in pdfs)
+
+    def boxes(pdf) -> list[dict]:  # type: ignore[no-untyped-def]
+        return [{name: [round(float(v), 3) for v in page.obj[name]] for name in ('/MediaBox', '/TrimBox', '/BleedBox')
+                 if name in page.obj} for page in pdf.pages]
+
+    assert boxes(parts) == boxes(one) and all(len(page) == 3 for page in boxes(one))
+    assert '' in [page.extract_text() for page in PdfReader(pdfs[1]).pages]  # a blank page, the join's
+    images = [[page.render(scale=1).to_pil().convert('RGB') for page in pypdfium2.PdfDocument(pdf)] for pdf in pdfs]
+    assert [ImageChops.difference(a, b).getbbox() for a, b in zip(*images)] == [None] * len(images[0])

@@ -74,7 +74,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
         if in_parts is not None:
             in_parts = (in_parts[0], engine.joinable(*in_parts))  # numbers and folios, drawn as the parts are joined
             parts = in_parts[1]
-            kept = {engine.template.kept.stem} if engine.template else set()  # or what refused it
+            kept = {template.kept.stem for template in (engine.template, engine.blank) if template}  # or what refused
             store.prune({part.key for part in parts.parts} | kept)
         laid_out = in_parts
     else:

@@ -48,6 +48,8 @@ LEADING = 2
 MARGIN_BOXES = ('top-left-corner', 'top-left', 'top-center', 'top-right', 'top-right-corner', 'bottom-left-corner',
                 'bottom-left', 'bottom-right', 'bottom-right-corner', 'left-top', 'left-middle', 'left-bottom',
                 'right-top', 'right-middle', 'right-bottom')
+# The blank template's blank page (``blank_template``): after its first page, a right-hand one, before its last
+BLANK_PAGE = 1
 # Laid over the book's pages, the folios' pages draw nothing else: no running heads, backgrounds, borders or marks.
 FOLIOS_ONLY = '\n'.join([
     '@page { marks: none !important; background: none !important; border: none !important; }',
@@ -69,7 +71,8 @@ def folios_apart(book_root: Path) -> bool:
 @dataclass(frozen=True)
 class FolioTemplate:
     """A page of each side for each length of number, with a folio of that length, laid out with the book's page
-    rules: a book's folios are these pages with other digits (``FolioStamps``)."""
+    rules: a book's folios are these pages with other digits (``FolioStamps``). Or the blank page the join adds
+    (``blank_template``)."""
 
     html: str
     root: Path
@@ -108,6 +111,10 @@ class FolioTemplate:
         write_bytes(self.kept, pdf)
         return True
 
+    def keep(self) -> None:
+        """Lay the template out and keep it, as it is (a blank page's: ``blank_template``)."""
+        write_bytes(self.kept, self.pdf())
+
 
 @dataclass(frozen=True)
 class Folios:
@@ -129,10 +136,25 @@ def folio_template(rendered: RenderedBook, identifier: bytes, kept: Callable[[st
     resets = ''.join(f'@page :nth({LEADING + page}) {{ counter-reset: page {TEMPLATE_NUMBERS[(page - 1) // 2]}; }}'
                      for page in range(1, 2 * len(TEMPLATE_NUMBERS) + 1))
     pages = '<div></div>' * (LEADING + 2 * len(TEMPLATE_NUMBERS))
-    template = replace(rendered, documents=(Document('folios', 'folios', '', f'<section>{pages}</section>'),),
+    return _template(rendered, 'folios', f'<section>{pages}</section>', FOLIOS_ONLY + resets, identifier, kept)
+
+
+def blank_template(rendered: RenderedBook, identifier: bytes, kept: Callable[[str], Path]) -> FolioTemplate:
+    """A blank left-hand page, laid out with ``rendered``'s page rules (size, bleed, crop marks) as its page
+    :data:`BLANK_PAGE`, kept at ``kept(its HTML)``: the page the join adds before a part that starts on a right-hand
+    page (``write/pdf.py``), as a document laid out whole has it."""
+    return _template(rendered, 'blank', '<section><div></div><div></div></section>',
+                     'section > div + div { break-before: right; }', identifier, kept)
+
+
+def _template(rendered: RenderedBook, name: str, body: str, css: str, identifier: bytes,
+              kept: Callable[[str], Path]) -> FolioTemplate:
+    """A template of ``body``'s pages (a document of its own, ``name``), laid out with ``rendered``'s page rules
+    and ``css``."""
+    template = replace(rendered, documents=(Document(name, name, '', body),),
                        selection=Selection(rendered.selected.edition))
     setup = [*page_setup(template.config, template.selected, PageNumbering()),
-             'data:text/css;charset=utf-8,' + quote(FOLIOS_ONLY + resets)]
+             'data:text/css;charset=utf-8,' + quote(css)]
     moment = build_timestamp(rendered.config)
     html = print_document(template, stylesheet_urls(rendered.config.root, 'print', setup),
                           {'created': iso(moment), 'modified': iso(moment)})

@@ -76,7 +76,7 @@ from ..progress import Progress
 from ..render import render
 from ..workers import process_pool
 from .font_subsets import dated_subsets
-from .furniture import FolioTemplate, Folios, book_folios, folio_template, folios_apart
+from .furniture import FolioTemplate, Folios, blank_template, book_folios, folio_template, folios_apart
 from .identity import pdf_identifier
 from .document import page_map
 from .page_estimate import EstimatedPageMap
@@ -121,6 +121,7 @@ class LaidOutParts:
     rest: PageMap = field(default_factory=PageMap)  # the pages of the parts not laid out yet, estimated
     folios: Folios | None = None  # drawn over the joined parts, when the parts print none (``furniture.py``)
     numbers: tuple[list[str], ...] = ()  # of each part laid out from placeholders: its page references' numbers
+    blank: FolioTemplate | None = None  # the blank page the join adds before a part, printed on both sides
 
     def page_map(self) -> PageMap:
         pages: dict[str, int] = {}
@@ -152,6 +153,7 @@ class InParts:
         self.htmls: dict[tuple[int, int, bool], str] = {}  # (part, start, folios apart) -> ``html``
         self.templates: dict[int, tuple[tuple, str, list[str]]] = {}  # part -> (made of, ``part_template``)
         self.template: FolioTemplate | None = None  # of the folios, when drawn apart or found unstampable
+        self.blank: FolioTemplate | None = None  # the blank pages before parts that start on a right-hand page
         self.stack = contextlib.ExitStack()
 
     def __enter__(self) -> InParts:
@@ -166,6 +168,7 @@ class InParts:
     def lay_out(self, rendered: RenderedBook, attempt: int) -> LaidOutParts | None:
         self.progress.item(f'pass {attempt}')
         template_made: Future[bool] | None = None
+        blank_made: Future[None] | None = None
         if not self.plan:
             self.plan = plan_parts(rendered)
             documents = rendered.documents
@@ -181,6 +184,11 @@ class InParts:
                     self.print_folios()
                 elif not self.template.kept.is_file():
                     template_made = self.workers.submit(self.template.made)
+            if rendered.config.sides != 'simplex':  # the join's blank pages: laid out once, beside the first parts
+                self.blank = blank_template(rendered, self.identifier,
+                                            lambda html: self.store.folder / f'{self.store.key(html)}.blank')
+                if not self.blank.kept.is_file():
+                    blank_made = self.workers.submit(self.blank.keep)
         pages = rendered.pages
         assert pages is not None  # rendered from the guess, then from each layout
         # From estimated pages, the first pass counts pages: what it would write is final only for the parts that
@@ -217,6 +225,8 @@ class InParts:
         self.run(rendered, starts, side_by_side, back, writes | set(waiting), duplex, waiting, meanwhile, after)
         if template_made is not None and not template_made.result():
             self.print_folios()  # this pass's parts, which print none, are laid out again in the next
+        if blank_made is not None:
+            blank_made.result()
         if write:  # every part, those that waited too
             count = len(self.plan)
         results = tuple(r for r in self.done[:count] if r is not None)
@@ -460,7 +470,7 @@ class InParts:
         if self.apart:  # printed from the pages of these very parts: its numbering begins where the body's part does
             assert self.template is not None  # made with the plan, when the folios are drawn apart
             folios = book_folios(rendered.numbering, laid_out.parts, laid_out.starts, self.template)
-        return replace(laid_out, numbers=tuple(numbers), folios=folios)
+        return replace(laid_out, numbers=tuple(numbers), folios=folios, blank=self.blank)
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:
         self.diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '

@@ -25,6 +25,7 @@ from ..diagnostics import Diagnostics
 from ..layout import LaidOut
 from ..options import Build
 from ..layout.document import LaidOutDocument
+from ..layout.furniture import BLANK_PAGE
 from ..layout.font_subsets import dated_subsets
 from ..layout.identity import pdf_identifier
 from ..layout.parts import LaidOutParts
@@ -117,9 +118,16 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
         navigation = Navigation(book)
         navigation.add(book, 0)
         first_index = [0]
+        blank = None
         for part, start in zip(parts[1:], starts[1:]):
             if start > len(book.pages) + 1:
-                book.add_blank_page(page_size=part.size)
+                if blank is None:
+                    assert laid_out.blank is not None  # made whenever the book is printed on both sides
+                    template = opened.enter_context(pikepdf.open(io.BytesIO(laid_out.blank.pdf())))
+                    blank = book.copy_foreign(template.pages[BLANK_PAGE].obj)
+                # A page of its own, drawn as the template's (its crop marks), its size and boxes (the bleed's)
+                book.pages.append(pikepdf.Page(book.make_indirect(pikepdf.Dictionary(
+                    {key: value for key, value in blank.items() if key != '/Parent'}))))
             first_index.append(len(book.pages))
             with pikepdf.open(part.pdf) as source:
                 with warnings.catch_warnings():  # the named destinations and the outline are joined below
