@@ -277,7 +277,7 @@ def concurrent_outputs(whole: ResolvedBook, outputs: list[Output], options: Buil
     a thread of this process (their work is in their parts' processes), the
     cores shared between their parts, so that an edit's part in every
     edition is laid out side by side with the others (the course pack, two
-    editions: an edit 3.8 -> 2.9 s, a build 9.7 -> 8.9 s); a longer book's
+    editions: an edit 3.8 -> 2.9 s, a build 9.7 -> 8.7 s); a longer book's
     one after the other, each keeping the cores busy by itself, as ``--jobs
     N`` asks for. How many at once changes no byte of the outputs.
     """
