@@ -168,7 +168,9 @@ def settle_heading_links(chapters: Iterable[tuple[str, list[Token]]]) -> None:
     """
     chapters = list(chapters)
     ids = {chapter: {str(t.attrGet('id')) for t in _all(tokens) if t.attrGet('id')} for chapter, tokens in chapters}
-    every = set().union(*ids.values()) if ids else set()
+    # A chapter's own id (its front matter's) is not a token's: a link to the "sources" chapter led to a heading
+    # "#introduction-sources" of the chapter it was in
+    every = set(ids).union(*ids.values())
     for _, tokens in chapters:
         for token in _all(tokens):
             target = token.meta.get('chapter') if token.type == 'link_open' else None
