@@ -599,6 +599,7 @@ def test_parts_printed_with_bleed_and_crop_marks_draw_every_page_as_the_one_docu
                  if name in page.obj} for page in pdf.pages]
 
     assert boxes(parts) == boxes(one) and all(len(page) == 3 for page in boxes(one))
-    assert '' in [page.extract_text() for page in PdfReader(pdfs[1]).pages]  # a blank page, the join's
+    # Blank pages the join added: the parts have fewer pages than the book
+    assert sum(len(PdfReader(part).pages) for part in part_files(tmp_path / 'jobs-2')) < len(parts.pages)
     images = [[page.render(scale=1).to_pil().convert('RGB') for page in pypdfium2.PdfDocument(pdf)] for pdf in pdfs]
     assert [ImageChops.difference(a, b).getbbox() for a, b in zip(*images)] == [None] * len(images[0])
