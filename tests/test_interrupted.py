@@ -92,9 +92,8 @@ def test_sigkill_while_writing_leaves_previous_outputs_and_the_next_build_cleans
 
 def stopped_build(tmp_path: Path, options: tuple[str, ...], stage: str, stop: Callable[[int], None], code: int) -> None:
     """Run a command (``options``: its name, then its options) on a longer book over a previous output, ``stop(pid)``
-    it well into ``stage``; check that it ended with
-    exit status ``code`` and one line, leaving its outputs, the system's temporary folder and its process group as
-    they were."""
+    it well into ``stage``; check that it ended with exit status ``code`` and one line, leaving its outputs, the
+    system's temporary folder and its process group as they were."""
     book = a_longer_book(tmp_path)
     dist = book / 'dist'
     dist.mkdir()
