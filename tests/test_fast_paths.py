@@ -98,7 +98,7 @@ def test_parts_embed_each_font_once(in_parts):
 
 
 def test_parts_give_the_single_process_book(single_process, in_parts):
-    assert len(part_files(in_parts.book)) == 3  # front matter, then two runs of chapters
+    assert len(part_files(in_parts.book)) == 6  # front matter, then five runs of two chapters
     summary = book_summary(in_parts.output('.pdf'))
     assert summary['pages'] == single_process['pages']
     assert summary['contents'] == single_process['contents']
@@ -130,10 +130,11 @@ def test_parts_number_their_pages_from_where_they_start(in_parts):
     for number, (folio, text) in enumerate(zip(summary['folios'], summary['text']), start=1):
         if number >= chapters[0] and text.strip():  # front matter prints no folio; blank pages print nothing
             assert folio == labels[number - 1]
-    # A cross-reference into another part prints the page its target is on.
-    xref = next(t for t in summary['text'][summary['named']['chapter-004'] - 1:] if 'As chapter 3, p.' in t.replace('\xa0', ' '))
-    target = labels[summary['named']['chapter-003'] - 1]
-    assert f'As chapter 3, p. {target} showed' in ' '.join(xref.replace('\xa0', ' ').split())
+    # A cross-reference into another part prints the page its target is on: chapter 3, in the second run of
+    # chapters, refers to chapter 1, in the first.
+    xref = next(t for t in summary['text'][summary['named']['chapter-003'] - 1:] if 'As chapter 1, p.' in t.replace('\xa0', ' '))
+    target = labels[summary['named']['chapter-001'] - 1]
+    assert f'As chapter 1, p. {target} showed' in ' '.join(xref.replace('\xa0', ' ').split())
 
 
 def edit(book, chapter: str, sentences: int) -> None:
@@ -154,10 +155,11 @@ def test_rebuild_after_an_edit_is_a_clean_build(tmp_path, sentences):
     run = build(book, '--jobs', '2', *PDF_ONLY)
     assert run.code == 0, run.err
     after = {p.name: p.stat().st_mtime_ns for p in part_files(book)}
-    # The edit is in the first run of chapters. The front matter and the second run are
-    # reused as they were, unless the page numbers they print or start from moved.
+    # The edit is in the first run of chapters. The other parts are reused as they were, unless the page numbers
+    # they print moved: two hundred sentences move the contents' and the runs' that refer to chapter 3 (chapters 4
+    # and 5); the last two runs print no page number, and are reused though they start on later pages.
     reused = {name for name in before if after.get(name) == before[name]}
-    assert len(reused) == (2 if sentences == 1 else 0)
+    assert len(reused) == (5 if sentences == 1 else 2)
 
     clean = copy_book('parts', tmp_path / 'clean')
     edit(clean, '002-chapter-002.md', sentences)
@@ -166,6 +168,21 @@ def test_rebuild_after_an_edit_is_a_clean_build(tmp_path, sentences):
     ours, theirs = book_summary(run.output('.pdf')), book_summary(reference.output('.pdf'))
     for key in ('pages', 'contents', 'outline', 'named', 'links', 'folios', 'text'):
         assert ours[key] == theirs[key], key
+
+
+def test_an_edit_of_a_book_of_few_chapters_lays_out_its_chapter_alone(tmp_path):
+    """Up to eight chapters, each chapter is a part of its own: after a one-sentence edit, which moves no page, the
+    edited chapter is laid out again and nothing else."""
+    book = copy_book('parts', tmp_path / 'book')
+    for chapter in sorted((book / 'chapters').glob('*.md'))[5:]:
+        chapter.unlink()
+    first = build(book, '--jobs', '2', *PDF_ONLY)
+    assert first.code == 0, first.err
+    assert len(part_files(book)) == 6  # the front matter, then each of the five chapters
+    edit(book, '002-chapter-002.md', 1)
+    again = build(book, '--jobs', '2', *PDF_ONLY)
+    assert again.code == 0, again.err
+    assert laid_out_parts(again) == {'3': 1}  # chapter 2's part, after the front matter's and chapter 1's
 
 
 def test_the_join_compresses_only_the_page_contents_it_has_not_kept(tmp_path):
@@ -211,9 +228,9 @@ def test_parts_that_print_no_page_number_are_laid_out_once(tmp_path):
     first = build(book, '--jobs', '2', *PDF_ONLY)
     assert first.code == 0, first.err
     # The contents too: laid out after the chapters around p. 10, they print their real pages (parts.front_after)
-    assert laid_out_parts(first) == {'1': 1, '2': 1, '3': 1}
+    assert laid_out_parts(first) == {str(part): 1 for part in range(1, 7)}
     pages_before = book_summary(first.output('.pdf'))['pages']
-    edit(book, '002-chapter-002.md', 200)  # chapter 2 grows by pages: the second run of chapters moves
+    edit(book, '002-chapter-002.md', 200)  # chapter 2 grows by pages: the runs of chapters after it move
     again = build(book, '--jobs', '2', *PDF_ONLY)
     assert again.code == 0, again.err
     assert laid_out_parts(again) == {'1': 1, '2': 1}
@@ -225,7 +242,7 @@ def test_parts_that_print_no_page_number_are_laid_out_once(tmp_path):
     reference = build(clean, '--jobs', '1', '--no-cache', *PDF_ONLY)
     assert reference.code == 0, reference.err
     ours, theirs = book_summary(again.output('.pdf')), book_summary(reference.output('.pdf'))
-    assert ours['pages'] > pages_before  # the edit did move the second run of chapters
+    assert ours['pages'] > pages_before  # the edit did move the runs of chapters after it
     for key in ('pages', 'contents', 'outline', 'named', 'links', 'folios', 'text'):
         assert ours[key] == theirs[key], key
 
@@ -496,7 +513,7 @@ def test_page_references_are_stamped_into_parts_laid_out_once(tmp_path):
     first = build(book, '--jobs', '2', *PDF_ONLY)
     assert first.code == 0, first.err
     counts = laid_out_parts(first)
-    assert counts['2'] == counts['3'] == 1, counts  # the two runs of chapters
+    assert all(counts[str(part)] == 1 for part in range(2, 7)), counts  # the five runs of chapters
     records = [json.loads(path.with_suffix('.json').read_text()) for path in part_files(book)]
     stamped = [record for record in records if record['slots']]
     assert len(stamped) >= 2  # the runs of chapters, and the contents if their digits were guessed right
