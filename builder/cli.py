@@ -20,13 +20,16 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
 from . import cache, ending
 from .diagnostics import BuildError, Diagnostics
 from .workers import COLLECTION_THRESHOLD, INTERRUPTED, TERMINATED, Terminated, start_early, stop_on_sigterm
 from .options import FORMATS, LAID_OUT, BuildOptions
 from .progress import Progress, progress_for
+
+if TYPE_CHECKING:
+    from .kept_parses import KeptParses
 
 # The pipeline and the commands' own modules are imported where they are used, so
 # that ``build`` can tell that a book is up to date without loading the libraries.
@@ -184,13 +187,16 @@ def _command(argv: list[str] | None, stdout: TextIO, stderr: TextIO) -> int:
         return 2
     options = build_options(args)
     if args.command == 'watch':
+        from .kept_parses import KeptParses
         from .watch import watch  # imported here: only watch needs watchfiles
 
-        return watch(root, options, lambda: _build(root, args, options, stdout, stderr), stdout)
+        parses = KeptParses()  # each rebuild parses only the chapters that changed
+        return watch(root, options, lambda: _build(root, args, options, stdout, stderr, parses), stdout)
     return _build(root, args, options, stdout, stderr)
 
 
-def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: TextIO, stderr: TextIO) -> int:
+def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: TextIO, stderr: TextIO,
+           parses: KeptParses | None = None) -> int:
     diagnostics = Diagnostics()
     unchanged = cache.up_to_date(root, options) if options.cache else None
     if unchanged is not None:
@@ -205,7 +211,8 @@ def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
     from .write.formats import WRITERS, summarize
     from .pipeline import build
 
-    written = _guarded(lambda progress: build(root, options, diagnostics, progress), diagnostics, args, stderr)
+    written = _guarded(lambda progress: build(root, options, diagnostics, progress, parses), diagnostics, args,
+                       stderr)
     if written is None:
         return 1
     if not args.quiet:

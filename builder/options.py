@@ -14,6 +14,7 @@ from .diagnostics import BuildError, Diagnostics
 
 if TYPE_CHECKING:
     from .cache import OutputCache
+    from .kept_parses import KeptParses
     from .progress import Progress
 
 # The keys of the output registry (write/formats.py, which a test holds to them), and those of its formats
@@ -52,6 +53,8 @@ class Build:
     # The processes that lay out this output's parts, when other outputs are laid out at once (``pipeline.py``);
     # None: ``--jobs``, else one per core
     part_workers: int | None = None
+    # The chapters parsed by this process's earlier builds (``coursepack watch``); None: every chapter is parsed
+    parses: KeptParses | None = None
 
     def fonts_folder(self) -> Path | None:
         """Where font subsets and merged fonts are kept between builds; None without a cache."""

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import functools
 from pathlib import PurePosixPath
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from slugify import slugify
 
 from .citations.terms import locator_terms
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
+from .kept_parses import KeptParses, digest
 from .markdown import make_parser
 from .markdown.links import settle_heading_links
 from .markdown.state import chapter_env, new_env
@@ -31,11 +34,14 @@ PANDOC_METADATA = ('author', 'date', 'subtitle', 'abstract', 'keywords', 'subjec
                    'header-includes', 'documentclass', 'output')
 
 
-def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> tuple[ParsedChapter, ...]:
+def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT,
+          kept: KeptParses | None = None) -> tuple[ParsedChapter, ...]:
+    """Every chapter parsed; ``kept``: the parses of earlier builds of this process, reused where nothing that
+    a chapter's parse reads changed (``coursepack watch``)."""
     language = book.config.language
-    md = make_parser(language, citation_notes=bool(book.style and book.style.note),
-                     terms=term_index(book.terms), auto_terms=book.config.auto_terms,
-                     editions=book.config.editions,
+    citation_notes = bool(book.style and book.style.note)
+    md = make_parser(language, citation_notes=citation_notes, terms=term_index(book.terms),
+                     auto_terms=book.config.auto_terms, editions=book.config.editions,
                      locator_terms=None if language.split('-')[0] == 'en' else locator_terms(language))
     chapters = []
     number = 0
@@ -57,13 +63,26 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT) -> 
         ), text))
     # Every chapter's id is known before any is parsed: links between chapters name their files.
     files = {chapter.path: chapter.id for chapter, _ in chapters}
+    # What every chapter's parse reads besides its own: what the parser is made of, and every chapter's file and id
+    read_by_all = b'' if kept is None else digest(language, citation_notes, book.terms, book.config.auto_terms,
+                                                  book.config.editions, files)
     parsed = []
     for chapter, text in chapters:
         progress.item(chapter.path)
-        env = new_env(chapter.id, chapter.path, diagnostics, files)
-        parsed.append(ParsedChapter(chapter, tuple(md.parse(text, env)), env))
+        parse_chapter = functools.partial(_parse_chapter, md, chapter, text, files)
+        tokens, env = parse_chapter(diagnostics) if kept is None else \
+            kept.parsed(digest(read_by_all, chapter, text), parse_chapter, diagnostics)
+        parsed.append(ParsedChapter(chapter, tuple(tokens), env))
+    if kept is not None:
+        kept.keep_only_this_builds()
     settle_heading_links((p.chapter.id, list(p.tokens)) for p in parsed)
     return tuple(parsed)
+
+
+def _parse_chapter(md: MarkdownIt, chapter: Chapter, text: str, files: dict[str, str],
+                   diagnostics: Diagnostics) -> tuple[list[Token], dict[str, Any]]:
+    env = new_env(chapter.id, chapter.path, diagnostics, files)
+    return md.parse(text, env), env
 
 
 def typeset(md: MarkdownIt, text: str) -> str:

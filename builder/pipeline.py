@@ -26,6 +26,7 @@ from .dates import build_timestamp, check_source_date_epoch
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
 from .inputs import book_files
+from .kept_parses import KeptParses
 from .layout import LaidOut, lay_out
 from .layout.known_pages import known_pages
 from .layout.parts import can_lay_out_in_parts
@@ -102,7 +103,7 @@ def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], 
     book = load(root, diagnostics)
     book = replace(book, config=replace(book.config, **dict(options.settings)))
     progress.stage('parse', len(book.sources))
-    parsed = parse(book, diagnostics, progress)
+    parsed = parse(book, diagnostics, progress, build.parses)
     notes = parse_notes(book, diagnostics)
     progress.stage('resolve')
     # While Pandoc formats the citations (0.6 s at 200 pages), a thread looks up the characters no font has
@@ -125,12 +126,15 @@ def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], 
     return Checked(book, notes, whole, outputs)
 
 
-def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT) -> list[Path]:
+def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT,
+          parses: KeptParses | None = None) -> list[Path]:
     """Check the book in ``root``, then write its outputs; return the paths written.
 
     Whether the outputs are up to date already is the caller's to ask first
     (``cache.up_to_date``: the command line does, before importing this
     module); with ``options.cache``, each output starts from its last page map.
+    ``parses``: the chapters parsed by this process's earlier builds, kept for
+    the next (``coursepack watch``).
     """
     out_dir = options.out_dir or root / 'dist'
     discard_interrupted(out_dir)  # what a killed build left behind
@@ -140,7 +144,8 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     if problem:
         diagnostics.error('out-dir', f'cannot write the outputs: {problem}; '
                           'make it a writable folder, or give another with --out')
-    run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache, options.settings))
+    run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache, options.settings),
+                parses=parses)
     checked = check_book(root, run, ahead=[render_ahead, *(prepare for f in options.formats
                                                          if (prepare := WRITERS[f].prepare))])
     # The page maps of the last build, before this one replaces them: what moved is reported in page-changes.txt.

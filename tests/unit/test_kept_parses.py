@@ -1,0 +1,57 @@
+"""``coursepack watch`` keeps each chapter's parse for the next build: what a parse would give, problems and all."""
+
+from __future__ import annotations
+
+from builder.diagnostics import Diagnostics
+from builder.kept_parses import KeptParses
+from builder.load import load
+from builder.parse import parse
+
+from conftest import copy_book, replace_text
+
+
+def parsed(book, kept: KeptParses | None) -> tuple[tuple, Diagnostics]:
+    diagnostics = Diagnostics()
+    chapters = parse(load(book, diagnostics), diagnostics, kept=kept)
+    return chapters, diagnostics
+
+
+def tokens_of(chapter) -> list[dict]:  # type: ignore[no-untyped-def]
+    """A chapter's tokens, field by field, their children too, to compare two parses."""
+    return [token.as_dict() for token in chapter.tokens]
+
+
+def test_a_kept_parse_is_the_parse_with_its_problems_and_this_builds_diagnostics(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    first, second = sorted((book / 'chapters').glob('*.md'))
+    first.write_text(first.read_text() + '\nRaw TeX, \\textbf{bold}, is printed as written.\n')
+    kept = KeptParses()
+    before, told_before = parsed(book, kept)
+    second.write_text(second.read_text() + '\nA sentence added since.\n')
+    again, told = parsed(book, kept)
+    fresh, told_fresh = parsed(book, None)
+
+    assert [str(d) for d in told] == [str(d) for d in told_fresh] == [str(d) for d in told_before]
+    assert any('raw-latex' in str(d) for d in told)  # found while parsing the first chapter, kept with it
+    for kept_chapter, fresh_chapter in zip(again, fresh):
+        assert tokens_of(kept_chapter) == tokens_of(fresh_chapter)
+        # Later stages report through the chapter's env (rendering), into this build's diagnostics
+        assert kept_chapter.env['builder'].diagnostics is told
+    # Tokens of its own for every build: later stages change them (links settled), which no later build must see
+    assert not {id(token) for token in again[0].tokens} & {id(token) for token in before[0].tokens}
+    assert 'A sentence added since.' in [t.content for t in again[1].tokens if t.type == 'inline']
+
+
+def test_a_chapter_is_parsed_again_when_what_its_parse_reads_changes(tmp_path):
+    book = copy_book('minimal', tmp_path)
+    first = sorted((book / 'chapters').glob('*.md'))[0]
+    first.write_text(first.read_text() + '\nA "quoted" word.\n')
+    kept = KeptParses()
+    english, _ = parsed(book, kept)
+    replace_text(book, 'book.yaml', 'language: en', 'language: fr')  # the parser's quotation marks are the language's
+    french, _ = parsed(book, kept)
+    fresh, _ = parsed(book, None)
+    quoted = [''.join(child.content for child in token.children) for token in french[0].tokens
+              if token.type == 'inline' and 'quoted' in token.content]
+    assert quoted and '«' in quoted[0], quoted
+    assert tokens_of(french[0]) == tokens_of(fresh[0]) != tokens_of(english[0])
