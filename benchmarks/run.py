@@ -39,7 +39,7 @@ REPO = HERE.parent
 WORK = HERE / 'work'  # git-ignored
 PAGES_PER_CHAPTER = 6.0  # measured on the generated chapters
 BACK_MATTER_PAGES = 28  # title page, contents, glossary, chronology, bibliography
-COMMANDS = ('full', 'noop', 'edit', 'epub', 'handouts', 'pandoc-epub', 'pandoc-pdf', 'floor')
+COMMANDS = ('full', 'noop', 'edit', 'watch-edit', 'epub', 'handouts', 'pandoc-epub', 'pandoc-pdf', 'floor')
 ONCE = ('handouts',)  # one handout per chapter: 126 builds at 800 pages, measured in the first round only
 
 
@@ -109,8 +109,11 @@ def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
         for name, (prepare, argv, cwd, env) in commands.items():
             if argv is None or (name in ONCE and round_ > 0):
                 continue
-            prepare(round_)
-            sample = timed(argv, cwd, env)
+            if name == 'watch-edit':
+                sample = watch_edit(argv, cwd, prepare, round_)
+            else:
+                prepare(round_)
+                sample = timed(argv, cwd, env)
             if sample['rc'] != 0:
                 print(f'  {size} p {name}: exit {sample["rc"]}: {sample["stderr"][-500:]}', file=sys.stderr)
             samples[name].append(sample)
@@ -173,6 +176,7 @@ def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> di
         'full': (clean, [*coursepack, 'build', str(book)], REPO, None),
         'noop': (nothing, [*coursepack, 'build', str(book)], REPO, None),
         'edit': (edit, [*coursepack, 'build', str(book)], REPO, None),
+        'watch-edit': (edit, [*coursepack, 'watch', str(book)], REPO, None),
         'epub': (clean, [*coursepack, 'build', str(book), '--format', 'epub'], REPO, None),
         'handouts': (nothing, [*coursepack, 'handouts', str(book)] if has_handouts else None, REPO, None),
         'pandoc-epub': (nothing, [*pandoc_common, '-o', 'book.epub'], book / 'pandoc', None),
@@ -182,6 +186,18 @@ def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> di
         'floor': (nothing, [python, str(HERE / 'floor.py'), 'pdf', str(book), str(html), str(html.with_suffix('.pdf'))],
                   REPO, None),
     }
+
+
+def watch_edit(argv: list[str], cwd: Path, edit, round_: int) -> dict:  # type: ignore[no-untyped-def]
+    """The rebuild of a warm ``coursepack watch`` after a one-paragraph edit (``watched.py``)."""
+    from watched import Watched
+
+    watcher = Watched(argv, cwd)
+    try:
+        watcher.rebuild(lambda: edit(round_ + 1000))  # warms it up: its layout workers' server, the chapters' parses
+        return watcher.rebuild(lambda: edit(round_))
+    finally:
+        watcher.stop()
 
 
 def timed(argv: list[str], cwd: Path, env: dict | None) -> dict:
@@ -247,6 +263,9 @@ def ratios(results: dict[int, dict]) -> str:
         ('EPUB alone (no cached layout) ÷ pandoc EPUB', '≤ 0.5×', [ratio(m(s, 'epub'), m(s, 'pandoc-epub')) for s in sizes]),
         ('rebuild, nothing changed', '≤ 0.2 s', [f'{m(s, "noop"):.2f} s' if m(s, 'noop') else '–' for s in sizes]),
         ('rebuild after a one-paragraph edit ÷ full', '≤ 0.2×', [ratio(m(s, 'edit'), m(s, 'full')) for s in sizes]),
+        ('the same edit in `coursepack watch` ÷ full (its time)', '≤ 0.2× (≤ 3 s at 800 p)',
+         [f'{ratio(m(s, "watch-edit"), m(s, "full"))} ({m(s, "watch-edit"):.2f} s)' if m(s, 'watch-edit') else '–'
+          for s in sizes]),
         ('PDF size ÷ WeasyPrint alone on the same book (floor, one document)', '≤ 1.05×',
          [ratio((results[s]['sizes'] or {}).get('pdf'), results[s]['floor_pdf']) for s in sizes]),
         ('full build: PDF, EPUB size', '–', [', '.join(f'{v / 1024 / 1024:.2f} MiB' for v in results[s]['sizes'].values())

@@ -55,24 +55,30 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-start = time.perf_counter()
-load_before = os.getloadavg()[0]
-# stderr to a file, not a pipe: nobody reads a pipe while polling, and a full pipe would stop the command.
-errors = tempfile.TemporaryFile('w+')
-process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=errors, text=True)
-peak, peak_main = 0, 0  # the largest process, and the command's own process (the builder)
-cpu: dict[int, float] = {}
-while process.poll() is None:
-    for pid in descendants(process.pid):
-        rss = rss_kib(pid)
-        peak = max(peak, rss)
-        if pid == process.pid:
-            peak_main = max(peak_main, rss)
-        cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
-    time.sleep(0.1)
-errors.seek(0)
-stderr = errors.read()
-wall = time.perf_counter() - start
-peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-print(json.dumps({'wall': wall, 'cpu': sum(cpu.values()), 'peak_mib': peak / 1024, 'main_peak_mib': peak_main / 1024,
-                  'rc': process.returncode, 'stderr': stderr[-2000:], 'load': [load_before, os.getloadavg()[0]]}))
+def main() -> None:
+    start = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    # stderr to a file, not a pipe: nobody reads a pipe while polling, and a full pipe would stop the command.
+    errors = tempfile.TemporaryFile('w+')
+    process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=errors, text=True)
+    peak, peak_main = 0, 0  # the largest process, and the command's own process (the builder)
+    cpu: dict[int, float] = {}
+    while process.poll() is None:
+        for pid in descendants(process.pid):
+            rss = rss_kib(pid)
+            peak = max(peak, rss)
+            if pid == process.pid:
+                peak_main = max(peak_main, rss)
+            cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
+        time.sleep(0.1)
+    errors.seek(0)
+    stderr = errors.read()
+    wall = time.perf_counter() - start
+    peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    print(json.dumps({'wall': wall, 'cpu': sum(cpu.values()), 'peak_mib': peak / 1024,
+                      'main_peak_mib': peak_main / 1024, 'rc': process.returncode, 'stderr': stderr[-2000:],
+                      'load': [load_before, os.getloadavg()[0]]}))
+
+
+if __name__ == '__main__':
+    main()
