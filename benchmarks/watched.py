@@ -1,8 +1,8 @@
 """``coursepack watch`` of a book, one rebuild measured as ``timed.py`` measures a command.
 
 ``run.py``'s ``watch-edit``: the watcher is started (the book is up to date by
-then), a first edit is rebuilt to warm it (its layout workers' server, the
-chapters' parses), then the measured edit: from the moment the chapter is saved
+then), a first change that moves no page is rebuilt to warm it (its layout
+workers' server, the chapters' parses), then the measured edit: from the moment the chapter is saved
 to the watcher's "rebuilt in" line, the whole process tree's CPU time over that
 span (each process as last seen, polled every 50 ms), the largest process's
 peak resident set. The watcher is stopped after each measure, so that the other

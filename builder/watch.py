@@ -15,6 +15,7 @@ not to this loop.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ from watchfiles import watch as watch_changes
 
 from .cache import cache_dir
 from .inputs import inputs_digest
+from .memory import give_back_freed_memory
 from .pipeline import BuildOptions
 
 READY_AFTER_MS = 300
@@ -63,6 +65,11 @@ def watch(root: Path, options: BuildOptions, rebuild: Callable[[], int], stdout:
         started = time.perf_counter()
         code = rebuild()
         elapsed = time.perf_counter() - started
+        # A watcher lives on: what the build left in reference cycles is collected, and what it freed given back
+        # to the system, before it waits (the 824-page book's watcher held 203-225 MiB between rebuilds, its peak
+        # growing from one to the next: 238 -> 258 MiB over four).
+        gc.collect()
+        give_back_freed_memory()
         if code == 0:
             say(f'{"rebuilt" if good else "built"} in {elapsed:.1f} s')
             good = digest
