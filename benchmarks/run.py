@@ -110,7 +110,7 @@ def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
             if argv is None or (name in ONCE and round_ > 0):
                 continue
             if name == 'watch-edit':
-                sample = watch_edit(argv, cwd, book, prepare, round_)
+                sample = watch_edit(argv, cwd, *prepare, round_)
             else:
                 prepare(round_)
                 sample = timed(argv, cwd, env)
@@ -160,6 +160,8 @@ def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> di
     def nothing(_round: int) -> None:
         pass
 
+    before: dict[Path, str] = {}  # the text of the chapter the last edit changed, before it
+
     def edit(round_: int) -> None:
         files = sorted((book / 'chapters').glob('*.md'))
         path = files[len(files) // 2]
@@ -168,7 +170,18 @@ def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> di
         i = next(i for i, p in enumerate(paragraphs) if i > 2 and p[:1].isalpha() and len(p) > 300)
         end = first_sentence_end(paragraphs[i])
         paragraphs[i] = f'{paragraphs[i][:end]} An edited sentence, number {round_ + 1}.{paragraphs[i][end:]}'
+        before.clear()
+        before[path] = text
         path.write_text('\n\n'.join(paragraphs))
+
+    def undo() -> None:
+        """Undo the last edit, or, if there was none, save the first chapter with a blank line more (no page
+        moves)."""
+        for path, text in before.items():
+            path.write_text(text)
+        if not before:
+            first = min((book / 'chapters').glob('*.md'))
+            first.write_text(first.read_text() + '\n')
 
     pandoc_common = [str(pandoc), '--metadata-file=metadata.yaml', '--citeproc', '--bibliography=references.yaml',
                      *chapters]
@@ -176,7 +189,7 @@ def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> di
         'full': (clean, [*coursepack, 'build', str(book)], REPO, None),
         'noop': (nothing, [*coursepack, 'build', str(book)], REPO, None),
         'edit': (edit, [*coursepack, 'build', str(book)], REPO, None),
-        'watch-edit': (edit, [*coursepack, 'watch', str(book)], REPO, None),
+        'watch-edit': ((edit, undo), [*coursepack, 'watch', str(book)], REPO, None),
         'epub': (clean, [*coursepack, 'build', str(book), '--format', 'epub'], REPO, None),
         'handouts': (nothing, [*coursepack, 'handouts', str(book)] if has_handouts else None, REPO, None),
         'pandoc-epub': (nothing, [*pandoc_common, '-o', 'book.epub'], book / 'pandoc', None),
@@ -188,16 +201,18 @@ def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> di
     }
 
 
-def watch_edit(argv: list[str], cwd: Path, book: Path, edit, round_: int) -> dict:  # type: ignore[no-untyped-def]
-    """The rebuild of a warm ``coursepack watch`` after a one-paragraph edit (``watched.py``)."""
+def watch_edit(argv: list[str], cwd: Path, edit, undo, round_: int) -> dict:  # type: ignore[no-untyped-def]
+    """A warm ``coursepack watch``'s rebuild after ``edit``'s one-paragraph edit, from the same pages as ``edit``
+    rebuilt from (``watched.py``)."""
     from watched import Watched
 
     watcher = Watched(argv, cwd)
     try:
-        # Warmed up by a change that changes no page (a blank line at a chapter's end): the watcher's layout workers'
-        # server starts, every chapter is parsed, and the measured edit is the same kind of change as ``edit``'s.
-        first = min((book / 'chapters').glob('*.md'))
-        watcher.rebuild(lambda: first.write_text(first.read_text() + '\n'))
+        # Warmed up by undoing the round's edit (its layout workers' server started, every chapter parsed, the
+        # edited part's layout let go as the parts kept are pruned), then the same edit again: the same change as
+        # ``edit``'s, from the same pages. Whether an edit moves pages, and lays the back matter out again, depends
+        # on where its lines fall: two edits of the same paragraph one after the other are another change.
+        watcher.rebuild(undo)
         return watcher.rebuild(lambda: edit(round_))
     finally:
         watcher.stop()

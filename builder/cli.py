@@ -191,7 +191,16 @@ def _command(argv: list[str] | None, stdout: TextIO, stderr: TextIO) -> int:
         from .watch import watch  # imported here: only watch needs watchfiles
 
         parses = KeptParses()  # each rebuild parses only the chapters that changed
-        return watch(root, options, lambda: _build(root, args, options, stdout, stderr, parses), stdout)
+
+        def ready() -> None:  # the first rebuild as quick as the next, also after outputs found up to date
+            if any(f in LAID_OUT for f in options.formats):
+                start_early(root)
+            if not parses:
+                from .pipeline import parse_ahead
+
+                parse_ahead(root, options, parses)
+
+        return watch(root, options, lambda: _build(root, args, options, stdout, stderr, parses), stdout, ready)
     return _build(root, args, options, stdout, stderr)
 
 

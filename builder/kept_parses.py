@@ -58,6 +58,10 @@ class KeptParses:
         env['builder'].diagnostics = diagnostics
         return tokens, env
 
+    def __bool__(self) -> bool:
+        """Whether any parse is kept."""
+        return bool(self._kept)
+
     def keep_only_this_builds(self) -> None:
         """Forget the parses this build did not use: of chapters edited since, or gone."""
         self._kept, self._used = self._used, {}

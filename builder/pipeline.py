@@ -100,8 +100,7 @@ def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], 
     options, diagnostics, progress = build.options, build.diagnostics, build.progress
     progress.stage('load')
     check_source_date_epoch(diagnostics)
-    book = load(root, diagnostics)
-    book = replace(book, config=replace(book.config, **dict(options.settings)))
+    book = loaded(root, options, diagnostics)
     progress.stage('parse', len(book.sources))
     parsed = parse(book, diagnostics, progress, build.parses)
     notes = parse_notes(book, diagnostics)
@@ -124,6 +123,22 @@ def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], 
     outputs = tuple(plan(whole, options, diagnostics))
     build.stop_on_errors()
     return Checked(book, notes, whole, outputs)
+
+
+def loaded(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> Book:
+    """The book in ``root``, with the settings given on the command line."""
+    book = load(root, diagnostics)
+    return replace(book, config=replace(book.config, **dict(options.settings)))
+
+
+def parse_ahead(root: Path, options: BuildOptions, parses: KeptParses) -> None:
+    """Parse the book in ``root`` into ``parses``, for a build to come: their problems are kept with them, and
+    reported by the build that uses them. A book that cannot be loaded is left to that build to report."""
+    quiet = Diagnostics()
+    try:
+        parse(loaded(root, options, quiet), quiet, kept=parses)
+    except BuildError:
+        pass
 
 
 def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT,

@@ -43,8 +43,10 @@ class BookFilter(DefaultFilter):
         return not path.startswith(self.written) and not path.endswith('.part') and super().__call__(change, path)
 
 
-def watch(root: Path, options: BuildOptions, rebuild: Callable[[], int], stdout: TextIO) -> int:
-    """Build, then rebuild on every change to the inputs until interrupted (Ctrl-C); exit code 0."""
+def watch(root: Path, options: BuildOptions, rebuild: Callable[[], int], stdout: TextIO,
+          ready: Callable[[], None] = lambda: None) -> int:
+    """Build, then rebuild on every change to the inputs until interrupted (Ctrl-C); exit code 0. ``ready``
+    readies the first rebuild once the watch is in place (changes saved meanwhile are seen after it)."""
     out_dir = options.out_dir or root / 'dist'
 
     def say(text: str) -> None:
@@ -81,13 +83,14 @@ def watch(root: Path, options: BuildOptions, rebuild: Callable[[], int], stdout:
         build_if_changed()
         # watchfiles yields an empty batch when nothing changed for a while: the first one
         # proves the watch is in place, so a change saved after this line is never missed.
-        ready = False
+        watching = False
         for changes in watch_changes(root, watch_filter=BookFilter(out_dir, cache_dir(root)), rust_timeout=READY_AFTER_MS,
                                      yield_on_timeout=True):
             if not changes:
-                if not ready:
+                if not watching:
                     say(f'watching {root} for changes (Ctrl-C to stop)')
-                    ready = True
+                    watching = True
+                    ready()
                 continue
             changed = sorted({_relative(Path(path), root) for _, path in changes})
             say(f'changed: {", ".join(changed)}')
