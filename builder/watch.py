@@ -90,7 +90,10 @@ def watch(root: Path, options: BuildOptions, rebuild: Callable[[], int], stdout:
                 if not watching:
                     say(f'watching {root} for changes (Ctrl-C to stop)')
                     watching = True
-                    ready()
+                    try:
+                        ready()
+                    except Exception:  # noqa: BLE001 - a head start only: the rebuild does it again, and reports
+                        pass
                 continue
             changed = sorted({_relative(Path(path), root) for _, path in changes})
             say(f'changed: {", ".join(changed)}')
