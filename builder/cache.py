@@ -35,6 +35,7 @@ from .diagnostics import Diagnostic, Diagnostics, Level, SourceLocation
 from .inputs import book_files
 
 if TYPE_CHECKING:
+    from .config import BookConfig
     from .model import PageMap
 
 CACHE_DIR = '.coursepack-cache'
@@ -191,12 +192,30 @@ class OutputCache:
     def page_map(self, stem: str) -> PageMap | None:
         return load_page_map(self.root, stem) if self.enabled else None
 
-    def save_page_map(self, stem: str, pages: dict[str, int]) -> None:
+    def first_guess(self, stem: str, config: BookConfig) -> PageMap | None:
+        """The last page map of ``stem`` as a layout's first guess at its pages, unless what moves every page
+        changed since (:meth:`page_geometry`): then pages estimated from the text are a better one. From the last
+        page map, the course pack after a change of paper size took 11.4 s to build, a clean build 10.1 s."""
+        try:
+            saved = json.loads((cache_dir(self.root) / PAGES / f'{stem}.geometry.json').read_text())
+        except (OSError, ValueError):
+            return None
+        return self.page_map(stem) if saved == self.page_geometry(config) else None
+
+    def save_page_map(self, stem: str, pages: dict[str, int], config: BookConfig) -> None:
         """Keep the settled page map of ``stem``, with the key of the book laid out (:meth:`book_key`), for an
-        EPUB built alone (``layout/known_pages.py``)."""
+        EPUB built alone (``layout/known_pages.py``), and the page geometry it was laid out in
+        (:meth:`first_guess`)."""
         if self.enabled:
             save_page_map(self.root, stem, pages)
             write_json(cache_dir(self.root) / PAGES / f'{stem}.layout.json', self.book_key())
+            write_json(cache_dir(self.root) / PAGES / f'{stem}.geometry.json', self.page_geometry(config))
+
+    def page_geometry(self, config: BookConfig) -> str:
+        """What moves every page when it changes: the paper, the sides printed on, the language (its
+        hyphenation), the book's stylesheets and the files they use (fonts)."""
+        return contents_key(json.dumps([config.paper, config.sides, config.language]), self.inputs,
+                            lambda name: name.startswith('styles/'))
 
     def layout_key(self, stem: str) -> str | None:
         """The key of the book whose layout the last page map of ``stem`` was read off."""

@@ -54,13 +54,14 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     layout when that was of the same book (``known_pages.py``). A whole book of one edition, or a long one, is laid
     out in parts on several cores (``parts.py``). The last build's page map of the same output is the
     first guess at its page numbers: when it is right, one layout is enough.
-    Without one, pages estimated from the text are (``page_estimate.py``).
+    Without one, or after a change that moves every page (paper, stylesheets: ``OutputCache.first_guess``),
+    pages estimated from the text are (``page_estimate.py``).
     """
     options, cache = build.options, build.cache
     assert cache is not None  # a build, not a check
     # The pages the layout starts from (``settle``): the last build's, or an estimate read off a rendering.
     # Renderings are not kept here: ``settle`` lets each go once it has the next (10 MB each at 824 pages).
-    guess = cache.page_map(stem) or estimated_page_map(render(resolved))
+    guess = cache.first_guess(stem, resolved.config) or estimated_page_map(render(resolved))
     jobs = build.part_workers or options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
     # --jobs 1: one document; else parts, when the book can be laid out in parts.
@@ -82,5 +83,5 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     if laid_out is None:
         return None
     if laid_out[0].pages is not None:
-        cache.save_page_map(stem, laid_out[0].pages)
+        cache.save_page_map(stem, laid_out[0].pages, resolved.config)
     return LaidOut(*laid_out)
