@@ -55,28 +55,45 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+class Tree:
+    """A process and its descendants, sampled: the CPU seconds of each as last seen (from ``before``, seconds
+    already spent by each), the largest resident set of any (``peak``) and of the process itself (``peak_main``),
+    in KiB."""
+
+    def __init__(self, pid: int, before: dict[int, float] | None = None) -> None:
+        self.pid = pid
+        self.before = before or {}
+        self.cpu = dict(self.before)
+        self.peak = self.peak_main = 0
+
+    def sample(self) -> None:
+        for pid in descendants(self.pid):
+            rss = rss_kib(pid)
+            self.peak = max(self.peak, rss)
+            if pid == self.pid:
+                self.peak_main = max(self.peak_main, rss)
+            self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu_seconds(pid))
+
+    def cpu_seconds(self) -> float:
+        return sum(seconds - self.before.get(pid, 0.0) for pid, seconds in self.cpu.items())
+
+
 def main() -> None:
     start = time.perf_counter()
     load_before = os.getloadavg()[0]
     # stderr to a file, not a pipe: nobody reads a pipe while polling, and a full pipe would stop the command.
     errors = tempfile.TemporaryFile('w+')
     process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=errors, text=True)
-    peak, peak_main = 0, 0  # the largest process, and the command's own process (the builder)
-    cpu: dict[int, float] = {}
+    tree = Tree(process.pid)  # the largest process, and the command's own process (the builder)
     while process.poll() is None:
-        for pid in descendants(process.pid):
-            rss = rss_kib(pid)
-            peak = max(peak, rss)
-            if pid == process.pid:
-                peak_main = max(peak_main, rss)
-            cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
+        tree.sample()
         time.sleep(0.1)
     errors.seek(0)
     stderr = errors.read()
     wall = time.perf_counter() - start
-    peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print(json.dumps({'wall': wall, 'cpu': sum(cpu.values()), 'peak_mib': peak / 1024,
-                      'main_peak_mib': peak_main / 1024, 'rc': process.returncode, 'stderr': stderr[-2000:],
+    peak = max(tree.peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    print(json.dumps({'wall': wall, 'cpu': tree.cpu_seconds(), 'peak_mib': peak / 1024,
+                      'main_peak_mib': tree.peak_main / 1024, 'rc': process.returncode, 'stderr': stderr[-2000:],
                       'load': [load_before, os.getloadavg()[0]]}))
 
 

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from timed import cpu_seconds, descendants, rss_kib
+from timed import Tree, cpu_seconds, descendants
 
 PATIENCE = 600  # seconds for the watcher's first build, or a rebuild, before giving up
 POLL = 0.05
@@ -56,28 +56,15 @@ class Watched:
 
     def rebuild(self, change: Callable[[], None]) -> dict:
         """Measure the rebuild that ``change`` (a chapter saved) sets off."""
-        tree = descendants(self.process.pid)
-        before = {pid: cpu_seconds(pid) for pid in tree}
-        cpu = dict(before)
-        peak = peak_main = 0
+        tree = Tree(self.process.pid, {pid: cpu_seconds(pid) for pid in descendants(self.process.pid)})
         load_before = os.getloadavg()[0]
-
-        def poll() -> None:
-            nonlocal peak, peak_main
-            for pid in descendants(self.process.pid):
-                rss = rss_kib(pid)
-                peak = max(peak, rss)
-                if pid == self.process.pid:
-                    peak_main = max(peak_main, rss)
-                cpu[pid] = max(cpu.get(pid, 0.0), cpu_seconds(pid))
-
         start = time.perf_counter()
         change()
-        line = self.wait_for('rebuilt in', 'failed', each=poll)
+        line = self.wait_for('rebuilt in', 'failed', each=tree.sample)
         wall = time.perf_counter() - start
-        return {'wall': wall, 'cpu': sum(cpu[pid] - before.get(pid, 0.0) for pid in cpu),
-                'peak_mib': peak / 1024, 'main_peak_mib': peak_main / 1024, 'rc': 0 if 'rebuilt in' in line else 1,
-                'stderr': line, 'load': [load_before, os.getloadavg()[0]]}
+        return {'wall': wall, 'cpu': tree.cpu_seconds(), 'peak_mib': tree.peak / 1024,
+                'main_peak_mib': tree.peak_main / 1024, 'rc': 0 if 'rebuilt in' in line else 1, 'stderr': line,
+                'load': [load_before, os.getloadavg()[0]]}
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGINT)

@@ -170,6 +170,7 @@ class InParts:
 
     def lay_out(self, rendered: RenderedBook, attempt: int) -> LaidOutParts | None:
         self.progress.item(f'pass {attempt}')
+        duplex = rendered.config.sides != 'simplex'
         template_made: Future[bool] | None = None
         blank_made: Future[None] | None = None
         if not self.plan:
@@ -187,7 +188,7 @@ class InParts:
                     self.print_folios()
                 elif not self.template.kept.is_file():
                     template_made = self.workers.submit(self.template.made)
-            if rendered.config.sides != 'simplex':  # the join's blank pages: laid out once, beside the first parts
+            if duplex:  # the join's blank pages: laid out once, beside the first parts
                 self.blank = blank_template(rendered, self.identifier,
                                             lambda html: self.store.folder / f'{self.store.key(html)}.blank')
                 if not self.blank.kept.is_file():
@@ -203,7 +204,6 @@ class InParts:
         # third pass of their own after it (at 824 pages, a contents entry from p. 99 to p. 100: 6 s).
         write = not isinstance(pages, EstimatedPageMap)
         front_waits, self.front_waits = self.front_waits, not write
-        duplex = rendered.config.sides != 'simplex'
         starts = [1 if i == 0 else pages.get(rendered.documents[part[0]].id, 1) for i, part in enumerate(self.plan)]
         count = self.back
         if write:  # on the back matter's first layout, its last parts may wait for the pages of the others
