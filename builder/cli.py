@@ -187,10 +187,10 @@ def _command(argv: list[str] | None, stdout: TextIO, stderr: TextIO) -> int:
         return 2
     options = build_options(args)
     if args.command == 'watch':
-        from .kept_parses import KeptParses
+        from .kept_parses import kept_parses
         from .watch import watch  # imported here: only watch needs watchfiles
 
-        parses = KeptParses()  # each rebuild parses only the chapters that changed
+        parses = kept_parses(root, options.cache, remember=True)  # each rebuild parses only the chapters that changed
 
         def ready() -> None:  # the first rebuild as quick as the next, also after outputs found up to date
             if any(f in LAID_OUT for f in options.formats):

@@ -36,8 +36,8 @@ PANDOC_METADATA = ('author', 'date', 'subtitle', 'abstract', 'keywords', 'subjec
 
 def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT,
           kept: KeptParses | None = None) -> tuple[ParsedChapter, ...]:
-    """Every chapter parsed; ``kept``: the parses of earlier builds of this process, reused where nothing that
-    a chapter's parse reads changed (``coursepack watch``)."""
+    """Every chapter parsed; ``kept``: the parses of earlier builds, reused where nothing that a chapter's parse
+    reads changed."""
     language = book.config.language
     citation_notes = bool(book.style and book.style.note)
     md = make_parser(language, citation_notes=citation_notes, terms=term_index(book.terms),
@@ -74,7 +74,7 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT,
             kept.parsed(digest(read_by_all, chapter, text), parse_chapter, diagnostics)
         parsed.append(ParsedChapter(chapter, tuple(tokens), env))
     if kept is not None:
-        kept.keep_only_this_builds()
+        kept.keep_only_this_builds(len(chapters))
     settle_heading_links((p.chapter.id, list(p.tokens)) for p in parsed)
     return tuple(parsed)
 

@@ -26,7 +26,7 @@ from .dates import build_timestamp, check_source_date_epoch
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
 from .inputs import book_files
-from .kept_parses import KeptParses
+from .kept_parses import KeptParses, kept_parses
 from .layout import LaidOut, lay_out
 from .layout.known_pages import known_pages
 from .layout.parts import can_lay_out_in_parts
@@ -149,7 +149,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     (``cache.up_to_date``: the command line does, before importing this
     module); with ``options.cache``, each output starts from its last page map.
     ``parses``: the chapters parsed by this process's earlier builds, kept for
-    the next (``coursepack watch``).
+    the next (``coursepack watch``); by default, those of the book's cache.
     """
     out_dir = options.out_dir or root / 'dist'
     discard_interrupted(out_dir)  # what a killed build left behind
@@ -160,7 +160,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
         diagnostics.error('out-dir', f'cannot write the outputs: {problem}; '
                           'make it a writable folder, or give another with --out')
     run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache, options.settings),
-                parses=parses)
+                parses=kept_parses(root, options.cache, remember=False) if parses is None else parses)
     checked = check_book(root, run, ahead=[render_ahead, *(prepare for f in options.formats
                                                          if (prepare := WRITERS[f].prepare))])
     # The page maps of the last build, before this one replaces them: what moved is reported in page-changes.txt.

@@ -77,6 +77,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
             parts = in_parts[1]
             kept = {template.kept.stem for template in (engine.template, engine.blank) if template}  # or what refused
             store.prune({part.key for part in parts.parts} | kept)
+            store.remember_documents(engine.documents_digests(in_parts[0]))
         laid_out = in_parts
     else:
         laid_out = settle(resolved, render(resolved, guess), OneDocument(build.diagnostics, build.progress))

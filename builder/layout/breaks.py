@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 # A stretch without a break opportunity longer than this is not a word of prose (German compounds
@@ -34,11 +35,17 @@ ZERO_WIDTH_SPACE = '\u200b'
 # (CJK, kana, Hangul, and Thai, Lao, Myanmar and Khmer, which Pango breaks by dictionary).
 UNBROKEN = re.compile(r'(?:[^\s/\-\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]'
                       r'|-(?![^\W\d_]))' f'{{{LONGEST_WORD + 1},}}')
+LONG_RUN = re.compile(rf'\S{{{LONGEST_WORD + 1}}}')  # in every stretch of UNBROKEN, which has no white space
 
 
 def long_tokens_breakable(tree: HtmlElement) -> HtmlElement:
     """``tree`` with a break opportunity every CHUNK characters of each stretch longer than LONGEST_WORD."""
     body = tree.find('body')
+    # Most books have none: a stretch is a run of as many characters without white space, looked for first in the
+    # text of the whole body at once (a run across two elements found too, then looked for element by element), 6
+    # times faster than UNBROKEN (0.06 s against 0.34 s for the 3 MB of text of the 824-page benchmark book).
+    if not LONG_RUN.search(etree.tostring(body, method='text', encoding='unicode')):
+        return tree
     for element in body.iter():
         if element.text:
             element.text = breakable(element.text)
@@ -48,6 +55,8 @@ def long_tokens_breakable(tree: HtmlElement) -> HtmlElement:
 
 
 def breakable(text: str) -> str:
+    if not LONG_RUN.search(text):
+        return text
     return UNBROKEN.sub(lambda m: ZERO_WIDTH_SPACE.join(_chunks(m.group())), text)
 
 

@@ -59,6 +59,7 @@ import bisect
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import logging
 import math
 import operator
@@ -157,6 +158,7 @@ class InParts:
         self.templates: dict[int, tuple[tuple, str, list[str]]] = {}  # part -> (made of, ``part_template``)
         self.template: FolioTemplate | None = None  # of the folios, when drawn apart or found unstampable
         self.blank: FolioTemplate | None = None  # the blank pages before parts that start on a right-hand page
+        self.last_documents: set[str] | None = None  # read once: ``made_of_the_same``
         self.stack = contextlib.ExitStack()
 
     def __enter__(self) -> InParts:
@@ -215,6 +217,8 @@ class InParts:
         back = list(range(self.back, count))
         if self.apart and duplex:  # every part starts on a right-hand page, and its folios are drawn apart
             side_by_side, back = side_by_side + back, []
+        if write:
+            side_by_side.sort(key=self.made_of_the_same(rendered).__contains__)
         meanwhile = None
         if write and self.meanwhile and (not front_waits or self.back == len(self.plan)):
             # Printed from the pages of a layout of every part (an edit's first pass, from the last build's; the
@@ -245,6 +249,21 @@ class InParts:
         # (``settled``). Let go, they are not in memory beside it (20 MB at 824 pages, with the rendering).
         self.htmls_of, self.htmls = None, {}
         return LaidOutParts(results, laid_out, rest)
+
+    def made_of_the_same(self, rendered: RenderedBook) -> set[int]:
+        """The parts made of the same documents as one of the last build's: the others (an edit's) are looked up and
+        laid out first. Each part's HTML is made to be looked up in the cache, in the order of the parts: the
+        824-page book's edited chapter, in its 34th part of 69, was sent to a worker 0.4 s after the first."""
+        if self.last_documents is None:
+            self.last_documents = self.store.last_documents()
+        return {part for part, digest in enumerate(self.documents_digests(rendered))
+                if digest in self.last_documents}
+
+    def documents_digests(self, rendered: RenderedBook) -> list[str]:
+        """The hash of each part's documents (0.02 s for the 824-page book's)."""
+        return [hashlib.sha256('\0'.join(f'{d.id}\0{d.kind}\0{d.title}\0{d.landmark}\0{d.body}'
+                                         for d in (rendered.documents[i] for i in part)).encode()).hexdigest()
+                for part in self.plan]
 
     def print_folios(self) -> None:
         """The folios cannot be drawn apart (``FolioTemplate.made``): the parts print their own, as when the book's

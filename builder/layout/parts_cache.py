@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ..cache import write_json
 
+DOCUMENTS = 'documents.json'  # what the parts of the last build were made of (``PartStore.remember_documents``)
+
 
 @dataclass(frozen=True)
 class PartResult:
@@ -57,5 +59,15 @@ class PartStore:
     def prune(self, keep: set[str]) -> None:
         """Keep only the parts of the last build."""
         for path in self.folder.iterdir():
-            if path.stem not in keep:
+            if path.stem not in keep and path.name != DOCUMENTS:
                 path.unlink(missing_ok=True)
+
+    def last_documents(self) -> set[str]:
+        """The digests of the documents of each part of the last build."""
+        try:
+            return set(json.loads((self.folder / DOCUMENTS).read_text()))
+        except (OSError, ValueError, TypeError):
+            return set()
+
+    def remember_documents(self, digests: list[str]) -> None:
+        write_json(self.folder / DOCUMENTS, digests)

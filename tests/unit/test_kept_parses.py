@@ -1,9 +1,12 @@
-"""``coursepack watch`` keeps each chapter's parse for the next build: what a parse would give, problems and all."""
+"""Each chapter's parse is kept for the next build (in the book's cache folder; in memory too, in ``coursepack
+watch``): what a parse would give, problems and all."""
 
 from __future__ import annotations
 
+import sys
+
 from builder.diagnostics import Diagnostics
-from builder.kept_parses import KeptParses
+from builder.kept_parses import KeptParses, kept_parses
 from builder.load import load
 from builder.parse import parse
 
@@ -76,3 +79,80 @@ def test_a_watcher_parses_ahead_and_a_rebuild_parses_only_what_was_saved(tmp_pat
     second.write_text(second.read_text() + '\nA sentence saved while watching.\n')
     chapters, _ = parsed(book, kept)
     assert parsed_now == ['chapters/02-second.md'] and len(chapters) == 2
+
+
+def parsing_recorded(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The chapters parsed from now on (not taken from kept parses), by path."""
+    import builder.parse
+
+    parsed_now: list[str] = []
+    each = builder.parse._parse_chapter
+    monkeypatch.setattr(builder.parse, '_parse_chapter', lambda md, chapter, *rest: parsed_now.append(chapter.path)
+                        or each(md, chapter, *rest))
+    return parsed_now
+
+
+def test_a_build_reads_the_parses_the_last_build_kept_in_the_cache_folder(tmp_path, monkeypatch):
+    """A build is a process of its own: the parses it keeps for the next are files in the book's cache folder."""
+    book = copy_book('minimal', tmp_path)
+    first, second = sorted((book / 'chapters').glob('*.md'))
+    first.write_text(first.read_text() + '\nRaw TeX, \\textbf{bold}, is printed as written.\n')
+    before, told_before = parsed(book, kept_parses(book, True, remember=False))
+    assert len(list((book / '.coursepack-cache' / 'parses').iterdir())) == 2
+    second.write_text(second.read_text() + '\nA sentence added since.\n')
+    parsed_now = parsing_recorded(monkeypatch)
+    again, told = parsed(book, kept_parses(book, True, remember=False))
+    assert parsed_now == ['chapters/02-second.md']
+    fresh, told_fresh = parsed(book, None)
+    assert [str(d) for d in told] == [str(d) for d in told_fresh] == [str(d) for d in told_before]
+    assert any('raw-latex' in str(d) for d in told)  # the first chapter's, read from its kept parse
+    assert [tokens_of(c) for c in again] == [tokens_of(c) for c in fresh]
+    assert again[0].env['builder'].diagnostics is told
+    # The edited chapter's earlier parse is kept as well (an undo finds it), up to two a chapter
+    assert len(list((book / '.coursepack-cache' / 'parses').iterdir())) == 3
+    # Without the cache (--no-cache), nothing is read or written
+    parsed_now.clear()
+    first.write_text(first.read_text() + '\nAnother sentence.\n')
+    parsed(book, kept_parses(book, False, remember=False))
+    assert parsed_now == ['chapters/01-first.md', 'chapters/02-second.md']
+    assert len(list((book / '.coursepack-cache' / 'parses').iterdir())) == 3
+
+
+class Runs:
+    """Pickled, calls ``call(*args)``: what a kept parse planted in a book folder could name."""
+
+    def __init__(self, call, *args) -> None:  # type: ignore[no-untyped-def]
+        self.call, self.args = call, args
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return self.call, self.args
+
+
+def test_a_kept_parse_that_names_anything_but_data_is_parsed_again_and_runs_nothing(tmp_path, monkeypatch):
+    import builtins
+    import pickle
+
+    from builder.cache import write_bytes
+
+    book = copy_book('minimal', tmp_path)
+    parsed(book, kept_parses(book, True, remember=False))
+    files = sorted((book / '.coursepack-cache' / 'parses').iterdir())
+    ran = tmp_path / 'ran'
+    planted = [
+        pickle.dumps(Runs(builtins.exec, f'open({str(ran)!r}, "w")')),  # a function of Python's
+        pickle.dumps(Runs(write_bytes, ran, b'x')),  # a function of the builder's
+        pickle.dumps(Runs(__import__, 'antigravity')),  # a module that does something when imported
+    ]
+    for planted_pickle in planted:
+        for path in files:
+            path.write_bytes(planted_pickle)
+        parsed_now = parsing_recorded(monkeypatch)
+        chapters, _ = parsed(book, kept_parses(book, True, remember=False))
+        assert parsed_now == ['chapters/01-first.md', 'chapters/02-second.md']
+        assert not ran.exists() and 'antigravity' not in sys.modules
+        assert [tokens_of(c) for c in chapters] == [tokens_of(c) for c in parsed(book, None)[0]]
+    for path in files:  # damaged: cut short
+        path.write_bytes(path.read_bytes()[:100])
+    parsed_now = parsing_recorded(monkeypatch)
+    parsed(book, kept_parses(book, True, remember=False))
+    assert parsed_now == ['chapters/01-first.md', 'chapters/02-second.md']
