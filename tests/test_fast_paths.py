@@ -179,10 +179,15 @@ def test_an_edit_of_a_book_of_few_chapters_lays_out_its_chapter_alone(tmp_path):
     first = build(book, '--jobs', '2', *PDF_ONLY)
     assert first.code == 0, first.err
     assert len(part_files(book)) == 6  # the front matter, then each of the five chapters
+    made_of = next((book / '.coursepack-cache' / 'parts').glob('*/documents.json'))
+    before = json.loads(made_of.read_text())
     edit(book, '002-chapter-002.md', 1)
     again = build(book, '--jobs', '2', *PDF_ONLY)
     assert again.code == 0, again.err
     assert laid_out_parts(again) == {'3': 1}  # chapter 2's part, after the front matter's and chapter 1's
+    # What each part was made of, kept for the next edit, whose changed parts are looked up first: the third changed
+    after = json.loads(made_of.read_text())
+    assert len(after) == 6 and [i for i, (b, a) in enumerate(zip(before, after)) if b != a] == [2]
 
 
 def test_the_join_compresses_only_the_page_contents_it_has_not_kept(tmp_path):
