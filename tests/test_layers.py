@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...], str]] = [
     ('markdown', ('markdown',), 'base'),
     ('features', ('citations', 'glossary', 'chronology', 'index', 'permissions.rights',
                   'permissions.attribution'), 'base'),
-    ('source', ('load', 'parse', 'fonts'), 'base'),
+    ('source', ('load', 'parse', 'fonts', 'kept_parses'), 'base'),
     ('resolve', ('resolve', 'captions'), 'base'),
     ('selection', ('selection',), 'base'),
     ('ledger', ('permissions', 'page_changes'), 'base'),
