@@ -187,10 +187,11 @@ def _command(argv: list[str] | None, stdout: TextIO, stderr: TextIO) -> int:
         return 2
     options = build_options(args)
     if args.command == 'watch':
-        from .kept_parses import kept_parses
+        from .kept_parses import KeptParses, cache_folder
         from .watch import watch  # imported here: only watch needs watchfiles
 
-        parses = kept_parses(root, options.cache, remember=True)  # each rebuild parses only the chapters that changed
+        # Each rebuild parses only the chapters that changed
+        parses = KeptParses(cache_folder(root) if options.cache else None)
 
         def ready() -> None:  # the first rebuild as quick as the next, also after outputs found up to date
             if any(f in LAID_OUT for f in options.formats):

@@ -71,7 +71,7 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT,
         progress.item(chapter.path)
         parse_chapter = functools.partial(_parse_chapter, md, chapter, text, files)
         tokens, env = parse_chapter(diagnostics) if kept is None else \
-            kept.parsed(digest(read_by_all, chapter, text), parse_chapter, diagnostics)
+            kept.parsed(digest(read_by_all, chapter, text), parse_chapter, diagnostics, files)
         parsed.append(ParsedChapter(chapter, tuple(tokens), env))
     if kept is not None:
         kept.keep_only_this_builds(len(chapters))

@@ -26,7 +26,7 @@ from .dates import build_timestamp, check_source_date_epoch
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
 from .inputs import book_files
-from .kept_parses import KeptParses, kept_parses
+from .kept_parses import KeptParses, cache_folder
 from .layout import LaidOut, lay_out
 from .layout.known_pages import known_pages
 from .layout.parts import can_lay_out_in_parts
@@ -159,8 +159,10 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     if problem:
         diagnostics.error('out-dir', f'cannot write the outputs: {problem}; '
                           'make it a writable folder, or give another with --out')
+    if parses is None and options.cache:  # the chapters that did not change since the last build, as it parsed them
+        parses = KeptParses(cache_folder(root), remember=False)
     run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache, options.settings),
-                parses=kept_parses(root, options.cache, remember=False) if parses is None else parses)
+                parses=parses)
     checked = check_book(root, run, ahead=[render_ahead, *(prepare for f in options.formats
                                                          if (prepare := WRITERS[f].prepare))])
     # The page maps of the last build, before this one replaces them: what moved is reported in page-changes.txt.

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import sys
 
+import pytest
+
 from builder.diagnostics import Diagnostics
-from builder.kept_parses import KeptParses, kept_parses
+from builder.kept_parses import KeptParses, cache_folder
 from builder.load import load
 from builder.parse import parse
 
-from conftest import copy_book, replace_text
+from conftest import build, copy_book, replace_text
 
 
 def parsed(book, kept: KeptParses | None) -> tuple[tuple, Diagnostics]:
@@ -92,30 +94,34 @@ def parsing_recorded(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
     return parsed_now
 
 
+@pytest.mark.build
 def test_a_build_reads_the_parses_the_last_build_kept_in_the_cache_folder(tmp_path, monkeypatch):
     """A build is a process of its own: the parses it keeps for the next are files in the book's cache folder."""
     book = copy_book('minimal', tmp_path)
     first, second = sorted((book / 'chapters').glob('*.md'))
     first.write_text(first.read_text() + '\nRaw TeX, \\textbf{bold}, is printed as written.\n')
-    before, told_before = parsed(book, kept_parses(book, True, remember=False))
+    before, told_before = parsed(book, KeptParses(cache_folder(book), remember=False))
     assert len(list((book / '.coursepack-cache' / 'parses').iterdir())) == 2
     second.write_text(second.read_text() + '\nA sentence added since.\n')
     parsed_now = parsing_recorded(monkeypatch)
-    again, told = parsed(book, kept_parses(book, True, remember=False))
+    again, told = parsed(book, KeptParses(cache_folder(book), remember=False))
     assert parsed_now == ['chapters/02-second.md']
     fresh, told_fresh = parsed(book, None)
     assert [str(d) for d in told] == [str(d) for d in told_fresh] == [str(d) for d in told_before]
     assert any('raw-latex' in str(d) for d in told)  # the first chapter's, read from its kept parse
     assert [tokens_of(c) for c in again] == [tokens_of(c) for c in fresh]
     assert again[0].env['builder'].diagnostics is told
+    # Every chapter's file and id, one dict for the whole book, as a parse makes them (a copy each: 2.6 MB at 824 p)
+    assert again[0].env['builder'].chapter_files is again[1].env['builder'].chapter_files
     # The edited chapter's earlier parse is kept as well (an undo finds it), up to two a chapter
     assert len(list((book / '.coursepack-cache' / 'parses').iterdir())) == 3
-    # Without the cache (--no-cache), nothing is read or written
-    parsed_now.clear()
+    # A build keeps them; with --no-cache, it reads and writes none
+    kept = {path.name for path in (book / '.coursepack-cache' / 'parses').iterdir()}
     first.write_text(first.read_text() + '\nAnother sentence.\n')
-    parsed(book, kept_parses(book, False, remember=False))
-    assert parsed_now == ['chapters/01-first.md', 'chapters/02-second.md']
-    assert len(list((book / '.coursepack-cache' / 'parses').iterdir())) == 3
+    assert build(book, '--no-cache', '--format', 'epub').code == 0
+    assert {path.name for path in (book / '.coursepack-cache' / 'parses').iterdir()} == kept
+    assert build(book, '--format', 'epub').code == 0
+    assert len({path.name for path in (book / '.coursepack-cache' / 'parses').iterdir()} - kept) == 1
 
 
 class Runs:
@@ -135,7 +141,7 @@ def test_a_kept_parse_that_names_anything_but_data_is_parsed_again_and_runs_noth
     from builder.cache import write_bytes
 
     book = copy_book('minimal', tmp_path)
-    parsed(book, kept_parses(book, True, remember=False))
+    parsed(book, KeptParses(cache_folder(book), remember=False))
     files = sorted((book / '.coursepack-cache' / 'parses').iterdir())
     ran = tmp_path / 'ran'
     planted = [
@@ -147,12 +153,12 @@ def test_a_kept_parse_that_names_anything_but_data_is_parsed_again_and_runs_noth
         for path in files:
             path.write_bytes(planted_pickle)
         parsed_now = parsing_recorded(monkeypatch)
-        chapters, _ = parsed(book, kept_parses(book, True, remember=False))
+        chapters, _ = parsed(book, KeptParses(cache_folder(book), remember=False))
         assert parsed_now == ['chapters/01-first.md', 'chapters/02-second.md']
         assert not ran.exists() and 'antigravity' not in sys.modules
         assert [tokens_of(c) for c in chapters] == [tokens_of(c) for c in parsed(book, None)[0]]
     for path in files:  # damaged: cut short
         path.write_bytes(path.read_bytes()[:100])
     parsed_now = parsing_recorded(monkeypatch)
-    parsed(book, kept_parses(book, True, remember=False))
+    parsed(book, KeptParses(cache_folder(book), remember=False))
     assert parsed_now == ['chapters/01-first.md', 'chapters/02-second.md']
