@@ -73,7 +73,7 @@ def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
 
     ``coursepack check`` also checks the permissions ledger (a build does not: it prints what it is given).
     """
-    checked = check_book(root, Build(options, diagnostics, progress))
+    checked = check_book(root, Build(options, diagnostics, progress, parses=kept_parses(root, options)))
     config = checked.book.config
     check_clearance(ledger(checked), config, build_timestamp(config).date(), diagnostics)
     return checked
@@ -125,6 +125,12 @@ def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], 
     return Checked(book, notes, whole, outputs)
 
 
+def kept_parses(root: Path, options: BuildOptions) -> KeptParses | None:
+    """The chapters parsed by the last build or check, in the book's cache folder (unless ``--no-cache``): those
+    that did not change are not parsed again."""
+    return KeptParses(cache_folder(root), remember=False) if options.cache else None
+
+
 def loaded(root: Path, options: BuildOptions, diagnostics: Diagnostics) -> Book:
     """The book in ``root``, with the settings given on the command line."""
     book = load(root, diagnostics)
@@ -159,10 +165,8 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     if problem:
         diagnostics.error('out-dir', f'cannot write the outputs: {problem}; '
                           'make it a writable folder, or give another with --out')
-    if parses is None and options.cache:  # the chapters that did not change since the last build, as it parsed them
-        parses = KeptParses(cache_folder(root), remember=False)
     run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache, options.settings),
-                parses=parses)
+                parses=kept_parses(root, options) if parses is None else parses)
     checked = check_book(root, run, ahead=[render_ahead, *(prepare for f in options.formats
                                                          if (prepare := WRITERS[f].prepare))])
     # The page maps of the last build, before this one replaces them: what moved is reported in page-changes.txt.
