@@ -38,19 +38,22 @@ from .markdown.state import ChapterEnv
 from .model import PICKLED_COMPACTLY
 
 Parse = Callable[[Diagnostics], tuple[list[Token], dict[str, Any]]]  # the chapter parsed, its problems told
-BUILDS_DIAGNOSTICS = 'diagnostics'  # the pickle's name for the build's collection of diagnostics
-BOOKS_FILES = 'files'  # for every chapter's file and id
-UTF8 = 'utf-8'  # the persistent id of a string that is not ASCII, with its UTF-8
 FOLDER = 'parses'  # in the book's cache folder
 SUFFIX = '.pickle'
 KEPT_PER_CHAPTER = 2  # parses of the cache folder kept for each chapter of the last build: an edit's and the one before
 
 
 def digest(*inputs: object) -> bytes:
-    """The hash of what a parse reads (a digest among them stands for what it was made of)."""
-    stream = io.BytesIO()
-    _Encoding(stream).dump(inputs)
-    return hashlib.sha256(stream.getbuffer()).digest()
+    """The hash of what a parse reads (a digest among them stands for what it was made of). A string is hashed as
+    UTF-8 of its own encoding: pickle's would be kept inside the string for as long as it lives (CPython's UTF-8
+    cache), and the chapters' texts live for the whole build (2.9 MB of an 824-page book's)."""
+    hashed = hashlib.sha256()
+    for value in inputs:
+        data = value.encode('utf-8', 'surrogatepass') if isinstance(value, str) else \
+            pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        hashed.update(f'{type(value).__name__}:{len(data)}:'.encode())
+        hashed.update(data)
+    return hashed.digest()
 
 
 def cache_folder(root: Path) -> Path:
@@ -74,20 +77,20 @@ class KeptParses:
         """``parse(diagnostics)``, or the same tokens and env from a build whose parse read the same; ``files``:
         every chapter's file and id, which the env of each chapter holds (one dict for the whole book)."""
         kept = self._kept.get(key) or self._read(key)
-        loaded = _loaded(kept, diagnostics, files) if kept else None
+        loaded = _loaded(kept) if kept else None
         if loaded is None:
             found = Diagnostics()
             tokens, env = parse(found)
-            stream = io.BytesIO()
-            _Pickler(stream, {BUILDS_DIAGNOSTICS: found, BOOKS_FILES: files}).dump((tokens, env, list(found)))
-            kept = stream.getvalue()
-            self._write(key, kept)
+            kept = _pickled(tokens, env, list(found))
+            if kept is not None:
+                self._write(key, kept)
         else:
             tokens, env, found = loaded
-        if self._remember:
+        if self._remember and kept is not None:
             self._used[key] = kept
         diagnostics.extend(found)
         env['builder'].diagnostics = diagnostics
+        env['builder'].chapter_files = files
         return tokens, env
 
     def __bool__(self) -> bool:
@@ -123,11 +126,24 @@ class KeptParses:
                 write_bytes(path, data)
 
 
-def _loaded(data: bytes, diagnostics: Diagnostics,
-            files: dict[str, str]) -> tuple[list[Token], dict[str, Any], list[Diagnostic]] | None:
+def _pickled(tokens: list[Token], env: dict[str, Any], found: list[Diagnostic]) -> bytes | None:
+    """A parse pickled, without what belongs to the build it was made in (given back when it is read): the env's
+    collection of diagnostics, and every chapter's file and id, one dict that each chapter's env holds (a copy each
+    took 2.6 MB of an 824-page book's parses once read). None if the parse holds the build's diagnostics elsewhere
+    too: read, it would report into a copy."""
+    try:
+        stream = io.BytesIO()
+        _Pickler(stream).dump((tokens, {**env, 'builder': dataclasses.replace(
+            env['builder'], diagnostics=None, chapter_files={})}, found))
+    except pickle.PicklingError:
+        return None
+    return stream.getvalue()
+
+
+def _loaded(data: bytes) -> tuple[list[Token], dict[str, Any], list[Diagnostic]] | None:
     """A kept parse's tokens, env and problems; None if it cannot be read as one (damaged, or not a parse)."""
     try:
-        tokens, env, found = _Unpickler(io.BytesIO(data), {BUILDS_DIAGNOSTICS: diagnostics, BOOKS_FILES: files}).load()
+        tokens, env, found = _Unpickler(io.BytesIO(data)).load()
     except Exception:  # noqa: BLE001  (a damaged pickle raises nearly anything: it is parsed again)
         return None
     if isinstance(tokens, list) and all(isinstance(token, Token) for token in tokens) and isinstance(env, dict) \
@@ -137,47 +153,19 @@ def _loaded(data: bytes, diagnostics: Diagnostics,
     return None
 
 
-class _Encoding(pickle.Pickler):
-    """A pickler that writes each string that is not ASCII as UTF-8 of its own encoding (a persistent id): pickle's
-    own is kept in the string for as long as it lives (CPython's UTF-8 cache), and the parses' strings live for
-    the whole build: 2.9 MB of an 824-page book's chapter texts hashed, 2.3 MB of its tokens' pickled."""
+def _not_kept(diagnostics: Diagnostics) -> tuple:
+    raise pickle.PicklingError('a parse that holds the build\'s diagnostics is not kept')
+
+
+class _Pickler(pickle.Pickler):
+    # No persistent ids: the pickler would call one for every object (1.5 million at 824 pages: 0.7 s)
+    dispatch_table = {**copyreg.dispatch_table, **PICKLED_COMPACTLY, Diagnostics: _not_kept}
 
     def __init__(self, file: BinaryIO) -> None:
         super().__init__(file, pickle.HIGHEST_PROTOCOL)
 
-    def persistent_id(self, obj: object) -> tuple[str, bytes] | None:
-        if type(obj) is str and not obj.isascii():
-            return UTF8, obj.encode('utf-8', 'surrogatepass')
-        return None
-
-
-class _Pickler(_Encoding):
-    """A parse pickled, without the objects of the build it was made in (``shared``, by name): its collection of
-    diagnostics, and every chapter's file and id, one dict that each chapter's env holds (a copy each took 2.6 MB
-    of an 824-page book's kept parses once read)."""
-
-    dispatch_table = {**copyreg.dispatch_table, **PICKLED_COMPACTLY}
-
-    def __init__(self, file: BinaryIO, shared: dict[str, object]) -> None:
-        super().__init__(file)
-        self.shared = {id(value): name for name, value in shared.items()}
-
-    def persistent_id(self, obj: object) -> tuple[str, bytes] | str | None:
-        return self.shared.get(id(obj)) or super().persistent_id(obj)
-
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, file: BinaryIO, shared: dict[str, object]) -> None:
-        super().__init__(file)
-        self.shared = shared
-
-    def persistent_load(self, pid: object) -> object:
-        if isinstance(pid, str) and pid in self.shared:
-            return self.shared[pid]
-        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == UTF8 and isinstance(pid[1], bytes):
-            return pid[1].decode('utf-8', 'surrogatepass')
-        raise pickle.UnpicklingError(f'unknown persistent id {pid!r}')
-
     def find_class(self, module: str, name: str) -> type:
         """Only markdown-it's ``Token`` and the builder's data classes and enumerations, of modules already
         imported (importing one can run code)."""

@@ -261,9 +261,16 @@ class InParts:
 
     def documents_digests(self, rendered: RenderedBook) -> list[str]:
         """The hash of each part's documents (0.02 s for the 824-page book's)."""
-        return [hashlib.sha256('\0'.join(f'{d.id}\0{d.kind}\0{d.title}\0{d.landmark}\0{d.body}'
-                                         for d in (rendered.documents[i] for i in part)).encode()).hexdigest()
-                for part in self.plan]
+        digests = []
+        for part in self.plan:
+            hashed = hashlib.sha256()
+            for document in (rendered.documents[i] for i in part):  # not joined: a copy of every part at once
+                for field in (document.id, document.kind, document.title, document.landmark or '', document.body):
+                    data = field.encode()
+                    hashed.update(f'{len(data)}:'.encode())
+                    hashed.update(data)
+            digests.append(hashed.hexdigest())
+        return digests
 
     def print_folios(self) -> None:
         """The folios cannot be drawn apart (``FolioTemplate.made``): the parts print their own, as when the book's
