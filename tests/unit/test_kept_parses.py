@@ -162,3 +162,25 @@ def test_a_kept_parse_that_names_anything_but_data_is_parsed_again_and_runs_noth
     parsed_now = parsing_recorded(monkeypatch)
     parsed(book, KeptParses(cache_folder(book), remember=False))
     assert parsed_now == ['chapters/01-first.md', 'chapters/02-second.md']
+
+
+def test_a_parse_that_holds_the_builds_diagnostics_elsewhere_is_not_kept(tmp_path, monkeypatch):
+    """The env's collection of diagnostics is the build's, given back when a kept parse is read; one held anywhere
+    else in a parse (by a plugin, say) would be read back as a copy, which later stages would report into unseen."""
+    import builder.parse
+
+    book = copy_book('minimal', tmp_path)
+    each = builder.parse._parse_chapter
+
+    def holding(md, chapter, text, files, diagnostics):  # type: ignore[no-untyped-def]
+        tokens, env = each(md, chapter, text, files, diagnostics)
+        if chapter.path.endswith('02-second.md'):
+            tokens[0].meta['told'] = diagnostics
+        return tokens, env
+
+    monkeypatch.setattr(builder.parse, '_parse_chapter', holding)
+    parsed(book, KeptParses(cache_folder(book), remember=False))
+    assert len(list(cache_folder(book).iterdir())) == 1  # the first chapter's alone
+    parsed_now = parsing_recorded(monkeypatch)
+    parsed(book, KeptParses(cache_folder(book), remember=False))
+    assert parsed_now == ['chapters/02-second.md']
