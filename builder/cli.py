@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
 from . import cache, ending
 from .diagnostics import BuildError, Diagnostics
+from .memory import one_heap
 from .workers import COLLECTION_THRESHOLD, INTERRUPTED, TERMINATED, Terminated, start_early, stop_on_sigterm
 from .options import FORMATS, LAID_OUT, BuildOptions
 from .progress import Progress, progress_for
@@ -157,6 +158,7 @@ def run() -> NoReturn:
     ending.begin()
     stop_on_sigterm()
     gc.set_threshold(COLLECTION_THRESHOLD)
+    one_heap()
     status = main()
     if status in (INTERRUPTED, TERMINATED):
         ending.end_now(status)
