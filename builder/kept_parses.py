@@ -1,6 +1,6 @@
 """Chapters parsed by earlier builds, kept for the next: a build parses again only the chapters that changed.
 
-Parsing every chapter is the largest step of a one-paragraph edit before the layout (1.4 s of an 824-page book's
+Parsing every chapter is the largest step of a one-paragraph edit before the layout (1.3 s of an 824-page book's
 edit); each chapter's parse is kept under the hash of all that it reads: the parser's settings, the chapter (its
 number, title, file), its text and every chapter's file and id.
 

@@ -117,12 +117,11 @@ def subset_font(data: bytes, characters: set[str], moment: dt.datetime, flavor: 
     HarfBuzz subsets (uharfbuzz: 2 ms a face, where fontTools took 0.7 s to read Gentium's layout tables);
     fontTools renames and dates the small result.
     """
-    import fontTools
     import uharfbuzz as hb
     from fontTools.ttLib import TTFont
 
-    if kept is not None:
-        key = hashlib.sha256(repr((builder_key('fonts'), hb.__version__, fontTools.version, sorted(characters),
+    if kept is not None:  # the builder key names the libraries' versions (uharfbuzz's HarfBuzz, fontTools)
+        key = hashlib.sha256(repr((builder_key('fonts'), sorted(characters),
                                    moment.isoformat(), flavor, hashlib.sha256(data).hexdigest())).encode()).hexdigest()
         return kept_bytes(kept, f'{key}.font', KEEP, lambda: subset_font(data, characters, moment, flavor))
 

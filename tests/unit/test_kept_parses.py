@@ -65,7 +65,6 @@ def test_a_chapter_is_parsed_again_when_what_its_parse_reads_changes(tmp_path):
 def test_a_watcher_parses_ahead_and_a_rebuild_parses_only_what_was_saved(tmp_path, monkeypatch):
     """Started on a book whose outputs are up to date, a watcher parses it while it waits (``parse_ahead``), so
     that its first rebuild parses the chapter saved, and no other, as every later one does."""
-    import builder.parse
     from builder.options import BuildOptions
     from builder.pipeline import parse_ahead
 
@@ -73,10 +72,7 @@ def test_a_watcher_parses_ahead_and_a_rebuild_parses_only_what_was_saved(tmp_pat
     kept = KeptParses()
     parse_ahead(book, BuildOptions(), kept)
     assert kept
-    parsed_now = []
-    each = builder.parse._parse_chapter
-    monkeypatch.setattr(builder.parse, '_parse_chapter', lambda md, chapter, *rest: parsed_now.append(chapter.path)
-                        or each(md, chapter, *rest))
+    parsed_now = parsing_recorded(monkeypatch)
     second = sorted((book / 'chapters').glob('*.md'))[1]
     second.write_text(second.read_text() + '\nA sentence saved while watching.\n')
     chapters, _ = parsed(book, kept)
