@@ -46,6 +46,19 @@ def all_page_references_rewritten(book_root: Path) -> bool:
                    for p in stylesheet_files(book_root, 'print'))
 
 
+def back_matter_numbers_by_css(tree: HtmlElement) -> HtmlElement:
+    """The back matter's page numbers (glossary, chronology, "cited on", index: links of class ``page-number``,
+    whose text the renderer wrote from the page map) left to the stylesheet, which prints each link's target's
+    page (``print.css``), as it prints every page reference: :func:`pages_from_map` writes the same number into
+    the link's ``data-page``. A part that prints them is then laid out from placeholders, its numbers stamped in
+    (``stamped_digits.py``), and not laid out again when an edit moves a term, an event or a citation to another
+    page, as every edit that moves a line across a page did (4.5 s of the 824-page book's edit, 5 s, for its
+    glossary, chronology and bibliography)."""
+    for link in tree.find_class('page-number'):
+        link.text = None
+    return tree
+
+
 def pages_from_map(tree: HtmlElement, pages: PageMap | None, numbering: PageNumbering,
                    book_root: Path) -> HtmlElement:
     """Write the page of each link's target, as ``numbering`` prints it, into its ``data-page``, where a

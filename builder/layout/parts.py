@@ -125,6 +125,10 @@ class LaidOutParts:
     rest: PageMap = field(default_factory=PageMap)  # the pages of the parts not laid out yet, estimated
     folios: Folios | None = None  # drawn over the joined parts, when the parts print none (``furniture.py``)
     numbers: tuple[list[str], ...] = ()  # of each part laid out from placeholders: its page references' numbers
+    # The layouts from placeholders that could not take the numbers of the parts then laid out with them (a part
+    # whose few numbers draw few digits): kept with the parts, they tell the next build so, which would otherwise lay
+    # each such part out from placeholders again to find out
+    refused: frozenset[str] = frozenset()
     blank: FolioTemplate | None = None  # the blank page the join adds before a part, printed on both sides
 
     def page_map(self) -> PageMap:
@@ -490,16 +494,18 @@ class InParts:
         """``laid_out``, settled as ``rendered``, with what the join draws over its parts: the numbers to stamp into
         each part laid out from placeholders, and the folios drawn apart (also when the first pass, from estimated
         pages, settled)."""
-        numbers = []
+        numbers, refused = [], set()
         for i, (part, start) in enumerate(zip(laid_out.parts, laid_out.starts)):
             html = self.html(rendered, i, start)
             layout = slotted(html)
-            numbers.append(printed_numbers(html) if layout != html and part.key == self.store.key(layout) else [])
+            key = self.store.key(layout) if layout != html else part.key
+            numbers.append(printed_numbers(html) if key == part.key and layout != html else [])
+            refused |= {key} - {part.key}
         folios = None
         if self.apart:  # printed from the pages of these very parts: its numbering begins where the body's part does
             assert self.template is not None  # made with the plan, when the folios are drawn apart
             folios = book_folios(rendered.numbering, laid_out.parts, laid_out.starts, self.template)
-        return replace(laid_out, numbers=tuple(numbers), folios=folios, blank=self.blank)
+        return replace(laid_out, numbers=tuple(numbers), folios=folios, blank=self.blank, refused=frozenset(refused))
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:
         self.diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '
