@@ -16,15 +16,15 @@ from markupsafe import Markup
 
 from ..i18n import Catalog
 from ..model import Chapter, PageMap, PageNumbering, ResolvedBook
-from ..page_runs import PageRun, page_runs
+from ..page_runs import page_runs
 from .format import Entry, Formatted
 
 
 @dataclass(frozen=True)
 class CitedOn:
     lead: str  # "Cited on p.", "Cited in"
-    runs: tuple[PageRun, ...] = ()  # the pages cited on, with a page map
-    links: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()  # without: (label, href, ((n, href), …))
+    links: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]  # (label, href, ((n, href), …))
+    pages: bool = False  # the links' labels are page numbers, or runs of them ("3–5")
 
 
 def references_title(resolved: ResolvedBook) -> str:
@@ -71,7 +71,9 @@ def cited_on(entry: Entry, bibliography: Formatted, chapters: dict[str, Chapter]
     if pages is not None and all(c in pages for c in entry.citations):
         runs = page_runs(entry.citations, pages, numbering)
         pages_cited = sum(run.last - run.first + 1 for run in runs)
-        return CitedOn(strings.plural('references.cited-on', pages_cited), runs=tuple(runs))
+        return CitedOn(strings.plural('references.cited-on', pages_cited), tuple(
+            (r.first_label if r.first == r.last else f'{r.first_label}–{r.last_label}', '#' + r.first_id, ())
+            for r in runs), pages=True)
     by_chapter: dict[str, list[str]] = {}
     for ident in entry.citations:
         by_chapter.setdefault(bibliography.groups.get(ident, ''), []).append(ident)
@@ -82,4 +84,4 @@ def cited_on(entry: Entry, bibliography: Formatted, chapters: dict[str, Chapter]
             (chapter.title if chapter else group)
         more = tuple((str(n), '#' + i) for n, i in enumerate(idents, start=1)) if len(idents) > 1 else ()
         links.append((label, '#' + idents[0], more))
-    return CitedOn(strings('references.cited-in'), links=tuple(links))
+    return CitedOn(strings('references.cited-in'), tuple(links))

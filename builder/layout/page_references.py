@@ -24,9 +24,11 @@ from ..model import PageMap, PageNumbering
 from ..stylesheets import stylesheet_files
 
 TARGET_PAGE = re.compile(r'target-counter\(\s*attr\(\s*href(?:\s+url)?\s*\)\s*,\s*page\s*\)')
-# A page reference's number, as pages_from_map writes it. A roman numeral (a page of the front matter, which the
-# contents list) is not matched: its part is laid out again when it changes, not stamped.
-PRINTED = re.compile(r' data-page="(\d+)"')
+# A page reference's number: as pages_from_map writes it, where a stylesheet prints it ("see p. 12", the contents), or
+# as the back matter prints it, the text of a link of class page-number (the glossary's, the chronology's and the
+# index's pages of each use; the bibliography's "cited on", a run of pages too: "3–5"). A roman numeral (a page of
+# the front matter, which the contents list) is not matched: its part is laid out again when it changes, not stamped.
+PRINTED = re.compile(r' data-page="(?P<attribute>\d+)"|(?P<link><a class="page-number"[^>]*)>(?P<text>\d+(?:–\d+)?)</a>')
 PLACEHOLDER = re.compile('\ue000coursepack-page-(\\d+)\ue001')  # private-use marks round it: no text holds one
 
 
@@ -44,19 +46,6 @@ def all_page_references_rewritten(book_root: Path) -> bool:
     """
     return not any('target-counter' in page_numbers_from_attribute(p.read_text())
                    for p in stylesheet_files(book_root, 'print'))
-
-
-def back_matter_numbers_by_css(tree: HtmlElement) -> HtmlElement:
-    """The back matter's page numbers (glossary, chronology, "cited on", index: links of class ``page-number``,
-    whose text the renderer wrote from the page map) left to the stylesheet, which prints each link's target's
-    page (``print.css``), as it prints every page reference: :func:`pages_from_map` writes the same number into
-    the link's ``data-page``. A part that prints them is then laid out from placeholders, its numbers stamped in
-    (``stamped_digits.py``), and not laid out again when an edit moves a term, an event or a citation to another
-    page, as every edit that moves a line across a page did (4.5 s of the 824-page book's edit, 5 s, for its
-    glossary, chronology and bibliography)."""
-    for link in tree.find_class('page-number'):
-        link.text = None
-    return tree
 
 
 def pages_from_map(tree: HtmlElement, pages: PageMap | None, numbering: PageNumbering,
@@ -111,19 +100,25 @@ def slotted(html: str) -> str:
     layout does not depend on the numbers, which are stamped in after (``stamped_digits.py``). The placeholders
     run through the ten digits, so that the part draws, and its fonts embed, every digit it may be stamped with."""
     slots, digits = itertools.count(), itertools.cycle('0123456789')
-    return PRINTED.sub(lambda m: f' data-page="{"".join(next(digits) for _ in m[1])}" data-page-slot="{next(slots)}"',
-                       html)
+
+    def slot(number: re.Match) -> str:
+        placeholder = ''.join(next(digits) if c.isdigit() else c for c in number['attribute'] or number['text'])
+        if number['attribute']:
+            return f' data-page="{placeholder}" data-page-slot="{next(slots)}"'
+        return f'{number["link"]} data-page-slot="{next(slots)}">{placeholder}</a>'
+
+    return PRINTED.sub(slot, html)
 
 
 def without_numbers(html: str) -> str:
     """``html`` without the numbers of its page references: the same for any page map, if nothing else in it
     depends on one."""
-    return PRINTED.sub(' data-page=""', html)
+    return PRINTED.sub(lambda number: ' data-page=""' if number['attribute'] else f'{number["link"]}></a>', html)
 
 
 def printed_numbers(html: str) -> list[str]:
     """The numbers of ``html``'s page references, in the order of :func:`slotted`'s slots."""
-    return PRINTED.findall(html)
+    return [number['attribute'] or number['text'] for number in PRINTED.finditer(html)]
 
 
 def page_reference_selectors(book_root: Path) -> list:

@@ -322,14 +322,20 @@ class InParts:
         assert pages is not None
         opening = starts[self.back]
         moved = render(self.resolved, PageMap({anchor: page + 2 * (page >= opening) for anchor, page in pages.items()}))
-        while first - 1 > self.back and not self.prints_no_other_page(rendered, moved, first - 1, starts[first - 1]):
+        # The numbers too: stamped in, numbers printed from estimated pages do only if their runs of pages and
+        # digits are the real ones, rarely (the 207-page book's bibliography was laid out a third time, 1.5 s)
+        while first - 1 > self.back and not self.same_documents(rendered, moved, first - 1):
             first -= 1
         return first
+
+    def same_documents(self, rendered: RenderedBook, moved: RenderedBook, part: int) -> bool:
+        """Whether part ``part``'s documents are the same in both renderings, the page numbers they print too."""
+        return all(rendered.documents[i] == moved.documents[i] for i in self.plan[part])
 
     def prints_no_other_page(self, rendered: RenderedBook, moved: RenderedBook, part: int, start: int) -> bool:
         """Whether part ``part`` prints the same, its page references' numbers aside (stamped in), when rendered
         from the pages of ``moved``, which moved on by two."""
-        if all(rendered.documents[i] == moved.documents[i] for i in self.plan[part]):
+        if self.same_documents(rendered, moved, part):
             # The same documents: the part's HTML differs in its page references' numbers alone, and its layout
             # is made again anyway if it does not (``settled``). Making both HTMLs to compare them took 1.2 s of
             # the 824-page book's first build, before its first part was laid out.

@@ -20,7 +20,7 @@ from ..render import print_document
 from ..stylesheets import stylesheet_urls
 from .breaks import code_lines_as_blocks, long_tokens_breakable
 from .math_images import math_as_images
-from .page_references import back_matter_numbers_by_css, pages_from_map
+from .page_references import pages_from_map
 from .timeline_labels import timeline_labels_as_text
 
 
@@ -39,7 +39,7 @@ def print_tree(rendered: RenderedBook) -> HtmlElement:
     tree = footnotes_at_call_sites(lxml.html.document_fromstring(html))
     tree = math_as_images(long_tokens_breakable(code_lines_as_blocks(tree)))
     tree = timeline_labels_as_text(tree, rendered.resources)
-    return pages_from_map(back_matter_numbers_by_css(tree), rendered.pages, rendered.numbering, config.root)
+    return pages_from_map(tree, rendered.pages, rendered.numbering, config.root)
 
 
 def serialize(tree: HtmlElement) -> str:
