@@ -39,7 +39,7 @@ WIDTH_ROUNDING = 1
 def number_boxes(document) -> dict[int, Box]:  # type: ignore[no-untyped-def]
     """Where a WeasyPrint document laid out from placeholders draws the box of each page reference's number: the
     ``::after`` box that prints it (``print.css``: ``attr(data-page)``), which WeasyPrint lists as a link too; or,
-    for a link whose text is the number (the back matter's, ``page_references.PRINTED``), the link's own box."""
+    for a link whose text is the number (the back matter's, ``page_references.PRINTED_LINK``), the link's own box."""
     boxes: dict[int, Box] = {}
     for index, page in enumerate(document.pages):
         for _kind, _target, rectangle, box in page.links:
@@ -218,14 +218,19 @@ def with_codes(content: bytes, places: list[int], codes: list[str]) -> bytes:
 
 def can_stamp(slots: list[Slot] | None, numbers: list[str]) -> bool:
     """Whether ``numbers`` can be stamped into the slots of a part laid out from placeholders."""
-    return slots is not None and len(slots) == len(numbers) and all(
-        len(_digits_of(number)) == len(slot[1]) and set(_digits_of(number)) <= slot[2].keys()
-        for slot, number in zip(slots, numbers))
+    if slots is None or len(slots) != len(numbers):
+        return False
+    for (_, places, glyphs), number in zip(slots, numbers):
+        digits = _digits_of(number)
+        if len(digits) != len(places) or not glyphs.keys() >= set(digits):
+            return False
+    return True
 
 
 def _digits_of(number: str) -> str:
-    """The digits of a page number, or of a run of pages ("3–5"), where the placeholder's are stamped."""
-    return ''.join(character for character in number if character.isdigit())
+    """The digits of a page number, or of a run of pages ("3–5": ``page_references.PRINTED_LINK``), where its
+    placeholder's are stamped."""
+    return number.replace('–', '')
 
 
 def stamped_pages(first: int, slots: list[Slot], numbers: list[str]) -> dict[int, Stamps]:
