@@ -50,7 +50,8 @@ class PartStore:
         if not self.pdf_path(key).is_file():
             return None
         return PartResult(**{**data, 'links': [(i, tuple(r), t) for i, r, t in data['links']],
-                             'size': tuple(data['size']), 'messages': [tuple(m) for m in data['messages']]})
+                             'size': tuple(data['size']), 'messages': [tuple(m) for m in data['messages']],
+                             'slots': _glyphs_shared(data['slots'])})
 
     def put(self, part: PartResult) -> None:
         # Its fields as they are: JSON writes tuples as lists (``dataclasses.asdict`` copied every link: 30 ms a part)
@@ -71,3 +72,14 @@ class PartStore:
 
     def remember_documents(self, digests: list[str]) -> None:
         write_json(self.folder / DOCUMENTS, digests)
+
+
+def _glyphs_shared(slots: list | None) -> list | None:
+    """A part's slots (``stamped_digits.Slot``), the glyphs of the ten digits one dict for the slots of one font
+    and size, as the layout made them: a dict for each slot, as JSON reads them, the 8,600 slots of the 824-page
+    book's parts (7,300 of them the page numbers of its glossary, chronology and bibliography) took 8.8 MiB of the
+    builder, 2.1 MiB shared."""
+    if slots is None:
+        return None
+    glyphs: dict[tuple, dict[str, str]] = {}
+    return [(page, places, glyphs.setdefault(tuple(digits.items()), digits)) for page, places, digits in slots]
