@@ -28,7 +28,7 @@ import pickle
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from markdown_it.token import Token
 
@@ -133,7 +133,7 @@ def _pickled(tokens: list[Token], env: dict[str, Any], found: list[Diagnostic]) 
     too: read, it would report into a copy."""
     try:
         stream = io.BytesIO()
-        _Pickler(stream).dump((tokens, {**env, 'builder': dataclasses.replace(
+        _Pickler(stream, pickle.HIGHEST_PROTOCOL).dump((tokens, {**env, 'builder': dataclasses.replace(
             env['builder'], diagnostics=None, chapter_files={})}, found))
     except pickle.PicklingError:
         return None
@@ -160,9 +160,6 @@ def _not_kept(diagnostics: Diagnostics) -> tuple:
 class _Pickler(pickle.Pickler):
     # No persistent ids: the pickler would call one for every object (1.5 million at 824 pages: 0.7 s)
     dispatch_table = {**copyreg.dispatch_table, **PICKLED_COMPACTLY, Diagnostics: _not_kept}
-
-    def __init__(self, file: BinaryIO) -> None:
-        super().__init__(file, pickle.HIGHEST_PROTOCOL)
 
 
 class _Unpickler(pickle.Unpickler):

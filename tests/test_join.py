@@ -103,6 +103,31 @@ def test_a_number_whose_digits_the_part_does_not_draw_cannot_be_stamped(tmp_path
     assert not can_stamp(slots, ['470'])  # another number of digits: another layout
 
 
+PAGE_LIST = ('<p>Figures 0123456789 drawn elsewhere. Cited on pp. <a class="page-number" href="#there">{first}</a>, '
+             '<a class="page-number" href="#there">{run}</a>, and after.</p><p id="there">There.</p>')
+
+
+def test_the_back_matters_numbers_and_runs_of_pages_stamped_in_look_as_laid_out_with_them(tmp_path):
+    """The glossary's, the chronology's, the index's and the bibliography's page numbers are the text of their links
+    (``page_references.PRINTED_LINK``), a run of pages one slot whose dash stays: stamped into a layout from
+    placeholders, they draw the page that a layout with them draws."""
+    html = f'<style>{STYLE}</style>' + slotted(PAGE_LIST.format(first='12', run='47–49'))
+    assert '>01<' in html and '>23–45<' in html  # the placeholders
+    document = HTML(string=html).render()
+    pdf = tmp_path / 'part.pdf'
+    document.write_pdf(pdf)
+    slots = find_slots(pdf, number_boxes(document))
+    assert slots is not None and len(slots) == 2 and [len(places) for _, places, _ in slots] == [2, 4]
+    assert can_stamp(slots, ['38', '51–53']) and not can_stamp(slots, ['38', '51–153'])
+    with pikepdf.open(pdf) as book:
+        for index, stamped in stamped_pages(0, slots, ['38', '51–53']).items():
+            stamp(book, book.pages[index], stamped)
+        literal = pikepdf.open(io.BytesIO(HTML(string=f'<style>{STYLE}</style>' + PAGE_LIST.format(
+            first='38', run='51–53')).write_pdf()))
+        assert 'pp. 38, 51–53, and after' in ' '.join(page_text(book).split())
+        assert ImageChops.difference(picture(book, 0), picture(literal, 0)).getbbox() is None
+
+
 def folio_pages(tmp_path, name: str, sides: str, root=None) -> pikepdf.Pdf:  # type: ignore[no-untyped-def]
     """The folio template of a book printed on ``sides`` (in ``root``), laid out."""
     from builder.config import BookConfig

@@ -113,15 +113,15 @@ def find_slots(pdf: Path, boxes: dict[int, Box]) -> list[Slot] | None:
                 if any(not isinstance(item, pikepdf.String) and float(item) != 0
                        for item in array[drawn[0][0]:drawn[-1][0] + 1]):
                     return None
-                # Of a run of pages ("01–23"), the digits: the dash stays
-                width = [widths.get(int(code, 16), -WIDTH_ROUNDING)
-                         for (_, _, code), character in zip(drawn, placeholder) if character.isdigit()]
-                if max(width) - min(width) > WIDTH_ROUNDING:
-                    return None  # the placeholder's digits differ in width: the font's figures are not tabular
                 places = _glyphs_shown(content, arrays[number])[-len(placeholder):]
                 if [code for _, code in places] != [code for _, _, code in drawn]:
                     return None
-                places = [place for place, character in zip(places, placeholder) if character.isdigit()]
+                # Of a run of pages ("01–23"), the digits: the dash stays
+                places, drawn = zip(*((place, glyph) for place, glyph, character in zip(places, drawn, placeholder)
+                                      if character.isdigit()))
+                width = [widths.get(int(code, 16), -WIDTH_ROUNDING) for _, _, code in drawn]
+                if max(width) - min(width) > WIDTH_ROUNDING:
+                    return None  # the placeholder's digits differ in width: the font's figures are not tabular
                 if (name, width[0]) not in digits:
                     digits[name, width[0]] = _digits(text, widths, width[0])
                 found[slot] = (index, [at for at, _ in places], digits[name, width[0]])
@@ -145,24 +145,19 @@ def _last_texts(texts: list[tuple], wanted: list[tuple[int, Box]]) -> dict[int, 
     ends: dict[int, tuple] = {}
     for slot, (_, rectangles, _) in wanted:
         last = -1
-        for rectangle in rectangles:
-            x1, y1, x2, y2 = rectangle
+        for x1, y1, x2, y2 in rectangles:
             for point in range(math.floor(y1), math.floor(y2) + 1):
                 line = lines.get(point, [])
+                # The texts that start in the rectangle: from its left edge (less the tolerance) to its right
                 at = bisect.bisect_left(line, (x1 - TOLERANCE, -1))
                 while at < len(line) and line[at][0] < x2 - TOLERANCE:
                     number = line[at][1]
-                    if number > last and _within(*texts[number][1:3], [rectangle]):
+                    if number > last and y1 <= texts[number][2] <= y2:
                         last = number
                     at += 1
         if last >= 0:
             ends[slot] = texts[last]
     return ends
-
-
-def _within(x: float, y: float, rectangles: list) -> bool:
-    """Whether a text drawn from (``x``, ``y``) starts in one of ``rectangles``."""
-    return any(x1 - TOLERANCE <= x < x2 - TOLERANCE and y1 <= y <= y2 for x1, y1, x2, y2 in rectangles)
 
 
 def _digits(text: dict[str, str], widths: dict[int, float], width: float) -> dict[str, str]:
