@@ -5,6 +5,7 @@ from a template (``layout/furniture.py``), and the numbers of page references st
 from __future__ import annotations
 
 import io
+import zlib
 
 import pikepdf
 import pypdfium2
@@ -18,7 +19,7 @@ from builder.layout.page_references import slotted
 from builder.layout.shared_fonts import share_fonts
 from builder.layout.stamped_digits import can_stamp, find_slots, number_boxes, stamp, stamped_pages
 from builder.resources import FONTS
-from builder.write.pdf import draw_over
+from builder.write.pdf import ContentsCompressor, draw_over
 
 pytestmark = pytest.mark.build  # lays pages out with WeasyPrint
 
@@ -40,16 +41,41 @@ def page_text(pdf: pikepdf.Pdf) -> str:
     return document[0].get_textpage().get_text_range()
 
 
+def drawn_over(book: pikepdf.Pdf, folio: pikepdf.Pdf, kept=None) -> None:  # type: ignore[no-untyped-def]
+    """The folio's page drawn over the book's page, as the join draws it, with its page contents ``kept``."""
+    ContentsCompressor(kept).compress(book.pages[0], draw_over(book, book.pages[0], folio, folio.pages[0]))
+
+
 def test_a_folio_in_the_page_font_is_drawn_in_the_page_stream_and_lists_the_font_twice():
     book, folio = one_page('Body text of the page.'), one_page('17')
     font = next(iter(book.pages[0].Resources.Font.keys()))
-    draw_over(book, book.pages[0], folio, folio.pages[0])
-    assert isinstance(book.pages[0].obj.Contents, pikepdf.Stream)  # one stream: the page's, then the folio's
+    page = book.pages[0].obj.Contents.read_bytes()
+    drawn_over(book, folio)
+    # One stream: the page's, in a graphics state of its own, then the folio's
+    assert book.pages[0].obj.Contents.read_bytes() == b'q\n' + page + b'\nQ\n' + folio.pages[0].obj.Contents.read_bytes()
     assert set(book.pages[0].Resources.Font.keys()) == {font, f'{font}.folio'}
     share_fonts(book)  # as the joiner does: the page's font gets the folio's glyphs, and their text
     fonts = book.pages[0].Resources.Font
     assert fonts[font].objgen == fonts[f'{font}.folio'].objgen
     assert page_text(book).split() == ['Body', 'text', 'of', 'the', 'page.', '17']
+
+
+def test_a_page_kept_from_the_last_join_takes_another_folio_in_the_same_bytes_as_a_page_made_afresh(tmp_path):
+    # An edit that moves pages gives each page another folio: its own drawing, compressed, comes from the pages
+    # kept by the last join; the stream must be the one a join without them makes, and read as the page and folio.
+    def joined(number: str, kept):  # type: ignore[no-untyped-def]
+        book, folio = one_page('Body text of the page.'), one_page(number)
+        drawn_over(book, folio, kept)
+        stream = book.pages[0].obj.Contents
+        return stream.read_raw_bytes(), stream.read_bytes(), folio.pages[0].obj.Contents.read_bytes()
+
+    joined('17', tmp_path)
+    assert list(tmp_path.iterdir())  # the page's drawing, kept
+    kept, fresh = joined('18', tmp_path), joined('18', None)
+    assert kept == fresh
+    raw, content, folio = kept
+    assert content.endswith(b'\nQ\n' + folio) and content.startswith(b'q\n')
+    assert zlib.decompress(raw) == content  # one zlib stream, its checksum of the whole
 
 
 def test_a_folio_whose_resource_names_clash_with_the_page_is_drawn_as_a_form():
@@ -63,7 +89,7 @@ def test_a_folio_whose_resource_names_clash_with_the_page_is_drawn_as_a_form():
     folio.pages[0].contents_coalesce()
     content = folio.pages[0].obj.Contents.read_bytes().replace(name.encode(), page_font.encode())
     folio.pages[0].obj.Contents = pikepdf.Stream(folio, content)
-    draw_over(book, book.pages[0], folio, folio.pages[0])
+    drawn_over(book, folio)
     share_fonts(book)
     assert '/XObject' in book.pages[0].Resources  # drawn as a form, with resources of its own
     assert page_text(book).split() == ['Body', 'text', 'of', 'the', 'page.', '17']

@@ -39,6 +39,7 @@ from .booklet import impose_booklet
 # the joined PDF is no larger than WeasyPrint's own of the whole book (issue 20: at most 1.05 times), and an edit
 # compresses only the pages it changed.
 COMPRESSION = 8
+WINDOW = 1 << zlib.MAX_WBITS  # how far back a zlib stream refers (``joined_deflate``)
 CONTENTS_KEPT = 3  # page contents kept (``ContentsCompressor``), as many times the pages of the last join: an
 #                    edition's last builds, or two editions'
 
@@ -192,15 +193,22 @@ def draw_numbers(book, laid_out: LaidOutParts, first_index: list[int],  # type: 
         page = book.pages[index]
         if index in stamps:
             stamp(book, page, stamps[index])
+        after = None
         if drawn is not None and index in folios:
-            draw_over(book, page, drawn.template, drawn.folio(index, folios[index]))
-        contents.compress(page)
+            after = draw_over(book, page, drawn.template, drawn.folio(index, folios[index]))
+        contents.compress(page, after)
 
 
 class ContentsCompressor:
     """Compresses the page contents the join wrote (numbers stamped, folios drawn over), each kept in ``kept`` under
     its hash: an edit compresses again only the pages it changed. Compressed here, not by qpdf, so that a kept page
-    and a new one are compressed alike, by the zlib that WeasyPrint compresses the parts' pages with."""
+    and a new one are compressed alike, by the zlib that WeasyPrint compresses the parts' pages with.
+
+    A page with a folio drawn over it is one stream: its own drawing, compressed and kept as above (under the hash
+    of the stream as its part compressed it), up to a point where the compression starts afresh (a full flush),
+    then the folio's, compressed each time (``joined_deflate``). So the pages of an edit that moves them, whose
+    folios all change, are not compressed again: 1.6 s of the join of an 824-page book.
+    """
 
     def __init__(self, kept: Path | None) -> None:
         self.kept = kept
@@ -209,19 +217,29 @@ class ContentsCompressor:
         self.salt = f'{builder_key("contents")}:{COMPRESSION}:{zlib.ZLIB_RUNTIME_VERSION}:'.encode()
         self.written = 0
 
-    def compress(self, page) -> None:  # type: ignore[no-untyped-def]
-        """Compress ``page``'s contents, unless they are as its part wrote them, compressed."""
+    def compress(self, page, after: bytes | None = None) -> None:  # type: ignore[no-untyped-def]
+        """Compress ``page``'s contents, unless they are as its part wrote them, compressed; with what is drawn
+        ``after`` them (``draw_over``), in a graphics state of their own."""
         import pikepdf
 
         contents = page.obj.get('/Contents')
-        if not isinstance(contents, pikepdf.Stream) or '/Filter' in contents:
+        if not isinstance(contents, pikepdf.Stream) or ('/Filter' in contents and after is None):
             return
-        data = contents.read_bytes()
-        compress = functools.partial(zlib.compress, data, COMPRESSION)
-        packed = compress() if self.kept is None else kept_bytes(
-            self.kept, f'{hashlib.sha256(self.salt + data).hexdigest()}.deflate', None, compress)
+        if after is None:
+            data = contents.read_bytes()
+            packed = self.kept_or_made(b'whole:' + data, functools.partial(zlib.compress, data, COMPRESSION))
+        else:
+            # The page's drawing in a graphics state of its own (WeasyPrint leaves its page transformation set)
+            drawing = b'q\n' + contents.read_bytes()
+            key = b'opened:' + (contents.read_raw_bytes() if '/Filter' in contents else drawing)
+            packed = joined_deflate(self.kept_or_made(key, lambda: flushed(drawing)), drawing, b'\nQ\n' + after)
         contents.write(packed, filter=pikepdf.Name.FlateDecode)
         self.written += 1
+
+    def kept_or_made(self, key: bytes, make: Callable[[], bytes]) -> bytes:
+        if self.kept is None:
+            return make()
+        return kept_bytes(self.kept, f'{hashlib.sha256(self.salt + key).hexdigest()}.deflate', None, make)
 
     def compress_rest(self, book) -> None:  # type: ignore[no-untyped-def]
         """Compress what else is left uncompressed (a blank page's contents), and forget the pages kept longest."""
@@ -327,8 +345,31 @@ def linked(parent, children) -> None:  # type: ignore[no-untyped-def]
         before.Next, after.Prev = after, before
 
 
-def draw_over(book, page, drawn, over) -> None:  # type: ignore[no-untyped-def]
-    """Draw the page ``over`` of ``drawn`` (a folio, from WeasyPrint) after what ``page`` of ``book`` draws.
+def flushed(data: bytes) -> bytes:
+    """``data`` compressed as the start of a zlib stream (``COMPRESSION``), up to a full flush, and the Adler-32
+    checksum of ``data`` (4 bytes, big-endian) before it: what :func:`joined_deflate` continues."""
+    compressor = zlib.compressobj(COMPRESSION)
+    return zlib.adler32(data).to_bytes(4, 'big') + compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def joined_deflate(opened: bytes, before: bytes, data: bytes) -> bytes:
+    """The zlib stream of ``before`` (compressed in ``opened``, :func:`flushed`) followed by ``data``.
+
+    After a full flush, a compression that starts afresh (raw deflate, no header) carries on the same stream,
+    the checksum of both at its end. It refers back to ``before`` as to a dictionary (its last 32 KiB, which the
+    reader has just read): the folio's operators are the page's, and compressed alone each page took 70 bytes
+    more than in one with the page's, 17 with it.
+    """
+    checksum, start = int.from_bytes(opened[:4], 'big'), opened[4:]
+    compressor = zlib.compressobj(COMPRESSION, zlib.DEFLATED, -zlib.MAX_WBITS, zdict=before[-WINDOW:])
+    rest = compressor.compress(data) + compressor.flush()
+    return start + rest + zlib.adler32(data, checksum).to_bytes(4, 'big')
+
+
+def draw_over(book, page, drawn, over) -> bytes | None:  # type: ignore[no-untyped-def]
+    """Draw the page ``over`` of ``drawn`` (a folio, from WeasyPrint) after what ``page`` of ``book`` draws: add
+    the resources it names to the page's and return its drawing, which ``ContentsCompressor.compress`` adds to the
+    page's stream; or draw it as a form (then return ``None``).
 
     WeasyPrint names its resources by what they are (a font by its file, an opacity by its value), so the folio's
     content is added as it is, with the resources it names that the page lacks; a name the page gives to
@@ -351,18 +392,15 @@ def draw_over(book, page, drawn, over) -> None:  # type: ignore[no-untyped-def]
                 added[category, name] = value
             elif not _same_resource(ours[name], value):
                 page.add_overlay(foreign_copy(book, drawn, over.as_form_xobject()))
-                return
+                return None
             elif category == '/Font':  # the page's font draws the folio: listed too, it merges the folio's glyphs
                 added[category, f'{name}.folio'] = value
     for (category, name), value in added.items():
         if category not in resources:
             resources[category] = pikepdf.Dictionary()
         resources[category][name] = foreign_copy(book, drawn, value)
-    # The page's drawing in a graphics state of its own (WeasyPrint leaves its page transformation set), then
-    # the folio's, in one stream.
     page.contents_coalesce()
-    page.obj.Contents = pikepdf.Stream(book, b'q\n' + page.obj.Contents.read_bytes() + b'\nQ\n'
-                                       + over.obj.Contents.read_bytes())
+    return over.obj.Contents.read_bytes()
 
 
 def foreign_copy(book, source, value):  # type: ignore[no-untyped-def]
