@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .cache import OutputCache
     from .kept_parses import KeptParses
     from .progress import Progress
+    from .workers import Background
 
 # The keys of the output registry (write/formats.py, which a test holds to them), and those of its formats
 # printed from a layout (``needs_layout``), named here so that the command line starts without importing the
@@ -48,8 +49,9 @@ class Build:
     diagnostics: Diagnostics
     progress: Progress
     cache: OutputCache | None = None  # None when checking: nothing is laid out
-    # Written while the PDF lays out (``write/ahead.py``): the writers' processes yield the CPU to the layout's
-    background: bool = False
+    # Written while the PDF lays out (``write/ahead.py``): the writers' processes yield the CPU to the layout's,
+    # and are stopped if the layout moves the pages they print
+    background: Background | None = None
     # The processes that lay out this output's parts, when other outputs are laid out at once (``pipeline.py``);
     # None: ``--jobs``, else one per core
     part_workers: int | None = None

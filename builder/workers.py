@@ -61,6 +61,10 @@ SERVER_FOLDER = 'COURSEPACK_SERVER_FOLDER'
 # hyphenation patterns in the first layout that needs them, once a process (English: 0.05 s; German: 0.5 s), which
 # was in every part.
 SERVER_BOOK = 'COURSEPACK_SERVER_BOOK'
+# In a pool's folder: each worker's own folder is named by its process id and this (``_Pool.stop``), and this file
+# says that the pool was stopped.
+WORKER_FOLDER = '-worker-'
+STOPPED = 'stopped'
 
 
 def worker_context() -> BaseContext:
@@ -181,14 +185,45 @@ def process_pool(workers: int, *, shared: object = None, reductions: Reductions 
     return _Pool(workers, shared, reductions or {}, **options)
 
 
-def apart(stack: contextlib.ExitStack, task: Callable[..., T], *args: Any, background: bool = False) -> Future[T]:
+class Background:
+    """The processes of writers in the background (``apart``): at a lower priority (``BACKGROUND_NICENESS``), and
+    stopped at once when what they write is no longer wanted (an output written ahead from pages that the layout
+    has since moved, ``write/ahead.py``)."""
+
+    def __init__(self) -> None:
+        self._pools: list[_Pool] = []
+        self._stopped = False
+        self._lock = threading.Lock()
+
+    def started(self, pool: _Pool) -> None:
+        with self._lock:
+            self._pools.append(pool)
+            if self._stopped:
+                pool.stop()
+
+    def stop(self) -> None:
+        """End the writers' processes, those started since too: their jobs fail (``BrokenProcessPool``)."""
+        with self._lock:
+            self._stopped = True
+            for pool in self._pools:
+                pool.stop()
+
+
+def apart(stack: contextlib.ExitStack, task: Callable[..., T], *args: Any,
+          background: Background | None = None) -> Future[T]:
     """``task(*args)`` in a process of its own (a writer beside the others: the join, the EPUB, the web edition),
-    shut down with ``stack``; in the ``background``, at a lower priority (``BACKGROUND_NICENESS``)."""
+    shut down with ``stack``; in the ``background``, at a lower priority, and stopped with it."""
     pool = stack.enter_context(process_pool(1))
-    return pool.submit(_in_background, task, *args) if background else pool.submit(task, *args)
+    if background is None:
+        return pool.submit(task, *args)
+    future = pool.submit(_in_background, task, *args)
+    background.started(pool)
+    return future
 
 
 def _in_background(task: Callable[..., T], *args: Any) -> T:
+    if os.path.exists(os.path.join(os.path.dirname(tempfile.gettempdir()), STOPPED)):  # stopped as it started
+        os._exit(INTERRUPTED)
     os.nice(BACKGROUND_NICENESS)
     return task(*args)
 
@@ -218,6 +253,17 @@ class _Pool(ProcessPoolExecutor):
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
+    def stop(self) -> None:
+        """End the workers at once, as Ctrl-C ends them. Each names its folder in ``scratch`` by its process id
+        (``_start_worker``); one that has yet to make it finds ``STOPPED`` there when it starts its job."""
+        with contextlib.suppress(OSError):
+            Path(self.scratch, STOPPED).touch()
+            for name in os.listdir(self.scratch):
+                pid, _, _ = name.partition(WORKER_FOLDER)
+                if pid.isdigit():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(int(pid), signal.SIGINT)
+
     def submit(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         # A worker may be started here. Interrupted half-way, the build would leave it behind, and it
         # would fail to start once the build is gone, with a traceback: Ctrl-C waits until it has started.
@@ -241,7 +287,7 @@ def _start_worker(scratch: str, shared_file: str | None, epoch: str | None) -> N
         with open(shared_file, 'rb') as file:
             _shared = pickle.load(file)
         gc.freeze()  # read by every job, and kept: out of the collections after each (``_with_shared``)
-    tempfile.tempdir = tempfile.mkdtemp(dir=scratch)
+    tempfile.tempdir = tempfile.mkdtemp(dir=scratch, prefix=f'{os.getpid()}{WORKER_FOLDER}')  # for ``_Pool.stop``
     multiprocessing.util.Finalize(None, shutil.rmtree, args=(tempfile.tempdir,), kwargs={'ignore_errors': True},
                                   exitpriority=0)
     signal.signal(signal.SIGINT, lambda *_: os._exit(INTERRUPTED))

@@ -4,7 +4,10 @@ job reads sent to each worker once."""
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -69,17 +72,40 @@ def test_tokens_and_locations_pickled_with_the_books_reductions_come_back_the_sa
 
 
 def test_a_writer_in_the_background_runs_at_a_lower_priority():
-    import contextlib
     import os
 
-    from builder.workers import BACKGROUND_NICENESS, apart
+    from builder.workers import BACKGROUND_NICENESS, Background, apart
 
     ours = os.nice(0)
     with contextlib.ExitStack() as stack:
-        background = apart(stack, os.nice, 0, background=True)
+        background = apart(stack, os.nice, 0, background=Background())
         foreground = apart(stack, os.nice, 0)
         assert background.result() == min(19, ours + BACKGROUND_NICENESS)
         assert foreground.result() == ours
+
+
+def _slept(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def test_writers_in_the_background_stopped_end_at_once_those_started_after_too():
+    """An output written ahead from pages the layout then moved is stopped, not waited for (``write/ahead.py``):
+    its writer's process ends at once, as one started once they are stopped does before its job."""
+    from builder.workers import Background, apart
+
+    background = Background()
+    with contextlib.ExitStack() as stack:
+        running = apart(stack, _slept, 60, background=background)
+        other = apart(stack, _slept, 60, background=background)
+        time.sleep(1)  # their jobs started, as a layout's outputs are, written ahead
+        background.stop()
+        # Not waited for: a writer that ran on would fail the wait, 20 s, well before its 60 s end
+        for future in (running, other):
+            assert isinstance(future.exception(timeout=20), BrokenProcessPool)
+        late = apart(stack, _slept, 60, background=background)
+        assert isinstance(late.exception(timeout=20), BrokenProcessPool)
+        assert apart(stack, _slept, 0, background=Background()).result() == 0  # others go on
 
 
 class Plain:
