@@ -160,20 +160,26 @@ def merged_font(subsets: list[bytes]) -> bytes:
     The subsets are read one at a time: a part's subset, glyph ids kept, holds thousands of empty glyphs, and
     holding every part's at once took 35 MB more at 800 pages (70 parts).
     """
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
     # Keeping glyph ids, a subset has as many glyphs as its highest id used: the largest holds every id.
     counts = [_glyph_count(data) for data in subsets]
     largest = counts.index(max(counts))
     base = _by_glyph_id(subsets[largest])
     glyphs, metrics = base['glyf'], base['hmtx']
+    missing = {name for name in base.getGlyphOrder() if not _outlined(glyphs, name)}
     for index, data in enumerate(subsets):
-        if index == largest:
+        if index == largest or not missing:
             continue
+        # Read from the other subsets: where each glyph's outline is (``loca``) and the bytes of those the merged
+        # font lacks, not the whole ``glyf`` table (0.3 s of 69 subsets' merge at 824 p, profiled)
         other = _by_glyph_id(data)
-        their_glyphs, their_metrics = other['glyf'], other['hmtx']  # looked up once: 0.25 s of 69 subsets' merge
-        for name in other.getGlyphOrder():
-            if _outlined(their_glyphs, name) and not _outlined(glyphs, name):
-                glyphs[name] = their_glyphs[name]
+        offsets, outlines, their_metrics = other['loca'], other.reader['glyf'], other['hmtx']
+        for gid, name in enumerate(other.getGlyphOrder()):
+            if offsets[gid + 1] > offsets[gid] and name in missing:
+                glyphs[name] = Glyph(outlines[offsets[gid]:offsets[gid + 1]])
                 metrics[name] = their_metrics[name]
+                missing.discard(name)
     base['post'].formatType = 3.0  # no glyph names: the PDF addresses glyphs by id
     out = io.BytesIO()
     base.save(out)
