@@ -216,13 +216,13 @@ def apart(stack: contextlib.ExitStack, task: Callable[..., T], *args: Any,
     pool = stack.enter_context(process_pool(1))
     if background is None:
         return pool.submit(task, *args)
-    future = pool.submit(_in_background, task, *args)
+    future = pool.submit(_in_background, pool.stopped, task, *args)
     background.started(pool)
     return future
 
 
-def _in_background(task: Callable[..., T], *args: Any) -> T:
-    if os.path.exists(os.path.join(os.path.dirname(tempfile.gettempdir()), STOPPED)):  # stopped as it started
+def _in_background(stopped: str, task: Callable[..., T], *args: Any) -> T:
+    if os.path.exists(stopped):  # the pool was stopped as this worker started (``_Pool.stop``)
         os._exit(INTERRUPTED)
     os.nice(BACKGROUND_NICENESS)
     return task(*args)
@@ -231,6 +231,7 @@ def _in_background(task: Callable[..., T], *args: Any) -> T:
 class _Pool(ProcessPoolExecutor):
     def __init__(self, workers: int, shared: object, reductions: Reductions, **options: Any) -> None:
         self.scratch = tempfile.mkdtemp(prefix='coursepack-')
+        self.stopped = os.path.join(self.scratch, STOPPED)  # made by ``stop``
         shared_file = None
         if shared is not None:
             # Pickled once, to a file each worker reads as it starts: pickled again for each worker's start, an
@@ -257,7 +258,7 @@ class _Pool(ProcessPoolExecutor):
         """End the workers at once, as Ctrl-C ends them. Each names its folder in ``scratch`` by its process id
         (``_start_worker``); one that has yet to make it finds ``STOPPED`` there when it starts its job."""
         with contextlib.suppress(OSError):
-            Path(self.scratch, STOPPED).touch()
+            Path(self.stopped).touch()
             for name in os.listdir(self.scratch):
                 pid, _, _ = name.partition(WORKER_FOLDER)
                 if pid.isdigit():

@@ -500,13 +500,18 @@ class InParts:
         """``laid_out``, settled as ``rendered``, with what the join draws over its parts: the numbers to stamp into
         each part laid out from placeholders, and the folios drawn apart (also when the first pass, from estimated
         pages, settled)."""
-        numbers, refused = [], set()
+        numbers: list[list[str]] = []
+        refused = set()
         for i, (part, start) in enumerate(zip(laid_out.parts, laid_out.starts)):
             html = self.html(rendered, i, start)
             layout = slotted(html)
-            key = self.store.key(layout) if layout != html else part.key
-            numbers.append(printed_numbers(html) if key == part.key and layout != html else [])
-            refused |= {key} - {part.key}
+            key = self.store.key(layout) if layout != html else None  # None: the part prints no page number
+            if key == part.key:  # laid out from placeholders: its numbers are stamped in
+                numbers.append(printed_numbers(html))
+                continue
+            numbers.append([])
+            if key is not None:  # laid out with its numbers: the layout from placeholders could not take them
+                refused.add(key)
         folios = None
         if self.apart:  # printed from the pages of these very parts: its numbering begins where the body's part does
             assert self.template is not None  # made with the plan, when the folios are drawn apart

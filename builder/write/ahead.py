@@ -72,13 +72,11 @@ class WrittenAhead:
         assert self.rendered is not None  # started
         # Let go of the rendering it was written from, before the writers take their memory: held to the end of the
         # build, an 824-page book's took the builder from 199 to 208 MiB in an edit that moved pages.
-        pages, self.rendered = self.rendered.pages, None
-        if settled.pages != pages:
-            # Stopped, not waited for: an 824-page book's EPUB and web edition, written ahead, took 2.4 s more of an
-            # edit that moved pages, after which they were written again.
+        moved, self.rendered = settled.pages != self.rendered.pages, None
+        if moved:  # stopped, not waited for: they are written again from the settled pages
             self.background.stop()
         self.thread.join()
-        if self.finished and settled.pages == pages:
+        if self.finished and not moved:
             diagnostics.extend(self.build.diagnostics)
             return set(self.targets)
         for path in self.targets.values():

@@ -84,21 +84,27 @@ def test_a_writer_in_the_background_runs_at_a_lower_priority():
         assert foreground.result() == ours
 
 
-def _slept(seconds: float) -> float:
+def _slept(seconds: float, started: str | None = None) -> float:
+    if started is not None:
+        Path(started).touch()
     time.sleep(seconds)
     return seconds
 
 
-def test_writers_in_the_background_stopped_end_at_once_those_started_after_too():
+def test_writers_in_the_background_stopped_end_at_once_those_started_after_too(tmp_path):
     """An output written ahead from pages the layout then moved is stopped, not waited for (``write/ahead.py``):
-    its writer's process ends at once, as one started once they are stopped does before its job."""
+    its writer's process ends at once, in the middle of its job, as one started once they are stopped does
+    before its job."""
     from builder.workers import Background, apart
 
     background = Background()
+    started = [tmp_path / 'running', tmp_path / 'other']
     with contextlib.ExitStack() as stack:
-        running = apart(stack, _slept, 60, background=background)
-        other = apart(stack, _slept, 60, background=background)
-        time.sleep(1)  # their jobs started, as a layout's outputs are, written ahead
+        running, other = (apart(stack, _slept, 60, str(path), background=background) for path in started)
+        deadline = time.monotonic() + 60
+        while not all(path.exists() for path in started) and time.monotonic() < deadline:
+            time.sleep(0.05)  # until both jobs run, as a layout's outputs written ahead do
+        assert all(path.exists() for path in started)
         background.stop()
         # Not waited for: a writer that ran on would fail the wait, 20 s, well before its 60 s end
         for future in (running, other):
