@@ -72,16 +72,21 @@ class KeptParses:
         self._kept: dict[bytes, bytes] = {}
         self._used: dict[bytes, bytes] = {}
 
-    def parsed(self, key: bytes, parse: Parse, diagnostics: Diagnostics,
-               files: dict[str, str]) -> tuple[list[Token], dict[str, Any]]:
+    def parsed(self, key: bytes, parse: Parse, diagnostics: Diagnostics, files: dict[str, str],
+               made: bytes | None = None) -> tuple[list[Token], dict[str, Any]]:
         """``parse(diagnostics)``, or the same tokens and env from a build whose parse read the same; ``files``:
-        every chapter's file and id, which the env of each chapter holds (one dict for the whole book)."""
+        every chapter's file and id, which the env of each chapter holds (one dict for the whole book); ``made``:
+        the parse pickled by a copy of this build (:func:`pickled`), kept as if this build had made it."""
         kept = self._kept.get(key) or self._read(key)
         loaded = _loaded(kept) if kept else None
+        if loaded is None and made is not None:
+            kept, loaded = made, _loaded(made)
+            if loaded is not None:
+                self._write(key, made)
         if loaded is None:
             found = Diagnostics()
             tokens, env = parse(found)
-            kept = _pickled(tokens, env, list(found))
+            kept = pickled(tokens, env, list(found)) if self._folder or self._remember else None
             if kept is not None:
                 self._write(key, kept)
         else:
@@ -92,6 +97,11 @@ class KeptParses:
         env['builder'].diagnostics = diagnostics
         env['builder'].chapter_files = files
         return tokens, env
+
+    def has(self, key: bytes) -> bool:
+        """Whether a parse under ``key`` is kept (in memory, or in the folder, where it may yet be unreadable)."""
+        path = self._path(key)
+        return key in self._kept or (path is not None and path.is_file())
 
     def __bool__(self) -> bool:
         """Whether any parse is kept in memory."""
@@ -126,7 +136,7 @@ class KeptParses:
                 write_bytes(path, data)
 
 
-def _pickled(tokens: list[Token], env: dict[str, Any], found: list[Diagnostic]) -> bytes | None:
+def pickled(tokens: list[Token], env: dict[str, Any], found: list[Diagnostic]) -> bytes | None:
     """A parse pickled, without what belongs to the build it was made in (given back when it is read): the env's
     collection of diagnostics, and every chapter's file and id, one dict that each chapter's env holds (a copy each
     took 2.6 MB of an 824-page book's parses once read). None if the parse holds the build's diagnostics elsewhere

@@ -2,10 +2,14 @@
 
 Each chapter is parsed by its own markdown-it environment, so plugins keep
 per-chapter state; the tokens carry ``file:line`` for every diagnostic later.
+A chapter's parse reads nothing of the others' (which is what lets a parse be
+kept, ``kept_parses.py``), so a book's last chapters can be parsed by a copy
+of the build beside it (``forked.py``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import PurePosixPath
 from typing import Any
@@ -16,7 +20,8 @@ from slugify import slugify
 
 from .citations.terms import locator_terms
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
-from .kept_parses import KeptParses, digest
+from .forked import can_fork, in_a_copy
+from .kept_parses import KeptParses, digest, pickled
 from .markdown import make_parser
 from .markdown.links import settle_heading_links
 from .markdown.state import chapter_env, new_env
@@ -26,6 +31,11 @@ from .model import Book, Chapter, Fragment, Notes, ParsedChapter, SourceFile, Te
 from .progress import SILENT, Progress
 from .yamlfile import YamlMap, parse_yaml
 
+# Chapters to parse of this much text at least (about 0.05 s of parsing) are parsed half by a copy of the build,
+# beside it (``forked.py``): the copy's share a little more than half, as the build reads each of its parses back
+# (a fifth of the time a parse takes) after parsing its own.
+PARSED_BESIDE_FROM = 100_000
+PARSED_BESIDE_SHARE = 0.55
 FRONT_MATTER_KEYS = ('id', 'title', 'short-title', 'summary', 'unnumbered')
 # Metadata that chapters written for Pandoc or Quarto carry: ignored with a warning, where any other key is an error.
 PANDOC_METADATA = ('author', 'date', 'subtitle', 'abstract', 'keywords', 'subject', 'description', 'lang', 'dir',
@@ -64,19 +74,45 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT,
     # Every chapter's id is known before any is parsed: links between chapters name their files.
     files = {chapter.path: chapter.id for chapter, _ in chapters}
     # What every chapter's parse reads besides its own: what the parser is made of, and every chapter's file and id
-    read_by_all = b'' if kept is None else digest(language, citation_notes, book.terms, book.config.auto_terms,
-                                                  book.config.editions, files)
+    read_by_all = digest(language, citation_notes, book.terms, book.config.auto_terms, book.config.editions, files)
+    keys = [digest(read_by_all, chapter, text) for chapter, text in chapters]
+    parses = [functools.partial(_parse_chapter, md, chapter, text, files) for chapter, text in chapters]
+    store = kept if kept is not None else KeptParses(remember=False)
+    unkept = [i for i, key in enumerate(keys) if not store.has(key)]
+    beside = _shared_out(unkept, [len(text) for _, text in chapters])
     parsed = []
-    for chapter, text in chapters:
-        progress.item(chapter.path)
-        parse_chapter = functools.partial(_parse_chapter, md, chapter, text, files)
-        tokens, env = parse_chapter(diagnostics) if kept is None else \
-            kept.parsed(digest(read_by_all, chapter, text), parse_chapter, diagnostics, files)
-        parsed.append(ParsedChapter(chapter, tuple(tokens), env))
+    with in_a_copy(lambda i: _pickled_parse(parses[i]), beside) if beside else contextlib.nullcontext(()) as made:
+        made_beside = iter(made)  # read as the copy sends them, once the build has parsed its own share
+        for i, (chapter, _) in enumerate(chapters):
+            progress.item(chapter.path)
+            made_here = next(made_beside) if i in beside else None
+            tokens, env = store.parsed(keys[i], parses[i], diagnostics, files, made_here)
+            parsed.append(ParsedChapter(chapter, tuple(tokens), env))
     if kept is not None:
         kept.keep_only_this_builds(len(chapters))
     settle_heading_links((p.chapter.id, list(p.tokens)) for p in parsed)
     return tuple(parsed)
+
+
+def _shared_out(unkept: list[int], sizes: list[int]) -> list[int]:
+    """Of the chapters to parse (``unkept``, of texts ``sizes`` long), those a copy of the build parses beside
+    it: the last ones, about half of the text, when there is enough to pay for the copy."""
+    total = sum(sizes[i] for i in unkept)
+    if total < PARSED_BESIDE_FROM or not can_fork():
+        return []
+    here = 0
+    for n, i in enumerate(unkept):
+        if here >= total * (1 - PARSED_BESIDE_SHARE):
+            return unkept[n:]
+        here += sizes[i]
+    return []
+
+
+def _pickled_parse(parse_chapter: functools.partial) -> bytes | None:
+    """In the copy: a chapter parsed and pickled, its problems with it, as a kept parse is."""
+    found = Diagnostics()
+    tokens, env = parse_chapter(found)
+    return pickled(tokens, env, list(found))
 
 
 def _parse_chapter(md: MarkdownIt, chapter: Chapter, text: str, files: dict[str, str],
