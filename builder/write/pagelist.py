@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
+from lxml.html import HtmlElement
 
 from ..blocks import blocks
 from ..model import PageMap, PageNumbering
@@ -33,10 +34,10 @@ class PageTarget:
     label: str
 
 
-def with_page_breaks(files: list[str], bodies: Iterable[str], pages: PageMap, first_page: int,
-                     numbering: PageNumbering) -> tuple[list[str], list[PageTarget]]:
-    """The bodies with page-break markers, and the page-list entries pointing at them, each labelled with the
-    number its page prints (``numbering``: the front matter's in roman numerals)."""
+def with_page_breaks(files: list[str], bodies: Iterable[HtmlElement], pages: PageMap, first_page: int,
+                     numbering: PageNumbering) -> tuple[list[HtmlElement], list[PageTarget]]:
+    """The bodies (their trees) with page-break markers, and the page-list entries pointing at them, each labelled
+    with the number its page prints (``numbering``: the front matter's in roman numerals)."""
     breaks = PageBreaks(pages, first_page, numbering)
     return [breaks.marked(file_name, body) for file_name, body in zip(files, bodies)], breaks.targets
 
@@ -50,8 +51,9 @@ class PageBreaks:
         self.next_page = first_page
         self.targets: list[PageTarget] = []
 
-    def marked(self, file_name: str, body: str) -> str:
-        tree = lxml.html.fragment_fromstring(body)
+    def marked(self, file_name: str, tree: HtmlElement) -> HtmlElement:
+        """The body of the document ``file_name`` (its tree, marked in place), with the markers of the pages
+        that begin in it."""
         for block in blocks(tree):
             page = self.pages.get(block.get('id', ''))
             while page is not None and self.next_page <= page:
@@ -59,7 +61,7 @@ class PageBreaks:
                 _insert_marker(block, self.next_page, label)
                 self.targets.append(PageTarget(file_name, f'page-{self.next_page}', label))
                 self.next_page += 1
-        return etree.tostring(tree, method='xml', encoding='unicode')
+        return tree
 
 
 def _insert_marker(block: etree._Element, page: int, label: str) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import lxml.html
+from lxml import etree
+
 from builder.blocks import with_block_ids
 from builder.model import PageMap, PageNumbering
 from builder.layout.page_references import page_numbers_from_attribute
@@ -17,6 +20,14 @@ def test_every_block_gets_an_id_in_document_order_but_notes_and_authors_ids_are_
         '</section>')
 
 
+def page_breaks(files: list[str], bodies: list[str], pages: PageMap, first_page: int,
+                numbering: PageNumbering) -> tuple[list[str], list[PageTarget]]:
+    """``with_page_breaks`` on the bodies' trees, each serialized as the EPUB writes it."""
+    trees, targets = with_page_breaks(files, [lxml.html.fragment_fromstring(b) for b in bodies], pages, first_page,
+                                      numbering)
+    return [etree.tostring(tree, method='xml', encoding='unicode') for tree in trees], targets
+
+
 def marker(page: int, label: str | None = None) -> str:
     return f'<span id="page-{page}" role="doc-pagebreak" aria-label="{label or page}" epub:type="pagebreak"/>'
 
@@ -25,8 +36,8 @@ def test_a_marker_before_the_first_block_on_or_after_each_page():
     bodies = ['<section><p id="a">A</p><p id="b">B</p></section>', '<section><p id="c">C</p></section>']
     # a on page 3 (the first page), b still on 3, c on 6: pages 4 and 5 hold no block start (a long
     # paragraph, a blank page), so their markers go where page 6's does, in order.
-    marked, targets = with_page_breaks(['one.xhtml', 'two.xhtml'], bodies, PageMap(a=3, b=3, c=6), first_page=3,
-                                       numbering=PageNumbering())
+    marked, targets = page_breaks(['one.xhtml', 'two.xhtml'], bodies, PageMap(a=3, b=3, c=6), first_page=3,
+                                  numbering=PageNumbering())
     assert marked == [f'<section><p id="a">{marker(3)}A</p><p id="b">B</p></section>',
                       f'<section><p id="c">{marker(4)}{marker(5)}{marker(6)}C</p></section>']
     assert targets == [PageTarget('one.xhtml', 'page-3', '3'), PageTarget('two.xhtml', 'page-4', '4'),
@@ -34,8 +45,8 @@ def test_a_marker_before_the_first_block_on_or_after_each_page():
 
 
 def test_blocks_the_layout_did_not_place_get_no_marker():
-    marked, targets = with_page_breaks(['one.xhtml'], ['<section><p id="x">X</p><p id="y">Y</p></section>'],
-                                       PageMap(y=1), first_page=1, numbering=PageNumbering())
+    marked, targets = page_breaks(['one.xhtml'], ['<section><p id="x">X</p><p id="y">Y</p></section>'],
+                                  PageMap(y=1), first_page=1, numbering=PageNumbering())
     assert marked == [f'<section><p id="x">X</p><p id="y">{marker(1)}Y</p></section>']
     assert [t.label for t in targets] == ['1']
 
@@ -43,7 +54,7 @@ def test_blocks_the_layout_did_not_place_get_no_marker():
 def test_markers_are_labelled_with_the_printed_numbers_front_matter_in_roman():
     bodies = ['<section><p id="title">T</p></section>', '<section><p id="one">One</p><p id="two">Two</p></section>']
     pages = PageMap(title=1, one=3, two=4)  # the body begins on page 3, printed 1
-    marked, targets = with_page_breaks(['title.xhtml', 'one.xhtml'], bodies, pages, 1, PageNumbering.of(['one'], pages))
+    marked, targets = page_breaks(['title.xhtml', 'one.xhtml'], bodies, pages, 1, PageNumbering.of(['one'], pages))
     assert marked == ['<section><p id="title">' + marker(1, 'i') + 'T</p></section>',
                       f'<section><p id="one">{marker(2, "ii")}{marker(3, "1")}One</p><p id="two">{marker(4, "2")}Two</p>'
                       '</section>']

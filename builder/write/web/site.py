@@ -115,7 +115,7 @@ def document_trees(rendered: RenderedBook, pages: list[Page]) -> dict[str, etree
     page_label = strings.plural('uses.pages', 1)
     trees = {}
     for document, body in zip(documents, bodies):
-        tree = html_attributes(web_links(lxml.html.fragment_fromstring(body), names))
+        tree = html_attributes(web_links(body, names))
         trees[document.id] = notes_heading(print_page_numbers(tree, page_label), strings('web.notes'))
     return trees
 
