@@ -8,9 +8,9 @@ in order, through a pipe, while the build does its own share.
 
 The copy is forked from the build itself, not from the fork server of
 ``workers.py``, which is not ready so early: so only while the build runs no
-other thread (a fork of a process that runs threads can deadlock), and only
-on Linux, where the libraries it has loaded survive a fork (macOS's may
-not). Elsewhere, or for a task too small to pay for a fork, the build does
+other thread (a fork of a process that runs threads can deadlock; a live
+progress bar's is paused for it, ``Progress.paused``), and only on Linux,
+where the libraries it has loaded survive a fork (macOS's may not). Elsewhere, or for a task too small to pay for a fork, the build does
 it all itself. A result the copy could not make (its task raised, or it was
 killed) comes back as None, and the build makes that one itself.
 """

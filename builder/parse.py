@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -81,8 +82,15 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT,
     unkept = [i for i, key in enumerate(keys) if not store.has(key)]
     beside = _shared_out(unkept, [len(text) for _, text in chapters])
     parsed = []
-    with in_a_copy(lambda i: _pickled_parse(parses[i]), beside) if beside else contextlib.nullcontext(()) as made:
-        made_beside = iter(made)  # read as the copy sends them, once the build has parsed its own share
+    with contextlib.ExitStack() as copy:
+        made: Iterator[bytes | None] | None = None
+        if beside:
+            with progress.paused():  # a live bar's thread, which a fork must not copy
+                if can_fork():
+                    made = copy.enter_context(in_a_copy(lambda i: _pickled_parse(parses[i]), beside))
+        if made is None:
+            beside = []  # parsed here after all
+        made_beside = iter(made or ())  # read as the copy sends them, once the build has parsed its own share
         for i, (chapter, _) in enumerate(chapters):
             progress.item(chapter.path)
             made_here = next(made_beside) if i in beside else None
@@ -98,7 +106,7 @@ def _shared_out(unkept: list[int], sizes: list[int]) -> list[int]:
     """Of the chapters to parse (``unkept``, of texts ``sizes`` long), those a copy of the build parses beside
     it: the last ones, about half of the text, when there is enough to pay for the copy."""
     total = sum(sizes[i] for i in unkept)
-    if total < PARSED_BESIDE_FROM or not can_fork():
+    if total < PARSED_BESIDE_FROM:
         return []
     here = 0
     for n, i in enumerate(unkept):

@@ -10,7 +10,12 @@ the builder is used as a library.
 
 from __future__ import annotations
 
-from typing import Protocol, TextIO
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import ContextManager, Protocol, TextIO
+
+PAUSE_WAIT = 0.5  # seconds a live bar's thread is waited for as it is paused: it ends at once unless it is drawing
 
 
 class Progress(Protocol):
@@ -23,6 +28,10 @@ class Progress(Protocol):
     def close(self) -> None:
         """The work is over (finished or failed): clear any live display."""
 
+    def paused(self) -> ContextManager[None]:
+        """No thread of the display's running inside the block (the build forks a copy of itself there, which a
+        running thread can deadlock); the display goes on after it."""
+
 
 class SilentProgress:
     def stage(self, name: str, items: int = 0) -> None:
@@ -33,6 +42,9 @@ class SilentProgress:
 
     def close(self) -> None:
         pass
+
+    def paused(self) -> ContextManager[None]:
+        return contextlib.nullcontext()
 
 
 SILENT = SilentProgress()
@@ -60,6 +72,9 @@ class PlainProgress:
     def close(self) -> None:
         pass
 
+    def paused(self) -> ContextManager[None]:
+        return contextlib.nullcontext()
+
     def _print(self, text: str) -> None:
         print(f'coursepack: {text}', file=self.stream, flush=True)
 
@@ -81,7 +96,8 @@ class RichProgress:
             transient=True,  # the bar leaves no trace: diagnostics and the summary follow it
         )
         self._task = self._bar.add_task('', total=None, current='')
-        self._bar.start()
+        self._threads: set[threading.Thread] = set()
+        self._start()
 
     def stage(self, name: str, items: int = 0) -> None:
         # One task per stage: a stage of unknown length shows a pulsing bar, not the last stage's count.
@@ -96,6 +112,24 @@ class RichProgress:
 
     def close(self) -> None:
         self._bar.stop()
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """The bar stopped, the thread that redraws it waited for (rich tells it to end, and does not wait), then
+        started again: it is drawn again where it was."""
+        self._bar.stop()
+        for thread in self._threads:
+            thread.join(PAUSE_WAIT)
+        try:
+            yield
+        finally:
+            self._start()
+
+    def _start(self) -> None:
+        """Start the bar, noting the threads it starts (the one that redraws it four times a second)."""
+        before = set(threading.enumerate())
+        self._bar.start()
+        self._threads = set(threading.enumerate()) - before
 
 
 def progress_for(stream: TextIO, *, quiet: bool = False) -> Progress:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 
@@ -30,6 +31,9 @@ class Recorder:
 
     def close(self) -> None:
         self.events.append(('close',))
+
+    def paused(self):  # type: ignore[no-untyped-def]
+        return contextlib.nullcontext()
 
 
 class Terminal(io.StringIO):

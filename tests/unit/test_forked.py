@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import threading
 import time
 
 import pytest
@@ -13,11 +15,17 @@ from builder.forked import can_fork, in_a_copy
 from builder.kept_parses import KeptParses, cache_folder
 from builder.load import load
 from builder.parse import parse
+from builder.progress import SILENT, Progress, RichProgress
 
 from conftest import copy_book
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason='the build forks a copy of itself on Linux only')
 LARGE = 200_000  # bytes: three times what a pipe holds
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
 
 
 def test_the_copys_results_come_back_in_order_whole_none_for_a_task_that_raised():
@@ -78,9 +86,9 @@ def children() -> set[str]:
     return found
 
 
-def parsed(book, kept: KeptParses | None = None) -> tuple[list[list[dict]], list[str]]:
+def parsed(book, kept: KeptParses | None = None, progress: Progress = SILENT) -> tuple[list[list[dict]], list[str]]:
     diagnostics = Diagnostics()
-    chapters = parse(load(book, diagnostics), diagnostics, kept=kept)
+    chapters = parse(load(book, diagnostics), diagnostics, progress, kept=kept)
     return [[token.as_dict() for token in chapter.tokens] for chapter in chapters], [str(d) for d in diagnostics]
 
 
@@ -100,6 +108,16 @@ def test_chapters_parsed_by_the_copy_are_the_chapters_parsed_here_problems_in_th
     assert 0 < len(parsed_here) < len(chapters)  # the last chapters were parsed by the copy
     assert shared == alone
     assert told_shared == told_alone and sum('raw-latex' in d for d in told_shared) == len(chapters)
+
+    # On a terminal, whose live bar runs a thread of its own: the thread is stopped while the copy is forked
+    terminal = Terminal()
+    bar = RichProgress(terminal)
+    parsed_here.clear()
+    assert threading.active_count() > 1
+    assert parsed(book, progress=bar)[0] == alone and 0 < len(parsed_here) < len(chapters)
+    bar.item('after the parse')  # the bar goes on
+    bar.close()
+    assert 'after the parse' in terminal.getvalue()
 
     # Kept for the next build as if parsed here
     kept, told_kept = parsed(book, KeptParses(cache_folder(book), remember=False))
