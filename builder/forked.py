@@ -3,16 +3,18 @@
 Parsing is the build's longest step before the layout can start, and one
 core's work while the other has nothing to do (an EPUB built alone, or the
 fork server still importing WeasyPrint). The build forks itself, the copy
-does the task over the items it is given and sends each result back pickled,
-in order, through a pipe, while the build does its own share.
+does the task over the items it is given and sends each result back (bytes:
+a parse pickled), in order, while the build does its own share.
 
 The copy is forked from the build itself, not from the fork server of
 ``workers.py``, which is not ready so early: so only while the build runs no
 other thread (a fork of a process that runs threads can deadlock; a live
 progress bar's is paused for it, ``Progress.paused``), and only on Linux,
-where the libraries it has loaded survive a fork (macOS's may not). Elsewhere, or for a task too small to pay for a fork, the build does
-it all itself. A result the copy could not make (its task raised, or it was
-killed) comes back as None, and the build makes that one itself.
+where the libraries it has loaded survive a fork (macOS's may not).
+Elsewhere, where the system refuses a fork or a file in memory, or for a
+task too small to pay for a copy, the build does it all itself. A result the
+copy could not make (its task raised, or it was killed) comes back as None,
+and the build makes that one itself.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ _LENGTH = struct.Struct('<q')  # each result's length before it; -1: none
 
 def can_fork() -> bool:
     """Whether the build can fork a copy of itself now: on Linux, running no other thread."""
-    return sys.platform == 'linux' and threading.active_count() == 1
+    return sys.platform == 'linux' and hasattr(os, 'memfd_create') and threading.active_count() == 1
 
 
 @contextlib.contextmanager
@@ -45,7 +47,12 @@ def in_a_copy(task: Callable[[T], bytes | None], items: Sequence[T]) -> Iterator
     once the build has done its own share."""
     made = os.memfd_create('coursepack-forked', os.MFD_CLOEXEC)
     readable, writable = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (made, readable, writable):
+            os.close(fd)
+        raise
     if pid == 0:
         _work(task, items, made, readable, writable)  # never returns
     os.close(writable)
@@ -65,7 +72,8 @@ def _work(task: Callable[[T], bytes | None], items: Sequence[T], made: int, read
     code = 1
     try:
         os.close(readable)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C, sent to the build too, ends it silently
+        for stop in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, sent to the build too, ends it silently; and kill
+            signal.signal(stop, signal.SIG_DFL)
         with open(made, 'wb') as results, open(writable, 'wb', buffering=0) as lengths:
             for item in items:
                 try:

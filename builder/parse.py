@@ -85,7 +85,9 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT,
     with contextlib.ExitStack() as copy:
         made: Iterator[bytes | None] | None = None
         if beside:
-            with progress.paused():  # a live bar's thread, which a fork must not copy
+            # A live bar's thread, which a fork must not copy, paused; a system that refuses a process or a file in
+            # memory (a limit on either) leaves the parse to the build alone.
+            with progress.paused(), contextlib.suppress(OSError):
                 if can_fork():
                     made = copy.enter_context(in_a_copy(lambda i: _pickled_parse(parses[i]), beside))
         if made is None:

@@ -124,3 +124,18 @@ def test_chapters_parsed_by_the_copy_are_the_chapters_parsed_here_problems_in_th
     parsed_here.clear()
     again, told_again = parsed(book, KeptParses(cache_folder(book), remember=False))
     assert not parsed_here and again == kept == alone and told_again == told_kept == told_alone
+
+
+def test_a_system_that_refuses_the_copy_leaves_the_parse_to_the_build(tmp_path, monkeypatch):
+    book = copy_book('minimal', tmp_path)
+    monkeypatch.setattr(builder.parse, 'PARSED_BESIDE_FROM', 0)
+    shared, told_shared = parsed(book)
+    open_before = len(os.listdir('/proc/self/fd'))
+
+    def refused() -> int:  # as at a limit on processes (EAGAIN)
+        raise BlockingIOError(11, 'Resource temporarily unavailable')
+
+    monkeypatch.setattr(os, 'fork', refused)
+    alone, told_alone = parsed(book)
+    assert alone == shared and told_alone == told_shared
+    assert len(os.listdir('/proc/self/fd')) == open_before  # the pipe and the file in memory closed
