@@ -5,6 +5,7 @@ job reads sent to each worker once."""
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -71,17 +72,36 @@ def test_tokens_and_locations_pickled_with_the_books_reductions_come_back_the_sa
     assert map_in_workers(_as_the_worker_reads_them, shared, [(0,), (1,)], 2, PICKLED_COMPACTLY) == [tokens, locations]
 
 
-def test_a_writer_in_the_background_runs_at_a_lower_priority():
-    import os
+class ReadAt:
+    """A job's input that notes the priority of the process that reads it (unpickles it)."""
 
+    def __init__(self, niceness: int | None = None) -> None:
+        self.niceness = niceness
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (_read_at, ())
+
+
+def _read_at() -> ReadAt:
+    return ReadAt(os.nice(0))
+
+
+def _niceness_read_and_run(job: ReadAt) -> tuple[int | None, int]:
+    return job.niceness, os.nice(0)
+
+
+def test_a_writer_in_the_background_runs_at_a_lower_priority_from_its_start():
+    """Also while it reads its job: a rendered book, whose reading at the build's priority took a share of the
+    cores from the part laid out meanwhile."""
     from builder.workers import BACKGROUND_NICENESS, Background, apart
 
     ours = os.nice(0)
     with contextlib.ExitStack() as stack:
-        background = apart(stack, os.nice, 0, background=Background())
-        foreground = apart(stack, os.nice, 0)
-        assert background.result() == min(19, ours + BACKGROUND_NICENESS)
-        assert foreground.result() == ours
+        background = apart(stack, _niceness_read_and_run, ReadAt(), background=Background())
+        foreground = apart(stack, _niceness_read_and_run, ReadAt())
+        lower = min(19, ours + BACKGROUND_NICENESS)
+        assert background.result() == (lower, lower)
+        assert foreground.result() == (ours, ours)
 
 
 def _slept(seconds: float, started: str | None = None) -> float:
