@@ -83,19 +83,19 @@ def parse(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT,
     beside = _shared_out(unkept, [len(text) for _, text in chapters])
     parsed = []
     with contextlib.ExitStack() as copy:
-        made: Iterator[bytes | None] | None = None
+        # The copy's parses, read as it sends them, once the build has parsed its own share; none (each parsed
+        # here) when there is no copy
+        made: Iterator[bytes | None] = iter(())
         if beside:
             # A live bar's thread, which a fork must not copy, paused; a system that refuses a process or a file in
             # memory (a limit on either) leaves the parse to the build alone.
             with progress.paused(), contextlib.suppress(OSError):
                 if can_fork():
                     made = copy.enter_context(in_a_copy(lambda i: _pickled_parse(parses[i]), beside))
-        if made is None:
-            beside = []  # parsed here after all
-        made_beside = iter(made or ())  # read as the copy sends them, once the build has parsed its own share
+        shared = set(beside)
         for i, (chapter, _) in enumerate(chapters):
             progress.item(chapter.path)
-            made_here = next(made_beside) if i in beside else None
+            made_here = next(made, None) if i in shared else None
             tokens, env = store.parsed(keys[i], parses[i], diagnostics, files, made_here)
             parsed.append(ParsedChapter(chapter, tuple(tokens), env))
     if kept is not None:
