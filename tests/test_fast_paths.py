@@ -189,6 +189,31 @@ def test_an_edit_of_a_book_of_few_chapters_lays_out_its_chapter_alone(tmp_path):
     assert len(after) == 6 and [i for i, (b, a) in enumerate(zip(before, after)) if b != a] == [2]
 
 
+def test_an_edit_makes_again_only_the_print_document_of_its_part(tmp_path):
+    """Each part's print document, with placeholders for its page numbers, is kept by what it is made of: an edit
+    in a new process makes again only its own part's; a change to the book's settings, which every part's prints
+    (its authors, in each part's metadata), makes them all again."""
+    book = copy_book('parts', tmp_path / 'book')
+    for chapter in sorted((book / 'chapters').glob('*.md'))[5:]:
+        chapter.unlink()
+    assert build(book, '--jobs', '2', *PDF_ONLY).code == 0
+
+    def templates() -> set[str]:
+        return {path.name for path in (book / '.coursepack-cache' / 'parts').glob('*/*.template')}
+
+    first = templates()
+    assert len(first) == 6
+    edit(book, '002-chapter-002.md', 1)
+    assert build(book, '--jobs', '2', *PDF_ONLY).code == 0
+    edited = templates()
+    assert len(edited) == 6 and len(edited - first) == 1
+    replace_text(book, 'book.yaml', '- Benchmark Generator', '- Another Author')
+    run = build(book, '--jobs', '2', *PDF_ONLY)
+    assert run.code == 0, run.err
+    assert len(templates()) == 6 and not templates() & edited
+    assert PdfReader(run.output('.pdf')).metadata.author == 'Another Author'
+
+
 def test_the_join_compresses_only_the_page_contents_it_has_not_kept(tmp_path):
     """The join keeps each page's contents it compresses, by the hash of what they are: laid out again with nothing
     changed, it compresses nothing (every kept file read, none written again); after a one-sentence edit, only what

@@ -76,7 +76,8 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
             in_parts = (in_parts[0], engine.joinable(*in_parts))  # numbers and folios, drawn as the parts are joined
             parts = in_parts[1]
             kept = {template.kept.stem for template in (engine.template, engine.blank) if template}  # or what refused
-            store.prune({part.key for part in parts.parts} | kept | parts.refused)
+            store.prune({part.key for part in parts.parts} | kept | parts.refused
+                        | set(engine.template_keys.values()))
             store.remember_documents(engine.documents_digests(in_parts[0]))
         laid_out = in_parts
     else:

@@ -63,6 +63,7 @@ import hashlib
 import logging
 import math
 import operator
+import pickle
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
@@ -160,6 +161,8 @@ class InParts:
         self.htmls_of: RenderedBook | None = None
         self.htmls: dict[tuple[int, int, bool], str] = {}  # (part, start, folios apart) -> ``html``
         self.templates: dict[int, tuple[tuple, str, list[str]]] = {}  # part -> (made of, ``part_template``)
+        self.template_keys: dict[int, str] = {}  # part -> the key of its last template (``kept_template``)
+        self.signed: tuple[RenderedBook | None, str] = (None, '')  # a rendering, and the hash of all but its documents
         self.template: FolioTemplate | None = None  # of the folios, when drawn apart or found unstampable
         self.blank: FolioTemplate | None = None  # the blank pages before parts that start on a right-hand page
         self.last_documents: set[str] | None = None  # read once: ``made_of_the_same``
@@ -251,7 +254,7 @@ class InParts:
             rest = estimated_rest(rendered, self.plan[count][0], pages, ending)
         # This pass's documents are not needed again: the next pass's are made from the next rendering
         # (``settled``). Let go, they are not in memory beside it (20 MB at 824 pages, with the rendering).
-        self.htmls_of, self.htmls = None, {}
+        self.htmls_of, self.htmls, self.signed = None, {}, (None, '')
         return LaidOutParts(results, laid_out, rest)
 
     def made_of_the_same(self, rendered: RenderedBook) -> set[int]:
@@ -265,16 +268,7 @@ class InParts:
 
     def documents_digests(self, rendered: RenderedBook) -> list[str]:
         """The hash of each part's documents (0.02 s for the 824-page book's)."""
-        digests = []
-        for part in self.plan:
-            hashed = hashlib.sha256()
-            for document in (rendered.documents[i] for i in part):  # not joined: a copy of every part at once
-                for field in (document.id, document.kind, document.title, document.landmark or '', document.body):
-                    data = field.encode()
-                    hashed.update(f'{len(data)}:'.encode())
-                    hashed.update(data)
-            digests.append(hashed.hexdigest())
-        return digests
+        return [documents_digest(rendered, part) for part in self.plan]
 
     def print_folios(self) -> None:
         """The folios cannot be drawn apart (``FolioTemplate.made``): the parts print their own, as when the book's
@@ -451,7 +445,7 @@ class InParts:
         made = (tuple(rendered.documents[i] for i in self.plan[part]), start, self.apart,
                 own_numbering(rendered, self.apart))
         if part not in self.templates or self.templates[part][0] != made:
-            self.templates[part] = (made, *part_template(rendered, self.plan[part], start, self.apart))
+            self.templates[part] = (made, *self.kept_template(rendered, part, start))
         _, template, targets = self.templates[part]
         # Kept with this rendering's documents, equal to those it was made of: holding those would keep an earlier
         # rendering's bodies alive beside this one's (10 MB at 824 pages).
@@ -460,6 +454,18 @@ class InParts:
             return with_pages(template, targets, pages, rendered.numbering.on(pages))
         self.htmls[part, start, self.apart] = with_pages(template, targets, rendered.pages, rendered.numbering)
         return self.htmls[part, start, self.apart]
+
+    def kept_template(self, rendered: RenderedBook, part: int, start: int) -> tuple[str, list[str]]:
+        """``part_template``, kept by what it is made of: the part's documents, where it starts, its folios drawn
+        apart or not, and the rest of the rendering (its headings for the contents, the book's settings, the
+        figures) but the pages; the store's salt adds the builder, the styles and the images."""
+        if self.signed[0] is not rendered:
+            rest = pickle.dumps(replace(rendered, documents=(), pages=None), pickle.HIGHEST_PROTOCOL)
+            self.signed = (rendered, hashlib.sha256(rest).hexdigest())
+        key = self.store.key(f'template:{self.signed[1]}:{documents_digest(rendered, self.plan[part])}:'
+                             f'{start}:{self.apart}')
+        self.template_keys[part] = key
+        return self.store.template(key, lambda: part_template(rendered, self.plan[part], start, self.apart))
 
     def known_so_far(self, estimate: AnchorsByPage, duplex: bool) -> PageMap:
         """On a pass from estimated pages, the pages of the parts laid out so far, each from where the part before
@@ -522,6 +528,17 @@ class InParts:
         self.diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '
                                'layouts; build with --jobs 1')
         return None
+
+
+def documents_digest(rendered: RenderedBook, part: tuple[int, ...]) -> str:
+    """The hash of a part's documents."""
+    hashed = hashlib.sha256()
+    for document in (rendered.documents[i] for i in part):  # not joined: a copy of every part at once
+        for field in (document.id, document.kind, document.title, document.landmark or '', document.body):
+            data = field.encode()
+            hashed.update(f'{len(data)}:'.encode())
+            hashed.update(data)
+    return hashed.hexdigest()
 
 
 def plan_parts(rendered: RenderedBook) -> list[tuple[int, ...]]:
