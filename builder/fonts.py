@@ -4,9 +4,10 @@ A character missing from every font prints as an empty box, and WeasyPrint
 says so only while laying out, once per character and edition, with no place
 in the book (``.notdef glyph rendered for …``). The fonts a book prints with
 are known before layout: the bundled ones and those its own stylesheets
-declare with ``@font-face``. Their character maps (read with fontTools) tell
-``check`` which characters of each line have no glyph, so that the author
-sees each line once, with the characters and how to add a font.
+declare with ``@font-face``. Their character maps (read with HarfBuzz, or
+fontTools for a WOFF font) tell ``check`` which characters of each line have
+no glyph, so that the author sees each line once, with the characters and how
+to add a font.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import uharfbuzz as hb
 from fontTools.ttLib import TTFont, TTLibError
 
 from .config import MANIFEST
@@ -85,6 +87,15 @@ def _characters(fonts: Iterable[Path]) -> frozenset[int]:
     covered: set[int] = set()
     for path in fonts:
         try:
+            # HarfBuzz reads a TrueType or OpenType font's character map in C: the ten bundled fonts' in 2 ms,
+            # fontTools' in 70 ms, beside the resolving of every build.
+            face = hb.Face(hb.Blob.from_file_path(str(path)))
+        except hb.HarfBuzzError:  # no such file: the stylesheet's check says so
+            continue
+        if face.glyph_count:
+            covered.update(face.unicodes)
+            continue
+        try:  # a format HarfBuzz does not read (WOFF, WOFF2)
             with TTFont(path, lazy=True) as font:
                 covered.update(font.getBestCmap() or ())
         except (TTLibError, OSError, ImportError):

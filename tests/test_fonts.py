@@ -56,3 +56,23 @@ def test_a_font_the_book_declares_counts(tmp_path):
     assert len(warnings) == 1, run.err  # line 16 has only 中
     assert warnings[0].startswith(MISSING.replace(':12:', ':13:') + '文 (U+6587), 🎉 (U+1F389), which'), run.err
     epubcheck(run.output('.epub'))
+
+
+def test_a_woff_font_the_book_declares_counts(tmp_path):
+    """HarfBuzz reads the character maps of TrueType and OpenType fonts; a WOFF font's, which it cannot read, are
+    read with fontTools."""
+    from fontTools.ttLib import TTFont
+
+    book = a_book(tmp_path)
+    (book / 'styles' / 'fonts').mkdir(parents=True)
+    font_with('中', tmp_path / 'zhong.ttf')
+    woff = TTFont(tmp_path / 'zhong.ttf')
+    woff.flavor = 'woff'
+    woff.save(book / 'styles' / 'fonts' / 'zhong.woff')
+    (book / 'styles' / 'print.css').write_text('@font-face { font-family: Zhong; src: url(fonts/zhong.woff); }\n'
+                                               'body { font-family: "Gentium Book Plus", Zhong; }\n')
+    checked = run_cli('check', book)
+    assert checked.code == 0, checked.err
+    warnings = [line for line in checked.err.splitlines() if 'font-missing-glyph' in line]
+    assert len(warnings) == 1, checked.err  # line 16 has only 中
+    assert warnings[0].startswith(MISSING.replace(':12:', ':13:') + '文 (U+6587), 🎉 (U+1F389), which'), checked.err
