@@ -167,8 +167,9 @@ def merged_font(subsets: list[bytes], largest: int) -> bytes:
     """One TrueType font with the glyph outlines of all ``subsets`` (subsets of one font that kept glyph ids),
     starting from the ``largest`` (``_largest``).
 
-    A glyph's outline is the same bytes in every subset that has it (HarfBuzz and fontTools copy it from the font),
-    so the merged font is decided by the largest subset and the glyphs that the subsets use.
+    A glyph's outline is the same bytes in every subset that has it (each is HarfBuzz's subset of the same font,
+    ``font_subsets.py``, which copies the glyph), so the merged font is decided by the largest subset and the glyphs
+    that the subsets use.
     The subsets are read one at a time: a part's subset, glyph ids kept, holds thousands of empty glyphs, and
     holding every part's at once took 35 MB more at 800 pages (70 parts).
     """
