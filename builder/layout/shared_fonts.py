@@ -214,12 +214,9 @@ def _by_glyph_id(data: bytes):  # type: ignore[no-untyped-def]
 
 def _largest(subsets: list[bytes]) -> int:
     """The index of the subset with the most glyphs: keeping glyph ids, a subset has as many glyphs as its highest
-    id used, and the largest holds every id."""
-    counts = [_glyph_count(data) for data in subsets]
+    id used, and the largest holds every id. Counted by HarfBuzz (fontTools took 0.04 s for the 824-page book's
+    209 subsets, in every join)."""
+    import uharfbuzz as hb
+
+    counts = [hb.Face(hb.Blob(data)).glyph_count for data in subsets]
     return counts.index(max(counts))
-
-
-def _glyph_count(data: bytes) -> int:
-    from fontTools.ttLib import TTFont
-
-    return TTFont(io.BytesIO(data), lazy=True)['maxp'].numGlyphs
