@@ -45,7 +45,7 @@ def share_fonts(book: pikepdf.Pdf, kept: Path | None = None) -> None:
             continue
         shared = next(iter(found.values())).FontFile2
         subsets = [p.read_bytes() for p in programs.values()]
-        largest = _largest(subsets)
+        largest = largest_subset(subsets)
         if kept is None:
             data = merged_font(subsets, largest)
         else:
@@ -165,7 +165,7 @@ def _to_unicode(text: dict[str, str]) -> bytes:
 
 def merged_font(subsets: list[bytes], largest: int) -> bytes:
     """One TrueType font with the glyph outlines of all ``subsets`` (subsets of one font that kept glyph ids),
-    starting from the ``largest`` (``_largest``).
+    starting from the ``largest`` (``largest_subset``).
 
     A glyph's outline is the same bytes in every subset that has it (each is HarfBuzz's subset of the same font,
     ``font_subsets.py``, which copies the glyph), so the merged font is decided by the largest subset and the glyphs
@@ -212,7 +212,7 @@ def _by_glyph_id(data: bytes):  # type: ignore[no-untyped-def]
     return font
 
 
-def _largest(subsets: list[bytes]) -> int:
+def largest_subset(subsets: list[bytes]) -> int:
     """The index of the subset with the most glyphs: keeping glyph ids, a subset has as many glyphs as its highest
     id used, and the largest holds every id. Counted by HarfBuzz (fontTools took 0.04 s for the 824-page book's
     209 subsets, in every join)."""

@@ -9,7 +9,7 @@ import io
 from fontTools.ttLib import TTFont
 
 from builder.layout.font_subsets import subset_font
-from builder.layout.shared_fonts import _largest, merged_font
+from builder.layout.shared_fonts import largest_subset, merged_font
 from builder.resources import FONTS
 
 FONT = (FONTS / 'GentiumBookPlus-Regular.ttf').read_bytes()
@@ -41,7 +41,7 @@ def test_the_merged_font_is_decided_by_the_largest_subset_and_the_glyphs_used():
     largest = subset('Žž Geneva')  # 'Ž' has the highest glyph id of these texts
     apart = [largest, subset('Kabul'), subset('Moscow')]
     together = [largest, subset('Kabul Moscow'), subset('b')]
-    assert _largest(apart) == _largest(together) == 0
+    assert largest_subset(apart) == largest_subset(together) == 0
     merged = merged_font(apart, 0)
     assert merged == merged_font(together, 0)
     assert set(outlines(merged)) == set().union(*(outlines(s) for s in apart))
