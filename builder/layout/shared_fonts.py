@@ -32,13 +32,15 @@ def share_fonts(book: pikepdf.Pdf, kept: Path | None = None) -> None:
     that uses no new glyph merges nothing: 0.35 s of joining 200 pages)."""
     # font name without the subset tag -> its parts' font descriptors, by object
     descriptors: defaultdict[str, dict[tuple[int, int], pikepdf.Dictionary]] = defaultdict(dict)
-    glyphs: defaultdict[str, dict[tuple[int, int], set[int]]] = defaultdict(dict)  # the glyphs each font uses
+    # font name -> the widths of the glyphs each of its parts' fonts uses, by descendant font: read once, for the
+    # merged font's key and the shared font dictionary
+    widths: defaultdict[str, dict[tuple[int, int], dict[int, int]]] = defaultdict(dict)
     used = _merged_fonts(book)
     for fonts, key, name in used:
         descendant = fonts[key].DescendantFonts[0]
         descriptors[name][descendant.FontDescriptor.objgen] = descendant.FontDescriptor
-        if descendant.objgen not in glyphs[name]:
-            glyphs[name][descendant.objgen] = set(glyph_widths(descendant))
+        if descendant.objgen not in widths[name]:
+            widths[name][descendant.objgen] = glyph_widths(descendant)
     for name, found in descriptors.items():
         programs = {d.FontFile2.objgen: d.FontFile2 for d in found.values()}
         if len(programs) < 2:
@@ -53,7 +55,7 @@ def share_fonts(book: pikepdf.Pdf, kept: Path | None = None) -> None:
             # the same bytes in every subset of the font (``merged_font``). Keyed by every subset's hash, an edit
             # whose part used no new glyph merged the fonts again all the same, its part's subset changed: 0.35 s
             # of the 824-page book's edit.
-            every = sorted(set().union(*glyphs[name].values()))
+            every = sorted(set().union(*widths[name].values()))
             key = hashlib.sha256(repr((builder_key('merged-fonts'), hashlib.sha256(subsets[largest]).hexdigest(),
                                        every)).encode()).hexdigest()
             data = kept_bytes(kept, f'{key}.merged', MERGED_KEPT, lambda: merged_font(subsets, largest))
@@ -61,7 +63,7 @@ def share_fonts(book: pikepdf.Pdf, kept: Path | None = None) -> None:
         shared.Length1 = len(data)
         for descriptor in found.values():
             descriptor.FontFile2 = shared
-    share_font_dictionaries(used)
+    share_font_dictionaries(used, widths)
 
 
 def _merged_fonts(book: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str, str]]:
@@ -81,12 +83,14 @@ def _merged_fonts(book: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str, str]
     return found
 
 
-def share_font_dictionaries(used: list[tuple[pikepdf.Dictionary, str, str]]) -> None:
-    """One font dictionary a font, for every part: the widths and text of every glyph any part uses."""
+def share_font_dictionaries(used: list[tuple[pikepdf.Dictionary, str, str]],
+                            widths_of: dict[str, dict[tuple[int, int], dict[int, int]]]) -> None:
+    """One font dictionary a font, for every part: the widths (``widths_of``: by font name and descendant font) and
+    text of every glyph any part uses."""
     uses: defaultdict[str, list[tuple[pikepdf.Dictionary, str]]] = defaultdict(list)
     for fonts, key, name in used:
         uses[name].append((fonts, key))
-    for places in uses.values():
+    for name, places in uses.items():
         fonts_used = list({fonts[key].objgen: fonts[key] for fonts, key in places}.values())
         mappings = [text_of_glyphs(font) for font in fonts_used]
         if len(fonts_used) < 2 or any(mapping is None for mapping in mappings):
@@ -95,7 +99,7 @@ def share_font_dictionaries(used: list[tuple[pikepdf.Dictionary, str, str]]) -> 
         text: dict[str, str] = {}
         for font, mapping in zip(fonts_used, mappings):
             assert mapping is not None
-            for glyph, width in glyph_widths(font.DescendantFonts[0]).items():
+            for glyph, width in widths_of[name][font.DescendantFonts[0].objgen].items():
                 widths.setdefault(glyph, width)
             for glyph, characters in mapping.items():
                 text.setdefault(glyph, characters)
