@@ -19,6 +19,7 @@ from collections import Counter
 import pytest
 from pypdf import PdfReader
 
+from builder.layout.parts_cache import PartStore
 from conftest import MAIN_EDITION, REPO, build, copy_book, dist_fingerprint, pdf_pages_text, replace_text, set_key
 
 pytestmark = pytest.mark.build  # every test here lays out a book
@@ -118,6 +119,27 @@ def test_the_pdf_names_the_ids_links_can_lead_to_not_the_blocks(single_process, 
     # The blocks' ids (``chapter.12``) are for the page map: no link leads to them, and they change with each edit.
     for named in (single_process['named'], book_summary(in_parts.output('.pdf'))['named']):
         assert named and not [name for name in named if '.' in name]
+
+
+def test_links_to_a_chapter_the_print_styles_hide_are_left_out_in_parts_as_in_one_document(tmp_path):
+    # Chapter 9 hidden in print: the links to it from another part (the contents' too) lead nowhere. Each part's
+    # PDF carries its links into the others, and the join leaves those out, as WeasyPrint does in one document;
+    # both builds warn, once for each target, and succeed.
+    book = copy_book('parts', tmp_path)
+    replace_text(book, 'chapters/003-chapter-003.md', '\n## ', '\nSee [the hidden chapter](#chapter-009).\n\n## ')
+    (book / 'styles').mkdir(exist_ok=True)
+    (book / 'styles' / 'print.css').write_text('#chapter-009 { display: none }\n')
+    summaries = []
+    for options in (('--jobs', '1', '--no-cache'), ('--jobs', '2')):  # one document, then in parts
+        run = build(book, *options, *PDF_ONLY)
+        assert run.code == 0, run.err
+        warned = re.findall(r'warning\[pdf-style\]: No anchor #(\S+) ', run.err)
+        assert 'chapter-009' in warned and len(warned) == len(set(warned)), run.err
+        summaries.append(book_summary(run.output('.pdf')))
+    assert summaries[0]['links'] == summaries[1]['links']
+    assert summaries[0]['named'] == summaries[1]['named'] and 'chapter-009' not in summaries[1]['named']
+    assert None not in {target for _, target in summaries[1]['links']}  # no link leads nowhere
+    assert sum(summaries[1]['links'].values()) > 50  # the others are kept: the contents', the cross-references'
 
 
 def test_parts_number_their_pages_from_where_they_start(in_parts):
@@ -546,11 +568,11 @@ def test_page_references_are_stamped_into_parts_laid_out_once(tmp_path):
     assert first.code == 0, first.err
     counts = laid_out_parts(first)
     assert all(counts[str(part)] == 1 for part in range(2, 7)), counts  # the five runs of chapters
-    records = [json.loads(path.with_suffix('.json').read_text()) for path in part_files(book)]
-    stamped = [record for record in records if record['slots']]
+    records = [PartStore(path.parent, '').get(path.stem) for path in part_files(book)]
+    stamped = [record for record in records if record.slots]
     assert len(stamped) >= 2  # the runs of chapters, and the contents if their digits were guessed right
     # Each slot: where its number's glyph codes are in its page's drawing, and the glyph of each digit its font draws
-    assert all(slot[1] and slot[2] for record in stamped for slot in record['slots'])
+    assert all(slot[1] and slot[2] for record in stamped for slot in record.slots)
     reference = build(copy_book('parts', tmp_path / 'clean'), '--jobs', '1', '--no-cache', *PDF_ONLY)
     assert reference.code == 0, reference.err
     ours, theirs = book_summary(first.output('.pdf')), book_summary(reference.output('.pdf'))

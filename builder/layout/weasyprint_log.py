@@ -23,6 +23,10 @@ from ..fetcher import BOOK_URL, STYLES_URL
 # characters no font has, which check reports once per line of the book (fonts.py) rather than per character.
 UNREPORTED_NOTICES = ('Using fontTools instead of HarfBuzz-Subset', '.notdef glyph rendered for')
 # The virtual URLs the fetcher serves files under, and how an author knows those files.
+# WeasyPrint's message for a link to a place that no page has: one the print styles hide (``display: none``). It
+# leaves the link out and prints its text, as the join of a book's parts does (``write/pdf.py``): a warning, in
+# one document as in parts, where a part's links into the others have no anchor in it either.
+UNLINKED = 'No anchor #'
 _VIRTUAL_URL = re.compile(f"({re.escape(BOOK_URL)}|{re.escape(STYLES_URL)})([^\\s'\"]*)")
 _SHOWN_ROOT = {BOOK_URL: '', STYLES_URL: 'the bundled styles/'}
 
@@ -39,7 +43,7 @@ def layout_message(record: logging.LogRecord) -> str:
 
 def report_message(diagnostics: Diagnostics, level: int, message: str) -> None:
     """One WeasyPrint message as a diagnostic: its errors fail the build, the rest are style warnings."""
-    if level >= logging.ERROR:
+    if level >= logging.ERROR and not message.startswith(UNLINKED):
         diagnostics.error('pdf', message)
     else:
         diagnostics.warning('pdf-style', message)
@@ -53,13 +57,17 @@ def report_messages(messages: Iterable[tuple[int, str]], diagnostics: Diagnostic
 
 @contextlib.contextmanager
 def weasyprint_diagnostics(diagnostics: Diagnostics) -> Iterator[Callable[[], bool]]:
-    """Turn WeasyPrint's log records into diagnostics while it works; yield whether any was an error."""
+    """Turn WeasyPrint's log records into diagnostics while it works, each once (as the parts' are,
+    :func:`report_messages`); yield whether any was an error."""
     errors = 0
+    reported: set[tuple[int, str]] = set()
 
     def report(level: int, message: str) -> None:
         nonlocal errors
         errors += level >= logging.ERROR
-        report_message(diagnostics, level, message)
+        if (level, message) not in reported:
+            reported.add((level, message))
+            report_message(diagnostics, level, message)
 
     with _logged_to(report, UNREPORTED_NOTICES):
         yield lambda: errors > 0

@@ -2,8 +2,8 @@
 
 A book laid out as one document is written by WeasyPrint; one laid out in parts
 (``layout/parts.py``) is joined by qpdf (pikepdf): the parts' pages, their
-outlines and named destinations, in order; links into another part become link
-annotations to the named destination, and each font is embedded once
+outlines and named destinations, in order; the parts' links into one another, link
+annotations to a named destination, lead to it; each font is embedded once
 (``layout/shared_fonts.py``).
 """
 
@@ -29,7 +29,7 @@ from ..layout.furniture import BLANK_PAGE
 from ..layout.font_subsets import dated_subsets
 from ..layout.identity import pdf_identifier
 from ..layout.parts import LaidOutParts
-from ..layout.weasyprint_log import weasyprint_diagnostics
+from ..layout.weasyprint_log import UNLINKED, weasyprint_diagnostics
 from ..model import RenderedBook
 from ..workers import apart
 from .booklet import impose_booklet
@@ -75,8 +75,8 @@ def write_pdf(laid_out: LaidOut, path: Path, diagnostics: Diagnostics, stack: co
     joined = apart(stack, join_parts, laid_out.layout, path, fonts_kept, labels, contents_kept)
 
     def written() -> None:
-        for target in joined.result():
-            diagnostics.warning('pdf-style', f'No anchor #{target} for internal URI reference')
+        for target in dict.fromkeys(joined.result()):  # each once, as WeasyPrint's messages (``weasyprint_log.py``)
+            diagnostics.warning('pdf-style', f'{UNLINKED}{target} for internal URI reference')
 
     return written
 
@@ -140,24 +140,14 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
         navigation.finish()
         contents = ContentsCompressor(contents_kept)
         draw_numbers(book, laid_out, first_index, opened, contents)
+        # The links into other parts were added by the parts (``layout/parts.py``, ``linked_across_parts``); one
+        # whose target the book has not is left out, as WeasyPrint leaves it out of a document.
         missing = []
-        links: dict[int, list] = {}  # page -> its links' annotations, set once a page (4,400 links at 207 p)
-        # What every link says, and each target, one object each, written out in every annotation: qpdf holds
-        # each object of a document in about 300 bytes: the links of an 824-page book took 70 MB. Without the
-        # optional /Type /Annot (ISO 32000-1, 12.5.2), which took 6 of the 52 MB they still take.
-        link, border = pikepdf.Name.Link, pikepdf.Array([0, 0, 0])
-        targets: dict[str, pikepdf.String] = {}
         for part, offset in zip(parts, first_index):
-            for index, rect, target in part.links:
+            for index, _rect, target in part.links:
                 if target not in anchors:
                     missing.append(target)
-                    continue
-                destination = targets.setdefault(target, pikepdf.String(target))
-                links.setdefault(offset + index, []).append(book.make_indirect(pikepdf.Dictionary(
-                    Subtype=link, Rect=[round(v, 6) for v in rect], Border=border, Dest=destination)))
-        for index, annotations in links.items():
-            page = book.pages[index].obj
-            page.Annots = pikepdf.Array([*page.Annots, *annotations] if '/Annots' in page else annotations)
+                    unlinked(book.pages[offset + index], target)
         share_fonts(book, fonts_kept)
         contents.compress_rest(book)
         if labels:
@@ -326,6 +316,17 @@ def held_in_memory(pages) -> None:  # type: ignore[no-untyped-def]
             todo.extend(item for key, item in value.items() if key != '/Parent')  # not up to the page tree
         elif isinstance(value, pikepdf.Array):
             todo.extend(value)
+
+
+def unlinked(page, target: str) -> None:  # type: ignore[no-untyped-def]
+    """Leave out of ``page`` its links to ``target``."""
+    import pikepdf
+
+    kept = [a for a in page.obj.get('/Annots', ()) if str(a.get('/Dest', '')) != target]
+    if kept:
+        page.obj.Annots = pikepdf.Array(kept)
+    elif '/Annots' in page.obj:
+        del page.obj.Annots
 
 
 def outline_items(parent):  # type: ignore[no-untyped-def]

@@ -47,3 +47,31 @@ def test_parts_start_on_right_hand_pages_when_printed_two_sided():
     parts = tuple(SimpleNamespace(pages=n) for n in (3, 4, 5))
     assert joined_starts(parts, duplex=True) == (1, 5, 9)  # 1+3 = 4 is a left-hand page: 5
     assert joined_starts(parts, duplex=False) == (1, 4, 8)
+
+
+def test_a_kept_part_reads_back_as_it_was_and_one_that_names_anything_runs_nothing(tmp_path):
+    import builtins
+    import pickle
+
+    from builder.layout.parts_cache import PART, PartResult, PartStore
+
+    store = PartStore(tmp_path / 'parts', 'salt')
+    digits = {'0': 'g0', '1': 'g1'}
+    part = PartResult('k', 2, {'chapter-1': 1}, [(1, (10.0, 20.5, 30.0, 40.25), 'chapter-2')], (595.0, 842.0),
+                      str(store.pdf_path('k')), [(30, 'a warning')], [0, 1], [(1, [3, 4], digits), (1, [5], digits)])
+    store.put(part)
+    assert PartStore(tmp_path / 'parts', 'salt').get('k') is None  # no PDF beside it: laid out again
+    store.pdf_path('k').write_bytes(b'%PDF-1.7')
+    read = PartStore(tmp_path / 'parts', 'salt').get('k')  # another build's store
+    assert read == part
+    assert read.slots[0][2] is read.slots[1][2]  # the digits' glyphs still one dict
+
+    ran = tmp_path / 'ran'
+
+    class Runs:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return builtins.exec, (f'open({str(ran)!r}, "w")',)
+
+    (tmp_path / 'parts' / f'k.{PART}').write_bytes(pickle.dumps({**vars(part), 'messages': Runs()}))
+    assert PartStore(tmp_path / 'parts', 'salt').get('k') is None
+    assert not ran.exists()
