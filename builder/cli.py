@@ -228,8 +228,8 @@ def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
     if written is None:
         return 1
     if not args.quiet:
-        for path in written:  # an output's summary; a report (page-changes.txt) has none
-            summary = f' ({summarize(path)})' if any(w.wrote(path) for w in WRITERS.values()) else ''
+        for path, read in written.items():  # an output's summary; a report (page-changes.txt) has none
+            summary = f' ({read or summarize(path)})' if any(w.wrote(path) for w in WRITERS.values()) else ''
             print(f'wrote {_shown(path)}{summary}', file=stdout)
     return 0
 

@@ -191,6 +191,25 @@ def test_rebuild_after_an_edit_is_a_clean_build(tmp_path, sentences):
         assert ours[key] == theirs[key], key
 
 
+def test_an_edit_reads_the_summaries_of_the_outputs_written_while_the_pdf_lays_out(tmp_path):
+    # After an edit that moves no page, the EPUB and the web edition are written while the PDF lays out, and the
+    # build reads their summaries while the PDF is joined: each what the file it left says.
+    from builder.diagnostics import Diagnostics
+    from builder.pipeline import BuildOptions, build as build_book
+    from builder.write.formats import summarize
+
+    book = copy_book('parts', tmp_path)
+    assert build(book, '--jobs', '2', *MAIN_EDITION).code == 0
+    edit(book, '002-chapter-002.md', 1)
+    written = build_book(book, BuildOptions(editions=('student',), jobs=2), Diagnostics())
+    read = {path.suffix or 'web': summary for path, summary in written.items() if summary is not None}
+    assert set(read) == {'.epub', 'web'}, written  # the PDF's is read after the build, once joined
+    for path, summary in written.items():
+        if summary is not None:
+            assert summary == summarize(path)
+    assert (read['.epub'].chapters, read['web'].chapters) == (10, 10)
+
+
 def test_an_edit_of_a_book_of_few_chapters_lays_out_its_chapter_alone(tmp_path):
     """Up to eight chapters, each chapter is a part of its own: after a one-sentence edit, which moves no page, the
     edited chapter is laid out again and nothing else."""
