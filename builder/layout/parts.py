@@ -648,26 +648,33 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
             document.write_pdf(pdf, pdf_identifier=identifier, finisher=finish,
                                custom_metadata=True)  # <meta name="Rights">, as write/pdf.py
     first = document.pages[0]
+    pages, size = len(document.pages), (first.width * PX, first.height * PX)
     boxes = number_boxes(document)
+    del document, first  # its boxes let go before the PDF is read back for its slots (below: at its peak)
     slots = find_slots(pdf, boxes) if pdf is not None and boxes else None
-    return PartResult(key, len(document.pages), anchors, links, (first.width * PX, first.height * PX),
-                      str(pdf) if pdf else None, messages, folios, slots)
+    return PartResult(key, pages, anchors, links, size, str(pdf) if pdf else None, messages, folios, slots)
 
 
-def linked_across_parts(pdf, links: list[tuple[int, tuple[float, float, float, float], str]]) -> None:  # type: ignore[no-untyped-def]
+def linked_across_parts(pdf,  # type: ignore[no-untyped-def]
+                        links: list[tuple[int, tuple[float, float, float, float], str]]) -> None:
     """Add to the pages of ``pdf`` (in a WeasyPrint ``finisher``) the ``links`` into other parts, which WeasyPrint
     leaves out, finding no anchor for them: link annotations to the named destination, which the joined book has
     (``write/pdf.py``). Made here, in the parts' workers side by side, and kept with the parts, rather than in the
-    join: the 18,800 links of an 824-page book took its join 0.3-0.5 s to make, 0.06 s to copy.
+    join: the 18,800 links of an 824-page book took its join 0.3-0.5 s to make, 0.15 s more to copy with the pages.
 
     Without the optional ``/Type /Annot`` (ISO 32000-1, 12.5.2): qpdf holds each object the join copies, and the
     entry took 6 MB of the 52 MB that these links took it at 824 pages."""
     import pydyf
 
     pages = pdf.pages['Kids'][::3]  # object numbers (pydyf lists each page as ``number 0 R``)
+    # Its values written out at once: each pydyf object (a rectangle, a name) holds a dict of its own, and the
+    # contents' worker, the build's largest process, took 8 MB more for its 2,300 links.
+    border, destinations = pydyf.Array((0, 0, 0)).data, {}
     for index, rect, target in links:
-        annotation = pydyf.Dictionary({'Subtype': '/Link', 'Rect': pydyf.Array(rect),
-                                       'Border': pydyf.Array((0, 0, 0)), 'Dest': pydyf.String(target)})
+        if target not in destinations:
+            destinations[target] = pydyf.String(target).data
+        annotation = pydyf.Dictionary({'Subtype': '/Link', 'Rect': pydyf.Array(rect).data, 'Border': border,
+                                       'Dest': destinations[target]})
         pdf.add_object(annotation)
         page = pdf.objects[pages[index]]
         page.setdefault('Annots', pydyf.Array()).append(annotation.reference)

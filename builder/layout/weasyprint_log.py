@@ -22,11 +22,11 @@ from ..fetcher import BOOK_URL, STYLES_URL
 # Notices not passed on: about the machine's libraries, which an author can do nothing about, and about
 # characters no font has, which check reports once per line of the book (fonts.py) rather than per character.
 UNREPORTED_NOTICES = ('Using fontTools instead of HarfBuzz-Subset', '.notdef glyph rendered for')
-# The virtual URLs the fetcher serves files under, and how an author knows those files.
 # WeasyPrint's message for a link to a place that no page has: one the print styles hide (``display: none``). It
 # leaves the link out and prints its text, as the join of a book's parts does (``write/pdf.py``): a warning, in
 # one document as in parts, where a part's links into the others have no anchor in it either.
 UNLINKED = 'No anchor #'
+# The virtual URLs the fetcher serves files under, and how an author knows those files.
 _VIRTUAL_URL = re.compile(f"({re.escape(BOOK_URL)}|{re.escape(STYLES_URL)})([^\\s'\"]*)")
 _SHOWN_ROOT = {BOOK_URL: '', STYLES_URL: 'the bundled styles/'}
 
