@@ -668,7 +668,7 @@ def linked_across_parts(pdf,  # type: ignore[no-untyped-def]
 
     pages = pdf.pages['Kids'][::3]  # object numbers (pydyf lists each page as ``number 0 R``)
     # Its values written out at once: each pydyf object (a rectangle, a string) holds a dict of its own, and the
-    # back matter's parts have thousands of links (3,500 in four pages of the 824-page book's index)
+    # back matter's parts have thousands of links (3,500 in one four-page part of the 824-page book's)
     border, destinations = pydyf.Array((0, 0, 0)).data, {}
     for index, rect, target in links:
         if target not in destinations:
