@@ -133,7 +133,7 @@ def test_links_to_a_chapter_the_print_styles_hide_are_left_out_in_parts_as_in_on
     for options in (('--jobs', '1', '--no-cache'), ('--jobs', '2')):  # one document, then in parts
         run = build(book, *options, *PDF_ONLY)
         assert run.code == 0, run.err
-        warned = re.findall(r'warning\[pdf-style\]: No anchor #(\S+) ', run.err)
+        warned = re.findall(r"warning\[link-unprinted\]: links lead to '#(\S+)', which no page", run.err)
         assert 'chapter-009' in warned and len(warned) == len(set(warned)), run.err
         summaries.append(book_summary(run.output('.pdf')))
     assert summaries[0]['links'] == summaries[1]['links']

@@ -22,10 +22,12 @@ from ..fetcher import BOOK_URL, STYLES_URL
 # Notices not passed on: about the machine's libraries, which an author can do nothing about, and about
 # characters no font has, which check reports once per line of the book (fonts.py) rather than per character.
 UNREPORTED_NOTICES = ('Using fontTools instead of HarfBuzz-Subset', '.notdef glyph rendered for')
-# WeasyPrint's message for a link to a place that no page has: one the print styles hide (``display: none``). It
-# leaves the link out and prints its text, as the join of a book's parts does (``write/pdf.py``): a warning, in
-# one document as in parts, where a part's links into the others have no anchor in it either.
+# WeasyPrint's message for a link to a place that no page has ("No anchor #ID for internal URI reference"): one
+# the print styles hide (``display: none``). It leaves the link out and prints its text, as the join of a book's
+# parts does (``write/pdf.py``): a warning, in one document as in parts, where a part's links into the others
+# have no anchor in it either (:func:`report_unlinked`).
 UNLINKED = 'No anchor #'
+_UNLINKED_END = ' for internal URI reference'
 # The virtual URLs the fetcher serves files under, and how an author knows those files.
 _VIRTUAL_URL = re.compile(f"({re.escape(BOOK_URL)}|{re.escape(STYLES_URL)})([^\\s'\"]*)")
 _SHOWN_ROOT = {BOOK_URL: '', STYLES_URL: 'the bundled styles/'}
@@ -43,10 +45,18 @@ def layout_message(record: logging.LogRecord) -> str:
 
 def report_message(diagnostics: Diagnostics, level: int, message: str) -> None:
     """One WeasyPrint message as a diagnostic: its errors fail the build, the rest are style warnings."""
-    if level >= logging.ERROR and not message.startswith(UNLINKED):
+    if message.startswith(UNLINKED):
+        report_unlinked(diagnostics, message.removeprefix(UNLINKED).removesuffix(_UNLINKED_END))
+    elif level >= logging.ERROR:
         diagnostics.error('pdf', message)
     else:
         diagnostics.warning('pdf-style', message)
+
+
+def report_unlinked(diagnostics: Diagnostics, target: str) -> None:
+    """A link of the book's to ``target``, which no page of the PDF has: the PDF prints its text, unlinked."""
+    diagnostics.warning('link-unprinted', f"links lead to '#{target}', which no page of the PDF prints (do the "
+                        "print styles hide it?): the PDF shows their text without the link")
 
 
 def report_messages(messages: Iterable[tuple[int, str]], diagnostics: Diagnostics) -> None:
@@ -64,7 +74,7 @@ def weasyprint_diagnostics(diagnostics: Diagnostics) -> Iterator[Callable[[], bo
 
     def report(level: int, message: str) -> None:
         nonlocal errors
-        errors += level >= logging.ERROR
+        errors += level >= logging.ERROR and not message.startswith(UNLINKED)  # as report_message reports it
         if (level, message) not in reported:
             reported.add((level, message))
             report_message(diagnostics, level, message)

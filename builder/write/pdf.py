@@ -29,7 +29,7 @@ from ..layout.furniture import BLANK_PAGE
 from ..layout.font_subsets import dated_subsets
 from ..layout.identity import pdf_identifier
 from ..layout.parts import LaidOutParts
-from ..layout.weasyprint_log import UNLINKED, weasyprint_diagnostics
+from ..layout.weasyprint_log import report_unlinked, weasyprint_diagnostics
 from ..model import RenderedBook
 from ..workers import apart
 from .booklet import impose_booklet
@@ -76,7 +76,7 @@ def write_pdf(laid_out: LaidOut, path: Path, diagnostics: Diagnostics, stack: co
 
     def written() -> None:
         for target in dict.fromkeys(joined.result()):  # each once, as WeasyPrint's messages (``weasyprint_log.py``)
-            diagnostics.warning('pdf-style', f'{UNLINKED}{target} for internal URI reference')
+            report_unlinked(diagnostics, target)
 
     return written
 
