@@ -80,7 +80,8 @@ class Run:
 
 def copy_book(name: str, tmp_path: Path) -> Path:
     target = tmp_path / name
-    shutil.copytree(BOOKS / name, target, ignore=shutil.ignore_patterns('dist'))
+    # Without what a build by hand in the checkout leaves there: a copied cache would make a first build an edit
+    shutil.copytree(BOOKS / name, target, ignore=shutil.ignore_patterns('dist', '.coursepack-cache'))
     return target
 
 
