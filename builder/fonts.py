@@ -18,7 +18,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import uharfbuzz as hb
 from fontTools.ttLib import TTFont, TTLibError
 
 from .config import MANIFEST
@@ -84,6 +83,8 @@ def _book_characters(root: Path) -> frozenset[int]:
 
 
 def _characters(fonts: Iterable[Path]) -> frozenset[int]:
+    import uharfbuzz as hb  # here, in the thread that reads the fonts beside the resolving: 10 ms of every start
+
     covered: set[int] = set()
     for path in fonts:
         try:

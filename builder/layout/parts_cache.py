@@ -38,7 +38,7 @@ class PartStore:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.salt = salt
-        self.read: dict[str, PartResult | None] = {}  # a part is looked up twice: its layout's slots, then itself
+        self.found: dict[str, PartResult | None] = {}  # a part is looked up twice: its layout's slots, then itself
 
     def key(self, html: str) -> str:
         return hashlib.sha256(f'{self.salt}\n{html}'.encode()).hexdigest()
@@ -47,9 +47,9 @@ class PartStore:
         return self.folder / f'{key}.pdf'
 
     def get(self, key: str) -> PartResult | None:
-        if key not in self.read:
-            self.read[key] = self._read(key)
-        return self.read[key]
+        if key not in self.found:
+            self.found[key] = self._read(key)
+        return self.found[key]
 
     def _read(self, key: str) -> PartResult | None:
         try:
@@ -66,7 +66,7 @@ class PartStore:
         # slot's glyphs of the digits (``stamped_digits.Slot``), one dict for many slots, were a dict each as JSON
         # read them (8.8 MiB of the builder for the 8,600 slots of the 824-page book's parts; 2.1 MiB shared).
         write_bytes(self.folder / f'{part.key}.{PART}', pickle.dumps(vars(part), pickle.HIGHEST_PROTOCOL))
-        self.read[part.key] = part
+        self.found[part.key] = part
 
     def template(self, key: str, make: Callable[[], tuple[str, list[str]]]) -> tuple[str, list[str]]:
         """A part's print document with placeholders for its page numbers, and their targets (``part_template``),

@@ -43,14 +43,17 @@ def layout_message(record: logging.LogRecord) -> str:
     return _VIRTUAL_URL.sub(lambda m: _SHOWN_ROOT[m.group(1)] + unquote(m.group(2)), message.splitlines()[0])
 
 
-def report_message(diagnostics: Diagnostics, level: int, message: str) -> None:
-    """One WeasyPrint message as a diagnostic: its errors fail the build, the rest are style warnings."""
+def report_message(diagnostics: Diagnostics, level: int, message: str) -> bool:
+    """One WeasyPrint message as a diagnostic: its errors fail the build, the rest are warnings; whether it was
+    reported as an error."""
     if message.startswith(UNLINKED):
         report_unlinked(diagnostics, message.removeprefix(UNLINKED).removesuffix(_UNLINKED_END))
     elif level >= logging.ERROR:
         diagnostics.error('pdf', message)
+        return True
     else:
         diagnostics.warning('pdf-style', message)
+    return False
 
 
 def report_unlinked(diagnostics: Diagnostics, target: str) -> None:
@@ -74,10 +77,9 @@ def weasyprint_diagnostics(diagnostics: Diagnostics) -> Iterator[Callable[[], bo
 
     def report(level: int, message: str) -> None:
         nonlocal errors
-        errors += level >= logging.ERROR and not message.startswith(UNLINKED)  # as report_message reports it
         if (level, message) not in reported:
             reported.add((level, message))
-            report_message(diagnostics, level, message)
+            errors += report_message(diagnostics, level, message)
 
     with _logged_to(report, UNREPORTED_NOTICES):
         yield lambda: errors > 0
