@@ -258,10 +258,11 @@ def test_an_edit_makes_again_only_the_print_document_of_its_part(tmp_path):
     assert PdfReader(run.output('.pdf')).metadata.author == 'Another Author'
 
 
-def test_the_join_compresses_only_the_page_contents_it_has_not_kept(tmp_path):
-    """The join keeps each page's contents it compresses, by the hash of what they are: laid out again with nothing
-    changed, it compresses nothing (every kept file read, none written again); after a one-sentence edit, only what
-    the edit changed."""
+def test_the_join_compresses_only_the_page_contents_its_parts_left_it_and_it_has_not_kept(tmp_path):
+    """A page the join draws a folio over comes compressed from its part, the join only carrying its stream on
+    (``layout/page_contents.py``). The join compresses the others (a page it stamps numbers into, a page without a
+    folio) and keeps each, by the hash of what it is: laid out again with nothing changed, it compresses nothing
+    (every kept file read, none written again); after a one-sentence edit, only what the edit changed."""
     book = copy_book('parts', tmp_path / 'book')
     first = build(book, '--jobs', '2', *PDF_ONLY)
     assert first.code == 0, first.err
@@ -272,16 +273,18 @@ def test_the_join_compresses_only_the_page_contents_it_has_not_kept(tmp_path):
         return {path.name: path.stat().st_ino for path in contents.glob('*.deflate')}
 
     before = kept()
+    # Most pages carry a folio: their parts compressed them (the join compressed every one of them, and kept it)
+    assert 0 < len(before) < book_summary(first.output('.pdf'))['pages'] / 3
     shutil.rmtree(book / 'dist')
     again = build(book, '--jobs', '2', *PDF_ONLY)
     assert again.code == 0, again.err
     assert again.output('.pdf').read_bytes() == written
-    assert len(before) > 8 and kept() == before
+    assert kept() == before
     edit(book, '005-chapter-005.md', 1)
     edited = build(book, '--jobs', '2', *PDF_ONLY)
     assert edited.code == 0, edited.err
     made = [name for name, inode in kept().items() if before.get(name) != inode]
-    assert 0 < len(made) < len(before) / 4, (len(made), len(before))
+    assert 0 < len(made) < len(before), (len(made), len(before))
 
 
 XREF = re.compile(r'As \[\]\(#chapter-\d+\) showed, and as \[the section on it\]\(#chapter-\d+-s2\) explains, ')

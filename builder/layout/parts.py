@@ -81,6 +81,7 @@ from .font_subsets import dated_subsets
 from .furniture import FolioTemplate, Folios, blank_template, book_folios, folio_template, folios_apart
 from .identity import pdf_identifier
 from .document import page_map
+from .page_contents import compressed_for_the_join
 from .page_estimate import EstimatedPageMap
 from .page_references import (PagePlaceholders, all_page_references_rewritten,
                               printed_numbers, slotted, with_pages, without_numbers)
@@ -637,22 +638,26 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
             for kind, target, (x1, y1, x2, y2), _box in page.links:
                 if kind == 'internal' and target not in anchors:
                     links.append((index, (x1 * PX, (page.height - y2) * PX, x2 * PX, (page.height - y1) * PX), target))
+        boxes = number_boxes(document)
+        ends: dict[int, int] = {}
         if pdf is not None:
             subsets = dated_subsets(moment)
+            # The pages the join draws a folio over, and stamps no number into (it opens those)
+            drawn_over = set(folios).difference(page for page, _, _ in boxes.values())
 
             def finish(document, pdf) -> None:  # type: ignore[no-untyped-def]
                 subsets(document, pdf)
                 without_block_destinations(pdf)
                 linked_across_parts(pdf, links)
+                ends.update(compressed_for_the_join(pdf, drawn_over))
 
             document.write_pdf(pdf, pdf_identifier=identifier, finisher=finish,
                                custom_metadata=True)  # <meta name="Rights">, as write/pdf.py
     first = document.pages[0]
     pages, size = len(document.pages), (first.width * PX, first.height * PX)
-    boxes = number_boxes(document)
     del document, first  # its boxes let go before the PDF is read back for its slots (below: at its peak)
     slots = find_slots(pdf, boxes) if pdf is not None and boxes else None
-    return PartResult(key, pages, anchors, links, size, str(pdf) if pdf else None, messages, folios, slots)
+    return PartResult(key, pages, anchors, links, size, str(pdf) if pdf else None, messages, folios, slots, ends)
 
 
 def linked_across_parts(pdf,  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ import hashlib
 import json
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cache import write_bytes, write_json
@@ -29,6 +29,9 @@ class PartResult:
     folios: list[int]  # the pages (indices) that carry a folio, when the folios are drawn apart (furniture.py)
     # Laid out from placeholders: where each page reference's digits are stamped in (stamped_digits.py)
     slots: list | None = None
+    # The pages it compressed for the join to draw their folio over: index -> where the start of its contents' stream
+    # ends, which the join carries on (page_contents.py)
+    ends: dict[int, int] = field(default_factory=dict)
 
 
 class PartStore:

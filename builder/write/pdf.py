@@ -28,18 +28,13 @@ from ..layout.document import LaidOutDocument
 from ..layout.furniture import BLANK_PAGE
 from ..layout.font_subsets import dated_subsets
 from ..layout.identity import pdf_identifier
+from ..layout.page_contents import CLOSING, COMPRESSION, OPENING, drawn_over, flushed, joined_deflate
 from ..layout.parts import LaidOutParts
 from ..layout.weasyprint_log import report_unlinked, weasyprint_diagnostics
 from ..model import RenderedBook
 from ..workers import apart
 from .booklet import impose_booklet
 
-# zlib's level for the page contents the join writes. WeasyPrint's (and qpdf's default) is 6; at 207 pages, 8 MB of
-# contents: level 6 924,666 bytes in 0.12 s, 7 911,093 in 0.17 s, 8 899,506 in 0.37 s, 9 897,852 in 0.49 s. At 8
-# the joined PDF is no larger than WeasyPrint's own of the whole book (issue 20: at most 1.05 times), and an edit
-# compresses only the pages it changed.
-COMPRESSION = 8
-WINDOW = 1 << zlib.MAX_WBITS  # how far back a zlib stream refers (``joined_deflate``)
 CONTENTS_KEPT = 3  # page contents kept (``ContentsCompressor``), as many times the pages of the last join: an
 #                    edition's last builds, or two editions'
 
@@ -179,6 +174,7 @@ def draw_numbers(book, laid_out: LaidOutParts, first_index: list[int],  # type: 
     folios = dict(laid_out.folios.numbers) if laid_out.folios is not None else {}
     drawn = FolioStamps(opened.enter_context(pikepdf.open(io.BytesIO(laid_out.folios.template.pdf())))) \
         if laid_out.folios is not None else None  # drawn apart from the parts
+    ends = {offset + index: end for part, offset in zip(laid_out.parts, first_index) for index, end in part.ends.items()}
     for index in sorted(stamps.keys() | folios.keys()):
         page = book.pages[index]
         if index in stamps:
@@ -186,7 +182,7 @@ def draw_numbers(book, laid_out: LaidOutParts, first_index: list[int],  # type: 
         after = None
         if drawn is not None and index in folios:
             after = draw_over(book, page, drawn.template, drawn.folio(index, folios[index]))
-        contents.compress(page, after)
+        contents.compress(page, after, ends.get(index))
 
 
 class ContentsCompressor:
@@ -194,10 +190,11 @@ class ContentsCompressor:
     its hash: an edit compresses again only the pages it changed. Compressed here, not by qpdf, so that a kept page
     and a new one are compressed alike, by the zlib that WeasyPrint compresses the parts' pages with.
 
-    A page with a folio drawn over it is one stream: its own drawing, compressed and kept as above (under the hash
-    of the stream as its part compressed it), up to a point where the compression starts afresh (a full flush),
-    then the folio's, compressed each time (``joined_deflate``). So the pages of an edit that moves them, whose
-    folios all change, are not compressed again: 1.6 s of the join of an 824-page book.
+    A page with a folio drawn over it is one stream: its own drawing, compressed up to a point where the compression
+    starts afresh (a full flush), then the folio's, compressed each time (``joined_deflate``). Its part compressed
+    its own drawing so (``layout/page_contents.py``), unless the join stamps numbers into it: that drawing is
+    compressed here, and kept as above (under the hash of the stream as its part compressed it). So the pages of an
+    edit that moves them, whose folios all change, are not compressed again: 1.6 s of the join of an 824-page book.
     """
 
     def __init__(self, kept: Path | None) -> None:
@@ -207,22 +204,26 @@ class ContentsCompressor:
         self.salt = f'{builder_key("contents")}:{COMPRESSION}:{zlib.ZLIB_RUNTIME_VERSION}:'.encode()
         self.written = 0
 
-    def compress(self, page, after: bytes | None = None) -> None:  # type: ignore[no-untyped-def]
+    def compress(self, page, after: bytes | None = None,  # type: ignore[no-untyped-def]
+                 end: int | None = None) -> None:
         """Compress ``page``'s contents, unless they are as its part wrote them, compressed; with what is drawn
-        ``after`` them (``draw_over``), in a graphics state of their own."""
+        ``after`` them (``draw_over``), in a graphics state of their own; ``end``: where the start of its part's
+        compression ends, if its part compressed it for this (``layout/page_contents.py``)."""
         import pikepdf
 
         contents = page.obj.get('/Contents')
         if not isinstance(contents, pikepdf.Stream) or ('/Filter' in contents and after is None):
             return
-        if after is None:
+        if end is not None and after is not None:
+            packed = drawn_over(contents.read_raw_bytes(), end, after)
+        elif after is None:
             data = contents.read_bytes()
             packed = self.kept_or_made(b'whole:' + data, functools.partial(zlib.compress, data, COMPRESSION))
         else:
             # The page's drawing in a graphics state of its own (WeasyPrint leaves its page transformation set)
-            drawing = b'q\n' + contents.read_bytes()
+            drawing = OPENING + contents.read_bytes()
             key = b'opened:' + (contents.read_raw_bytes() if '/Filter' in contents else drawing)
-            packed = joined_deflate(self.kept_or_made(key, lambda: flushed(drawing)), drawing, b'\nQ\n' + after)
+            packed = joined_deflate(self.kept_or_made(key, lambda: flushed(drawing)), drawing, CLOSING + after)
         contents.write(packed, filter=pikepdf.Name.FlateDecode)
         self.written += 1
 
@@ -346,27 +347,6 @@ def linked(parent, children) -> None:  # type: ignore[no-untyped-def]
     parent.First, parent.Last = children[0], children[-1]
     for before, after in zip(children, children[1:]):
         before.Next, after.Prev = after, before
-
-
-def flushed(data: bytes) -> bytes:
-    """``data`` compressed as the start of a zlib stream (``COMPRESSION``), up to a full flush, and the Adler-32
-    checksum of ``data`` (4 bytes, big-endian) before it: what :func:`joined_deflate` continues."""
-    compressor = zlib.compressobj(COMPRESSION)
-    return zlib.adler32(data).to_bytes(4, 'big') + compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
-
-
-def joined_deflate(opened: bytes, before: bytes, data: bytes) -> bytes:
-    """The zlib stream of ``before`` (compressed in ``opened``, :func:`flushed`) followed by ``data``.
-
-    After a full flush, a compression that starts afresh (raw deflate, no header) carries on the same stream,
-    the checksum of both at its end. It refers back to ``before`` as to a dictionary (its last 32 KiB, which the
-    reader has just read): the folio's operators are the page's, and compressed alone each page took 70 bytes
-    more than in one with the page's, 17 with it.
-    """
-    checksum, start = int.from_bytes(opened[:4], 'big'), opened[4:]
-    compressor = zlib.compressobj(COMPRESSION, zlib.DEFLATED, -zlib.MAX_WBITS, zdict=before[-WINDOW:])
-    rest = compressor.compress(data) + compressor.flush()
-    return start + rest + zlib.adler32(data, checksum).to_bytes(4, 'big')
 
 
 def draw_over(book, page, drawn, over) -> bytes | None:  # type: ignore[no-untyped-def]
