@@ -25,6 +25,7 @@ import stat as stat_module
 import sys
 import sysconfig
 import tempfile
+import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -103,8 +104,9 @@ def same_contents(a: Signature, b: Signature) -> bool:
 def builder_key(options: Any) -> str:
     """What besides the book decides the outputs: this builder's code and styles, the libraries it runs on, the
     options, the date."""
+    # zlib: the system's, which Python links to; the kept parts hold pages it compressed (layout/page_contents.py)
     parts = [__version__, sys.version, repr(options), os.environ.get('SOURCE_DATE_EPOCH', ''), _builder_files(),
-             _libraries()]
+             _libraries(), zlib.ZLIB_RUNTIME_VERSION]
     return hashlib.sha256('\n'.join(parts).encode()).hexdigest()
 
 
