@@ -87,7 +87,10 @@ def main() -> None:
     tree = Tree(process.pid)  # the largest process, and the command's own process (the builder)
     while process.poll() is None:
         tree.sample()
-        time.sleep(0.1)
+        try:  # woken as the command ends, not at the next 0.1 s: a command of 0.1 s read 0.10 or 0.21 s
+            process.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            pass
     errors.seek(0)
     stderr = errors.read()
     wall = time.perf_counter() - start
