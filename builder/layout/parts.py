@@ -642,14 +642,14 @@ def lay_out_part(key: str, html: str, root: Path, generated: dict[str, tuple[str
         ends: dict[int, int] = {}
         if pdf is not None:
             subsets = dated_subsets(moment)
-            # The pages the join draws a folio over, and stamps no number into (it opens those)
-            drawn_over = set(folios).difference(page for page, _, _ in boxes.values())
+            # The pages the join draws a folio over and stamps no number into (those it opens, as they are)
+            folio_pages = set(folios).difference(page for page, _, _ in boxes.values())
 
             def finish(document, pdf) -> None:  # type: ignore[no-untyped-def]
                 subsets(document, pdf)
                 without_block_destinations(pdf)
                 linked_across_parts(pdf, links)
-                ends.update(compressed_for_the_join(pdf, drawn_over))
+                ends.update(compressed_for_the_join(pdf, folio_pages))
 
             document.write_pdf(pdf, pdf_identifier=identifier, finisher=finish,
                                custom_metadata=True)  # <meta name="Rights">, as write/pdf.py
