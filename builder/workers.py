@@ -23,10 +23,12 @@ import multiprocessing
 import multiprocessing.util
 import os
 import pickle
+import select
 import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from multiprocessing import forkserver
@@ -251,7 +253,7 @@ class _Pool(ProcessPoolExecutor):
         # its process, and a writer in a worker reads the date (``dates.py``)
         epoch = os.environ.get(EPOCH_VARIABLE)
         super().__init__(workers, mp_context=start_early(), initializer=_start_worker,
-                         initargs=(self.scratch, shared_file, epoch, niceness), **options)
+                         initargs=(self.scratch, shared_file, epoch, niceness, os.getpid()), **options)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         try:
@@ -280,11 +282,13 @@ class _Pool(ProcessPoolExecutor):
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _start_worker(scratch: str, shared_file: str | None, epoch: str | None, niceness: int) -> None:
+def _start_worker(scratch: str, shared_file: str | None, epoch: str | None, niceness: int, starter: int) -> None:
     """A worker ends at once on Ctrl-C, and writes its temporary files to a folder of its own in ``scratch``,
     removed as it ends (``process_pool``); it keeps what ``shared_file`` holds for its jobs (``map_in_workers``),
-    dates what it writes with the build's ``SOURCE_DATE_EPOCH``, ``epoch``, and runs ``niceness`` lower."""
+    dates what it writes with the build's ``SOURCE_DATE_EPOCH``, ``epoch``, runs ``niceness`` lower, and ends
+    with the process that started its pool, ``starter`` (:func:`_ending_with`)."""
     global _shared
+    _ending_with(starter)
     if niceness:
         os.nice(niceness)
     if epoch is None:
@@ -300,6 +304,42 @@ def _start_worker(scratch: str, shared_file: str | None, epoch: str | None, nice
                                   exitpriority=0)
     signal.signal(signal.SIGINT, lambda *_: os._exit(INTERRUPTED))
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # a forked worker inherits submit's mask
+
+
+def _ending_with(starter: int) -> None:
+    """End this worker at once when the process ``starter`` ends, from a thread that waits for it.
+
+    A build killed outright (SIGKILL: a CI's hard time limit, the kernel out of memory) cannot tell its workers,
+    which are the fork server's children, not its own. A worker between jobs would wait for the next for ever,
+    and the fork server with it, holding the build's standard streams open: the program that ran the build and
+    reads its output to the end waited for ever too (a test that kills a build, once in a while).
+    """
+    try:
+        ended = os.pidfd_open(starter)  # readable once the process has ended (Linux)
+    except ProcessLookupError:
+        os._exit(INTERRUPTED)  # ended already
+    except (AttributeError, OSError):  # another system: asked every STOPPING_INTERVAL
+        ended = None
+
+    def wait() -> None:
+        if ended is not None:
+            select.select([ended], [], [])
+        else:
+            while _alive(starter):
+                time.sleep(STOPPING_INTERVAL)
+        os._exit(INTERRUPTED)
+
+    threading.Thread(target=wait, name='coursepack-starter', daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's: the number was given to a new process
+        return False
+    return True
 
 
 def _start_fork_server(book: Path | None) -> None:

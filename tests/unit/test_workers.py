@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -157,3 +158,42 @@ def test_what_every_job_reads_is_pickled_with_the_reductions_given():
     reduced.clear()
     assert map_in_workers(_value_plus, Plain(5), [(1,), (2,)], 2, {Plain: _as_its_value}) == [6, 7]
     assert reduced == [5]  # once, by the pool's pickler: the shared value is pickled once for every worker
+
+
+# A program that starts a pool, has its worker run one job (its process id, printed), then waits with the worker
+# between jobs, as a build does between a pass's parts.
+STARTER = """
+import os, sys, time
+from builder.workers import process_pool
+pool = process_pool(1)
+print(pool.submit(os.getpid).result(), flush=True)
+time.sleep(600)
+"""
+
+
+def test_workers_end_with_the_process_that_started_them_when_it_is_killed(tmp_path):
+    """Killed outright (SIGKILL), the build cannot stop its workers, which are the fork server's children; one
+    waiting between jobs waited for ever, and the fork server with it, holding the build's standard streams open:
+    whatever read the build's output to its end (a test that kills a build) waited for ever too."""
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    temporary = tempfile.mkdtemp(prefix='cp-')  # what the killed program cannot remove (the fork server's socket)
+    starter = subprocess.Popen([sys.executable, '-c', STARTER], cwd=REPO, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**os.environ, 'TMPDIR': temporary})
+    try:
+        worker = int(starter.stdout.readline())
+        os.kill(starter.pid, signal.SIGKILL)
+        starter.wait(timeout=60)
+        # Every process that inherited its streams (the worker, the fork server, multiprocessing's resource
+        # tracker) has ended: their end of the pipes is closed.
+        out, err = starter.communicate(timeout=30)
+        assert out == b'' and b'Traceback' not in err, err
+        assert not Path(f'/proc/{worker}').exists() or 'zombie' in Path(f'/proc/{worker}/status').read_text()
+    finally:
+        if starter.poll() is None:
+            starter.kill()
+        shutil.rmtree(temporary, ignore_errors=True)
