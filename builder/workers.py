@@ -335,9 +335,7 @@ def _ending_with(starter: int) -> None:
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's: the number was given to a new process
+    except (ProcessLookupError, PermissionError):  # gone, or another user's: the number went to a new process
         return False
     return True
 

@@ -171,6 +171,15 @@ time.sleep(600)
 """
 
 
+def _ended(pid: int) -> bool:
+    """Whether process ``pid`` has ended: gone, or a zombie its parent has yet to reap (read once: it may go between
+    two reads)."""
+    try:
+        return 'zombie' in Path(f'/proc/{pid}/status').read_text()
+    except FileNotFoundError:
+        return True
+
+
 def test_workers_end_with_the_process_that_started_them_when_it_is_killed(tmp_path):
     """Killed outright (SIGKILL), the build cannot stop its workers, which are the fork server's children; one
     waiting between jobs waited for ever, and the fork server with it, holding the build's standard streams open:
@@ -192,7 +201,7 @@ def test_workers_end_with_the_process_that_started_them_when_it_is_killed(tmp_pa
         # tracker) has ended: their end of the pipes is closed.
         out, err = starter.communicate(timeout=30)
         assert out == b'' and b'Traceback' not in err, err
-        assert not Path(f'/proc/{worker}').exists() or 'zombie' in Path(f'/proc/{worker}/status').read_text()
+        assert _ended(worker)
     finally:
         if starter.poll() is None:
             starter.kill()
