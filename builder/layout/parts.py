@@ -92,10 +92,14 @@ from .settle import MAX_PASSES
 from .stamped_digits import can_stamp, find_slots, number_boxes
 from .weasyprint_log import UNLINKED, collected_messages, report_messages
 
-PART_BYTES = 50_000  # chapter XHTML per part: about 9 A4 pages of prose; an edit lays out its part again
+# Chapter XHTML per part: about four A4 pages of prose. An edit lays out its part again, so a chapter that long
+# is a part of its own and an edit lays out its chapter alone; shorter chapters go in runs, as a part has a cost
+# of its own (its document in a worker, its fonts merged by the join: about 0.05 s). At 50 k (runs of two
+# chapters at 207 and 824 pages), an edit of the 207-page book took 0.3-0.8 s more; parts of one chapter make
+# the 824-page book's first build 5-10 % longer (129 parts, not 69).
+PART_BYTES = 20_000
 # Chapter parts at least: a book of up to eight chapters has one a part, so that an edit lays out its chapter
 # alone (the 50-page benchmark book's edit: 2.0 -> 1.7 s, its first build 0.1 s slower, a few parts more).
-# Past eight, a part costs about 0.1 s more in a first build (parts of one chapter: +1.3 s at 207 pages).
 MIN_PARTS = 8
 PX = 0.75  # CSS px -> PDF pt
 # An estimated page within a tenth of a power of ten (91 to 110) may have another number of digits when laid out
