@@ -93,10 +93,12 @@ from .stamped_digits import can_stamp, find_slots, number_boxes
 from .weasyprint_log import UNLINKED, collected_messages, report_messages
 
 # Chapter XHTML per part: about four A4 pages of prose. An edit lays out its part again, so a chapter that long
-# is a part of its own and an edit lays out its chapter alone; shorter chapters go in runs, as a part has a cost
-# of its own (its document in a worker, its fonts merged by the join: about 0.05 s). At 50 k (runs of two
-# chapters at 207 and 824 pages), an edit of the 207-page book took 0.3-0.8 s more; parts of one chapter make
-# the 824-page book's first build 5-10 % longer (129 parts, not 69).
+# is a part of its own and an edit lays out its chapter alone; shorter chapters go in runs, as each part has costs
+# of its own: about 0.05 s of a worker in a first build (its document, its fonts), a few milliseconds of the join
+# in every build (the part opened, its outline, its fonts merged). Measured against 50 k (runs of two chapters at
+# 207 and 824 pages), alternating: the 207-page book's edit 2.1-2.7 s against 2.5-3.4 s, its first build about
+# 5 % longer (33 parts against 19); the 824-page book's first build 5-10 % longer (133 parts against 69), its edit
+# no shorter (4.2-6.0 s against 4.8-6.5 s): the join's share of the parts grew as much as the part shrank.
 PART_BYTES = 20_000
 # Chapter parts at least: a book of up to eight chapters has one a part, so that an edit lays out its chapter
 # alone (the 50-page benchmark book's edit: 2.0 -> 1.7 s, its first build 0.1 s slower, a few parts more).
