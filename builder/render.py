@@ -51,8 +51,14 @@ def prepare(config: BookConfig) -> None:
         _templates.get_template(name)
 
 
-def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook:
-    """Render every document; ``pages`` (from a first layout) lets back matter print page numbers."""
+def render(resolved: ResolvedBook, pages: PageMap | None = None, *,
+           chapters_of: RenderedBook | None = None) -> RenderedBook:
+    """Render every document; ``pages`` (from a first layout) lets back matter print page numbers.
+
+    ``chapters_of``: an earlier rendering of the same book, whose chapters are taken as they are, for a rendering
+    of which only the front and back matter are used (``layout/parts.py``: a back-matter part laid out from the
+    pages of the parts before it). The chapters are two thirds of a rendering's time (0.1 of 0.15 s at 207 pages).
+    """
     md = make_parser(resolved.config.language)
     _add_reference_rules(md)
     book = resolved.config
@@ -60,14 +66,32 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
     selection = resolved.selected
     bibliography = resolved.bibliography
     chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
-    references = references_title(resolved)
-    captions = caption_labels(resolved.captions, strings)
     page_reference = strings('page-reference')
     numbering = PageNumbering.of(resolved.chapter_ids, pages)
+    documents = [d for d in chapters_of.documents if d.kind == 'chapter'] if chapters_of is not None else \
+        _chapter_documents(md, resolved, pages, numbering, chapters)
+    base_env = {'targets': resolved.targets, 'pages': pages, 'page_reference': page_reference,
+                'citations': bibliography.citations if bibliography else {}}
+    back, resources, back_headings = back_matter(BackMatterContext(
+        resolved, strings, _templates, markdown_renderer(md, base_env), chapters, pages, numbering))
+    lists = [] if selection.is_handout else _captions_lists(book, resolved.captions, strings)
+    headings = tuple(Heading(d.id, 1, d.title, d.id) for d in lists) + resolved.headings + tuple(back_headings)
+    front = [*_front_matter(book, selection, headings, chapters, strings), *lists]
+    documents = [*map(_with_block_ids, front), *documents, *map(_with_block_ids, back)]
+    return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources), selection,
+                        rights_statement(resolved, strings), numbering)
+
+
+def _chapter_documents(md: MarkdownIt, resolved: ResolvedBook, pages: PageMap | None, numbering: PageNumbering,
+                       chapters: dict[str, Chapter]) -> list[Document]:
+    strings = resolved.config.interface
+    bibliography = resolved.bibliography
+    references = references_title(resolved)
+    captions = caption_labels(resolved.captions, strings)
     documents = []
     for parsed in resolved.chapters:
         env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages, 'captions': captions,
-                               'page_reference': page_reference,
+                               'page_reference': strings('page-reference'),
                                'citations': bibliography.citations if bibliography else {},
                                CREDITS: resolved.acknowledgements.block_credits if resolved.acknowledgements else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
@@ -75,18 +99,13 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook
                                           numbering, strings)
         html = _templates.get_template('chapter.xhtml').render(t=strings.markup, chapter=parsed.chapter, body=body,
                                                                references=chapter_list)
-        documents.append(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html, landmark='bodymatter'
-                                  if parsed is resolved.chapters[0] else None))
-    base_env = {'targets': resolved.targets, 'pages': pages, 'page_reference': page_reference,
-                'citations': bibliography.citations if bibliography else {}}
-    back, resources, back_headings = back_matter(BackMatterContext(
-        resolved, strings, _templates, markdown_renderer(md, base_env), chapters, pages, numbering))
-    lists = [] if selection.is_handout else _captions_lists(book, resolved.captions, strings)
-    headings = tuple(Heading(d.id, 1, d.title, d.id) for d in lists) + resolved.headings + tuple(back_headings)
-    documents = [*_front_matter(book, selection, headings, chapters, strings), *lists, *documents, *back]
-    documents = [replace(d, body=with_block_ids(d.body, d.id)) for d in documents]
-    return RenderedBook(book, tuple(documents), headings, resolved.images, pages, tuple(resources), selection,
-                        rights_statement(resolved, strings), numbering)
+        documents.append(_with_block_ids(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html,
+                                                  landmark='bodymatter' if parsed is resolved.chapters[0] else None)))
+    return documents
+
+
+def _with_block_ids(document: Document) -> Document:
+    return replace(document, body=with_block_ids(document.body, document.id))
 
 
 def edition_label(book: BookConfig, selection: Selection) -> str | None:
