@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .chronology.events import load_chronology
@@ -17,6 +18,8 @@ from .yamlfile import read_text
 # prose, 216 pages, 227 MB; 2 MB, 428 pages, 318 MB): past 1 MiB a chapter is refused, located at the line
 # where the limit falls, so that no build needs more than about 250 MB. Longer texts are several chapters.
 MAX_CHAPTER_BYTES = 1024 * 1024
+# A language named in a chapter: a span's or a div's attribute, ``{lang=fr}``, or raw HTML's, ``lang="fr"``
+NAMED_LANGUAGE = re.compile(r'lang=["\']?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)')
 
 
 def load(root: Path, diagnostics: Diagnostics) -> Book:
@@ -51,3 +54,17 @@ def load(root: Path, diagnostics: Diagnostics) -> Book:
     terms = counted('glossary', lambda: load_glossary(config, diagnostics))
     events = counted('chronology', lambda: load_chronology(config, diagnostics))
     return Book(config, tuple(sources), references, style, terms, events, frozenset(broken))
+
+
+def book_languages(root: Path) -> list[str]:
+    """The language of the book in ``root``, then every other that its chapters name, in their order, read from
+    their text without parsing it (for the workers' fork server, which hyphenates a word in each ahead: its
+    attributes' and quotations' languages the parse would find are not all here); none when it has no book."""
+    quiet = Diagnostics()
+    config = load_config(root, quiet)
+    if config is None:
+        return []
+    named = [config.language]
+    for name in config.chapters:
+        named.extend(NAMED_LANGUAGE.findall(read_text(root, name, quiet, max_bytes=MAX_CHAPTER_BYTES) or ''))
+    return list(dict.fromkeys(named))

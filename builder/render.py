@@ -88,10 +88,11 @@ def _chapter_documents(md: MarkdownIt, resolved: ResolvedBook, pages: PageMap | 
     bibliography = resolved.bibliography
     references = references_title(resolved)
     captions = caption_labels(resolved.captions, strings)
+    page_reference = strings('page-reference')
     documents = []
     for parsed in resolved.chapters:
         env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages, 'captions': captions,
-                               'page_reference': strings('page-reference'),
+                               'page_reference': page_reference,
                                'citations': bibliography.citations if bibliography else {},
                                CREDITS: resolved.acknowledgements.block_credits if resolved.acknowledgements else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
