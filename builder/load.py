@@ -57,9 +57,9 @@ def load(root: Path, diagnostics: Diagnostics) -> Book:
 
 
 def book_languages(root: Path) -> list[str]:
-    """The language of the book in ``root``, then every other that its chapters name, in their order, read from
-    their text without parsing it (for the workers' fork server, which hyphenates a word in each ahead: its
-    attributes' and quotations' languages the parse would find are not all here); none when it has no book."""
+    """The language of the book in ``root``, then every other that its chapters name, in their order; none when
+    there is no book. For the workers' fork server, which hyphenates a word in each ahead: read from the chapters'
+    text without parsing it, so a language that only the parse finds (a quoted source's) is not here."""
     quiet = Diagnostics()
     config = load_config(root, quiet)
     if config is None:
