@@ -8,7 +8,7 @@ from pathlib import Path
 from .chronology.events import load_chronology
 from .citations.load import load_references
 from .citations.styles import find_style
-from .config import load_config
+from .config import BookConfig, load_config
 from .diagnostics import BuildError, Diagnostics
 from .glossary.terms import load_glossary
 from .model import Book, SourceFile
@@ -26,11 +26,7 @@ def load(root: Path, diagnostics: Diagnostics) -> Book:
     config = load_config(root, diagnostics)
     if config is None:
         raise BuildError(diagnostics)
-    sources = []
-    for name in config.chapters:
-        text = read_text(root, name, diagnostics, max_bytes=MAX_CHAPTER_BYTES)
-        if text is not None:
-            sources.append(SourceFile(name, text))
+    sources = chapter_sources(root, config, diagnostics)
     if diagnostics.has_errors():
         raise BuildError(diagnostics)
     # Problems in the data files do not stop the load: the chapters are still checked against what
@@ -65,6 +61,16 @@ def book_languages(root: Path) -> list[str]:
     if config is None:
         return []
     named = [config.language]
-    for name in config.chapters:
-        named.extend(NAMED_LANGUAGE.findall(read_text(root, name, quiet, max_bytes=MAX_CHAPTER_BYTES) or ''))
+    for source in chapter_sources(root, config, quiet):
+        named.extend(NAMED_LANGUAGE.findall(source.text))
     return list(dict.fromkeys(named))
+
+
+def chapter_sources(root: Path, config: BookConfig, diagnostics: Diagnostics) -> list[SourceFile]:
+    """The text of each chapter ``config`` lists that can be read (:func:`read_text`'s checks; the others reported)."""
+    sources = []
+    for name in config.chapters:
+        text = read_text(root, name, diagnostics, max_bytes=MAX_CHAPTER_BYTES)
+        if text is not None:
+            sources.append(SourceFile(name, text))
+    return sources

@@ -69,7 +69,7 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None, *,
     page_reference = strings('page-reference')
     numbering = PageNumbering.of(resolved.chapter_ids, pages)
     documents = [d for d in chapters_of.documents if d.kind == 'chapter'] if chapters_of is not None else \
-        _chapter_documents(md, resolved, pages, numbering, chapters)
+        _chapter_documents(md, resolved, pages, numbering, chapters, page_reference)
     base_env = {'targets': resolved.targets, 'pages': pages, 'page_reference': page_reference,
                 'citations': bibliography.citations if bibliography else {}}
     back, resources, back_headings = back_matter(BackMatterContext(
@@ -83,12 +83,11 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None, *,
 
 
 def _chapter_documents(md: MarkdownIt, resolved: ResolvedBook, pages: PageMap | None, numbering: PageNumbering,
-                       chapters: dict[str, Chapter]) -> list[Document]:
+                       chapters: dict[str, Chapter], page_reference: str) -> list[Document]:
     strings = resolved.config.interface
     bibliography = resolved.bibliography
     references = references_title(resolved)
     captions = caption_labels(resolved.captions, strings)
-    page_reference = strings('page-reference')
     documents = []
     for parsed in resolved.chapters:
         env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages, 'captions': captions,

@@ -7,6 +7,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -15,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from builder.workers import map_in_workers, process_pool
+
+from conftest import REPO
 
 pytestmark = pytest.mark.build  # its workers come from the fork server, which lays a page out as it starts
 
@@ -184,12 +189,6 @@ def test_workers_end_with_the_process_that_started_them_when_it_is_killed(tmp_pa
     """Killed outright (SIGKILL), the build cannot stop its workers, which are the fork server's children; one
     waiting between jobs waited for ever, and the fork server with it, holding the build's standard streams open:
     whatever read the build's output to its end (a test that kills a build) waited for ever too."""
-    import signal
-    import subprocess
-    import sys
-
-    from conftest import REPO
-
     temporary = tempfile.mkdtemp(prefix='cp-')  # what the killed program cannot remove (the fork server's socket)
     starter = subprocess.Popen([sys.executable, '-c', STARTER], cwd=REPO, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, env={**os.environ, 'TMPDIR': temporary})
