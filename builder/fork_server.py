@@ -13,10 +13,12 @@ forked from this server; whatever the server has done, no worker does again:
   what it does once (cffi parses the C declarations of each type it first
   allocates, Pango and fontconfig set themselves up): 0.035 s a part,
   measured in a forked process on a part of the 50-page benchmark book; and
-  hyphenate it in the book's language (``SERVER_BOOK``) and in each that its
-  chapters name (``load.book_languages``), whose patterns WeasyPrint (Pyphen)
-  loads once a process: 0.05 s a part in English, 0.5 s in German, 0.03 s for
-  the French spans of the course pack's and the benchmark books' chapters;
+  hyphenate it in the book's language (``SERVER_BOOK``) and in each that two
+  or more of its chapters name (``load.book_languages``), whose patterns
+  WeasyPrint (Pyphen) loads once a process: 0.05 s a part in English, 0.5 s
+  in German, 0.03 s for the French spans of the course pack's and the
+  benchmark books' chapters (a language one chapter names is loaded by its
+  part alone, rather than holding up every part);
 * move what it holds out of the garbage collector's sight (``gc.freeze``):
   a worker's collections otherwise walk every object it inherited, and, by
   touching them, copy the memory it shares with the server;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 from .chronology.events import load_chronology
@@ -53,17 +54,20 @@ def load(root: Path, diagnostics: Diagnostics) -> Book:
 
 
 def book_languages(root: Path) -> list[str]:
-    """The language of the book in ``root``, then every other that its chapters name, in their order; none when
-    there is no book. For the workers' fork server, which hyphenates a word in each ahead: read from the chapters'
-    text without parsing it, so a language that only the parse finds (a quoted source's) is not here."""
+    """The language of the book in ``root``, then every other that two or more of its chapters name, in their
+    order; none when there is no book. For the workers' fork server, which hyphenates a word in each ahead, so that
+    the workers have its patterns: loaded there once rather than in each part that needs them. A language one
+    chapter names is left to its part: loading it ahead would hold up every part for the one (German's patterns take
+    0.5-0.7 s). Read from the chapters' text without parsing it, so a language that only the parse finds (a quoted
+    source's) is not here."""
     quiet = Diagnostics()
     config = load_config(root, quiet)
     if config is None:
         return []
-    named = [config.language]
-    for source in chapter_sources(root, config, quiet):
-        named.extend(NAMED_LANGUAGE.findall(source.text))
-    return list(dict.fromkeys(named))
+    chapters_naming = Counter(language for source in chapter_sources(root, config, quiet)
+                              for language in dict.fromkeys(NAMED_LANGUAGE.findall(source.text)))
+    return list(dict.fromkeys([config.language, *(language for language, chapters in chapters_naming.items()
+                                                  if chapters > 1)]))
 
 
 def chapter_sources(root: Path, config: BookConfig, diagnostics: Diagnostics) -> list[SourceFile]:
