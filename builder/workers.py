@@ -59,9 +59,9 @@ STOPPING_INTERVAL = 0.1  # seconds between the ends of workers started while int
 # fonts of the stylesheet it parses for every part): the build's own, which it removes as it ends, also when
 # interrupted (``ending.py``), where the server, ending after it, might not remove its own in time.
 SERVER_FOLDER = 'COURSEPACK_SERVER_FOLDER'
-# And the book folder, in whose languages (the book's, and those its chapters name) the server's warm-up hyphenates
-# a word: WeasyPrint loads a language's hyphenation patterns in the first layout that needs them, once a process
-# (English: 0.05 s; German: 0.5 s; French, for a book's French spans, 0.03 s), which was in every part.
+# And the book folder, in whose languages (the book's, and those two or more of its chapters name) the server's
+# warm-up hyphenates a word: WeasyPrint loads a language's hyphenation patterns in the first layout that needs them,
+# once a process (English: 0.05 s; German: 0.5 s; French, for a book's French spans, 0.03 s), which was in every part.
 SERVER_BOOK = 'COURSEPACK_SERVER_BOOK'
 # In a pool's folder: each worker's own folder is named by its process id and this (``_Pool.stop``), and this file
 # says that the pool was stopped.
