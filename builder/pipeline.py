@@ -229,8 +229,8 @@ def make_one_output(checked: Checked, output: Output, targets: dict[str, Path], 
 def make_output(checked: Checked, output: Output, targets: dict[str, Path], build: Build,
                 stack: contextlib.ExitStack) -> dict[str, OutputSummary]:
     """One output, in each format asked for (``targets``): select, render and lay out, write. Return the summaries
-    of the formats written ahead (``write/ahead.py``), by file name: read from their files while the PDF is joined,
-    which the build waits for (0.14 s of an 824-page book's edit, read after the build)."""
+    of the formats written ahead (``write/ahead.py``), by file name: read from their files as they are written,
+    while the PDF is joined, which the build waits for (0.14 s of an 824-page book's edit, read after the build)."""
     resolved = select(checked.book, checked.notes, checked.whole, output.selection, build.diagnostics,
                       cache=build.options.cache)
     build.stop_on_errors()
@@ -251,8 +251,8 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
     # waited 1 s for them), then those that were not written from the settled pages.
     write(set(targets) - set(ahead.targets))
     written = ahead.kept(laid_out.rendered, build.diagnostics)
-    write(set(ahead.targets) - written)
-    summaries = {WRITERS[f].name(output.stem): WRITERS[f].summarize(targets[f]) for f in sorted(written)}
+    write(set(ahead.targets) - set(written))
+    summaries = {WRITERS[f].name(output.stem): summary for f, summary in sorted(written.items())}
     for wait in waiting:  # the writers apart (the join, the EPUB, the web edition), side by side
         wait()
     build.stop_on_errors()
