@@ -10,10 +10,12 @@ from conftest import copy_book
 
 def test_the_book_s_language_first_then_each_that_two_chapters_name_once(tmp_path):
     book = copy_book('minimal', tmp_path)  # English, a [ … ]{lang=fr} span in its first chapter
-    second = book / 'chapters' / '02-second.md'
-    second.write_text(second.read_text(encoding='utf-8') + '\n::: {lang=de}\nEin Absatz.\n:::\n\n'
-                      '<span lang="es-MX">hola</span> and [encore]{lang=fr} and [en]{lang=en}\n', encoding='utf-8')
-    assert book_languages(book) == ['en', 'fr']
+    first, second = book / 'chapters' / '01-first.md', book / 'chapters' / '02-second.md'
+    first.write_text(first.read_text(encoding='utf-8') + '\n<span lang="es-MX">hola</span>\n', encoding='utf-8')
+    second.write_text(second.read_text(encoding='utf-8') + '\n::: {lang=es-MX}\nUn párrafo.\n:::\n\n'
+                      '[Wort]{lang=de} and [encore]{lang=fr} and [again]{lang=en}\n', encoding='utf-8')
+    # Spanish from raw HTML in one chapter and a div in the other; German from one chapter only
+    assert book_languages(book) == ['en', 'fr', 'es-MX']
 
 
 def test_a_language_one_chapter_names_twice_is_left_to_its_part(tmp_path):
