@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import posixpath
 import re
+import weakref
 from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -88,20 +89,40 @@ def _chapter_documents(md: MarkdownIt, resolved: ResolvedBook, pages: PageMap | 
     bibliography = resolved.bibliography
     references = references_title(resolved)
     captions = caption_labels(resolved.captions, strings)
+    kept = _kept_chapters(resolved)
     documents = []
-    for parsed in resolved.chapters:
-        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'pages': pages, 'captions': captions,
+    for number, parsed in enumerate(resolved.chapters):
+        # The pages reach a chapter through its reference list alone (``bibliography: per-chapter``)
+        chapter_list = chapter_references(_templates, bibliography, parsed.chapter, references, chapters, pages,
+                                          numbering, strings)
+        if number in kept and kept[number][0] == chapter_list:
+            documents.append(kept[number][1])
+            continue
+        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'captions': captions,
                                'page_reference': page_reference,
                                'citations': bibliography.citations if bibliography else {},
                                CREDITS: resolved.acknowledgements.block_credits if resolved.acknowledgements else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
-        chapter_list = chapter_references(_templates, bibliography, parsed.chapter, references, chapters, pages,
-                                          numbering, strings)
         html = _templates.get_template('chapter.xhtml').render(t=strings.markup, chapter=parsed.chapter, body=body,
                                                                references=chapter_list)
         documents.append(_with_block_ids(Document(parsed.chapter.id, 'chapter', parsed.chapter.title, html,
                                                   landmark='bodymatter' if parsed is resolved.chapters[0] else None)))
+        kept[number] = (chapter_list, documents[-1])
     return documents
+
+
+# The chapters' documents of each resolved book, while it lives: a layout renders the same book again for each pass
+# and page map (seven times in the 207-page book's first build), and a chapter is the same but for its reference list.
+# By the id of the book, whose entry goes with it, each chapter by its place: number -> (its list, its document).
+_KEPT_CHAPTERS: dict[int, dict[int, tuple[str, Document]]] = {}
+
+
+def _kept_chapters(resolved: ResolvedBook) -> dict[int, tuple[str, Document]]:
+    key = id(resolved)
+    if key not in _KEPT_CHAPTERS:
+        _KEPT_CHAPTERS[key] = {}
+        weakref.finalize(resolved, _KEPT_CHAPTERS.pop, key, None)
+    return _KEPT_CHAPTERS[key]
 
 
 def _with_block_ids(document: Document) -> Document:
