@@ -142,7 +142,7 @@ def back_matter(context: BackMatterContext) -> tuple[list[Document], list[Resour
 
 
 def markdown_renderer(md: MarkdownIt, base_env: dict[str, Any]) -> Callable[[Fragment], str]:
-    """Render a data file's Markdown with the chapters' renderer and the book's targets, pages and citations."""
+    """Render a data file's Markdown with the chapters' renderer and the book's targets and citations."""
     def render(fragment: Fragment) -> str:
         return md.renderer.render(list(fragment.tokens), md.options, {**fragment.env, **base_env})
 

@@ -52,13 +52,12 @@ def prepare(config: BookConfig) -> None:
         _templates.get_template(name)
 
 
-def render(resolved: ResolvedBook, pages: PageMap | None = None, *,
-           chapters_of: RenderedBook | None = None) -> RenderedBook:
+def render(resolved: ResolvedBook, pages: PageMap | None = None) -> RenderedBook:
     """Render every document; ``pages`` (from a first layout) lets back matter print page numbers.
 
-    ``chapters_of``: an earlier rendering of the same book, whose chapters are taken as they are, for a rendering
-    of which only the front and back matter are used (``layout/parts.py``: a back-matter part laid out from the
-    pages of the parts before it). The chapters are two thirds of a rendering's time (0.1 of 0.15 s at 207 pages).
+    Rendered again from other pages, as each pass of a layout renders it, the book takes the chapters' documents it
+    rendered before, but for a chapter whose reference list prints other pages (``_kept_chapters``): the chapters are
+    two thirds of a rendering's time (0.1 of 0.15 s at 207 pages).
     """
     md = make_parser(resolved.config.language)
     _add_reference_rules(md)
@@ -69,10 +68,9 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None, *,
     chapters = {c.chapter.id: c.chapter for c in resolved.chapters}
     page_reference = strings('page-reference')
     numbering = PageNumbering.of(resolved.chapter_ids, pages)
-    documents = [d for d in chapters_of.documents if d.kind == 'chapter'] if chapters_of is not None else \
-        _chapter_documents(md, resolved, pages, numbering, chapters, page_reference)
-    base_env = {'targets': resolved.targets, 'pages': pages, 'page_reference': page_reference,
+    base_env = {'targets': resolved.targets, 'page_reference': page_reference,
                 'citations': bibliography.citations if bibliography else {}}
+    documents = _chapter_documents(md, resolved, pages, numbering, chapters, base_env)
     back, resources, back_headings = back_matter(BackMatterContext(
         resolved, strings, _templates, markdown_renderer(md, base_env), chapters, pages, numbering))
     lists = [] if selection.is_handout else _captions_lists(book, resolved.captions, strings)
@@ -84,7 +82,9 @@ def render(resolved: ResolvedBook, pages: PageMap | None = None, *,
 
 
 def _chapter_documents(md: MarkdownIt, resolved: ResolvedBook, pages: PageMap | None, numbering: PageNumbering,
-                       chapters: dict[str, Chapter], page_reference: str) -> list[Document]:
+                       chapters: dict[str, Chapter], base_env: dict[str, Any]) -> list[Document]:
+    """The chapters' documents; ``base_env``: what every Markdown rendering of the book is given (the back matter's
+    too), to which a chapter adds its own parse's, the figure captions and the quotations' credits."""
     strings = resolved.config.interface
     bibliography = resolved.bibliography
     references = references_title(resolved)
@@ -98,9 +98,7 @@ def _chapter_documents(md: MarkdownIt, resolved: ResolvedBook, pages: PageMap | 
         if number in kept and kept[number][0] == chapter_list:
             documents.append(kept[number][1])
             continue
-        env: dict[str, Any] = {**parsed.env, 'targets': resolved.targets, 'captions': captions,
-                               'page_reference': page_reference,
-                               'citations': bibliography.citations if bibliography else {},
+        env: dict[str, Any] = {**parsed.env, **base_env, 'captions': captions,
                                CREDITS: resolved.acknowledgements.block_credits if resolved.acknowledgements else {}}
         body = md.renderer.render(list(parsed.tokens), md.options, env)
         html = _templates.get_template('chapter.xhtml').render(t=strings.markup, chapter=parsed.chapter, body=body,

@@ -319,8 +319,7 @@ class InParts:
         pages = rendered.pages
         assert pages is not None
         opening = starts[self.back]
-        moved = render(self.resolved, PageMap({anchor: page + 2 * (page >= opening) for anchor, page in pages.items()}),
-                       chapters_of=rendered)  # only the back matter's documents are compared
+        moved = render(self.resolved, PageMap({anchor: page + 2 * (page >= opening) for anchor, page in pages.items()}))
         # The numbers too: stamped in, numbers printed from estimated pages do only if their runs of pages and
         # digits are the real ones, rarely (the 207-page book's bibliography was laid out a third time, 1.5 s)
         while first - 1 > self.back and not self.same_documents(rendered, moved, first - 1):
@@ -427,8 +426,7 @@ class InParts:
         pages = rendered.pages
         assert pages is not None
         rest = estimated_rest(rendered, self.plan[part][0], pages, start)
-        # For the back matter's part alone: the chapters, laid out already, are taken as they are
-        return render(self.resolved, LaidOutParts(results, starts, rest).page_map(), chapters_of=rendered), start
+        return render(self.resolved, LaidOutParts(results, starts, rest).page_map()), start
 
     def settled(self, laid_out: LaidOutParts, again: RenderedBook) -> bool:
         stable = len(laid_out.parts) == len(self.plan) and all(
