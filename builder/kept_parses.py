@@ -2,7 +2,8 @@
 
 Parsing every chapter is the largest step of a one-paragraph edit before the layout (1.3 s of an 824-page book's
 edit); each chapter's parse is kept under the hash of all that it reads: the parser's settings, the chapter (its
-number, title, file), its text and every chapter's file and id.
+number, title, file), its text and every chapter's file and id. So is each note's (a glossary definition, a
+chronology event, their sources): its text, its place, its id, the book's language and glossary.
 
 A parse is kept pickled, and each build gets tokens of its own: later stages change them (links settled across
 chapters), and a parse kept as objects would carry one build's changes into the next. Its diagnostics are kept
@@ -40,7 +41,7 @@ from .model import PICKLED_COMPACTLY
 Parse = Callable[[Diagnostics], tuple[list[Token], dict[str, Any]]]  # the chapter parsed, its problems told
 FOLDER = 'parses'  # in the book's cache folder
 SUFFIX = '.pickle'
-KEPT_PER_CHAPTER = 2  # parses of the cache folder kept for each chapter of the last build: an edit's and the one before
+KEPT_EACH = 2  # parses of the cache folder kept for each parse of the last build (a chapter's, a note's): an edit's and the one before
 
 
 def digest(*inputs: object) -> bytes:
@@ -71,12 +72,14 @@ class KeptParses:
         self._remember = remember
         self._kept: dict[bytes, bytes] = {}
         self._used: dict[bytes, bytes] = {}
+        self._asked = 0  # parses asked for since the last build's were kept
 
     def parsed(self, key: bytes, parse: Parse, diagnostics: Diagnostics, files: dict[str, str],
                made: bytes | None = None) -> tuple[list[Token], dict[str, Any]]:
         """``parse(diagnostics)``, or the same tokens and env from a build whose parse read the same; ``files``:
         every chapter's file and id, which the env of each chapter holds (one dict for the whole book); ``made``:
         the parse pickled by a copy of this build (:func:`pickled`), kept as if this build had made it."""
+        self._asked += 1
         kept = self._kept.get(key) or self._read(key)
         loaded = _loaded(kept) if kept else None
         if loaded is None and made is not None:
@@ -107,13 +110,14 @@ class KeptParses:
         """Whether any parse is kept in memory."""
         return bool(self._kept)
 
-    def keep_only_this_builds(self, chapters: int) -> None:
-        """Forget the parses this build of ``chapters`` chapters did not use: of chapters edited since, or gone
-        (in the cache folder, all but the most recently used)."""
+    def keep_only_this_builds(self) -> None:
+        """Forget the parses that this build (every parse asked for since the last call) did not use: of chapters
+        or notes edited since, or gone (in the cache folder, all but the most recently used)."""
         self._kept, self._used = self._used, {}
+        asked, self._asked = self._asked, 0
         if self._folder:
             with contextlib.suppress(OSError):
-                keep_recent(self._folder, f'*{SUFFIX}', KEPT_PER_CHAPTER * chapters)
+                keep_recent(self._folder, f'*{SUFFIX}', KEPT_EACH * asked)
 
     def _path(self, key: bytes) -> Path | None:
         return self._folder / f'{hashlib.sha256(self._salt + key).hexdigest()}{SUFFIX}' if self._folder else None

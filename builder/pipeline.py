@@ -35,7 +35,7 @@ from .memory import give_back_freed_memory
 from .model import PICKLED_COMPACTLY, Book, Notes, PageMap, PageNumbering, RenderedBook, ResolvedBook, Selection
 from .options import Build, BuildOptions
 from .page_changes import keep_previous, report as page_change_report, tracked_items
-from .parse import parse, parse_notes
+from .parse import parse_book
 from .permissions.clearance import check_clearance
 from .permissions.ledger import Ledger, make_ledger
 from .progress import SILENT, Progress
@@ -103,8 +103,7 @@ def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], 
     check_source_date_epoch(diagnostics)
     book = loaded(root, options, diagnostics)
     progress.stage('parse', len(book.sources))
-    parsed = parse(book, diagnostics, progress, build.parses)
-    notes = parse_notes(book, diagnostics)
+    parsed, notes = parse_book(book, diagnostics, progress, build.parses)
     progress.stage('resolve')
     # While Pandoc formats the citations (0.6 s at 200 pages), a thread looks up the characters no font has
     # (reported after resolving's problems, as they were found before), then does what is ``ahead`` (0.1 s at
@@ -143,7 +142,7 @@ def parse_ahead(root: Path, options: BuildOptions, parses: KeptParses) -> None:
     reported by the build that uses them. A book that cannot be loaded is left to that build to report."""
     quiet = Diagnostics()
     try:
-        parse(loaded(root, options, quiet), quiet, kept=parses)
+        parse_book(loaded(root, options, quiet), quiet, kept=parses)
     except BuildError:
         pass
 

@@ -180,3 +180,46 @@ def test_a_parse_that_holds_the_builds_diagnostics_elsewhere_is_not_kept(tmp_pat
     parsed_now = parsing_recorded(monkeypatch)
     parsed(book, KeptParses(cache_folder(book), remember=False))
     assert parsed_now == ['chapters/02-second.md']
+
+
+def test_the_glossary_and_the_chronology_are_kept_as_the_chapters_are(tmp_path, monkeypatch):
+    """A build parses again only the notes that changed (a definition, an event, their sources), and a kept note
+    is what a parse gives, its problems too."""
+    import builder.parse
+    from builder.parse import parse_book
+
+    def notes_of(book, kept):  # type: ignore[no-untyped-def]
+        diagnostics = Diagnostics()
+        _, notes = parse_book(load(book, diagnostics), diagnostics, kept=kept)
+        fragments = {(kind, key): fragment for kind in ('definitions', 'term_sources', 'events', 'event_sources')
+                     for key, fragment in getattr(notes, kind).items()}
+        return {key: [t.as_dict() for t in f.tokens] for key, f in fragments.items()}, diagnostics, notes
+
+    book = copy_book('glossary', tmp_path)
+    # A problem found as a note is parsed: raw TeX, printed as written
+    replace_text(book, 'chronology.yaml', 'the United Nations.', 'the United Nations, \\\\emph{in Geneva}.')
+    notes_of(book, KeptParses(cache_folder(book), remember=False))
+    parsed_now: list[str] = []
+    each = builder.parse._parse_fragment
+    monkeypatch.setattr(builder.parse, '_parse_fragment',
+                        lambda book_, text, where, ident, *rest, **kw: parsed_now.append(ident)
+                        or each(book_, text, where, ident, *rest, **kw))
+    # An event's text edited on its own line: that event alone is parsed again; the chapters change nothing
+    replace_text(book, 'chronology.yaml', 'from its first day to its last', 'from its first day to the last')
+    (book / 'chapters' / '01-beginnings.md').write_text((book / 'chapters' / '01-beginnings.md').read_text() + '\nMore.\n')
+    again, told, notes = notes_of(book, KeptParses(cache_folder(book), remember=False))
+    assert parsed_now == ['chronology-withdrawal']
+    monkeypatch.setattr(builder.parse, '_parse_fragment', each)
+    fresh, told_fresh, _ = notes_of(book, None)
+    assert again == fresh
+    assert [str(d) for d in told] == [str(d) for d in told_fresh]
+    assert any('raw-latex' in str(d) and 'chronology.yaml' in str(d) for d in told)  # read from its kept parse
+    assert notes.events['withdrawal'].env['builder'].diagnostics is told
+    # The glossary is what every note's parser is made of: an edit to it parses every note again
+    parsed_now.clear()
+    monkeypatch.setattr(builder.parse, '_parse_fragment',
+                        lambda book_, text, where, ident, *rest, **kw: parsed_now.append(ident)
+                        or each(book_, text, where, ident, *rest, **kw))
+    replace_text(book, 'glossary.yaml', 'President of Pakistan', 'The president of Pakistan')
+    notes_of(book, KeptParses(cache_folder(book), remember=False))
+    assert len(parsed_now) == len(again)
