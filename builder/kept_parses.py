@@ -41,7 +41,8 @@ from .model import PICKLED_COMPACTLY
 Parse = Callable[[Diagnostics], tuple[list[Token], dict[str, Any]]]  # the chapter parsed, its problems told
 FOLDER = 'parses'  # in the book's cache folder
 SUFFIX = '.pickle'
-KEPT_EACH = 2  # parses of the cache folder kept for each parse of the last build (a chapter's, a note's): an edit's and the one before
+# Parses of the cache folder kept for each parse of the last build (a chapter's, a note's): an edit's and the one before
+KEPT_EACH = 2
 
 
 def digest(*inputs: object) -> bytes:

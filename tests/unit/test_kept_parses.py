@@ -206,7 +206,8 @@ def test_the_glossary_and_the_chronology_are_kept_as_the_chapters_are(tmp_path, 
                         or each(book_, text, where, ident, *rest, **kw))
     # An event's text edited on its own line: that event alone is parsed again; the chapters change nothing
     replace_text(book, 'chronology.yaml', 'from its first day to its last', 'from its first day to the last')
-    (book / 'chapters' / '01-beginnings.md').write_text((book / 'chapters' / '01-beginnings.md').read_text() + '\nMore.\n')
+    chapter = book / 'chapters' / '01-beginnings.md'
+    chapter.write_text(chapter.read_text() + '\nMore.\n')
     again, told, notes = notes_of(book, KeptParses(cache_folder(book), remember=False))
     assert parsed_now == ['chronology-withdrawal']
     monkeypatch.setattr(builder.parse, '_parse_fragment', each)
