@@ -34,6 +34,13 @@ def a_longer_book(tmp_path: Path) -> Path:
     return book
 
 
+def as_in_a_terminal() -> None:
+    """In the command's process, before it runs: Ctrl-C interrupts it, as it does a command run from a terminal.
+    Started in the background by a shell without job control (``cmd &`` in a script), the tests would pass on
+    SIGINT ignored, and so would the command: it would not be stopped by the Ctrl-C these tests send."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def temporaries(dist: Path) -> list[str]:
     return sorted(p.name for p in dist.iterdir() if p.name.endswith('.part'))
 
@@ -105,7 +112,8 @@ def stopped_build(tmp_path: Path, options: tuple[str, ...], stage: str, stop: Ca
     command, *options = options
     process = subprocess.Popen([sys.executable, '-m', 'builder', command, str(book), '--no-cache', *options],
                                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True, env={**os.environ, 'TMPDIR': str(temporary)})
+                               start_new_session=True, env={**os.environ, 'TMPDIR': str(temporary)},
+                               preexec_fn=as_in_a_terminal)
     seen = []
     try:
         for line in process.stderr:
@@ -168,7 +176,7 @@ def test_a_second_ctrl_c_while_it_exits_changes_nothing(tmp_path):
     book = a_longer_book(tmp_path)
     process = subprocess.Popen([sys.executable, '-m', 'builder', 'build', str(book), '--no-cache', '--jobs', '1',
                                 *MAIN_EDITION], cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
+                               text=True, start_new_session=True, preexec_fn=as_in_a_terminal)
     try:
         for line in process.stderr:
             if 'lay out' in line:
