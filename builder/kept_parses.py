@@ -74,6 +74,7 @@ class KeptParses:
         self._kept: dict[bytes, bytes] = {}
         self._used: dict[bytes, bytes] = {}
         self._asked = 0  # parses asked for since the last build's were kept
+        self._unwritten: dict[bytes, bytes] = {}  # made since, for the folder: written as the build's are kept
 
     def parsed(self, key: bytes, parse: Parse, diagnostics: Diagnostics, files: dict[str, str],
                made: bytes | None = None) -> tuple[list[Token], dict[str, Any]]:
@@ -105,18 +106,25 @@ class KeptParses:
     def has(self, key: bytes) -> bool:
         """Whether a parse under ``key`` is kept (in memory, or in the folder, where it may yet be unreadable)."""
         path = self._path(key)
-        return key in self._kept or (path is not None and path.is_file())
+        return key in self._kept or key in self._unwritten or (path is not None and path.is_file())
 
     def __bool__(self) -> bool:
         """Whether any parse is kept in memory."""
         return bool(self._kept)
 
     def keep_only_this_builds(self) -> None:
-        """Forget the parses that this build (every parse asked for since the last call) did not use: of chapters
-        or notes edited since, or gone (in the cache folder, all but the most recently used)."""
+        """Write the parses this build made to the cache folder, and forget those it did not use: of chapters or
+        notes edited since, or gone (in the cache folder, all but the most recently used).
+
+        Written here, not as each is parsed: a build calls this while Pandoc formats its citations
+        (``pipeline.check_book``), and a first build of the 50-page benchmark book writes 280 notes and 4 chapters
+        (0.1 s)."""
         self._kept, self._used = self._used, {}
         asked, self._asked = self._asked, 0
+        unwritten, self._unwritten = self._unwritten, {}
         if self._folder:
+            for key, data in unwritten.items():
+                self._write_now(key, data)
             with contextlib.suppress(OSError):
                 keep_recent(self._folder, f'*{SUFFIX}', KEPT_EACH * asked)
 
@@ -124,6 +132,8 @@ class KeptParses:
         return self._folder / f'{hashlib.sha256(self._salt + key).hexdigest()}{SUFFIX}' if self._folder else None
 
     def _read(self, key: bytes) -> bytes | None:
+        if key in self._unwritten:
+            return self._unwritten[key]
         path = self._path(key)
         if path is None:
             return None
@@ -135,6 +145,10 @@ class KeptParses:
         return data
 
     def _write(self, key: bytes, data: bytes) -> None:
+        if self._folder:
+            self._unwritten[key] = data
+
+    def _write_now(self, key: bytes, data: bytes) -> None:
         path = self._path(key)
         if path is not None:
             with contextlib.suppress(OSError):  # a cache that cannot be written is only slower

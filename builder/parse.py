@@ -138,12 +138,8 @@ def typeset(md: MarkdownIt, text: str) -> str:
 def parse_book(book: Book, diagnostics: Diagnostics, progress: Progress = SILENT,
                kept: KeptParses | None = None) -> tuple[tuple[ParsedChapter, ...], Notes]:
     """The chapters and the notes parsed; ``kept``: the parses of earlier builds, reused where nothing that a
-    parse reads changed, and left holding this build's."""
-    chapters = parse(book, diagnostics, progress, kept)
-    notes = parse_notes(book, diagnostics, kept)
-    if kept is not None:
-        kept.keep_only_this_builds()
-    return chapters, notes
+    parse reads changed. The caller then keeps this build's (``KeptParses.keep_only_this_builds``)."""
+    return parse(book, diagnostics, progress, kept), parse_notes(book, diagnostics, kept)
 
 
 def parse_notes(book: Book, diagnostics: Diagnostics, kept: KeptParses | None = None) -> Notes:

@@ -110,14 +110,18 @@ def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], 
     # 200 pages for an EPUB's: templates compiled, a cover drawn). What has not started once the citations are
     # formatted (kept from the last build, as an edit's are) is left to be done where it is needed: waited for
     # here, it would delay the layout. A preparation that fails fails again there, and says why.
+    # Another keeps the parses for the next build, writing those this one made (a first build's: 0.1 s at 50 pages).
     characters = Diagnostics()
-    with ThreadPoolExecutor(1) as thread:
+    with ThreadPoolExecutor(1) as thread, ThreadPoolExecutor(1) as keeping:
+        kept = keeping.submit(build.parses.keep_only_this_builds) if build.parses is not None else None
         looked_up = thread.submit(check_characters, book, characters)
         prepared = [thread.submit(prepare, book.config) for prepare in ahead]
         whole = resolve_book(book, parsed, notes, diagnostics, cache=options.cache)
         for preparation in prepared:
             preparation.cancel()
         looked_up.result()
+        if kept is not None:
+            kept.result()
     check_stylesheets(root, diagnostics)
     diagnostics.extend(characters)
     outputs = tuple(plan(whole, options, diagnostics))
@@ -144,7 +148,8 @@ def parse_ahead(root: Path, options: BuildOptions, parses: KeptParses) -> None:
     try:
         parse_book(loaded(root, options, quiet), quiet, kept=parses)
     except BuildError:
-        pass
+        return
+    parses.keep_only_this_builds()
 
 
 def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT,

@@ -87,8 +87,11 @@ def children() -> set[str]:
 
 
 def parsed(book, kept: KeptParses | None = None, progress: Progress = SILENT) -> tuple[list[list[dict]], list[str]]:
+    """The book's chapters parsed (their tokens, their problems), and the parses kept, as a build keeps them."""
     diagnostics = Diagnostics()
     chapters = parse(load(book, diagnostics), diagnostics, progress, kept=kept)
+    if kept is not None:
+        kept.keep_only_this_builds()
     return [[token.as_dict() for token in chapter.tokens] for chapter in chapters], [str(d) for d in diagnostics]
 
 

@@ -16,8 +16,11 @@ from conftest import build, copy_book, replace_text
 
 
 def parsed(book, kept: KeptParses | None) -> tuple[tuple, Diagnostics]:
+    """The book's chapters parsed, and the parses kept for the next, as a build keeps them."""
     diagnostics = Diagnostics()
     chapters = parse(load(book, diagnostics), diagnostics, kept=kept)
+    if kept is not None:
+        kept.keep_only_this_builds()
     return chapters, diagnostics
 
 
@@ -191,6 +194,8 @@ def test_the_glossary_and_the_chronology_are_kept_as_the_chapters_are(tmp_path, 
     def notes_of(book, kept):  # type: ignore[no-untyped-def]
         diagnostics = Diagnostics()
         _, notes = parse_book(load(book, diagnostics), diagnostics, kept=kept)
+        if kept is not None:
+            kept.keep_only_this_builds()
         fragments = {(kind, key): fragment for kind in ('definitions', 'term_sources', 'events', 'event_sources')
                      for key, fragment in getattr(notes, kind).items()}
         return {key: [t.as_dict() for t in f.tokens] for key, f in fragments.items()}, diagnostics, notes
