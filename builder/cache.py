@@ -252,6 +252,10 @@ class OutputCache:
         """Where the laid-out parts of an output are kept; None: in a temporary folder, for this build only."""
         return cache_dir(self.root) / 'parts' / stem if self.enabled else None
 
+    def outputs_folder(self, stem: str) -> Path:
+        """Where the last files of an output are kept (``kept_outputs.py``)."""
+        return cache_dir(self.root) / 'outputs' / stem
+
     def fonts_folder(self) -> Path | None:
         """Where the fonts subset for an EPUB or a web edition are kept (``write/epub_fonts.py``)."""
         return cache_dir(self.root) / 'fonts' if self.enabled else None

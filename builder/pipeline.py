@@ -27,7 +27,8 @@ from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
 from .inputs import book_files
 from .kept_parses import KeptParses, cache_folder
-from .layout import LaidOut, lay_out
+from .kept_outputs import KeptOutput
+from .layout import LaidOut, first_rendering, lay_out
 from .layout.known_pages import known_pages
 from .layout.parts import can_lay_out_in_parts
 from .load import load
@@ -239,9 +240,19 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
                       cache=build.options.cache)
     build.stop_on_errors()
     pages = any(WRITERS[f].needs_layout for f in targets)
+    # Laid out, an output starts from the rendering printed from its last pages: when the last build settled on
+    # the same, its files are that build's (``kept_outputs.py``), and are taken.
+    first = [first_rendering(resolved, output.stem, build)] if pages else []
+    kept = KeptOutput(build.cache, output.stem, targets, build.options) \
+        if first and build.cache is not None and build.cache.enabled else None
+    if kept is not None and kept.taken(first[0], build.diagnostics):
+        build.cache.save_page_map(output.stem, first[0].pages or PageMap(), resolved.config)  # of this book now
+        return {}
+    given = len(build.diagnostics)  # what this output's layout and writers add is kept with its files
     ahead = WrittenAhead(targets, build)
     stack.callback(ahead.wait)  # done with the staged files before a failed build removes them
-    laid_out = rendered_and_laid_out(resolved, output.stem, build, stack, pages=pages, meanwhile=ahead.start)
+    laid_out = rendered_and_laid_out(resolved, output.stem, build, stack, pages=pages, meanwhile=ahead.start,
+                                     first=first)
     give_back_freed_memory()  # what the layout freed, before the writers take their own
     waiting = []
 
@@ -260,16 +271,19 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
     for wait in waiting:  # the writers apart (the join, the EPUB, the web edition), side by side
         wait()
     build.stop_on_errors()
+    if kept is not None:
+        kept.keep(laid_out.rendered, list(build.diagnostics)[given:])
     return summaries
 
 
 def rendered_and_laid_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.ExitStack, *,
-                          pages: bool = True, meanwhile: Callable[[RenderedBook], None] | None = None) -> LaidOut:
+                          pages: bool = True, meanwhile: Callable[[RenderedBook], None] | None = None,
+                          first: list[RenderedBook] | None = None) -> LaidOut:
     """Render and lay out until the page numbers settle (``layout/``); without ``pages``, only render, from the
-    last layout's page numbers when they are this book's. ``meanwhile``: see ``layout.lay_out``."""
+    last layout's page numbers when they are this book's. ``meanwhile``, ``first``: see ``layout.lay_out``."""
     if not pages:
         return LaidOut(known_pages(resolved, stem, build.cache), None)
-    laid_out = lay_out(resolved, stem, build, stack, meanwhile)  # its page map is the next build's first guess
+    laid_out = lay_out(resolved, stem, build, stack, meanwhile, first)  # its page map is the next build's first guess
     build.stop_on_errors()
     assert laid_out is not None  # else there were errors
     return laid_out

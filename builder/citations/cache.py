@@ -25,12 +25,13 @@ from .format import CitationUse, Entry, Formatted
 from .pandoc import PandocError, pandoc_path
 
 FOLDER = 'citations'
-KEEP = 16
+KEEP_EACH = 2  # formattings kept for each a build makes: its last build's, and the one before
 
 
 def cached_formatting(root: Path, inputs: tuple, uses: Sequence[CitationUse], style_file: Path,
-                      references_file: Path | None, compute: Callable[[], Formatted]) -> Formatted:
-    """``compute()``'s result for these inputs and citations, from the cache when it holds it."""
+                      references_file: Path | None, compute: Callable[[], Formatted], made: int = 1) -> Formatted:
+    """``compute()``'s result for these inputs and citations, from the cache when it holds it; ``made``: how many
+    formattings a build of the book makes, which are all kept."""
     files = [file_hash(style_file), file_hash(references_file) if references_file else '', _pandoc_version()]
     placeless = [replace(use, location=None) for use in uses]
     key = hashlib.sha256(repr((builder_key('citations'), files, inputs, placeless)).encode()).hexdigest()
@@ -44,7 +45,9 @@ def cached_formatting(root: Path, inputs: tuple, uses: Sequence[CitationUse], st
         pass
     formatted = compute()
     write_json(path, _encode(formatted, uses))
-    keep_recent(folder, '*.json', KEEP)  # a build formats the whole book, then each edition and handout
+    # Fewer than a build makes, and each handout's would push out the next one's (handouts of 16 chapters or
+    # more all ran Pandoc on every build)
+    keep_recent(folder, '*.json', KEEP_EACH * made)
     return formatted
 
 

@@ -49,8 +49,10 @@ def resolve_citations(book: Book, chapters: Sequence[ParsedChapter], diagnostics
     def compute() -> Formatted:
         return format_citations(book.references, uses, book.style, references_file, **options)
 
+    # A build formats the whole book, then each edition, or each handout of one
+    made = 1 + len(config.editions) * (1 + len(book.sources))
     formatted = (cached_formatting(config.root, (book.references, book.style, options), uses, book.style.path,
-                                   references_file, compute) if cache else compute())
+                                   references_file, compute, made) if cache else compute())
     diagnostics.extend(d for d in formatted.diagnostics
                        if book.knows_all('references') or d.code not in ('cite-unknown', 'nocite-unknown'))
     return formatted

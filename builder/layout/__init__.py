@@ -45,23 +45,30 @@ class LaidOut:
     layout: LaidOutDocument | LaidOutParts | None  # None: only rendered, for writers that need no pages
 
 
+def first_rendering(resolved: ResolvedBook, stem: str, build: Build) -> RenderedBook:
+    """The rendering a layout of ``stem`` starts from: printed from the last build's page map of the same output,
+    or, without one or after a change that moves every page (paper, stylesheets: ``OutputCache.first_guess``),
+    from pages estimated from the text (``page_estimate.py``)."""
+    assert build.cache is not None  # a build, not a check
+    # Renderings are not kept here: ``settle`` lets each go once it has the next (10 MB each at 824 pages).
+    return render(resolved, build.cache.first_guess(stem, resolved.config) or estimated_page_map(render(resolved)))
+
+
 def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.ExitStack,
-            meanwhile: Callable[[RenderedBook], None] | None = None) -> LaidOut | None:
+            meanwhile: Callable[[RenderedBook], None] | None = None,
+            first: list[RenderedBook] | None = None) -> LaidOut | None:
     """Lay one output (``stem``) out; None (with diagnostics) on errors. Laid out in parts, ``meanwhile`` is given
     the rendering of the pass likely to be the last, as the workers start on it (``parts.InParts``).
 
     An EPUB alone is not laid out: it takes its page numbers from the last
     layout when that was of the same book (``known_pages.py``). A whole book of one edition, or a long one, is laid
-    out in parts on several cores (``parts.py``). The last build's page map of the same output is the
-    first guess at its page numbers: when it is right, one layout is enough.
-    Without one, or after a change that moves every page (paper, stylesheets: ``OutputCache.first_guess``),
-    pages estimated from the text are (``page_estimate.py``).
+    out in parts on several cores (``parts.py``). The layout starts from the rendering in ``first``
+    (``first_rendering``, made here when not given): printed from the last build's page map, it is the last
+    rendering when that map is right, and one layout is enough. It is handed over in a list, which this empties:
+    no caller then holds it while ``settle`` lets each rendering go for the next (10 MB each at 824 pages).
     """
     options, cache = build.options, build.cache
     assert cache is not None  # a build, not a check
-    # The pages the layout starts from (``settle``): the last build's, or an estimate read off a rendering.
-    # Renderings are not kept here: ``settle`` lets each go once it has the next (10 MB each at 824 pages).
-    guess = cache.first_guess(stem, resolved.config) or estimated_page_map(render(resolved))
     jobs = build.part_workers or options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
     # --jobs 1: one document; else parts, when the book can be laid out in parts.
@@ -71,7 +78,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
         store = PartStore(folder, cache.parts_salt())
         engine = InParts(resolved, build.diagnostics, build.progress, jobs, store, meanwhile)
-        in_parts = settle(resolved, render(resolved, guess), engine)
+        in_parts = settle(resolved, _handed(first) or first_rendering(resolved, stem, build), engine)
         if in_parts is not None:
             in_parts = (in_parts[0], engine.joinable(*in_parts))  # numbers and folios, drawn as the parts are joined
             parts = in_parts[1]
@@ -81,9 +88,14 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
             store.remember_documents(engine.documents_digests(in_parts[0]))
         laid_out = in_parts
     else:
-        laid_out = settle(resolved, render(resolved, guess), OneDocument(build.diagnostics, build.progress))
+        laid_out = settle(resolved, _handed(first) or first_rendering(resolved, stem, build),
+                          OneDocument(build.diagnostics, build.progress))
     if laid_out is None:
         return None
     if laid_out[0].pages is not None:
         cache.save_page_map(stem, laid_out[0].pages, resolved.config)
     return LaidOut(*laid_out)
+
+
+def _handed(first: list[RenderedBook] | None) -> RenderedBook | None:
+    return first.pop() if first else None

@@ -464,8 +464,7 @@ class InParts:
         apart or not, and the rest of the rendering (its headings for the contents, the book's settings, the
         figures) but the pages; the store's salt adds the builder, the styles and the images."""
         if self.signed[0] is not rendered:
-            rest = pickle.dumps(replace(rendered, documents=(), pages=None), pickle.HIGHEST_PROTOCOL)
-            self.signed = (rendered, hashlib.sha256(rest).hexdigest())
+            self.signed = (rendered, settings_digest(rendered))
         key = self.store.key(f'template:{self.signed[1]}:{documents_digest(rendered, self.plan[part])}:'
                              f'{start}:{self.apart}')
         self.template_keys[part] = key
@@ -532,6 +531,11 @@ class InParts:
         self.diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '
                                'layouts; build with --jobs 1')
         return None
+
+
+def settings_digest(rendered: RenderedBook) -> str:
+    """The hash of a rendering but its documents and pages: its headings, the book's settings, the figures."""
+    return hashlib.sha256(pickle.dumps(replace(rendered, documents=(), pages=None), pickle.HIGHEST_PROTOCOL)).hexdigest()
 
 
 def documents_digest(rendered: RenderedBook, part: tuple[int, ...]) -> str:

@@ -1,0 +1,129 @@
+"""Outputs whose rendering did not change since the last build: their files are taken from that build, not laid
+out and written again.
+
+An output's files are a function of what they are made from: its settled
+rendering (every document, with the page numbers it prints, and the book's
+settings), the book's other files (images, stylesheets, fonts), the builder,
+the libraries and the date (``cache.assets_key``), and the formats asked for.
+A layout starts from the rendering printed from the last build's page map of
+the output (``layout.first_rendering``): when that rendering is the last
+build's settled one, its layout would give the same pages, so it would be
+settled at once, and every file written from it would have the last build's
+bytes. Those are taken instead: an edit of one chapter then writes again only
+the handouts whose rendering it changed (that chapter's, and those printing
+pages it moved), and only the editions it is in.
+
+Each output keeps its last files in ``.coursepack-cache/outputs/<stem>/``,
+linked to the files written (no copy), with the size and time each had, and
+the warnings its layout and writers gave, which are reported again. A file
+changed since in place (through its link in the output folder) is not taken.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from .cache import OutputCache, assets_key, builder_key, diagnostic_from_json, write_json
+from .diagnostics import Diagnostic, Diagnostics
+from .layout.parts import documents_digest, settings_digest
+from .model import RenderedBook
+from .options import BuildOptions
+
+RECORD = 'record.json'  # beside the files, in the output's folder
+
+
+class KeptOutput:
+    """The last files of one output (``stem``, written in each format of ``targets``: format -> staged path)."""
+
+    def __init__(self, cache: OutputCache, stem: str, targets: dict[str, Path], options: BuildOptions) -> None:
+        self.folder = cache.outputs_folder(stem)
+        self.targets = targets
+        # What decides the files besides the rendering: the web edition links the other formats of the build
+        self.salt = assets_key(cache.inputs, builder_key(('outputs', stem, sorted(targets), sorted(options.formats),
+                                                          options.booklet, options.jobs == 1)))
+
+    def key(self, rendered: RenderedBook) -> str:
+        pages = sorted((rendered.pages or {}).items())
+        everything = tuple(range(len(rendered.documents)))
+        return hashlib.sha256(json.dumps([self.salt, settings_digest(rendered), documents_digest(rendered, everything),
+                                          pages]).encode()).hexdigest()
+
+    def taken(self, first: RenderedBook, diagnostics: Diagnostics) -> bool:
+        """Whether the output was made from ``first`` (its layout's first rendering) by the last build: then its
+        files are put in the targets, and its warnings reported."""
+        try:
+            record = json.loads((self.folder / RECORD).read_text())
+            if record['key'] != self.key(first) or sorted(record['files']) != sorted(self.targets):
+                return False
+            for fmt, files in record['files'].items():
+                kept = self.folder / fmt
+                for name, (size, mtime) in files.items():
+                    stat = (kept / name if name else kept).stat()
+                    if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+                        return False  # changed in place since
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        try:
+            for fmt, target in self.targets.items():
+                _copied(self.folder / fmt, target)
+        except OSError:
+            for target in self.targets.values():  # left as staged, empty, for the writers
+                _emptied(target)
+            return False
+        diagnostics.extend(diagnostic_from_json(d) for d in record['diagnostics'])
+        return True
+
+    def keep(self, settled: RenderedBook, diagnostics: list[Diagnostic]) -> None:
+        """Keep the files just written from ``settled``, and the warnings given on the way, for the next build."""
+        with contextlib.suppress(OSError):
+            shutil.rmtree(self.folder, ignore_errors=True)
+            files = {}
+            for fmt, target in self.targets.items():
+                _linked(target, self.folder / fmt)
+                kept = self.folder / fmt
+                paths = sorted(p for p in kept.rglob('*') if p.is_file()) if kept.is_dir() else [kept]
+                files[fmt] = {('' if p == kept else p.relative_to(kept).as_posix()):
+                              (p.stat().st_size, p.stat().st_mtime_ns) for p in paths}
+            write_json(self.folder / RECORD, {'key': self.key(settled), 'files': files,
+                                              'diagnostics': [asdict(d) for d in diagnostics]})
+
+
+def _linked(source: Path, target: Path) -> None:
+    """``target`` made the file, or the folder of files, ``source`` is: hard links, or copies where a link cannot be
+    made (another file system)."""
+    _copied(source, target, _link_or_copy)
+
+
+def _copied(source: Path, target: Path, copy: Callable[[str | Path, str | Path], object] = shutil.copyfile) -> None:
+    """``source``, a file or a folder of files, copied to ``target`` (which a staged output is already: an empty
+    file or folder). Copied, not linked, into an output folder: a staged file renamed over a link to the same file
+    would stay where it is (``rename`` does nothing then)."""
+    if source.is_dir():
+        shutil.copytree(source, target, copy_function=copy, dirs_exist_ok=True)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        copy(source, target)
+
+
+def _emptied(target: Path) -> None:
+    if target.is_dir():
+        shutil.rmtree(target)
+        target.mkdir()
+    else:
+        target.unlink(missing_ok=True)
+        target.touch()
+
+
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
