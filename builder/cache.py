@@ -253,7 +253,7 @@ class OutputCache:
         return cache_dir(self.root) / 'parts' / stem if self.enabled else None
 
     def outputs_folder(self, stem: str) -> Path:
-        """Where the last files of an output are kept (``kept_outputs.py``)."""
+        """Where the last files of an output are kept (``write/kept_outputs.py``)."""
         return cache_dir(self.root) / 'outputs' / stem
 
     def fonts_folder(self) -> Path | None:

@@ -27,7 +27,6 @@ from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
 from .fonts import check_characters
 from .inputs import book_files
 from .kept_parses import KeptParses, cache_folder
-from .kept_outputs import KeptOutput
 from .layout import LaidOut, first_rendering, lay_out
 from .layout.known_pages import known_pages
 from .layout.parts import can_lay_out_in_parts
@@ -48,6 +47,7 @@ from .workers import in_threads, map_in_workers
 from .write.atomic import discard_interrupted, staged_outputs, unwritable
 from .write.ahead import WrittenAhead
 from .write.formats import WRITERS
+from .write.kept_outputs import KeptOutput
 from .write.summary import OutputSummary
 
 HANDOUTS_DIR = 'handouts'
@@ -241,7 +241,7 @@ def make_output(checked: Checked, output: Output, targets: dict[str, Path], buil
     build.stop_on_errors()
     pages = any(WRITERS[f].needs_layout for f in targets)
     # Laid out, an output starts from the rendering printed from its last pages: when the last build settled on
-    # the same, its files are that build's (``kept_outputs.py``), and are taken.
+    # the same, its files are that build's (``write/kept_outputs.py``), and are taken.
     first = [first_rendering(resolved, output.stem, build)] if pages else []
     kept = KeptOutput(build.cache, output.stem, targets, build.options) \
         if first and build.cache is not None and build.cache.enabled else None

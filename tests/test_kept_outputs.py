@@ -1,4 +1,4 @@
-"""An output whose rendering an edit did not change is taken from the last build (``builder/kept_outputs.py``):
+"""An output whose rendering an edit did not change is taken from the last build (``builder/write/kept_outputs.py``):
 the same files as a clean build's, the same warnings, and never a file changed since."""
 
 from __future__ import annotations

@@ -30,11 +30,11 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from .cache import OutputCache, assets_key, builder_key, diagnostic_from_json, write_json
-from .diagnostics import Diagnostic, Diagnostics
-from .layout.parts import documents_digest, settings_digest
-from .model import RenderedBook
-from .options import BuildOptions
+from ..cache import OutputCache, assets_key, builder_key, diagnostic_from_json, write_json
+from ..diagnostics import Diagnostic, Diagnostics
+from ..layout.parts import documents_digest, settings_digest
+from ..model import RenderedBook
+from ..options import BuildOptions
 
 RECORD = 'record.json'  # beside the files, in the output's folder
 
