@@ -12,6 +12,7 @@ every command alike:
 * ``edit``: the build after one paragraph of the middle chapter was edited;
 * ``epub``: ``build --format epub`` from scratch;
 * ``handouts``: ``coursepack handouts`` for every chapter, when that command exists;
+* ``handouts-edit``: the same after one paragraph of the middle chapter was edited;
 * ``pandoc-epub`` and ``pandoc-pdf`` (``--pdf-engine=weasyprint``) on the same chapters;
 * ``floor``: WeasyPrint alone on the builder's print HTML (``floor.py``).
 
@@ -39,8 +40,9 @@ REPO = HERE.parent
 WORK = HERE / 'work'  # git-ignored
 PAGES_PER_CHAPTER = 6.0  # measured on the generated chapters
 BACK_MATTER_PAGES = 28  # title page, contents, glossary, chronology, bibliography
-COMMANDS = ('full', 'noop', 'edit', 'watch-edit', 'epub', 'handouts', 'pandoc-epub', 'pandoc-pdf', 'floor')
-ONCE = ('handouts',)  # one handout per chapter: 126 builds at 800 pages, measured in the first round only
+COMMANDS = ('full', 'noop', 'edit', 'watch-edit', 'epub', 'handouts', 'handouts-edit', 'pandoc-epub', 'pandoc-pdf',
+            'floor')
+ONCE = ('handouts', 'handouts-edit')  # one handout per chapter: 126 builds at 800 pages, in the first round only
 
 
 def main() -> None:
@@ -192,6 +194,7 @@ def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> di
         'watch-edit': ((edit, undo), [*coursepack, 'watch', str(book)], REPO, None),
         'epub': (clean, [*coursepack, 'build', str(book), '--format', 'epub'], REPO, None),
         'handouts': (nothing, [*coursepack, 'handouts', str(book)] if has_handouts else None, REPO, None),
+        'handouts-edit': (edit, [*coursepack, 'handouts', str(book)] if has_handouts else None, REPO, None),
         'pandoc-epub': (nothing, [*pandoc_common, '-o', 'book.epub'], book / 'pandoc', None),
         'pandoc-pdf': (nothing, [*pandoc_common, '-s', '--toc', '--toc-depth=2', '--section-divs',
                                  f'--css={REPO / "builder" / "styles" / "print.css"}', '--pdf-engine=weasyprint',
@@ -247,7 +250,7 @@ def table(results: dict[int, dict]) -> str:
         cells = []
         for size in sizes:
             samples = results[size]['samples'].get(name, [])
-            if name == 'handouts' and not results[size]['handouts']:
+            if name.startswith('handouts') and not results[size]['handouts']:
                 cells.append('n/a (no `handouts` command)')
                 continue
             if not samples or median(samples) is None:
@@ -281,6 +284,7 @@ def ratios(results: dict[int, dict]) -> str:
         ('EPUB alone (no cached layout) ÷ pandoc EPUB', '≤ 0.5×', [ratio(m(s, 'epub'), m(s, 'pandoc-epub')) for s in sizes]),
         ('rebuild, nothing changed', '≤ 0.2 s', [f'{m(s, "noop"):.2f} s' if m(s, 'noop') else '–' for s in sizes]),
         ('rebuild after a one-paragraph edit ÷ full', '≤ 0.2×', [ratio(m(s, 'edit'), m(s, 'full')) for s in sizes]),
+        ('handouts after the same edit ÷ handouts', '–', [ratio(m(s, 'handouts-edit'), m(s, 'handouts')) for s in sizes]),
         ('the same edit in `coursepack watch` ÷ full (its time)', '≤ 0.2× (≤ 3 s at 800 p)',
          [f'{ratio(m(s, "watch-edit"), m(s, "full"))} ({m(s, "watch-edit"):.2f} s)' if m(s, 'watch-edit') else '–'
           for s in sizes]),
