@@ -13,10 +13,11 @@ bytes. Those are taken instead: an edit of one chapter then writes again only
 the handouts whose rendering it changed (that chapter's, and those printing
 pages it moved), and only the editions it is in.
 
-Each output keeps its last files in ``.coursepack-cache/outputs/<stem>/``,
-linked to the files written (no copy), with the size and time each had, and
+Each output keeps its last files in ``.coursepack-cache/outputs/<stem>/``:
+hard links to the files written (no copy), with the size and time each had, and
 the warnings its layout and writers gave, which are reported again. A file
-changed since in place (through its link in the output folder) is not taken.
+changed in place since (through its link in the output folder) is not taken;
+one taken is copied into the output folder.
 """
 
 from __future__ import annotations
