@@ -47,7 +47,7 @@ from .workers import in_threads, map_in_workers
 from .write.atomic import discard_interrupted, staged_outputs, unwritable
 from .write.ahead import WrittenAhead
 from .write.formats import WRITERS
-from .write.kept_outputs import KeptOutput
+from .write.kept_outputs import KeptOutput, forget_other_outputs
 from .write.summary import OutputSummary
 
 HANDOUTS_DIR = 'handouts'
@@ -87,6 +87,13 @@ def page_changes(checked: Checked, before: dict[str, PageMap | None], root: Path
     after = {o.stem: load_page_map(root, o.stem) for o in editions}
     return page_change_report(tracked_items(checked.whole, checked.book.references), before, after,
                               checked.book.config.interface, checked.whole.chapter_ids)
+
+
+def every_output(whole: ResolvedBook) -> list[Output]:
+    """Every output the book can be built into: each edition, and each handout of each."""
+    quiet, editions = Diagnostics(), tuple(whole.config.editions)
+    return [*plan(whole, BuildOptions(editions=editions), quiet), *plan(whole, BuildOptions(editions=editions,
+                                                                                          handouts=()), quiet)]
 
 
 def ledger(checked: Checked) -> Ledger:
@@ -213,6 +220,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     if options.cache:
         remember_build(root, options, inputs, written, diagnostics,
                        read_layouts=not any(WRITERS[f].needs_layout for f in options.formats))
+        forget_other_outputs(run.cache.outputs_folder(''), [o.stem for o in every_output(checked.whole)])
     return {path: replace(summaries[path.name], path=path) if path.name in summaries else None for path in written}
 
 

@@ -138,3 +138,18 @@ def test_every_formatting_a_build_makes_is_kept(tmp_path):
         assert [formatted(n).citations for n in range(30)] == [{f'cite-{n}': f'({n})'} for n in range(30)]
     assert made == list(range(30))  # each formatted once, by the first build
     assert len(list((tmp_path / '.coursepack-cache' / 'citations').glob('*.json'))) == 30 <= KEEP_EACH * 30
+
+
+@pytest.mark.build
+def test_the_files_of_an_output_the_book_no_longer_has_are_not_kept(tmp_path):
+    book = copy_book('outputs', tmp_path)
+    assert build(book, '--format', 'pdf').code == 0
+    assert run_cli('handouts', book, '--format', 'pdf').code == 0
+    editions = sorted(records(book))[3:]
+    assert len(editions) == 2 and sorted(records(book))[:3] == ['handouts/geneva', 'handouts/origins', 'handouts/retreat']
+
+    replace_text(book, 'chapters/03-retreat.md', 'id: retreat', 'id: the-retreat')  # its handout's name
+    run = run_cli('handouts', book, '--format', 'pdf')
+    assert run.code == 0, run.err
+    assert sorted(records(book)) == ['handouts/geneva', 'handouts/origins', 'handouts/the-retreat',
+                                     *editions]  # the editions' kept too

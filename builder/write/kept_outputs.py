@@ -96,6 +96,15 @@ class KeptOutput:
                                               'diagnostics': [asdict(d) for d in diagnostics]})
 
 
+def forget_other_outputs(folder: Path, stems: list[str]) -> None:
+    """Delete the files kept in ``folder`` for an output the book no longer has (a chapter's handout, a chapter
+    deleted since; an edition's, the book retitled): only ``stems`` are kept."""
+    wanted = {folder / stem for stem in stems}
+    for record in sorted(folder.rglob(RECORD)):
+        if record.parent not in wanted:
+            shutil.rmtree(record.parent, ignore_errors=True)
+
+
 def _linked(source: Path, target: Path) -> None:
     """``target`` made the file, or the folder of files, ``source`` is: hard links, or copies where a link cannot be
     made (another file system)."""
