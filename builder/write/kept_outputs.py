@@ -22,11 +22,11 @@ one taken is copied into the output folder.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -82,18 +82,31 @@ class KeptOutput:
         return True
 
     def keep(self, settled: RenderedBook, diagnostics: list[Diagnostic]) -> None:
-        """Keep the files just written from ``settled``, and the warnings given on the way, for the next build."""
-        with contextlib.suppress(OSError):
-            shutil.rmtree(self.folder, ignore_errors=True)
+        """Keep the files just written from ``settled``, and the warnings given on the way, for the next build.
+
+        Made in a folder of its own, then put in the output's place: a record is never read with the files of
+        another build (of the same book into another output folder, at the same time)."""
+        try:
+            self.folder.parent.mkdir(parents=True, exist_ok=True)
+            made = Path(tempfile.mkdtemp(prefix=f'.{self.folder.name}.', dir=self.folder.parent))
+        except OSError:
+            return  # a cache folder that cannot be written to: the next build makes the output again
+        try:
             files = {}
             for fmt, target in self.targets.items():
-                _linked(target, self.folder / fmt)
-                kept = self.folder / fmt
+                kept = made / fmt
+                _linked(target, kept)
                 paths = sorted(p for p in kept.rglob('*') if p.is_file()) if kept.is_dir() else [kept]
                 files[fmt] = {('' if p == kept else p.relative_to(kept).as_posix()):
                               (p.stat().st_size, p.stat().st_mtime_ns) for p in paths}
-            write_json(self.folder / RECORD, {'key': self.key(settled), 'files': files,
-                                              'diagnostics': [asdict(d) for d in diagnostics]})
+            write_json(made / RECORD, {'key': self.key(settled), 'files': files,
+                                       'diagnostics': [asdict(d) for d in diagnostics]})
+            shutil.rmtree(self.folder, ignore_errors=True)
+            os.rename(made, self.folder)
+        except OSError:
+            pass  # not kept: the next build makes the output again
+        finally:
+            shutil.rmtree(made, ignore_errors=True)  # left only when not put in place
 
 
 def forget_other_outputs(folder: Path, stems: list[str]) -> None:
