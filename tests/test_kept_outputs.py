@@ -3,13 +3,18 @@ the same files as a clean build's, the same warnings, and never a file changed s
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+
 import pytest
 
 from builder.citations.cache import KEEP_EACH, cached_formatting
 from builder.citations.format import CitationUse, Formatted
 from builder.diagnostics import SourceLocation
 from builder.model import CiteItem
-from conftest import build, copy_book, dist_fingerprint, replace_text, run_cli
+from conftest import REPO, build, copy_book, dist_fingerprint, pdf_pages_text, replace_text, run_cli
 
 OUTPUTS = '.coursepack-cache/outputs'
 
@@ -153,3 +158,28 @@ def test_the_files_of_an_output_the_book_no_longer_has_are_not_kept(tmp_path):
     assert run.code == 0, run.err
     assert sorted(records(book)) == ['handouts/geneva', 'handouts/origins', 'handouts/the-retreat',
                                      *editions]  # the editions' kept too
+
+
+@pytest.mark.build
+def test_a_cache_that_cannot_be_written_to_keeps_no_output_and_fails_no_build(tmp_path):
+    book = copy_book('outputs', tmp_path)
+    assert run_cli('handouts', book, '--format', 'pdf').code == 0
+    replace_text(book, 'chapters/02-geneva.md', 'Analysts noted', 'Analysts, in the end, noted')
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # root writes anywhere unless the build runs without that capability
+        if not shutil.which('setpriv'):
+            pytest.skip('running as root without setpriv (util-linux), a folder cannot be made read-only')
+        prefix = ['setpriv', '--bounding-set=-dac_override,-dac_read_search']
+    folder = book / OUTPUTS / 'handouts'
+    before = records(book)
+    folder.chmod(0o555)
+    try:
+        run = subprocess.run([*prefix, sys.executable, '-m', 'builder', 'handouts', str(book), '--format', 'pdf'],
+                             cwd=REPO, capture_output=True, text=True, timeout=300)
+    finally:
+        folder.chmod(0o755)
+    assert run.returncode == 0, run.stderr
+    assert 'Traceback' not in run.stderr and 'internal error' not in run.stderr
+    assert records(book) == before  # geneva's files not kept again, the others' taken
+    text = ' '.join(' '.join(pdf_pages_text(book / 'dist' / 'handouts' / 'geneva.pdf')).split())
+    assert 'Analysts, in the end, noted' in text
