@@ -151,7 +151,8 @@ def test_the_files_of_an_output_the_book_no_longer_has_are_not_kept(tmp_path):
     assert build(book, '--format', 'pdf').code == 0
     assert run_cli('handouts', book, '--format', 'pdf').code == 0
     editions = sorted(records(book))[3:]
-    assert len(editions) == 2 and sorted(records(book))[:3] == ['handouts/geneva', 'handouts/origins', 'handouts/retreat']
+    assert len(editions) == 2
+    assert sorted(records(book))[:3] == ['handouts/geneva', 'handouts/origins', 'handouts/retreat']
 
     replace_text(book, 'chapters/03-retreat.md', 'id: retreat', 'id: the-retreat')  # its handout's name
     run = run_cli('handouts', book, '--format', 'pdf')
