@@ -10,7 +10,7 @@ from ..model import PageMap, RenderedBook
 from ..progress import Progress
 from .parsed_styles import laid_out
 from .print_document import generated_files, print_html
-from .settle import MAX_PASSES
+from .settle import MAX_PASSES, UNSETTLED
 from .weasyprint_log import weasyprint_diagnostics
 
 if TYPE_CHECKING:
@@ -78,6 +78,6 @@ class OneDocument:
         return False
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutDocument) -> tuple[RenderedBook, LaidOutDocument]:
-        self.diagnostics.warning('pagination-unstable', f'page numbers still moved after {MAX_PASSES} layouts; '
+        self.diagnostics.warning(UNSETTLED, f'page numbers still moved after {MAX_PASSES} layouts; '
                                  'some printed page references may be off by one')
         return rendered, laid_out

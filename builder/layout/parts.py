@@ -88,7 +88,7 @@ from .page_references import (PagePlaceholders, all_page_references_rewritten,
 from .parsed_styles import laid_out
 from .parts_cache import PartResult, PartStore
 from .print_document import generated_files, print_html
-from .settle import MAX_PASSES
+from .settle import MAX_PASSES, UNSETTLED
 from .stamped_digits import can_stamp, find_slots, number_boxes
 from .weasyprint_log import UNLINKED, collected_messages, report_messages
 
@@ -528,7 +528,7 @@ class InParts:
         return replace(laid_out, numbers=tuple(numbers), folios=folios, blank=self.blank, refused=frozenset(refused))
 
     def unsettled(self, rendered: RenderedBook, laid_out: LaidOutParts) -> None:
-        self.diagnostics.error('pagination-unstable', f'the page numbers of the parts still moved after {MAX_PASSES} '
+        self.diagnostics.error(UNSETTLED, f'the page numbers of the parts still moved after {MAX_PASSES} '
                                'layouts; build with --jobs 1')
         return None
 

@@ -22,6 +22,7 @@ from ..memory import give_back_freed_memory
 from ..render import render
 
 MAX_PASSES = 4
+UNSETTLED = 'pagination-unstable'  # the code of what an engine reports when the page numbers never settled
 
 
 class LaidOutPages(Protocol):

@@ -3,21 +3,28 @@ out and written again.
 
 An output's files are a function of what they are made from: its settled
 rendering (every document, with the page numbers it prints, and the book's
-settings), the book's other files (images, stylesheets, fonts), the builder,
-the libraries and the date (``cache.assets_key``), and the formats asked for.
-A layout starts from the rendering printed from the last build's page map of
-the output (``layout.first_rendering``): when that rendering is the last
-build's settled one, its layout would give the same pages, so it would be
-settled at once, and every file written from it would have the last build's
-bytes. Those are taken instead: an edit of one chapter then writes again only
-the handouts whose rendering it changed (that chapter's, and those printing
-pages it moved), and only the editions it is in.
+settings), the book's other files (images, stylesheets, fonts: those the
+build's inputs list, ``cache.assets_key``, and any other that the rendering or
+the book's stylesheets name), the builder, the libraries and the date, and the
+formats asked for. A layout starts from the rendering printed from the last
+build's page map of the output (``layout.first_rendering``): when that
+rendering is the last build's settled one, its layout would give the same
+pages, so it would be settled at once, and every file written from it would
+have the last build's bytes. Those are taken instead: an edit of one chapter
+then writes again only the handouts whose rendering it changed (that
+chapter's, and those printing pages it moved), and only the editions it is in.
+
+Like the parts of a PDF kept between builds (``layout/parts_cache.py``), this
+takes the fonts of the system that a book's stylesheet may name (through
+fontconfig) to be those of the last build: a book that needs them, after they
+changed, is built again with ``--no-cache``.
 
 Each output keeps its last files in ``.coursepack-cache/outputs/<stem>/``:
-hard links to the files written (no copy), with the size and time each had, and
-the warnings its layout and writers gave, which are reported again. A file
-changed in place since (through its link in the output folder) is not taken;
-one taken is copied into the output folder.
+hard links to the files written, with the size and time each had, and the
+warnings its layout and writers gave, which are reported again. A file changed
+in place since (through its link in the output folder) is not taken; one taken
+is copied into the output folder (so that a taken output's bytes are then on
+disk twice, until it is written again).
 """
 
 from __future__ import annotations
@@ -31,13 +38,16 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from ..cache import OutputCache, assets_key, builder_key, diagnostic_from_json, write_json
+from ..cache import OutputCache, assets_key, builder_key, diagnostic_from_json, file_hash, write_json
 from ..diagnostics import Diagnostic, Diagnostics
 from ..layout.parts import documents_digest, settings_digest
+from ..layout.settle import UNSETTLED
 from ..model import RenderedBook
 from ..options import BuildOptions
+from ..stylesheets import stylesheet_resources
 
 RECORD = 'record.json'  # beside the files, in the output's folder
+MEDIA = ('print', 'epub', 'web')  # the book's own stylesheets: styles/<medium>.css
 
 
 class KeptOutput:
@@ -46,6 +56,7 @@ class KeptOutput:
     def __init__(self, cache: OutputCache, stem: str, targets: dict[str, Path], options: BuildOptions) -> None:
         self.folder = cache.outputs_folder(stem)
         self.targets = targets
+        self.inputs = cache.inputs
         # What decides the files besides the rendering: the web edition links the other formats of the build
         self.salt = assets_key(cache.inputs, builder_key(('outputs', stem, sorted(targets), sorted(options.formats),
                                                           options.booklet, options.jobs == 1)))
@@ -54,38 +65,63 @@ class KeptOutput:
         pages = sorted((rendered.pages or {}).items())
         everything = tuple(range(len(rendered.documents)))
         return hashlib.sha256(json.dumps([self.salt, settings_digest(rendered), documents_digest(rendered, everything),
-                                          pages]).encode()).hexdigest()
+                                          pages, self._named(rendered)]).encode()).hexdigest()
+
+    def _named(self, rendered: RenderedBook) -> list[tuple[str, str]]:
+        """The content of each file of the book that the rendering or the book's stylesheets name: the salt has
+        the book's files, but not those in a folder the build's inputs leave out (a dot folder, ``dist/``), from
+        which an image can still be taken."""
+        root = rendered.config.root
+        names = {*rendered.images, *(resource for medium in MEDIA
+                                     for resource in stylesheet_resources(root, f'styles/{medium}.css'))}
+        return [(name, self.inputs[name][2] if name in self.inputs else _content(root / name))
+                for name in sorted(names)]
 
     def taken(self, first: RenderedBook, diagnostics: Diagnostics) -> bool:
         """Whether the output was made from ``first`` (its layout's first rendering) by the last build: then its
         files are put in the targets, and its warnings reported."""
-        try:
-            record = json.loads((self.folder / RECORD).read_text())
-            if record['key'] != self.key(first) or sorted(record['files']) != sorted(self.targets):
-                return False
-            for fmt, files in record['files'].items():
-                kept = self.folder / fmt
-                for name, (size, mtime) in files.items():
-                    stat = (kept / name if name else kept).stat()
-                    if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
-                        return False  # changed in place since
-        except (OSError, ValueError, KeyError, TypeError):
+        key = self.key(first)
+        record = self._record(key)
+        if record is None:
             return False
         try:
             for fmt, target in self.targets.items():
                 _copied(self.folder / fmt, target)
+            # Read again: another build of the book (into another output folder) may have kept its own meanwhile
+            taken = self._record(key) == record
         except OSError:
+            taken = False
+        if not taken:
             for target in self.targets.values():  # left as staged, empty, for the writers
                 _emptied(target)
             return False
         diagnostics.extend(diagnostic_from_json(d) for d in record['diagnostics'])
         return True
 
+    def _record(self, key: str) -> dict | None:
+        """The record of the files kept, if they were made from a rendering of hash ``key``, for these formats,
+        and are as they were written (a file changed in place since has another size or time)."""
+        try:
+            record = json.loads((self.folder / RECORD).read_text())
+            if record['key'] != key or sorted(record['files']) != sorted(self.targets):
+                return None
+            for fmt, files in record['files'].items():
+                kept = self.folder / fmt
+                for name, (size, mtime) in files.items():
+                    stat = (kept / name if name else kept).stat()
+                    if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+                        return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return record
+
     def keep(self, settled: RenderedBook, diagnostics: list[Diagnostic]) -> None:
         """Keep the files just written from ``settled``, and the warnings given on the way, for the next build.
 
-        Made in a folder of its own, then put in the output's place: a record is never read with the files of
-        another build (of the same book into another output folder, at the same time)."""
+        Made in a folder of its own, then put in the output's place, whole. Not for a layout whose page numbers
+        never settled: laid out again from its last pages, it would not give the same."""
+        if any(d.code == UNSETTLED for d in diagnostics):
+            return
         try:
             self.folder.parent.mkdir(parents=True, exist_ok=True)
             made = Path(tempfile.mkdtemp(prefix=f'.{self.folder.name}.', dir=self.folder.parent))
@@ -116,6 +152,8 @@ def forget_other_outputs(folder: Path, stems: list[str]) -> None:
     for record in sorted(folder.rglob(RECORD)):
         if record.parent not in wanted:
             shutil.rmtree(record.parent, ignore_errors=True)
+    for made in sorted(folder.rglob('.*')):  # what a build stopped while keeping an output left (``keep``)
+        shutil.rmtree(made, ignore_errors=True)
 
 
 def _linked(source: Path, target: Path) -> None:
@@ -150,3 +188,10 @@ def _link_or_copy(source: str | Path, target: str | Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copyfile(source, target)
+
+
+def _content(path: Path) -> str:
+    try:
+        return file_hash(path)
+    except OSError:
+        return 'unreadable'  # reported by the build, which then fails
