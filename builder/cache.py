@@ -26,7 +26,7 @@ import sys
 import sysconfig
 import tempfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -106,8 +106,35 @@ def builder_key(options: Any) -> str:
     options, the date."""
     # zlib: the system's, which Python links to; the kept parts hold pages it compressed (layout/page_contents.py)
     parts = [__version__, sys.version, repr(options), os.environ.get('SOURCE_DATE_EPOCH', ''), _builder_files(),
-             _libraries(), zlib.ZLIB_RUNTIME_VERSION]
+             _libraries(), zlib.ZLIB_RUNTIME_VERSION, _system_fonts()]
     return hashlib.sha256('\n'.join(parts).encode()).hexdigest()
+
+
+@functools.cache
+def _system_fonts() -> str:
+    """The fonts of the system and fontconfig's settings, by name, size and time (0.1 ms for 40 fonts): a book's
+    stylesheet may name a font of the system, and fontconfig finds one for a character no bundled font has; the
+    outputs and the layouts kept depend on which it finds."""
+    return '\n'.join(system_fonts_signature(os.environ))
+
+
+def system_fonts_signature(environ: Mapping[str, str]) -> list[str]:
+    """What fontconfig reads, in the usual places: its settings (``/etc/fonts``, ``FONTCONFIG_FILE`` and
+    ``FONTCONFIG_PATH``) and the folders of fonts of the system and of the user."""
+    home = Path(environ.get('HOME', '~')).expanduser()
+    data = Path(environ['XDG_DATA_HOME']) if environ.get('XDG_DATA_HOME') else home / '.local' / 'share'
+    places = [Path('/etc/fonts'), Path('/usr/share/fonts'), Path('/usr/local/share/fonts'), home / '.fonts',
+              data / 'fonts', *(Path(environ[name]) for name in ('FONTCONFIG_FILE', 'FONTCONFIG_PATH')
+                                if environ.get(name))]
+    found = [f"{name}={environ.get(name, '')}" for name in ('FONTCONFIG_FILE', 'FONTCONFIG_PATH')]
+    for place in places:
+        paths = [place] if place.is_file() else sorted(p for p in place.rglob('*') if p.is_file()) \
+            if place.is_dir() else []
+        for path in paths:
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                found.append(f'{path}:{stat.st_size}:{stat.st_mtime_ns}')
+    return found
 
 
 @functools.cache

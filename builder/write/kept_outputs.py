@@ -14,10 +14,11 @@ have the last build's bytes. Those are taken instead: an edit of one chapter
 then writes again only the handouts whose rendering it changed (that
 chapter's, and those printing pages it moved), and only the editions it is in.
 
-Like the parts of a PDF kept between builds (``layout/parts_cache.py``), this
-takes the fonts of the system that a book's stylesheet may name (through
-fontconfig) to be those of the last build: a book that needs them, after they
-changed, is built again with ``--no-cache``.
+The fonts of the system, which a book's stylesheet may name and fontconfig
+may find for a character no bundled font has, are in the builder's key
+(``cache.system_fonts_signature``: the usual places fontconfig reads, by name,
+size and time), as for every cache: a font installed or removed there makes
+the outputs again.
 
 Each output keeps its last files in ``.coursepack-cache/outputs/<stem>/``:
 hard links to the files written, with the size and time each had, and the

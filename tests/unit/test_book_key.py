@@ -46,3 +46,21 @@ def test_a_changed_file_a_new_file_or_a_setting_changes_the_key(tmp_path, monkey
     monkeypatch.setenv('SOURCE_DATE_EPOCH', '1700000000')
     keys.add(key(book, settings=(('paper', 'a5'),)))
     assert len(keys) == 6
+
+
+def test_the_fonts_of_the_system_are_read_for_the_builders_key(tmp_path):
+    """A stylesheet may name a font of the system, and fontconfig picks one for a character no bundled font has:
+    a font added to the user's fonts, or another fontconfig file, makes every key that the builder's is part of
+    another (the parts and outputs kept, the last build's record)."""
+    from builder.cache import system_fonts_signature
+
+    environ = {'HOME': str(tmp_path)}
+    before = system_fonts_signature(environ)
+    assert system_fonts_signature(environ) == before
+    (tmp_path / '.local' / 'share' / 'fonts').mkdir(parents=True)
+    (tmp_path / '.local' / 'share' / 'fonts' / 'Serif.ttf').write_bytes(b'a font')
+    added = system_fonts_signature(environ)
+    assert added != before and any(line.startswith(f'{tmp_path}/.local/share/fonts/Serif.ttf:6:') for line in added)
+    settings = tmp_path / 'fonts.conf'
+    settings.write_text('<fontconfig></fontconfig>\n', encoding='utf-8')
+    assert system_fonts_signature({**environ, 'FONTCONFIG_FILE': str(settings)}) != added
