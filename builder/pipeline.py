@@ -220,7 +220,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     if options.cache:
         remember_build(root, options, inputs, written, diagnostics,
                        read_layouts=not any(WRITERS[f].needs_layout for f in options.formats))
-        forget_other_outputs(run.cache.outputs_folder(''), [o.stem for o in every_output(checked.whole)])
+        forget_other_outputs(run.cache.outputs_folder(), [o.stem for o in every_output(checked.whole)])
     return {path: replace(summaries[path.name], path=path) if path.name in summaries else None for path in written}
 
 

@@ -58,25 +58,26 @@ class KeptOutput:
         self.folder = cache.outputs_folder(stem)
         self.targets = targets
         self.inputs = cache.inputs
-        # What decides the files besides the rendering: the web edition links the other formats of the build
+        self.root = cache.root
+        # What decides the files besides the rendering: the book's files, and those its stylesheets name wherever
+        # they are (read once here, not for each key); the web edition links the other formats of the build
+        resources = sorted({name for medium in MEDIA
+                            for name in stylesheet_resources(cache.root, f'styles/{medium}.css')})
         self.salt = assets_key(cache.inputs, builder_key(('outputs', stem, sorted(targets), sorted(options.formats),
-                                                          options.booklet, options.jobs == 1)))
+                                                          options.booklet, options.jobs == 1,
+                                                          self._contents(resources))))
 
     def key(self, rendered: RenderedBook) -> str:
         pages = sorted((rendered.pages or {}).items())
         everything = tuple(range(len(rendered.documents)))
         return hashlib.sha256(json.dumps([self.salt, settings_digest(rendered), documents_digest(rendered, everything),
-                                          pages, self._named(rendered)]).encode()).hexdigest()
+                                          pages, self._contents(sorted(rendered.images))]).encode()).hexdigest()
 
-    def _named(self, rendered: RenderedBook) -> list[tuple[str, str]]:
-        """The content of each file of the book that the rendering or the book's stylesheets name: the salt has
-        the book's files, but not those in a folder the build's inputs leave out (a dot folder, ``dist/``), from
-        which an image can still be taken."""
-        root = rendered.config.root
-        names = {*rendered.images, *(resource for medium in MEDIA
-                                     for resource in stylesheet_resources(root, f'styles/{medium}.css'))}
-        return [(name, self.inputs[name][2] if name in self.inputs else _content(root / name))
-                for name in sorted(names)]
+    def _contents(self, names: list[str]) -> list[tuple[str, str]]:
+        """The content of each of these files of the book (book-relative): the salt has the book's files, but not
+        those in a folder the build's inputs leave out (a dot folder, ``dist/``), from which an image or a
+        stylesheet's font can still be taken."""
+        return [(name, self.inputs[name][2] if name in self.inputs else _content(self.root / name)) for name in names]
 
     def taken(self, first: RenderedBook, diagnostics: Diagnostics) -> bool:
         """Whether the output was made from ``first`` (its layout's first rendering) by the last build: then its
