@@ -8,6 +8,7 @@ renderer reads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import unquote
 
@@ -23,17 +24,31 @@ from .index.entries import resolve_index
 from .markdown.links import ADDRESSES
 from .markdown.state import location_of
 from .markdown.terms import span_text
-from .permissions.attribution import acknowledge
+from .permissions.attribution import Acknowledgements, acknowledge
 from .model import Book, Caption, Heading, Notes, ParsedChapter, ResolvedBook
 
 
 def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes, diagnostics: Diagnostics, *,
-                 cache: bool = True) -> ResolvedBook:
+                 cache: bool = True, meanwhile: Callable[[], None] = lambda: None) -> ResolvedBook:
     """The resolve stage on some chapters of the book: citations, then cross-references, glossary, chronology,
-    and the sources the chapters quote."""
-    bibliography = resolve_citations(book, chapters, diagnostics, notes.streams(), cache=cache)
-    return replace(resolve(book, chapters, diagnostics, bibliography, notes),
-                   acknowledgements=acknowledge(book, chapters))
+    and the sources the chapters quote, their problems reported in that order.
+
+    All but the citations is resolved while Pandoc formats them, after
+    ``meanwhile`` (what the caller does then): the 207-page benchmark book's
+    0.08 s, which an EPUB built alone waited for after Pandoc's 0.9 s.
+    """
+    resolving = Diagnostics()
+    alongside: list[tuple[ResolvedBook, Acknowledgements]] = []
+
+    def while_formatting() -> None:
+        meanwhile()
+        alongside.append((resolve(book, chapters, resolving, None, notes), acknowledge(book, chapters)))
+
+    bibliography = resolve_citations(book, chapters, diagnostics, notes.streams(), cache=cache,
+                                     meanwhile=while_formatting)
+    diagnostics.extend(resolving)
+    [(resolved, acknowledgements)] = alongside
+    return replace(resolved, bibliography=bibliography, acknowledgements=acknowledgements)
 
 
 def resolve(book: Book, chapters: tuple[ParsedChapter, ...], diagnostics: Diagnostics,

@@ -76,8 +76,10 @@ class Formatted:
 
 def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse], style: Style,
                      references_file: Path | None, *, per_group: bool = False, nocite: Sequence[str] = (),
-                     nocite_location: SourceLocation | None = None) -> Formatted:
-    """Format every citation and the bibliography (one for the book, or one per group)."""
+                     nocite_location: SourceLocation | None = None,
+                     meanwhile: Callable[[], None] = lambda: None) -> Formatted:
+    """Format every citation and the bibliography (one for the book, or one per group). ``meanwhile`` is called
+    in this thread once Pandoc runs (at once when it has nothing to format): what the build does while it waits."""
     problems = Diagnostics()  # returned as data, with the formatting: a cached formatting reports them again
     by_id = {r.id: r for r in references}
     for ref in references:
@@ -113,16 +115,20 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
     silent: set[str] = set()
     todo = list((groups or {'': []}).items()) if references_file is not None and (groups or listed_anyway) else []
 
-    def run(item: tuple[str, list[CitationUse]]) -> dict[str, Any] | PandocError:
+    def run(document: str) -> dict[str, Any] | PandocError:
         try:
-            return json.loads(run_pandoc(_pandoc_args(style, references_file),  # type: ignore[arg-type]
-                                         _document(item[1], style, listed_anyway, references, references_file)))
+            return json.loads(run_pandoc(_pandoc_args(style, references_file), document))  # type: ignore[arg-type]
         except PandocError as exc:
             return exc
 
-    # One Pandoc for the book; a book with per-chapter bibliographies runs one a chapter, side by side.
+    # One Pandoc for the book; a book with per-chapter bibliographies runs one a chapter, side by side. Their
+    # documents are made first: made in the pool's threads, they waited for ``meanwhile``'s Python.
+    documents = [_document(group_uses, style, listed_anyway, references, references_file)  # type: ignore[arg-type]
+                 for _, group_uses in todo]
     with ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1) or 1) as pool:
-        outputs = list(pool.map(run, todo))
+        running = [pool.submit(run, document) for document in documents]
+        meanwhile()
+        outputs = [pandoc.result() for pandoc in running]
     for (group, group_uses), ast in zip(todo, outputs):
         if isinstance(ast, PandocError):
             problems.error('citeproc', f'Pandoc could not format the citations: {str(ast).splitlines()[0]}',

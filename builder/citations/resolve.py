@@ -7,7 +7,7 @@ of a work is the first a reader meets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from markdown_it.token import Token
 
@@ -32,12 +32,14 @@ def citation_uses(group: str, tokens: Iterable[Token]) -> list[CitationUse]:
 
 
 def resolve_citations(book: Book, chapters: Sequence[ParsedChapter], diagnostics: Diagnostics,
-                      fragments: Sequence[tuple[str, Sequence[Token]]] = (), *,
-                      cache: bool = False) -> Formatted | None:
-    """Format the citations; ``cache``: reuse the last build's formatting when its inputs are the same."""
+                      fragments: Sequence[tuple[str, Sequence[Token]]] = (), *, cache: bool = False,
+                      meanwhile: Callable[[], None] = lambda: None) -> Formatted | None:
+    """Format the citations; ``cache``: reuse the last build's formatting when its inputs are the same;
+    ``meanwhile``: called once, while Pandoc formats them, or when they are formatted without it."""
     uses = [use for parsed in chapters for use in citation_uses(parsed.chapter.id, parsed.tokens)]
     uses += [use for group, tokens in fragments for use in citation_uses(group, tokens)]
     if book.style is None or (not uses and not book.references):
+        meanwhile()
         return None
     config = book.config
     options = {'per_group': config.bibliography == 'per-chapter', 'nocite': config.nocite,
@@ -46,13 +48,19 @@ def resolve_citations(book: Book, chapters: Sequence[ParsedChapter], diagnostics
     source = config.references or (DEFAULT_REFERENCES if book.references else None)
     references_file = config.root / source if source else None
 
+    computed = False
+
     def compute() -> Formatted:
-        return format_citations(book.references, uses, book.style, references_file, **options)
+        nonlocal computed
+        computed = True
+        return format_citations(book.references, uses, book.style, references_file, **options, meanwhile=meanwhile)
 
     # A build formats the whole book, then each edition, or each handout of one
     made = 1 + len(config.editions) * (1 + len(book.sources))
     formatted = (cached_formatting(config.root, (book.references, book.style, options), uses, book.style.path,
                                    references_file, compute, made) if cache else compute())
+    if not computed:  # kept from the last build
+        meanwhile()
     diagnostics.extend(d for d in formatted.diagnostics
                        if book.knows_all('references') or d.code not in ('cite-unknown', 'nocite-unknown'))
     return formatted

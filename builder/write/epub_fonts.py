@@ -143,7 +143,8 @@ def subset_font(data: bytes, characters: set[str], moment: dt.datetime, flavor: 
 
 def prepare(fonts: tuple[str, ...]) -> None:
     """Import what subsetting ``fonts`` will: HarfBuzz, and the modules of fontTools that read and write their
-    tables (imported as a table is first read: 0.04 s). Called ahead, while Pandoc formats the citations."""
+    tables (imported as a table is first read: 0.04 s); read which characters the fallbacks have (``needed_fonts``,
+    0.05 s). Called ahead, while Pandoc formats the citations."""
     import uharfbuzz  # noqa: F401
     from fontTools.ttLib import TTFont, getTableModule
 
@@ -152,6 +153,8 @@ def prepare(fonts: tuple[str, ...]) -> None:
     for font in fonts:
         for tag in TTFont(STYLES / font, lazy=True).keys():
             getTableModule(tag)
+        if _family(font) in FALLBACKS:
+            _characters(font)
 
 
 def _tag(name: str) -> int:
