@@ -315,6 +315,16 @@ def test_handout_is_self_contained(handouts):
     assert 'the story began in the first chapter (chapter 1 of the course pack).' in retreat
 
 
+@pytest.mark.build
+def test_a_handout_that_prints_no_page_number_is_laid_out_once(tmp_path):
+    """Its heading block is on its chapter's first page, and the first guess at its pages says so: its folios'
+    numbering, printed from that guess, is right at once (it was printed from page 3, and laid out again)."""
+    book = copy_book('minimal', tmp_path)
+    run = run_cli('handouts', book, '--format', 'pdf', '--jobs', '1')
+    assert run.code == 0, run.err
+    assert run.err.count('lay out pass 1') == 2 and 'lay out pass 2' not in run.err, run.err
+
+
 def test_handout_epub(handouts):
     epub = handouts.dist / 'handouts' / 'geneva.epub'
     epubcheck(epub)

@@ -33,15 +33,20 @@ class EstimatedPageMap(PageMap):
 
 
 def estimated_page_map(rendered: RenderedBook) -> EstimatedPageMap:
-    """Every element id's page, counting text from the book's first page; documents open on right-hand pages."""
+    """Every element id's page, counting text from the book's first page; documents open on new pages, right-hand
+    ones when printed two-sided, but for the document after a handout's heading block, on its page (``print.css``:
+    ``.handout + .chapter``)."""
     pages = EstimatedPageMap()
     page = rendered.selected.first_page
     duplex = rendered.config.sides != 'simplex'
+    lines = 0.0
     for index, document in enumerate(rendered.documents):
-        if index and duplex and page % 2 == 0:
-            page += 1
-        pages.setdefault(document.id, page)
-        lines = 0.0
+        if index and rendered.documents[index - 1].kind != 'handout':
+            page += max(1, math.ceil(lines / LINES_PER_PAGE))
+            lines = 0.0
+            if duplex and page % 2 == 0:
+                page += 1
+        pages.setdefault(document.id, page + int(lines // LINES_PER_PAGE))
         for element in lxml.html.fragment_fromstring(document.body, create_parent='div').iter():
             if isinstance(element.tag, str):  # not a comment
                 if element.tag in BLOCKS:
@@ -50,5 +55,4 @@ def estimated_page_map(rendered: RenderedBook) -> EstimatedPageMap:
                     pages.setdefault(element.get('id'), page + int(lines // LINES_PER_PAGE))
                 lines += len(element.text or '') / CHARS_PER_LINE
             lines += len(element.tail or '') / CHARS_PER_LINE
-        page += max(1, math.ceil(lines / LINES_PER_PAGE))
     return pages

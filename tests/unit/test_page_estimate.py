@@ -38,3 +38,11 @@ def test_a_list_of_short_lines_takes_a_line_an_item():
     pages = estimated_page_map(RenderedBook(BookConfig(title='T', sides='simplex'), documents, (), ()))
     # 60 items of 7 or 8 characters: 60 lines, not the 5 their 450 characters would fill.
     assert (pages['i47'], pages['i48'], pages['one']) == (1, 2, 3)
+
+
+def test_a_handouts_chapter_starts_on_the_page_of_its_heading_block():
+    documents = (Document('handout', 'handout', 'T', '<section id="h"><p>From the course pack</p></section>'),
+                 Document('one', 'chapter', 'One', CHAPTER_ONE))
+    pages = estimated_page_map(RenderedBook(BookConfig(title='T', sides='duplex'), documents, (), ()))
+    # The block's line, then the chapter's: b follows 1 + 50 lines, on the first page's 48 and the next
+    assert pages == {'handout': 1, 'h': 1, 'one': 1, 's1': 1, 'a': 1, 'b': 2}
