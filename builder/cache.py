@@ -26,7 +26,7 @@ import sys
 import sysconfig
 import tempfile
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,6 +90,13 @@ def signature(paths: list[Path], base: Path, previous: Signature | None = None) 
         except OSError:
             continue  # left out, as if missing: the build then reads it and reports the problem, located
     return result
+
+
+def _content(path: Path) -> str:
+    try:
+        return file_hash(path)
+    except OSError:
+        return 'unreadable'  # reported by the build, which then fails
 
 
 def file_hash(path: Path) -> str:
@@ -291,8 +298,16 @@ class OutputCache:
         """Where the join of a PDF's parts keeps the page contents it compressed (``write/pdf.py``)."""
         return cache_dir(self.root) / 'contents' if self.enabled else None
 
-    def parts_salt(self) -> str:
-        return assets_key(self.inputs, builder_key('parts'))
+    def parts_salt(self, named: Sequence[str] = ()) -> str:
+        """What, besides a part's HTML, decides its layout: the builder, the book's non-text files, and the files of
+        ``named`` wherever they are (``named_contents``)."""
+        return assets_key(self.inputs, builder_key(('parts', self.named_contents(named))))
+
+    def named_contents(self, names: Sequence[str]) -> list[tuple[str, str]]:
+        """The hash of each of these files of the book (book-relative), as the build's inputs have it, or read: a
+        file in a folder the inputs leave out (a dot folder, ``dist/``) is no input, but a chapter can show it as an
+        image, and a stylesheet name it (a part or an output taken for the one made before it changed was stale)."""
+        return [(name, self.inputs[name][2] if name in self.inputs else _content(self.root / name)) for name in names]
 
 
 def load_page_map(root: Path, stem: str) -> PageMap | None:

@@ -29,7 +29,7 @@ from .inputs import book_files
 from .kept_parses import KeptParses, cache_folder
 from .layout import LaidOut, first_rendering, lay_out
 from .layout.known_pages import known_pages
-from .layout.parts import can_lay_out_in_parts
+from .layout.parts import can_lay_out_in_parts, handouts_in_parts
 from .load import load
 from .memory import give_back_freed_memory
 from .model import PICKLED_COMPACTLY, Book, Notes, PageMap, PageNumbering, RenderedBook, ResolvedBook, Selection
@@ -341,8 +341,10 @@ EDITIONS_AT_ONCE = 1_500_000
 def concurrent_outputs(whole: ResolvedBook, outputs: list[Output], options: BuildOptions) -> AtOnce:
     """How many outputs to make at once, and how.
 
-    Laid out as one document each (handouts, a book that cannot be laid out
-    in parts): one output per core, each in a worker process. Laid out in
+    Laid out as one document each (a book that cannot be laid out in parts,
+    handouts that keep the course pack's page numbers): one output per core,
+    each in a worker process. Handouts laid out in parts: one per core, each
+    in a thread of this process, as editions are (below). Laid out in
     parts, the editions of a book of up to about 450 pages: at once, each in
     a thread of this process (their work is in their parts' processes), the
     cores shared between their parts, so that an edit's part in every
@@ -354,8 +356,10 @@ def concurrent_outputs(whole: ResolvedBook, outputs: list[Output], options: Buil
     cores = os.cpu_count() or 1
     if options.jobs is not None or len(outputs) < 2 or cores < 2:
         return AtOnce(1, False)
-    if all(o.selection.is_handout for o in outputs) or not can_lay_out_in_parts(whole):
+    if not can_lay_out_in_parts(whole):
         return AtOnce(min(len(outputs), cores), False)
+    if all(o.selection.is_handout for o in outputs):
+        return AtOnce(min(len(outputs), cores), handouts_in_parts(whole.config))
     size = sum(len(token.content) for parsed in whole.chapters for token in parsed.tokens if token.type == 'inline')
     return AtOnce(min(len(outputs), cores) if size <= EDITIONS_AT_ONCE else 1, True)
 

@@ -145,7 +145,10 @@ def in_threads(task: Callable[..., T], jobs: Sequence[tuple], threads: int) -> l
         return [future.result() for future in futures]
     except KeyboardInterrupt:
         pool.shutdown(wait=False, cancel_futures=True)
-        while wait(futures, timeout=STOPPING_INTERVAL).not_done:
+        # Not the jobs cancelled before they started, which ``wait`` never counts as done (more jobs than threads:
+        # handouts in parts)
+        started = [future for future in futures if not future.cancelled()]
+        while wait(started, timeout=STOPPING_INTERVAL).not_done:
             _stop_workers()  # those started since the signal too
         raise
     finally:

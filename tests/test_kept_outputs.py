@@ -192,7 +192,7 @@ def test_a_cache_that_cannot_be_written_to_keeps_no_output_and_fails_no_build(tm
 @pytest.mark.build
 def test_an_image_outside_the_builds_inputs_is_read_for_the_key(tmp_path):
     """An image in a dot folder is no input the up-to-date check lists, but a chapter can show it: a new one makes
-    the handout that shows it again."""
+    the handout that shows it again, and its part (a handout is laid out in parts)."""
     books = [copy_book('outputs', tmp_path / name) for name in ('kept', 'clean')]
     for book in books:
         (book / '.art').mkdir()
@@ -225,3 +225,24 @@ def test_handouts_of_many_chapters_keep_each_ones_citations(tmp_path):
     run = run_cli('handouts', book, '--format', 'pdf')
     assert run.code == 0, run.err
     assert len(list((book / '.coursepack-cache' / 'citations').glob('*.json'))) == 19
+
+
+@pytest.mark.build
+def test_an_edition_lays_out_again_the_part_that_shows_a_new_image_outside_the_inputs(tmp_path):
+    """The parts' key has the images the book shows, wherever they are: the part was taken from the last build."""
+    books = [copy_book('outputs', tmp_path / name) for name in ('kept', 'clean')]
+    for book in books:
+        (book / '.art').mkdir()
+        (book / '.art' / 'map.png').write_bytes(png())
+        replace_text(book, 'chapters/01-origins.md', '\n## ', '\n![A map of the roads](../.art/map.png)\n\n## ')
+    assert build(books[0], '--format', 'pdf').code == 0, 'first build'
+    for changed in books:
+        (changed / '.art' / 'map.png').write_bytes(png(60, 30))
+        replace_text(changed, 'chapters/02-geneva.md', 'Analysts noted', 'Analysts, in the end, noted')
+    run = build(books[0], '--format', 'pdf')
+    assert run.code == 0, run.err
+    reference = build(books[1], '--format', 'pdf', '--no-cache')
+    assert reference.code == 0, reference.err
+    pdfs = {name: sha for name, sha in dist_fingerprint(run.dist).items() if name.endswith('.pdf')}
+    assert len(pdfs) == 2 and pdfs == {name: sha for name, sha in dist_fingerprint(reference.dist).items()
+                                       if name.endswith('.pdf')}

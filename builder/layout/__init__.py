@@ -30,6 +30,7 @@ from pathlib import Path
 from ..model import RenderedBook, ResolvedBook
 from ..options import Build
 from ..render import render
+from ..stylesheets import stylesheet_resources
 from .document import LaidOutDocument, OneDocument
 from .page_estimate import estimated_page_map
 from .parts import InParts, LaidOutParts, can_lay_out_in_parts
@@ -72,11 +73,14 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
     jobs = build.part_workers or options.jobs or os.cpu_count() or 1
     laid_out: tuple[RenderedBook, LaidOutDocument | LaidOutParts] | None
     # --jobs 1: one document; else parts, when the book can be laid out in parts.
-    if options.jobs != 1 and not resolved.selected.is_handout and can_lay_out_in_parts(resolved):
+    if options.jobs != 1 and can_lay_out_in_parts(resolved):
         build.progress.stage('lay out in parts')
         folder = cache.parts_folder(stem) or Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
-        store = PartStore(folder, cache.parts_salt())
+        # A part is made of its HTML, and of the images it shows and the files the print stylesheet names: those
+        # in no folder of the build's inputs are in no other key
+        named = sorted({*resolved.images, *stylesheet_resources(resolved.config.root, 'styles/print.css')})
+        store = PartStore(folder, cache.parts_salt(named))
         engine = InParts(resolved, build.diagnostics, build.progress, jobs, store, meanwhile)
         in_parts = settle(resolved, _handed(first) or first_rendering(resolved, stem, build), engine)
         if in_parts is not None:

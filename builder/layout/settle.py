@@ -20,6 +20,7 @@ from typing import Generic, Protocol, TypeVar
 from ..model import PageMap, RenderedBook, ResolvedBook
 from ..memory import give_back_freed_memory
 from ..render import render
+from .page_estimate import EstimatedPageMap
 
 MAX_PASSES = 4
 UNSETTLED = 'pagination-unstable'  # the code of what an engine reports when the page numbers never settled
@@ -68,7 +69,9 @@ def settle(resolved: ResolvedBook, rendered: RenderedBook, engine: Engine[L]) ->
                 return None
             pages = laid_out.page_map()
             laid_out_from = rendered if attempt == MAX_PASSES else None  # what a layout that never settles is of
-            if pages != rendered.pages:  # else the book is the same: an edit's one pass is not rendered again
+            # Else the book is the same: an edit's one pass is not rendered again. Printed from estimated pages, even
+            # right ones (a short handout's can be), it is: the parts engine takes no part laid out from them as final
+            if pages != rendered.pages or isinstance(rendered.pages, EstimatedPageMap):
                 del rendered  # let go before the next is made: two at once are 10 MB more at 824 pages
                 give_back_freed_memory()
                 rendered = render(resolved, pages)

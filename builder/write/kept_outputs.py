@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from ..cache import OutputCache, assets_key, builder_key, diagnostic_from_json, file_hash, write_json
+from ..cache import OutputCache, assets_key, builder_key, diagnostic_from_json, write_json
 from ..diagnostics import Diagnostic, Diagnostics
 from ..layout.parts import documents_digest, settings_digest
 from ..layout.settle import UNSETTLED
@@ -57,27 +57,21 @@ class KeptOutput:
     def __init__(self, cache: OutputCache, stem: str, targets: dict[str, Path], options: BuildOptions) -> None:
         self.folder = cache.outputs_folder(stem)
         self.targets = targets
-        self.inputs = cache.inputs
-        self.root = cache.root
+        self.cache = cache
         # What decides the files besides the rendering: the book's files, and those its stylesheets name wherever
         # they are (read once here, not for each key); the web edition links the other formats of the build
         resources = sorted({name for medium in MEDIA
                             for name in stylesheet_resources(cache.root, f'styles/{medium}.css')})
         self.salt = assets_key(cache.inputs, builder_key(('outputs', stem, sorted(targets), sorted(options.formats),
                                                           options.booklet, options.jobs == 1,
-                                                          self._contents(resources))))
+                                                          cache.named_contents(resources))))
 
     def key(self, rendered: RenderedBook) -> str:
         pages = sorted((rendered.pages or {}).items())
         everything = tuple(range(len(rendered.documents)))
+        images = self.cache.named_contents(sorted(rendered.images))
         return hashlib.sha256(json.dumps([self.salt, settings_digest(rendered), documents_digest(rendered, everything),
-                                          pages, self._contents(sorted(rendered.images))]).encode()).hexdigest()
-
-    def _contents(self, names: list[str]) -> list[tuple[str, str]]:
-        """The content of each of these files of the book (book-relative): the salt has the book's files, but not
-        those in a folder the build's inputs leave out (a dot folder, ``dist/``), from which an image or a
-        stylesheet's font can still be taken."""
-        return [(name, self.inputs[name][2] if name in self.inputs else _content(self.root / name)) for name in names]
+                                          pages, images]).encode()).hexdigest()
 
     def taken(self, first: RenderedBook, diagnostics: Diagnostics) -> bool:
         """Whether the output was made from ``first`` (its layout's first rendering) by the last build: then its
@@ -191,9 +185,3 @@ def _link_or_copy(source: str | Path, target: str | Path) -> None:
     except OSError:
         shutil.copyfile(source, target)
 
-
-def _content(path: Path) -> str:
-    try:
-        return file_hash(path)
-    except OSError:
-        return 'unreadable'  # reported by the build, which then fails
