@@ -29,7 +29,7 @@ from .inputs import book_files
 from .kept_parses import KeptParses, cache_folder
 from .layout import LaidOut, first_rendering, lay_out
 from .layout.known_pages import known_pages
-from .layout.parts import can_lay_out_in_parts, handouts_in_parts
+from .layout.parts import can_lay_out_in_parts
 from .load import load
 from .memory import give_back_freed_memory
 from .model import PICKLED_COMPACTLY, Book, Notes, PageMap, PageNumbering, RenderedBook, ResolvedBook, Selection
@@ -356,10 +356,10 @@ def concurrent_outputs(whole: ResolvedBook, outputs: list[Output], options: Buil
     cores = os.cpu_count() or 1
     if options.jobs is not None or len(outputs) < 2 or cores < 2:
         return AtOnce(1, False)
+    if all(o.selection.is_handout for o in outputs):  # as each handout decides (a book of one chapter's too)
+        return AtOnce(min(len(outputs), cores), can_lay_out_in_parts(replace(whole, selection=outputs[0].selection)))
     if not can_lay_out_in_parts(whole):
         return AtOnce(min(len(outputs), cores), False)
-    if all(o.selection.is_handout for o in outputs):
-        return AtOnce(min(len(outputs), cores), handouts_in_parts(whole.config))
     size = sum(len(token.content) for parsed in whole.chapters for token in parsed.tokens if token.type == 'inline')
     return AtOnce(min(len(outputs), cores) if size <= EDITIONS_AT_ONCE else 1, True)
 

@@ -70,7 +70,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..blocks import without_block_destinations
-from ..config import BookConfig
 from ..dates import build_timestamp
 from ..diagnostics import Diagnostics
 from ..model import PageMap, PageNumbering, RenderedBook, ResolvedBook
@@ -109,32 +108,27 @@ PX = 0.75  # CSS px -> PDF pt
 NEAR_A_POWER = 1.1
 
 def can_lay_out_in_parts(resolved: ResolvedBook) -> bool:
-    """Whether the book's editions, or a handout (``handouts_in_parts``), can be laid out in parts, as they are
-    whenever they can: parts need two chapters (a handout's one, and its back matter), no PDF standard, and
-    stylesheets whose page references can read ``data-page``. Decided by the book alone, never
-    by the machine's cores or the page numbers, so that the same book gives the same bytes everywhere.
+    """Whether the book's editions, or a handout of it, can be laid out in parts, as they are whenever they can:
+    parts need two chapters (a handout's one, and its back matter), no PDF standard, and stylesheets whose page
+    references can read ``data-page``. Decided by the book alone, never by the machine's cores or the page numbers,
+    so that the same book gives the same bytes everywhere.
 
     A short book of several editions was laid out as one document an edition, the editions side by side; in parts,
     one edition after the other, the course pack (57 pages, two editions) builds in 9.7 s instead of 13.0 s, 14.7 s
     of CPU instead of 24.3 s, its largest process 182 MiB instead of 303 MiB, and an edit in 3.8 s instead of 8.2 s:
     a document laid out whole is laid out again, all of it, until the page numbers it prints settle."""
     if resolved.selected.is_handout:
-        if not handouts_in_parts(resolved.config):
+        # Its chapter with its heading block one part, each back-matter document another: each laid out once, where
+        # one document was laid out twice (from estimated pages, then from its chapter's). Not a handout that keeps
+        # the course pack's page numbers: parts count their pages from 1 (their join, the folios drawn apart), such
+        # a handout's page map from its first; decided for all of the book's handouts, not by each one's first page.
+        if resolved.config.handouts.page_numbers == 'course-pack':
             return False
     elif len(resolved.chapters) < 2:
         return False
     if resolved.config.pdf_standard:  # a tagged PDF's structure tree is not joined: each part has its own
         return False
     return all_page_references_rewritten(resolved.config.root)
-
-
-def handouts_in_parts(config: BookConfig) -> bool:
-    """Whether the book's handouts can be laid out in parts (a handout's chapter, with its heading block, and each
-    back-matter document: then each is laid out once, where one document was laid out twice, from estimated pages,
-    then from its chapter's): not when they keep the course pack's page numbers, as parts count their pages from 1
-    (their join, the folios drawn apart), and such a handout's page map from its first. Decided by the book, as
-    ``can_lay_out_in_parts`` is, not by a handout's first page."""
-    return config.handouts.page_numbers != 'course-pack'
 
 
 @dataclass(frozen=True)
