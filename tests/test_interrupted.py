@@ -151,7 +151,7 @@ def stopped_build(tmp_path: Path, options: tuple[str, ...], stage: str, stop: Ca
 
 @pytest.mark.parametrize('options, stage', [
     (('build', '--jobs', '1', *MAIN_EDITION), 'lay out'),  # one process
-    (('handouts',), 'lay out and write 8 outputs'),  # the handouts side by side, in forked workers
+    (('handouts',), 'lay out and write 8 outputs'),  # the handouts at once, in threads, their parts in workers
     (('build', '--jobs', '2', *MAIN_EDITION), 'lay out in parts'),  # the parts, in workers from a fork server
     (('build',), 'lay out and write 2 outputs'),  # the editions at once, in threads, their parts in workers
 ])

@@ -109,7 +109,7 @@ NEAR_A_POWER = 1.1
 
 def can_lay_out_in_parts(resolved: ResolvedBook) -> bool:
     """Whether the book's editions, or a handout of it, can be laid out in parts, as they are whenever they can:
-    parts need two chapters (a handout's one, and its back matter), no PDF standard, and stylesheets whose page
+    parts need two chapters (or a handout's one), no PDF standard, and stylesheets whose page
     references can read ``data-page``. Decided by the book alone, never by the machine's cores or the page numbers,
     so that the same book gives the same bytes everywhere.
 
@@ -118,8 +118,9 @@ def can_lay_out_in_parts(resolved: ResolvedBook) -> bool:
     of CPU instead of 24.3 s, its largest process 182 MiB instead of 303 MiB, and an edit in 3.8 s instead of 8.2 s:
     a document laid out whole is laid out again, all of it, until the page numbers it prints settle."""
     if resolved.selected.is_handout:
-        # Its chapter with its heading block one part, each back-matter document another: each laid out once, where
-        # one document was laid out twice (from estimated pages, then from its chapter's). Not a handout that keeps
+        # Its chapter with its heading block one part, each back-matter document another: each laid out once (but a
+        # bibliography that lists pages of the chronology's, which waits for them), where one document was laid out
+        # twice (from estimated pages, then from its chapter's). Not a handout that keeps
         # the course pack's page numbers: parts count their pages from 1 (their join, the folios drawn apart), such
         # a handout's page map from its first; decided for all of the book's handouts, not by each one's first page.
         if resolved.config.handouts.page_numbers == 'course-pack':

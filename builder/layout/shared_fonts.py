@@ -71,7 +71,7 @@ def _merged_fonts(book: pikepdf.Pdf) -> list[tuple[pikepdf.Dictionary, str, str]
     found = []
     for page in book.pages:
         fonts = page.obj.get('/Resources', {}).get('/Font', {})
-        for key in fonts.keys():
+        for key in sorted(fonts.keys()):  # a set: in the order of Python's string hashes, which a process draws
             font = fonts[key]
             if not font.is_indirect or font.get('/Subtype') != '/Type0' or font.get('/Encoding') != '/Identity-H':
                 continue

@@ -366,11 +366,11 @@ def draw_over(book, page, drawn, over) -> bytes | None:  # type: ignore[no-untyp
     resources = page.obj.Resources
     theirs = over.obj.Resources
     added: dict[tuple[str, str], object] = {}
-    for category in theirs.keys():
+    for category in sorted(theirs.keys()):  # sets (pikepdf): sorted, or copied in an order each process draws
         if not isinstance(theirs[category], pikepdf.Dictionary):
             continue  # /ProcSet: a list of names, obsolete since PDF 1.4
         ours = resources.get(category, pikepdf.Dictionary())
-        for name in theirs[category].keys():
+        for name in sorted(theirs[category].keys()):
             value = theirs[category][name]
             if name not in ours:
                 added[category, name] = value
