@@ -12,7 +12,7 @@ import pytest
 
 from builder.citations.cache import cached_formatting
 from builder.citations.format import CitationUse, Formatted
-from builder.diagnostics import SourceLocation
+from builder.diagnostics import Diagnostic, Level, SourceLocation
 from builder.model import CiteItem
 from conftest import REPO, build, copy_book, dist_fingerprint, pdf_pages_text, png, replace_text, run_cli
 
@@ -246,3 +246,16 @@ def test_an_edition_lays_out_again_the_part_that_shows_a_new_image_outside_the_i
     pdfs = {name: sha for name, sha in dist_fingerprint(run.dist).items() if name.endswith('.pdf')}
     assert len(pdfs) == 2 and pdfs == {name: sha for name, sha in dist_fingerprint(reference.dist).items()
                                        if name.endswith('.pdf')}
+
+
+def test_a_formatting_pandoc_failed_is_not_kept(tmp_path):
+    """Pandoc failed once (killed, out of memory): the next build runs it again, rather than report the failure
+    it kept."""
+    (tmp_path / 'style.csl').write_text('a style')
+    use = CitationUse('cite-1', (CiteItem('key'),), SourceLocation('chapters/a.md', 1), 'chapter-1')
+    failed = Formatted({}, {}, (Diagnostic(Level.ERROR, 'citeproc', 'Pandoc could not format the citations: killed',
+                                           use.location),))
+    worked = Formatted({use.id: '(1)'}, {}, ())
+    for result in (failed, worked, worked):
+        kept = cached_formatting(tmp_path, (), [use], tmp_path / 'style.csl', None, lambda result=result: result)
+        assert kept == result

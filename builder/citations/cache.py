@@ -21,7 +21,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..cache import builder_key, cache_dir, diagnostic_from_json, file_hash, keep_recent, mark_used, write_json
-from .format import CitationUse, Entry, Formatted
+from .format import CITEPROC_FAILED, CitationUse, Entry, Formatted
 from .pandoc import PandocError, pandoc_path
 
 FOLDER = 'citations'
@@ -44,6 +44,8 @@ def cached_formatting(root: Path, inputs: tuple, uses: Sequence[CitationUse], st
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         pass
     formatted = compute()
+    if any(d.code == CITEPROC_FAILED for d in formatted.diagnostics):
+        return formatted  # Pandoc failed: tried again next build, which would otherwise report this failure for ever
     write_json(path, _encode(formatted, uses))
     # Fewer than a build makes, and each handout's would push out the next one's (handouts of 16 chapters or
     # more all ran Pandoc on every build)

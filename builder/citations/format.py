@@ -37,6 +37,8 @@ from .load import Reference
 from .pandoc import PandocError, run_pandoc
 from .styles import Style
 
+CITEPROC_FAILED = 'citeproc'  # the code of the error that Pandoc did not format the citations
+
 # ---- values ----
 
 
@@ -131,7 +133,7 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
         outputs = [pandoc.result() for pandoc in running]
     for (group, group_uses), ast in zip(todo, outputs):
         if isinstance(ast, PandocError):
-            problems.error('citeproc', f'Pandoc could not format the citations: {str(ast).splitlines()[0]}',
+            problems.error(CITEPROC_FAILED, f'Pandoc could not format the citations: {str(ast).splitlines()[0]}',
                            group_uses[0].location if group_uses else nocite_location)
             continue
         entry_id = (lambda key, group=group: _entry_id(f'{group}-{key}')) if per_group else _entry_id
