@@ -303,6 +303,14 @@ class OutputCache:
         ``named`` wherever they are (``named_contents``)."""
         return assets_key(self.inputs, builder_key(('parts', self.named_contents(named))))
 
+    @functools.cached_property
+    def stylesheet_files(self) -> dict[str, tuple[str, ...]]:
+        """The files (book-relative) that each of the book's own stylesheets, ``styles/<medium>.css``, names: read
+        once a build, for the parts' key and each output's kept files."""
+        from .stylesheets import stylesheet_resources  # here: the up-to-date check imports this module
+
+        return {medium: stylesheet_resources(self.root, f'styles/{medium}.css') for medium in ('print', 'epub', 'web')}
+
     def named_contents(self, names: Sequence[str]) -> list[tuple[str, str]]:
         """The hash of each of these files of the book (book-relative), as the build's inputs have it, or read: a
         file in a folder the inputs leave out (a dot folder, ``dist/``) is no input, but a chapter can show it as an

@@ -30,7 +30,6 @@ from pathlib import Path
 from ..model import RenderedBook, ResolvedBook
 from ..options import Build
 from ..render import render
-from ..stylesheets import stylesheet_resources
 from .document import LaidOutDocument, OneDocument
 from .page_estimate import estimated_page_map
 from .parts import InParts, LaidOutParts, can_lay_out_in_parts
@@ -79,7 +78,7 @@ def lay_out(resolved: ResolvedBook, stem: str, build: Build, stack: contextlib.E
             stack.enter_context(tempfile.TemporaryDirectory(prefix='coursepack-parts-')))
         # A part is made of its HTML, and of the images it shows and the files the print stylesheet names: those
         # in no folder of the build's inputs are in no other key
-        named = sorted({*resolved.images, *stylesheet_resources(resolved.config.root, 'styles/print.css')})
+        named = sorted({*resolved.images, *cache.stylesheet_files['print']})
         store = PartStore(folder, cache.parts_salt(named))
         engine = InParts(resolved, build.diagnostics, build.progress, jobs, store, meanwhile)
         in_parts = settle(resolved, _handed(first) or first_rendering(resolved, stem, build), engine)

@@ -45,10 +45,8 @@ from ..layout.parts import documents_digest, settings_digest
 from ..layout.settle import UNSETTLED
 from ..model import RenderedBook
 from ..options import BuildOptions
-from ..stylesheets import stylesheet_resources
 
 RECORD = 'record.json'  # beside the files, in the output's folder
-MEDIA = ('print', 'epub', 'web')  # the book's own stylesheets: styles/<medium>.css
 
 
 class KeptOutput:
@@ -60,8 +58,7 @@ class KeptOutput:
         self.cache = cache
         # What decides the files besides the rendering: the book's files, and those its stylesheets name wherever
         # they are (read once here, not for each key); the web edition links the other formats of the build
-        resources = sorted({name for medium in MEDIA
-                            for name in stylesheet_resources(cache.root, f'styles/{medium}.css')})
+        resources = sorted({name for names in cache.stylesheet_files.values() for name in names})
         self.salt = assets_key(cache.inputs, builder_key(('outputs', stem, sorted(targets), sorted(options.formats),
                                                           options.booklet, options.jobs == 1,
                                                           cache.named_contents(resources))))
