@@ -27,10 +27,10 @@ from urllib.parse import unquote
 import lxml.html
 from ebooklib import epub
 from lxml import etree
-from lxml.html import HtmlElement
 
 from ..config import BookConfig
 from ..dates import build_timestamp, zip_time
+from ..blocks import fragment
 from ..images import SAFE_NAME
 from ..model import Document, RenderedBook
 from ..render import publication_title
@@ -252,7 +252,7 @@ def epub_image_names(images: tuple[str, ...]) -> dict[str, str]:
     return names
 
 
-def links_across_files(documents: list[Document], image_names: dict[str, str]) -> Iterator[HtmlElement]:
+def links_across_files(documents: list[Document], image_names: dict[str, str]) -> Iterator[etree._Element]:
     """Each document's body as a tree, its ``#id`` links that point into another document rewritten to
     ``file.xhtml#id``, and its image sources to the images' names in the EPUB (``image_names``, by book-relative
     path). A tree, not text: the page-break markers, and the web edition's passes, go on in the same tree (each
@@ -267,7 +267,7 @@ def links_across_files(documents: list[Document], image_names: dict[str, str]) -
         for id_ in _ids(document.body):
             home[id_] = document.file_name
     for document in documents:
-        tree = lxml.html.fragment_fromstring(document.body)
+        tree = fragment(document.body)
         for link in tree.iter('a'):
             href = link.get('href', '')
             target = home.get(href[1:]) if href.startswith('#') else None

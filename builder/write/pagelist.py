@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
-from lxml.html import HtmlElement
 
 from ..blocks import blocks
 from ..model import PageMap, PageNumbering
@@ -34,8 +33,8 @@ class PageTarget:
     label: str
 
 
-def with_page_breaks(files: list[str], bodies: Iterable[HtmlElement], pages: PageMap, first_page: int,
-                     numbering: PageNumbering) -> tuple[list[HtmlElement], list[PageTarget]]:
+def with_page_breaks(files: list[str], bodies: Iterable[etree._Element], pages: PageMap, first_page: int,
+                     numbering: PageNumbering) -> tuple[list[etree._Element], list[PageTarget]]:
     """The bodies (their trees) with page-break markers, and the page-list entries pointing at them, each labelled
     with the number its page prints (``numbering``: the front matter's in roman numerals)."""
     breaks = PageBreaks(pages, first_page, numbering)
@@ -51,7 +50,7 @@ class PageBreaks:
         self.next_page = first_page
         self.targets: list[PageTarget] = []
 
-    def marked(self, file_name: str, tree: HtmlElement) -> HtmlElement:
+    def marked(self, file_name: str, tree: etree._Element) -> etree._Element:
         """The body of the document ``file_name`` (its tree, marked in place), with the markers of the pages
         that begin in it."""
         for block in blocks(tree):

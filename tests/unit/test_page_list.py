@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 from lxml import etree
 
-from builder.blocks import with_block_ids
+from builder.blocks import BLOCKS, SKIPPED, blocks, fragment, with_block_ids
 from builder.model import PageMap, PageNumbering
 from builder.layout.page_references import page_numbers_from_attribute
 from builder.write.pagelist import PageTarget, with_page_breaks
@@ -18,6 +18,26 @@ def test_every_block_gets_an_id_in_document_order_but_notes_and_authors_ids_are_
         '<section><h2 id="intro">Intro</h2><p id="ch.1">One</p><ul><li id="ch.2">Two</li></ul>'
         '<section class="footnotes"><aside class="footnote"><p>Note</p></aside></section><p id="ch.3">Three</p>'
         '</section>')
+
+
+def test_the_blocks_are_those_in_no_note_whatever_the_class_attribute_holds():
+    """``blocks`` against its definition: every block element, in document order, none of whose ancestors has a
+    class of notes. Classes that only contain a note class's name, notes inside notes, a note as the tree itself,
+    and a tree inside notes."""
+    body = ('<section class="footnotes-like chapter"><p>A</p><div class="x  footnote\ty"><p>B</p><ul><li>C</li></ul>'
+            '</div><aside class="footnoted"><p>D</p></aside><section class="footnotes"><aside class="footnote">'
+            '<p>E</p></aside><p>F</p></section><table><tr><td>G</td></tr></table><h3>H</h3></section>')
+    tree = fragment(body)
+
+    def defined(tree: etree._Element) -> list[str]:
+        return [e.text for e in tree.iter() if e.tag in BLOCKS and not any(
+            SKIPPED & set((a.get('class') or '').split()) for a in e.iterancestors())]
+
+    assert [e.text for e in blocks(tree)] == defined(tree) == ['A', 'D', 'G', 'H']
+    notes = tree.find('.//section[@class="footnotes"]')
+    assert blocks(notes) == [] and defined(notes) == []
+    note = fragment('<aside class="footnote"><p>E</p></aside>')
+    assert blocks(note) == defined(note) == []
 
 
 def page_breaks(files: list[str], bodies: list[str], pages: PageMap, first_page: int,

@@ -15,7 +15,7 @@ from ...blocks import blocks
 
 GLOBAL = 'COURSEPACK_SEARCH'
 # A block's words, without print page numbers or a note's link back to its reference.
-TEXT = './/text()[not(ancestor::span[@class="print-page"] or ancestor::a[@class="backlink"])]'
+TEXT = etree.XPath('.//text()[not(ancestor::span[@class="print-page"] or ancestor::a[@class="backlink"])]')
 
 
 def search_index(pages: list[tuple[str, str, list[etree._Element]]]) -> str:
@@ -26,7 +26,7 @@ def search_index(pages: list[tuple[str, str, list[etree._Element]]]) -> str:
             # The blocks of the text, then the notes (which blocks() leaves out: they begin no print page).
             found = [b for b in blocks(tree) if not _has_block_inside(b)]
             for block in [*found, *tree.iterfind('.//aside[@role="doc-footnote"]')]:
-                text = ' '.join(''.join(block.xpath(TEXT)).split())
+                text = ' '.join(''.join(TEXT(block)).split())
                 if block.get('id') and text:
                     entries.append([number, block.get('id'), text])
     data = {'pages': [[name, title] for name, title, _ in pages], 'blocks': entries}
