@@ -94,8 +94,8 @@ def _output_arguments(parser: argparse.ArgumentParser) -> None:
                         'handouts: the first)')
     parser.add_argument('--out', type=Path, metavar='DIR', help='output folder (default: BOOK_DIR/dist)')
     parser.add_argument('--jobs', type=int, metavar='N', help='processes that lay out each PDF, in parts, '
-                        'one output at a time (default: one per core, laying out a book of one edition '
-                        'or of about 100 pages or more in parts, and other outputs side by side)')
+                        'one output at a time; 1: each as one document (default: one per core, and outputs '
+                        'made side by side: the editions of a book of up to about 450 pages, the handouts)')
     parser.add_argument('--no-cache', action='store_true',
                         help='rebuild everything, ignoring and leaving alone BOOK_DIR/.coursepack-cache')
     shop = parser.add_argument_group('print-shop options (override book.yaml)')

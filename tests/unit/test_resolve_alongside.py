@@ -47,17 +47,23 @@ def test_the_rest_of_the_stage_is_resolved_while_pandoc_formats_the_citations(tm
         import pytest
         pytest.skip('reads the child processes from /proc')
     book = copy_book('citations', tmp_path)
-    replace_text(book, 'chapters/02-accords.md', '[@un-geneva]', '[@un-geneva] ([the decision](#no-such-place))')
+    replace_text(book, 'chapters/02-accords.md', '[@un-geneva]',
+                 '[@un-geneva] ([the decision](#no-such-place)); the accords speak of "a settlement" [@un-geneva]')
+    # A source whose rights are recorded, quoted: the acknowledgements, resolved beside Pandoc, name it
+    replace_text(book, 'references.yaml', '  container-title: UN Peacemaker\n',
+                 '  container-title: UN Peacemaker\n  rights: {holder: United Nations, licence: public-domain}\n')
     replace_text(book, 'chapters/02-accords.md', '[@roy1985, p. 210]', '[@roy1958, p. 210]')
 
     whole, told, meanwhile = resolved(book)
     assert meanwhile == [True]  # once, with Pandoc running
     assert told.index('cite-unknown') < told.index('xref-unknown'), told  # the citations' problems first
     assert whole.bibliography is not None and whole.bibliography.citations
-    assert 'decision' in whole.targets and whole.acknowledgements is not None
+    assert 'decision' in whole.targets
+    assert [r.id for r in whole.acknowledgements.sources] == ['un-geneva']  # the quotation's source
 
     # Kept from the last build, the citations are formatted without Pandoc, and the rest is resolved as before
     again, told_again, meanwhile = resolved(book)
     assert meanwhile == [False]
     assert told_again == told
     assert again.bibliography == whole.bibliography and again.targets == whole.targets
+    assert again.acknowledgements == whole.acknowledgements
