@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 CACHE_DIR = '.coursepack-cache'
 RECORD = 'builds'  # the last successful build, one record per set of options
 PAGES = 'pages'  # the last page map of each output, by output name
+DOCUMENTS = 'documents'  # the documents of each EPUB and web edition, as written, by output file name
 # Inputs that reach the outputs only through the rendered text, which part keys already hash.
 TEXT_INPUTS = ('.md', '.yaml', '.yml', '.json', '.bib')
 BUILDER_DIR = Path(__file__).resolve().parent
@@ -293,6 +294,11 @@ class OutputCache:
     def fonts_folder(self) -> Path | None:
         """Where the fonts subset for an EPUB or a web edition are kept (``write/epub_fonts.py``)."""
         return cache_dir(self.root) / 'fonts' if self.enabled else None
+
+    def documents_folder(self, name: str) -> Path | None:
+        """Where the documents of the output file ``name`` are kept, as an EPUB or a web edition wrote them
+        (``write/documents.py``); ``''``: those of every output."""
+        return cache_dir(self.root) / DOCUMENTS / name if self.enabled else None
 
     def contents_folder(self) -> Path | None:
         """Where the join of a PDF's parts keeps the page contents it compressed (``write/pdf.py``)."""

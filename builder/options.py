@@ -62,6 +62,11 @@ class Build:
         """Where font subsets and merged fonts are kept between builds; None without a cache."""
         return self.cache.fonts_folder() if self.cache else None
 
+    def documents_folder(self, name: str) -> Path | None:
+        """Where the documents of the output file ``name`` (an EPUB, a web edition) are kept between builds; None
+        without a cache."""
+        return self.cache.documents_folder(name) if self.cache else None
+
     def contents_folder(self) -> Path | None:
         """Where a PDF's compressed page contents are kept between builds; None without a cache."""
         return self.cache.contents_folder() if self.cache else None

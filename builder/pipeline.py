@@ -39,13 +39,14 @@ from .parse import parse_book
 from .permissions.clearance import check_clearance
 from .permissions.ledger import Ledger, make_ledger
 from .progress import SILENT, Progress
-from .render import prepare as render_ahead, render
+from .render import prepare as render_ahead
 from .resolve import resolve_book
 from .selection import select
 from .stylesheets import check_stylesheets
 from .workers import in_threads, map_in_workers
 from .write.atomic import discard_interrupted, staged_outputs, unwritable
 from .write.ahead import WrittenAhead
+from .write.documents import forget_other_documents
 from .write.formats import WRITERS
 from .write.kept_outputs import KeptOutput, forget_other_outputs
 from .write.summary import OutputSummary
@@ -226,7 +227,9 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     if options.cache:
         remember_build(root, options, inputs, written, diagnostics,
                        read_layouts=not any(WRITERS[f].needs_layout for f in options.formats))
-        forget_other_outputs(run.cache.outputs_folder(), [o.stem for o in every_output(checked.whole)])
+        stems = [o.stem for o in every_output(checked.whole)]
+        forget_other_outputs(run.cache.outputs_folder(), stems)
+        forget_other_documents(run.cache.documents_folder(''), {WRITERS[f].name(s) for s in stems for f in WRITERS})
     return {path: replace(summaries[path.name], path=path) if path.name in summaries else None for path in written}
 
 

@@ -582,6 +582,28 @@ def test_outputs_written_while_the_pdf_lays_out_are_those_of_a_clean_build(tmp_p
     assert ours == theirs
 
 
+def test_an_edit_writes_again_only_the_documents_it_changed(tmp_path):
+    """The EPUB and the web edition keep each document as they wrote it (``write/documents.py``): after a sentence
+    added to one chapter, each writes that chapter alone again (its outline and its document, or its page), and
+    every file is a clean build's (``test_outputs_written_while_the_pdf_lays_out_are_those_of_a_clean_build``)."""
+    book = copy_book('parts', tmp_path / 'book')
+    assert build(book, '--jobs', '2', *MAIN_EDITION).code == 0
+    kept = book / '.coursepack-cache' / 'documents'
+    folders = sorted(folder.name for folder in kept.iterdir())
+    assert [name.rsplit('.', 1)[-1] if '.' in name else name[-3:] for name in folders] == ['web', 'epub']
+    before = {folder: {p.name for p in (kept / folder).iterdir()} for folder in folders}
+    edit(book, '002-chapter-002.md', 1)
+    assert build(book, '--jobs', '2', *MAIN_EDITION).code == 0
+    made = {folder: sorted(p.suffix for p in (kept / folder).iterdir() if p.name not in before[folder])
+            for folder in folders}
+    assert made == {folders[0]: ['.outline', '.page'], folders[1]: ['.outline', '.xhtml']}
+
+    # An edition's documents go with it: the book retitled, the old title's are forgotten
+    replace_text(book, 'book.yaml', 'title: ', 'title: Retitled ')
+    assert build(book, '--jobs', '2', *MAIN_EDITION).code == 0
+    assert sorted(folder.name for folder in kept.iterdir()) != folders and len(list(kept.iterdir())) == 2
+
+
 def test_page_references_are_stamped_into_parts_laid_out_once(tmp_path):
     """Chapter parts that print "see p. N" are laid out once, from placeholder digits, on a first build; the
     numbers are stamped in as the parts are joined, and read as in a build laid out with them."""

@@ -1,11 +1,13 @@
 """The EPUB 3 writer: one XHTML file per rendered document, packaged by ebooklib.
 
-The documents are the renderer's; the only change is the named post-pass
-:func:`links_across_files`, because a link that was ``#id`` in the one-document
-PDF must name the file that holds the id once the book is split into files,
-and an image whose file name an EPUB should not carry is renamed in it.
-The zip is then rewritten with its bundled fonts subset (:mod:`.epub_fonts`) and fixed entry times, which
-ebooklib cannot do.
+The documents are the renderer's, through the named post-passes of
+:mod:`.documents`: a link that was ``#id`` in the one-document PDF must name
+the file that holds the id once the book is split into files, an image whose
+file name an EPUB should not carry is renamed in it, and the print page
+markers go in. A document is written as an earlier build wrote it when all
+that decides it is the same (``documents.py``: an edit writes again only what
+it changed). The zip is then rewritten with its bundled fonts subset
+(:mod:`.epub_fonts`) and fixed entry times, which ebooklib cannot do.
 """
 
 from __future__ import annotations
@@ -18,11 +20,10 @@ import posixpath
 import re
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
 
 import lxml.html
 from ebooklib import epub
@@ -30,16 +31,17 @@ from lxml import etree
 
 from ..config import BookConfig
 from ..dates import build_timestamp, zip_time
-from ..blocks import fragment
 from ..images import SAFE_NAME
 from ..model import Document, RenderedBook
 from ..render import publication_title
 from ..resources import STYLES
 from ..stylesheets import own_stylesheet, stylesheet_resources
 from .accessibility import AccessibleEpubWriter, declare_accessibility
+from .atomic import target_name
 from .beside import beside_the_pdf
 from .cover import draw_cover
 from .epub_fonts import licences, needed_fonts, prepare as prepare_fonts, subset_fonts, without_font_faces
+from .documents import KeptDocuments, placed, written_key
 from .pagelist import PageBreaks, PageTarget
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ if TYPE_CHECKING:
     from ..options import Build
 
 XHTML = 'http://www.w3.org/1999/xhtml'
+WRITTEN = '.xhtml'  # a document as written, kept (``documents.py``)
 OPS = 'http://www.idpf.org/2007/ops'
 
 
@@ -73,12 +76,17 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     if rendered.selected.is_handout:
         write_epub(rendered, path, build.fonts_folder())
         return lambda: None
-    return beside_the_pdf(build, stack, write_epub, rendered, path, build.fonts_folder())
+    return beside_the_pdf(build, stack, write_epub, rendered, path, build.fonts_folder(),
+                          build.documents_folder(target_name(path)))
 
 
-def write_epub(rendered: RenderedBook, path: Path, fonts_kept: Path | None = None) -> None:
+def write_epub(rendered: RenderedBook, path: Path, fonts_kept: Path | None = None,
+               documents_kept: Path | None = None) -> None:
+    """The EPUB of ``rendered`` in ``path``; ``fonts_kept``: where font subsets are kept between builds,
+    ``documents_kept``: the documents (``documents.py``)."""
     moment = build_timestamp(rendered.config)
-    fonts = _package(rendered, path, moment)  # its documents let go before the zip is read back (20 MB at 824 p)
+    # Its documents let go before the zip is read back (20 MB at 824 p)
+    fonts = _package(rendered, path, moment, KeptDocuments(documents_kept))
     entries = read_zip(path)
     subset_fonts(entries, fonts, moment, fonts_kept)
     for name, data in entries.items():  # one document at a time, not a second copy of them all
@@ -87,9 +95,9 @@ def write_epub(rendered: RenderedBook, path: Path, fonts_kept: Path | None = Non
     write_zip(path, entries, zip_time(moment))
 
 
-def _package(rendered: RenderedBook, path: Path, moment: dt.datetime) -> list[str]:
-    """Write the EPUB with ebooklib, dated ``moment``, its entries uncompressed and its fonts whole; return the
-    fonts' zip names."""
+def _package(rendered: RenderedBook, path: Path, moment: dt.datetime, kept: KeptDocuments) -> list[str]:
+    """Write the EPUB with ebooklib, dated ``moment``, its entries uncompressed and its fonts whole, its
+    documents those ``kept`` where they are; return the fonts' zip names."""
     config = rendered.config
     strings = config.interface
     book = epub.EpubBook()
@@ -151,18 +159,30 @@ def _package(rendered: RenderedBook, path: Path, moment: dt.datetime) -> list[st
         # The page source: the PDF this build lays out from the same sources (EPUB Accessibility 1.1).
         book.add_metadata('DC', 'source', print_source(rendered))
         book.add_metadata(None, 'meta', print_source(rendered), {'property': 'pageBreakSource'})
+    styles = list(book.get_items_of_media_type('text/css'))
     items = []
-    for document, tree in zip(documents, links_across_files(documents, image_names)):
-        body = etree.tostring(breaks.marked(document.file_name, tree), method='xml', encoding='unicode') \
-            if breaks is not None else lxml.html.tostring(tree, encoding='unicode')
-        item = epub.EpubHtml(uid=document.id, file_name=document.file_name, title=document.title,
-                             lang=config.language, direction=direction, content=_xhtml_page(document, body).encode())
-        for css in book.get_items_of_media_type('text/css'):
+    for place in placed(documents, image_names, breaks, kept):
+        document = place.document
+        item = _WrittenHtml(uid=document.id, file_name=document.file_name, title=document.title,
+                            lang=config.language, direction=direction)
+        for css in styles:
             item.add_item(css)
-        if '<math ' in body:  # EPUB 3 declares each document that holds MathML (OPF-014)
-            item.properties.append('mathml')
         book.add_item(item)
+        key = written_key('epub', place.reads, document.id, document.kind, document.title, config.language,
+                          direction, [css.file_name for css in styles]) + WRITTEN
+        written = kept.get(key)
+        if written is None:
+            tree = place.tree()
+            body = etree.tostring(tree, method='xml', encoding='unicode') if breaks is not None \
+                else lxml.html.tostring(tree, encoding='unicode')
+            item.content = _xhtml_page(document, body).encode()
+            # EPUB 3 declares each document that holds MathML (OPF-014)
+            written = (b'mathml' if '<math ' in body else b'') + b'\n' + item.get_content()
+            kept.put(key, written)
+        properties, item.written = written.split(b'\n', 1)
+        item.properties.extend(properties.decode().split())
         items.append(item)
+    kept.prune(2 * len(documents))  # an outline and a document each
 
     book.toc = _toc(rendered, documents)
     book.add_item(epub.EpubNcx())
@@ -210,6 +230,16 @@ def _part_name(rendered: RenderedBook) -> str:
     return '|'.join(names)
 
 
+class _WrittenHtml(epub.EpubHtml):
+    """A document whose XHTML ebooklib made once, in this build or in an earlier one (``written``): written as it
+    is, where ebooklib would read the content and make it again."""
+
+    written: bytes | None = None
+
+    def get_content(self, default=None):  # type: ignore[no-untyped-def]
+        return self.written if self.written is not None else super().get_content(default)
+
+
 class _PageListWriter(AccessibleEpubWriter):
     """ebooklib's writer, with a page-list nav built from our page targets.
 
@@ -250,52 +280,6 @@ def epub_image_names(images: tuple[str, ...]) -> dict[str, str]:
             digest = hashlib.sha256(image.encode()).hexdigest()[:8]
             names[image] = f"{re.sub(r'[^A-Za-z0-9_./-]+', '-', stem)}-{digest}{suffix}"
     return names
-
-
-def links_across_files(documents: list[Document], image_names: dict[str, str]) -> Iterator[etree._Element]:
-    """Each document's body as a tree, its ``#id`` links that point into another document rewritten to
-    ``file.xhtml#id``, and its image sources to the images' names in the EPUB (``image_names``, by book-relative
-    path). A tree, not text: the page-break markers, and the web edition's passes, go on in the same tree (each
-    document's body serialized and parsed again between passes took a fifth of the EPUB's writing, and of the web
-    edition's, at 824 p).
-
-    One document at a time, as its body is asked for: the whole book's trees at once were 50 MB of an
-    800-page build's peak. Where each id lives is read first, without building trees.
-    """
-    home = {}
-    for document in documents:
-        for id_ in _ids(document.body):
-            home[id_] = document.file_name
-    for document in documents:
-        tree = fragment(document.body)
-        for link in tree.iter('a'):
-            href = link.get('href', '')
-            target = home.get(href[1:]) if href.startswith('#') else None
-            if target and target != document.file_name:
-                link.set('href', f'{target}{href}')
-        for image in tree.iter('img'):
-            src = unquote(image.get('src', ''))
-            if src in image_names:
-                image.set('src', image_names[src])
-        yield tree
-
-
-class _IdsTarget:
-    """An lxml parser target that keeps the ids of the elements it reads, in order, and builds no tree."""
-
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-
-    def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if attrib.get('id'):
-            self.ids.append(attrib['id'])
-
-    def close(self) -> list[str]:
-        return self.ids
-
-
-def _ids(body: str) -> list[str]:
-    return etree.fromstring(f'<div>{body}</div>', etree.HTMLParser(target=_IdsTarget()))
 
 
 def _item_id(prefix: str, path: str) -> str:

@@ -16,7 +16,7 @@ has its marker before the next block, not in the middle of the paragraph's text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import lxml.html
@@ -33,16 +33,11 @@ class PageTarget:
     label: str
 
 
-def with_page_breaks(files: list[str], bodies: Iterable[etree._Element], pages: PageMap, first_page: int,
-                     numbering: PageNumbering) -> tuple[list[etree._Element], list[PageTarget]]:
-    """The bodies (their trees) with page-break markers, and the page-list entries pointing at them, each labelled
-    with the number its page prints (``numbering``: the front matter's in roman numerals)."""
-    breaks = PageBreaks(pages, first_page, numbering)
-    return [breaks.marked(file_name, body) for file_name, body in zip(files, bodies)], breaks.targets
+Marker = tuple[int, int, str]  # a page-break marker: the index of its block in the document, the page, its label
 
 
 class PageBreaks:
-    """``with_page_breaks`` one document at a time, in reading order: the EPUB holds one copy of its bodies."""
+    """The markers of a document's pages, one document at a time, in reading order (the page-list with them)."""
 
     def __init__(self, pages: PageMap, first_page: int, numbering: PageNumbering) -> None:
         self.pages = pages
@@ -50,17 +45,27 @@ class PageBreaks:
         self.next_page = first_page
         self.targets: list[PageTarget] = []
 
-    def marked(self, file_name: str, tree: etree._Element) -> etree._Element:
-        """The body of the document ``file_name`` (its tree, marked in place), with the markers of the pages
-        that begin in it."""
-        for block in blocks(tree):
-            page = self.pages.get(block.get('id', ''))
+    def placed(self, file_name: str, blocks: Sequence[str]) -> list[Marker]:
+        """The markers of the pages that begin in the document ``file_name``, whose blocks that can begin a page
+        have the ids ``blocks`` in reading order; each one's page-list entry is added."""
+        markers = []
+        for index, block in enumerate(blocks):
+            page = self.pages.get(block)
             while page is not None and self.next_page <= page:
                 label = self.numbering.label(self.next_page)
-                _insert_marker(block, self.next_page, label)
+                markers.append((index, self.next_page, label))
                 self.targets.append(PageTarget(file_name, f'page-{self.next_page}', label))
                 self.next_page += 1
-        return tree
+        return markers
+
+
+def insert_markers(tree: etree._Element, markers: list[Marker]) -> etree._Element:
+    """``tree``, a document's body, with its page ``markers`` (:meth:`PageBreaks.placed`) in its blocks."""
+    if markers:
+        found = blocks(tree)
+        for index, page, label in markers:
+            _insert_marker(found[index], page, label)
+    return tree
 
 
 def _insert_marker(block: etree._Element, page: int, label: str) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import lxml.html
 from lxml import etree
 
 from builder.blocks import BLOCKS, SKIPPED, blocks, fragment, with_block_ids
 from builder.model import PageMap, PageNumbering
 from builder.layout.page_references import page_numbers_from_attribute
-from builder.write.pagelist import PageTarget, with_page_breaks
+from builder.write.pagelist import PageBreaks, PageTarget, insert_markers
 
 
 def test_every_block_gets_an_id_in_document_order_but_notes_and_authors_ids_are_left():
@@ -42,10 +41,14 @@ def test_the_blocks_are_those_in_no_note_whatever_the_class_attribute_holds():
 
 def page_breaks(files: list[str], bodies: list[str], pages: PageMap, first_page: int,
                 numbering: PageNumbering) -> tuple[list[str], list[PageTarget]]:
-    """``with_page_breaks`` on the bodies' trees, each serialized as the EPUB writes it."""
-    trees, targets = with_page_breaks(files, [lxml.html.fragment_fromstring(b) for b in bodies], pages, first_page,
-                                      numbering)
-    return [etree.tostring(tree, method='xml', encoding='unicode') for tree in trees], targets
+    """The markers placed in each body's blocks, one body after the other, each serialized as the EPUB writes it."""
+    breaks = PageBreaks(pages, first_page, numbering)
+    marked = []
+    for file_name, body in zip(files, bodies):
+        tree = fragment(body)
+        insert_markers(tree, breaks.placed(file_name, [block.get('id', '') for block in blocks(tree)]))
+        marked.append(etree.tostring(tree, method='xml', encoding='unicode'))
+    return marked, breaks.targets
 
 
 def marker(page: int, label: str | None = None) -> str:

@@ -18,19 +18,19 @@ from lxml import etree
 LEFT_OUT = frozenset({'cited-on', 'where-used', 'where-pages', 'see-also', 'sources', 'print-page'})
 
 
-def previews(pages: dict[str, list[etree._Element]]) -> dict[str, str]:
-    """``page#id`` -> the preview's markup, for every bibliography entry and glossary term of the site."""
+def previews(page: str, trees: list[etree._Element]) -> dict[str, str]:
+    """``page#id`` -> the preview's markup, for every bibliography entry and glossary term of the page ``page``,
+    whose documents are ``trees``."""
     found: dict[str, str] = {}
-    for page, trees in pages.items():
-        for tree in trees:
-            for entry in tree.iterfind('.//*[@class]'):
-                classes = set(entry.get('class', '').split())
-                if 'csl-entry' in classes and entry.get('id'):
-                    found[f"{page}#{entry.get('id')}"] = _markup([entry])
-            for term in tree.iter('dt'):
-                definition = term.getnext()
-                if term.get('id') and definition is not None and definition.tag == 'dd':
-                    found[f"{page}#{term.get('id')}"] = _markup([term, definition])
+    for tree in trees:
+        for entry in tree.iterfind('.//*[@class]'):
+            classes = set(entry.get('class', '').split())
+            if 'csl-entry' in classes and entry.get('id'):
+                found[f"{page}#{entry.get('id')}"] = _markup([entry])
+        for term in tree.iter('dt'):
+            definition = term.getnext()
+            if term.get('id') and definition is not None and definition.tag == 'dd':
+                found[f"{page}#{term.get('id')}"] = _markup([term, definition])
     return found
 
 

@@ -18,17 +18,22 @@ GLOBAL = 'COURSEPACK_SEARCH'
 TEXT = etree.XPath('.//text()[not(ancestor::span[@class="print-page"] or ancestor::a[@class="backlink"])]')
 
 
-def search_index(pages: list[tuple[str, str, list[etree._Element]]]) -> str:
-    """The index script for ``(file name, title, document trees)`` of each page, in reading order."""
+def search_entries(trees: list[etree._Element]) -> list[list[str]]:
+    """The blocks of a page whose documents are ``trees``, for the index: [id, text] each, in reading order."""
     entries = []
-    for number, (_, _, trees) in enumerate(pages):
-        for tree in trees:
-            # The blocks of the text, then the notes (which blocks() leaves out: they begin no print page).
-            found = [b for b in blocks(tree) if not _has_block_inside(b)]
-            for block in [*found, *tree.iterfind('.//aside[@role="doc-footnote"]')]:
-                text = ' '.join(''.join(TEXT(block)).split())
-                if block.get('id') and text:
-                    entries.append([number, block.get('id'), text])
+    for tree in trees:
+        # The blocks of the text, then the notes (which blocks() leaves out: they begin no print page).
+        found = [b for b in blocks(tree) if not _has_block_inside(b)]
+        for block in [*found, *tree.iterfind('.//aside[@role="doc-footnote"]')]:
+            text = ' '.join(''.join(TEXT(block)).split())
+            if block.get('id') and text:
+                entries.append([block.get('id'), text])
+    return entries
+
+
+def search_script(pages: list[tuple[str, str, list[list[str]]]]) -> str:
+    """The index script for ``(file name, title, search_entries)`` of each page, in reading order."""
+    entries = [[number, id_, text] for number, (_, _, found) in enumerate(pages) for id_, text in found]
     data = {'pages': [[name, title] for name, title, _ in pages], 'blocks': entries}
     return f'window.{GLOBAL} = {json.dumps(data, ensure_ascii=False, separators=(",", ":"))};\n'
 

@@ -2,20 +2,23 @@
 
 The title page and the contents make ``index.html``; each chapter and
 back-matter section its own page. The documents are the renderer's, as in
-the EPUB: links across documents and image names come from the EPUB's
-:func:`~builder.write.epub.links_across_files`, print page markers from the
-page map (:mod:`builder.write.pagelist`) when a PDF or EPUB was laid out in
-the same build; then the web's own passes: :func:`web_links` (page names),
-:func:`html_attributes` (HTML has no ``epub:type``), :func:`print_page_numbers`
-(markers as text) and :func:`notes_heading`. Around each document the
-page template (``templates/web-page.html``) puts the skip link, the search box,
-the downloads and the previous/next links, every word from the catalog.
+the EPUB: links across documents, image names and print page markers (from
+the page map, when the build knows the print edition's pages) come from the
+EPUB's passes (:mod:`builder.write.documents`); then the web's own passes:
+:func:`web_links` (page names), :func:`html_attributes` (HTML has no
+``epub:type``), :func:`print_page_numbers` (markers as text) and
+:func:`notes_heading`. Around each document the page template
+(``templates/web-page.html``) puts the skip link, the search box, the
+downloads and the previous/next links, every word from the catalog. A page,
+its search entries and its previews are written as an earlier build wrote them
+when all that decides them is the same (:func:`written_pages`).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,17 +30,19 @@ from lxml import etree
 
 from ...config import BookConfig
 from ...dates import build_timestamp
+from ...layout.parts import settings_digest
 from ...model import Document, RenderedBook
 from ...render import publication_title
 from ...resources import STYLES
 from ...stylesheets import own_stylesheet, stylesheet_resources
 from ..atomic import target_name
 from ..beside import beside_the_pdf
-from ..epub import epub_image_names, links_across_files
-from ..pagelist import with_page_breaks
+from ..documents import KeptDocuments, placed, written_key
+from ..epub import epub_image_names
+from ..pagelist import PageBreaks
 from .apparatus import previews
 from .fonts import font_faces, in_both_cases, page_fonts, web_fonts
-from .search import search_index
+from .search import search_entries, search_script
 
 if TYPE_CHECKING:
     from ...layout import LaidOut
@@ -48,6 +53,7 @@ INDEX = 'index.html'
 SUFFIX = '-web'  # the folder's: dist/<stem>-web/
 ASSETS = 'assets'
 OWN_CSS = 'styles/web.css'  # the book's own rules, after the bundled ones
+WRITTEN = '.page'  # a page as written, kept (``documents.py``)
 HANDOUTS_DIR = 'handouts'  # where coursepack handouts writes, under the output folder (pipeline.HANDOUTS_DIR)
 
 _templates = Environment(loader=PackageLoader('builder', 'templates'), autoescape=select_autoescape(default=True),
@@ -68,21 +74,24 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     # The downloads a page offers: the formats the same build writes beside the folder.
     labels = {'pdf': strings('web.download-pdf'), 'epub': strings('web.download-epub')}
     downloads = {f'../{stem}.{fmt}': label for fmt, label in labels.items() if fmt in build.options.formats}
-    return beside_the_pdf(build, stack, write_site, laid_out.rendered, path, downloads, build.fonts_folder())
+    # A handout's pages are not kept: a few documents, in a folder of their own for each handout
+    documents = None if laid_out.rendered.selected.is_handout else build.documents_folder(target_name(path))
+    return beside_the_pdf(build, stack, write_site, laid_out.rendered, path, downloads, build.fonts_folder(),
+                          documents)
 
 
-def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], fonts_kept: Path | None = None) -> None:
+def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], fonts_kept: Path | None = None,
+               documents_kept: Path | None = None) -> None:
     """The site of ``rendered`` in ``folder``; ``downloads``: the files beside it each page links, href -> label;
-    ``fonts_kept``: where font subsets are kept between builds."""
+    ``fonts_kept``, ``documents_kept``: where font subsets and pages (``documents.py``) are kept between builds."""
     config = rendered.config
     pages = site_pages(rendered)
-    trees = document_trees(rendered, pages)
-    files = {page.name: page_html(rendered, pages, number, trees, downloads).encode()
-             for number, page in enumerate(pages)}
-    text = ''.join(f.decode() for f in files.values())  # every character the fonts must have
-    page_trees = [(p.name, p.title, [trees[d.id] for d in p.documents]) for p in pages]
-    files[f'{ASSETS}/search-index.js'] = search_index(page_trees).encode()
-    files[f'{ASSETS}/previews.js'] = previews_script({name: found for name, _, found in page_trees}).encode()
+    made = [json.loads(page) for page in written_pages(rendered, pages, downloads, KeptDocuments(documents_kept))]
+    files = {page.name: html.encode() for page, (html, _, _) in zip(pages, made)}
+    text = ''.join(html for html, _, _ in made)  # every character the fonts must have
+    files[f'{ASSETS}/search-index.js'] = search_script([(p.name, p.title, found) for p, (_, found, _) in zip(pages, made)]).encode()
+    files[f'{ASSETS}/previews.js'] = previews_script({key: markup for _, _, shown in made
+                                                      for key, markup in shown.items()}).encode()
     shown = set(text)  # of 9 MB at 824 pages: once
     stems = page_fonts(shown)
     # The fonts' rules, the colours of highlighted code (the print edition's and the EPUB's), the web's own.
@@ -104,40 +113,55 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], 
         target.write_bytes(content)
 
 
-def document_trees(rendered: RenderedBook, pages: list[Page]) -> dict[str, etree._Element]:
-    """Each document's body as the web shows it, by document id: the EPUB's passes, then the web's."""
+def written_pages(rendered: RenderedBook, pages: list[Page], downloads: dict[str, str],
+                  kept: KeptDocuments) -> Iterator[bytes]:
+    """Each page as JSON: its HTML, its blocks for the search index (id, text), its previews (``apparatus.py``);
+    written from its documents' trees, or kept from an earlier build when all that decides it is the same."""
     strings = rendered.config.interface
     names = {d.file_name: page.name for page in pages for d in page.documents}
     documents = [d for page in pages for d in page.documents]
-    bodies = links_across_files(documents, epub_image_names(rendered.images))
-    if rendered.pages is not None:
-        bodies, _ = with_page_breaks([d.file_name for d in documents], bodies, rendered.pages,
-                                     rendered.selected.first_page, rendered.numbering)
-    page_label = strings.plural('uses.pages', 1)
-    trees = {}
-    for document, body in zip(documents, bodies):
-        tree = html_attributes(web_links(body, names))
-        trees[document.id] = notes_heading(print_page_numbers(tree, page_label), strings('web.notes'))
-    return trees
+    breaks = None if rendered.pages is None else \
+        PageBreaks(rendered.pages, rendered.selected.first_page, rendered.numbering)
+    placements = placed(documents, epub_image_names(rendered.images), breaks, kept)
+    page_label, notes = strings.plural('uses.pages', 1), strings('web.notes')
+    # What decides every page besides its documents: the book's settings, headings and figures, where each
+    # document's page is, the downloads, the book's own stylesheet
+    every = [settings_digest(rendered), sorted(names.items()), sorted(downloads.items()),
+             bool(own_stylesheet(rendered.config.root, 'web'))]
+    for number, page in enumerate(pages):
+        here = list(itertools.islice(placements, len(page.documents)))
+        around = [(p.name, p.title) if p else None for p in (pages[number - 1] if number > 0 else None,
+                                                             pages[number + 1] if number + 1 < len(pages) else None)]
+        key = written_key('web', every, page.name, page.title, around,
+                          [(p.reads, p.document.id, p.document.kind, p.document.title) for p in here]) + WRITTEN
+        written = kept.get(key)
+        if written is None:
+            trees = [notes_heading(print_page_numbers(html_attributes(web_links(p.tree(), names)), page_label), notes)
+                     for p in here]
+            written = json.dumps([page_html(rendered, pages, number, trees, downloads), search_entries(trees),
+                                  previews(page.name, trees)], ensure_ascii=False).encode()
+            kept.put(key, written)
+        yield written
+    kept.prune(len(documents) + len(pages))  # an outline a document, and the pages
 
 
-def page_html(rendered: RenderedBook, pages: list[Page], number: int, trees: dict[str, etree._Element],
+def page_html(rendered: RenderedBook, pages: list[Page], number: int, trees: list[etree._Element],
               downloads: dict[str, str]) -> str:
-    """One page: its documents in the page template, with the links to the pages before and after it."""
+    """One page: its documents' ``trees`` in the page template, with the links to the pages before and after it."""
     config = rendered.config
     page = pages[number]
     return _templates.get_template('web-page.html').render(
         t=config.interface.markup, book=config, book_title=publication_title(rendered), page=page, assets=ASSETS,
         own_css=OWN_CSS if own_stylesheet(config.root, 'web') else None, direction=config.direction,
-        body=''.join(lxml.html.tostring(trees[d.id], encoding='unicode') for d in page.documents),
+        body=''.join(lxml.html.tostring(tree, encoding='unicode') for tree in trees),
         previous=pages[number - 1] if number > 0 else None,
         next=pages[number + 1] if number + 1 < len(pages) else None,
         downloads={**downloads, **handout_download(config, page)},
         kinds=' '.join(dict.fromkeys(f'page-{d.kind}' for d in page.documents)))
 
 
-def previews_script(trees: dict[str, list[etree._Element]]) -> str:
-    found = json.dumps(previews(trees), ensure_ascii=False, sort_keys=True, separators=(',', ':'))
+def previews_script(found: dict[str, str]) -> str:
+    found = json.dumps(found, ensure_ascii=False, sort_keys=True, separators=(',', ':'))
     return f'window.COURSEPACK_PREVIEWS = {found};\n'
 
 
