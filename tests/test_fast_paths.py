@@ -598,6 +598,20 @@ def test_an_edit_writes_again_only_the_documents_it_changed(tmp_path):
             for folder in folders}
     assert made == {folders[0]: ['.outline', '.page'], folders[1]: ['.outline', '.xhtml']}
 
+    # A kept document or page damaged is written again, and the outputs are a clean build's
+    for folder, suffix in zip(folders, ('.page', '.xhtml')):
+        for damaged in sorted((kept / folder).glob(f'*{suffix}'))[:2]:
+            damaged.write_bytes(b'damaged')
+    edit(book, '002-chapter-002.md', 1)
+    assert build(book, '--jobs', '2', *MAIN_EDITION).code == 0
+    clean = copy_book('parts', tmp_path / 'clean')
+    edit(clean, '002-chapter-002.md', 1)
+    edit(clean, '002-chapter-002.md', 1)
+    assert build(clean, '--jobs', '2', '--no-cache', *MAIN_EDITION).code == 0
+    ours, theirs = dist_fingerprint(book / 'dist'), dist_fingerprint(clean / 'dist')
+    ours.pop('page-changes.txt')
+    assert ours == theirs
+
     # An edition's documents go with it: the book retitled, the old title's are forgotten
     replace_text(book, 'book.yaml', 'title: ', 'title: Retitled ')
     assert build(book, '--jobs', '2', *MAIN_EDITION).code == 0

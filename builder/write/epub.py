@@ -171,7 +171,7 @@ def _package(rendered: RenderedBook, path: Path, moment: dt.datetime, kept: Kept
         key = written_key('epub', place.reads, document.id, document.kind, document.title, config.language,
                           direction, [css.file_name for css in styles]) + WRITTEN
         written = kept.get(key)
-        if written is None:
+        if written is None or b'\n' not in written:  # not kept, or damaged: written again
             tree = place.tree()
             body = etree.tostring(tree, method='xml', encoding='unicode') if breaks is not None \
                 else lxml.html.tostring(tree, encoding='unicode')

@@ -54,8 +54,8 @@ KEEP = 24  # subsets kept in the cache: an EPUB's four faces and a web edition's
 def needed_fonts(fonts: tuple[str, ...], text: Iterable[str]) -> tuple[str, ...]:
     """Of the bundled ``fonts`` (``fonts/<name>.ttf``), those the book needs: the book's own (Gentium) always,
     a font that fills in a script (:data:`FALLBACKS`: Vazirmatn, for Arabic script) only when it has a glyph for
-    a character of ``text`` (a string, or its characters) besides :data:`ALWAYS`, spaces and the dashes and direction marks of General
-    Punctuation."""
+    a character of ``text`` (a string, or its characters) besides :data:`ALWAYS`, spaces and the dashes and
+    direction marks of General Punctuation."""
     own = {ord(c) for c in set(text) if not c.isspace()} - {ord(c) for c in ALWAYS} - set(range(0x2000, 0x2070))
     return tuple(font for font in fonts if _family(font) not in FALLBACKS or own & _characters(font))
 

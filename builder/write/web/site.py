@@ -86,10 +86,11 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], 
     ``fonts_kept``, ``documents_kept``: where font subsets and pages (``documents.py``) are kept between builds."""
     config = rendered.config
     pages = site_pages(rendered)
-    made = [json.loads(page) for page in written_pages(rendered, pages, downloads, KeptDocuments(documents_kept))]
+    made = list(written_pages(rendered, pages, downloads, KeptDocuments(documents_kept)))
     files = {page.name: html.encode() for page, (html, _, _) in zip(pages, made)}
     text = ''.join(html for html, _, _ in made)  # every character the fonts must have
-    files[f'{ASSETS}/search-index.js'] = search_script([(p.name, p.title, found) for p, (_, found, _) in zip(pages, made)]).encode()
+    found = [(page.name, page.title, entries) for page, (_, entries, _) in zip(pages, made)]
+    files[f'{ASSETS}/search-index.js'] = search_script(found).encode()
     files[f'{ASSETS}/previews.js'] = previews_script({key: markup for _, _, shown in made
                                                       for key, markup in shown.items()}).encode()
     shown = set(text)  # of 9 MB at 824 pages: once
@@ -114,9 +115,9 @@ def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], 
 
 
 def written_pages(rendered: RenderedBook, pages: list[Page], downloads: dict[str, str],
-                  kept: KeptDocuments) -> Iterator[bytes]:
-    """Each page as JSON: its HTML, its blocks for the search index (id, text), its previews (``apparatus.py``);
-    written from its documents' trees, or kept from an earlier build when all that decides it is the same."""
+                  kept: KeptDocuments) -> Iterator[tuple[str, list[list[str]], dict[str, str]]]:
+    """Each page: its HTML, its blocks for the search index (id, text), its previews (``apparatus.py``); written
+    from its documents' trees, or kept from an earlier build (as JSON) when all that decides it is the same."""
     strings = rendered.config.interface
     names = {d.file_name: page.name for page in pages for d in page.documents}
     documents = [d for page in pages for d in page.documents]
@@ -134,15 +135,25 @@ def written_pages(rendered: RenderedBook, pages: list[Page], downloads: dict[str
                                                              pages[number + 1] if number + 1 < len(pages) else None)]
         key = written_key('web', every, page.name, page.title, around,
                           [(p.reads, p.document.id, p.document.kind, p.document.title) for p in here]) + WRITTEN
-        written = kept.get(key)
+        written = _read(kept.get(key))
         if written is None:
             trees = [notes_heading(print_page_numbers(html_attributes(web_links(p.tree(), names)), page_label), notes)
                      for p in here]
-            written = json.dumps([page_html(rendered, pages, number, trees, downloads), search_entries(trees),
-                                  previews(page.name, trees)], ensure_ascii=False).encode()
-            kept.put(key, written)
+            written = (page_html(rendered, pages, number, trees, downloads), search_entries(trees),
+                       previews(page.name, trees))
+            kept.put(key, json.dumps(written, ensure_ascii=False).encode())
         yield written
     kept.prune(len(documents) + len(pages))  # an outline a document, and the pages
+
+
+def _read(data: bytes | None) -> tuple[str, list[list[str]], dict[str, str]] | None:
+    """A kept page, if it reads as one (a damaged file is written again)."""
+    try:
+        html, found, shown = json.loads(data) if data is not None else None
+    except (ValueError, TypeError):
+        return None
+    return (html, found, shown) if isinstance(html, str) and isinstance(found, list) and isinstance(shown, dict) \
+        else None
 
 
 def page_html(rendered: RenderedBook, pages: list[Page], number: int, trees: list[etree._Element],
