@@ -15,9 +15,11 @@ links to, its images, its blocks in order) is kept by the hash of the body
 (:class:`KeptDocuments`), and a body is read only when its outline is not
 kept or its output is not (``Placed.tree``). A writer keeps what it made of a
 document under that hash and the rest of what decides it, and an edit writes
-again only the documents it changed: at 824 pages, the EPUB and the web edition
-of an edit read 1 of 133 bodies, where each read and wrote them all (0.8 and
-0.7 s of CPU, beside the PDF's join).
+again only the documents it changed (and, in the web edition, the pages that
+name a changed title as their previous or next): at 824 pages, the EPUB and the
+web edition of a one-paragraph edit read 1 of 133 bodies, where each read and
+wrote them all (0.8 and 0.7 s of CPU, beside the PDF's join). Outlines are
+kept under the builder's key too: another builder may read a body otherwise.
 """
 
 from __future__ import annotations
@@ -60,32 +62,36 @@ def outline_of(body: str, tree: etree._Element) -> Outline:
 
 
 class KeptDocuments:
-    """Files kept between builds in ``folder`` (none: nothing is kept), each under a hash: the documents' outlines,
-    and what each writer makes of a document (its ``suffix``)."""
+    """Files kept between builds in ``folder`` (none: nothing is kept), each under a hash of what decides it: the
+    documents' outlines, and what each writer makes of a document. Each file begins with the hash of its own
+    content: one cut short or damaged is made again, not read as it is."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
-        self.used = 0
 
     def get(self, name: str) -> bytes | None:
         if self.folder is None:
             return None
         path = self.folder / name
-        with contextlib.suppress(OSError):
-            data = path.read_bytes()
-            mark_used(path)
-            return data
-        return None
+        try:
+            digest, data = path.read_bytes().split(b'\n', 1)
+        except (OSError, ValueError):
+            return None
+        if digest != hashlib.sha256(data).hexdigest().encode():
+            return None
+        mark_used(path)
+        return data
 
     def put(self, name: str, data: bytes) -> None:
         if self.folder is not None:
             with contextlib.suppress(OSError):  # a cache that cannot be written to is only slower
-                write_bytes(self.folder / name, data)
+                write_bytes(self.folder / name, hashlib.sha256(data).hexdigest().encode() + b'\n' + data)
 
     def outline(self, body: str) -> tuple[str, Outline | None]:
-        """The hash of ``body``, and its kept outline if there is one."""
+        """The hash of ``body``, and its kept outline if there is one (kept by this builder: another may read
+        bodies otherwise)."""
         digest = hashlib.sha256(body.encode('utf-8', 'surrogatepass')).hexdigest()
-        data = self.get(digest + OUTLINE)
+        data = self.get(written_key('outline', digest) + OUTLINE)
         if data is None:
             return digest, None
         try:
@@ -94,7 +100,8 @@ class KeptDocuments:
             return digest, None
 
     def keep_outline(self, digest: str, outline: Outline) -> None:
-        self.put(digest + OUTLINE, json.dumps([outline.ids, outline.links, outline.images, outline.blocks]).encode())
+        self.put(written_key('outline', digest) + OUTLINE,
+                 json.dumps([outline.ids, outline.links, outline.images, outline.blocks]).encode())
 
     def prune(self, used: int) -> None:
         """Keep the files of this build, ``used`` of them, and as many of those used before (the last build's)."""

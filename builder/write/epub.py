@@ -168,10 +168,11 @@ def _package(rendered: RenderedBook, path: Path, moment: dt.datetime, kept: Kept
         for css in styles:
             item.add_item(css)
         book.add_item(item)
-        key = written_key('epub', place.reads, document.id, document.kind, document.title, config.language,
-                          direction, [css.file_name for css in styles]) + WRITTEN
+        # The body is serialized as XML with page markers, as HTML without
+        key = written_key('epub', place.reads, breaks is not None, document.id, document.kind, document.title,
+                          config.language, direction, [css.file_name for css in styles]) + WRITTEN
         written = kept.get(key)
-        if written is None or b'\n' not in written:  # not kept, or damaged: written again
+        if written is None:
             tree = place.tree()
             body = etree.tostring(tree, method='xml', encoding='unicode') if breaks is not None \
                 else lxml.html.tostring(tree, encoding='unicode')

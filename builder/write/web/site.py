@@ -16,8 +16,10 @@ when all that decides them is the same (:func:`written_pages`).
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
+import pickle
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -30,7 +32,6 @@ from lxml import etree
 
 from ...config import BookConfig
 from ...dates import build_timestamp
-from ...layout.parts import settings_digest
 from ...model import Document, RenderedBook
 from ...render import publication_title
 from ...resources import STYLES
@@ -125,10 +126,11 @@ def written_pages(rendered: RenderedBook, pages: list[Page], downloads: dict[str
         PageBreaks(rendered.pages, rendered.selected.first_page, rendered.numbering)
     placements = placed(documents, epub_image_names(rendered.images), breaks, kept)
     page_label, notes = strings.plural('uses.pages', 1), strings('web.notes')
-    # What decides every page besides its documents: the book's settings, headings and figures, where each
-    # document's page is, the downloads, the book's own stylesheet
-    every = [settings_digest(rendered), sorted(names.items()), sorted(downloads.items()),
-             bool(own_stylesheet(rendered.config.root, 'web'))]
+    # What decides every page besides its documents: the book's settings and the output's (its edition), where each
+    # document's page is, the downloads, the book's own stylesheet. Not the headings: a page shows its documents'
+    # own (the contents are a document of the index page), and its neighbours' titles are in its key.
+    every = [hashlib.sha256(pickle.dumps((rendered.config, rendered.selected), pickle.HIGHEST_PROTOCOL)).hexdigest(),
+             sorted(names.items()), sorted(downloads.items()), bool(own_stylesheet(rendered.config.root, 'web'))]
     for number, page in enumerate(pages):
         here = list(itertools.islice(placements, len(page.documents)))
         around = [(p.name, p.title) if p else None for p in (pages[number - 1] if number > 0 else None,
