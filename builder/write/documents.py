@@ -53,9 +53,9 @@ class Outline:
     blocks: tuple[str, ...]  # the ids of its blocks that can begin a page, in reading order ('' for none)
 
 
-def outline_of(body: str, tree: etree._Element) -> Outline:
-    """The outline of ``body``, whose tree is ``tree``, before the passes change it."""
-    return Outline(tuple(_ids(body)),
+def outline_of(ids: tuple[str, ...], tree: etree._Element) -> Outline:
+    """The outline of a body that holds ``ids`` (``_ids``), whose tree is ``tree``, before the passes change it."""
+    return Outline(ids,
                    tuple(href[1:] for link in tree.iter('a') if (href := link.get('href', '')).startswith('#')),
                    tuple(image.get('src', '') for image in tree.iter('img')),
                    tuple(block.get('id', '') for block in blocks(tree)))
@@ -136,15 +136,16 @@ def placed(documents: Sequence[Document], image_names: dict[str, str], breaks: P
     the output prints no page numbers). One document's tree at a time, and only those whose outline is not kept: the
     whole book's trees at once were 50 MB of an 824-page build's peak."""
     outlines = [kept.outline(d.body) for d in documents]
+    held = [outline.ids if outline is not None else tuple(_ids(d.body)) for d, (_, outline) in zip(documents, outlines)]
     home = {}
-    for document, (_, outline) in zip(documents, outlines):
-        for id_ in outline.ids if outline is not None else _ids(document.body):
+    for document, ids in zip(documents, held):
+        for id_ in ids:
             home[id_] = document.file_name
-    for document, (digest, outline) in zip(documents, outlines):
+    for document, (digest, outline), ids in zip(documents, outlines, held):
         tree = None
         if outline is None:
             tree = fragment(document.body)
-            outline = outline_of(document.body, tree)
+            outline = outline_of(ids, tree)
             kept.keep_outline(digest, outline)
         markers = breaks.placed(document.file_name, outline.blocks) if breaks is not None else []
         reads = json.dumps([digest, document.file_name, [(id_, home.get(id_)) for id_ in outline.links],
