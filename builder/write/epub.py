@@ -160,6 +160,7 @@ def _package(rendered: RenderedBook, path: Path, moment: dt.datetime, kept: Kept
         book.add_metadata('DC', 'source', print_source(rendered))
         book.add_metadata(None, 'meta', print_source(rendered), {'property': 'pageBreakSource'})
     styles = list(book.get_items_of_media_type('text/css'))
+    style_names = [css.file_name for css in styles]
     items = []
     for place in placed(documents, image_names, breaks, kept):
         document = place.document
@@ -170,7 +171,7 @@ def _package(rendered: RenderedBook, path: Path, moment: dt.datetime, kept: Kept
         book.add_item(item)
         # The body is serialized as XML with page markers, as HTML without
         key = written_key('epub', place.reads, breaks is not None, document.id, document.kind, document.title,
-                          config.language, direction, [css.file_name for css in styles]) + WRITTEN
+                          config.language, direction, style_names) + WRITTEN
         written = kept.get(key)
         if written is None:
             tree = place.tree()

@@ -129,8 +129,10 @@ def written_pages(rendered: RenderedBook, pages: list[Page], downloads: dict[str
     # What decides every page besides its documents: the book's settings and the output's (its edition), where each
     # document's page is, the downloads, the book's own stylesheet. Not the headings: a page shows its documents'
     # own (the contents are a document of the index page), and its neighbours' titles are in its key.
-    every = [hashlib.sha256(pickle.dumps((rendered.config, rendered.selected), pickle.HIGHEST_PROTOCOL)).hexdigest(),
-             sorted(names.items()), sorted(downloads.items()), bool(own_stylesheet(rendered.config.root, 'web'))]
+    # Hashed once, not with each page (the pages' names alone are 133 pairs at 824 pages).
+    settings = hashlib.sha256(pickle.dumps((rendered.config, rendered.selected), pickle.HIGHEST_PROTOCOL)).hexdigest()
+    every = written_key(settings, sorted(names.items()), sorted(downloads.items()),
+                        bool(own_stylesheet(rendered.config.root, 'web')))
     for number, page in enumerate(pages):
         here = list(itertools.islice(placements, len(page.documents)))
         around = [(p.name, p.title) if p else None for p in (pages[number - 1] if number > 0 else None,
