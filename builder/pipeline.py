@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .cache import OutputCache, load_page_map, remember_build, signature
+from .citations.ahead import citations_ahead
+from .citations.cache import formatting_kept
 from .config import BookConfig
 from .dates import build_timestamp, check_source_date_epoch
 from .diagnostics import BuildError, Diagnostic, Diagnostics, did_you_mean
@@ -111,6 +113,15 @@ def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], 
     progress.stage('load')
     check_source_date_epoch(diagnostics)
     book = loaded(root, options, diagnostics)
+    # Pandoc formats the citations read from the chapters' text while they are parsed (a first build's)
+    with citations_ahead(book, lambda: options.cache and formatting_kept(root)) as pandoc:
+        return _parsed_and_resolved(book, build, ahead, pandoc)
+
+
+def _parsed_and_resolved(book: Book, build: Build, ahead: Sequence[Callable[[BookConfig], None]],
+                         pandoc: Callable[[list[str], str], str]) -> Checked:
+    options, diagnostics, progress = build.options, build.diagnostics, build.progress
+    root = book.config.root
     progress.stage('parse', len(book.sources))
     parsed, notes = parse_book(book, diagnostics, progress, build.parses)
     progress.stage('resolve')
@@ -132,7 +143,8 @@ def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], 
             awaited.append(thread.submit(check_characters, book, characters))
             prepared.extend(thread.submit(prepare, book.config) for prepare in ahead)
 
-        whole = resolve_book(book, parsed, notes, diagnostics, cache=options.cache, meanwhile=meanwhile)
+        whole = resolve_book(book, parsed, notes, diagnostics, cache=options.cache, meanwhile=meanwhile,
+                             pandoc=pandoc)
         for preparation in prepared:
             preparation.cancel()
         for job in awaited:

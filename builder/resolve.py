@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from .captions import KINDS, TIMELINE, caption_of, id_written_at, inline_text, timeline_caption
 from .chronology.events import resolve_chronology
 from .citations.format import Formatted
+from .citations.pandoc import run_pandoc
 from .citations.resolve import resolve_citations
 from .diagnostics import Diagnostics, SourceLocation, did_you_mean
 from .glossary.terms import resolve_glossary
@@ -29,13 +30,15 @@ from .model import Book, Caption, Heading, Notes, ParsedChapter, ResolvedBook
 
 
 def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes, diagnostics: Diagnostics, *,
-                 cache: bool = True, meanwhile: Callable[[], None] = lambda: None) -> ResolvedBook:
+                 cache: bool = True, meanwhile: Callable[[], None] = lambda: None,
+                 pandoc: Callable[[list[str], str], str] = run_pandoc) -> ResolvedBook:
     """The resolve stage on some chapters of the book: citations, then cross-references, glossary, chronology,
     and the sources the chapters quote, their problems reported in that order.
 
     All but the citations is resolved while Pandoc formats them, after
     ``meanwhile`` (what the caller does then): the 207-page benchmark book's
-    0.08 s, which an EPUB built alone waited for after Pandoc's 0.9 s.
+    0.08 s, which an EPUB built alone waited for after Pandoc's 0.9 s. ``pandoc`` runs Pandoc
+    (``citations/ahead.py``).
     """
     resolving = Diagnostics()
     alongside: list[tuple[ResolvedBook, Acknowledgements]] = []
@@ -45,7 +48,7 @@ def resolve_book(book: Book, chapters: tuple[ParsedChapter, ...], notes: Notes, 
         alongside.append((resolve(book, chapters, resolving, None, notes), acknowledge(book, chapters)))
 
     bibliography = resolve_citations(book, chapters, diagnostics, notes.streams(), cache=cache,
-                                     meanwhile=while_formatting)
+                                     meanwhile=while_formatting, pandoc=pandoc)
     diagnostics.extend(resolving)
     [(resolved, acknowledgements)] = alongside
     return replace(resolved, bibliography=bibliography, acknowledgements=acknowledgements)

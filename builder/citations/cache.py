@@ -53,6 +53,11 @@ def cached_formatting(root: Path, inputs: tuple, uses: Sequence[CitationUse], st
     return formatted
 
 
+def formatting_kept(root: Path) -> bool:
+    """Whether a build of the book in ``root`` kept a formatting: one an edit is likely to find again."""
+    return any((cache_dir(root) / FOLDER).glob('*.json'))
+
+
 def _pandoc_version() -> str:
     """Which Pandoc formats: another may format differently. Its binary's size and time, not a hash of its
     150 MB nor the package's metadata (looking that up takes 30 ms); a new binary is a new file."""

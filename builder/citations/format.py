@@ -79,9 +79,11 @@ class Formatted:
 def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse], style: Style,
                      references_file: Path | None, *, per_group: bool = False, nocite: Sequence[str] = (),
                      nocite_location: SourceLocation | None = None,
-                     meanwhile: Callable[[], None] = lambda: None) -> Formatted:
+                     meanwhile: Callable[[], None] = lambda: None,
+                     pandoc: Callable[[list[str], str], str] = run_pandoc) -> Formatted:
     """Format every citation and the bibliography (one for the book, or one per group). ``meanwhile`` is called
-    in this thread once Pandoc runs (at once when it has nothing to format): what the build does while it waits."""
+    in this thread once Pandoc runs (at once when it has nothing to format): what the build does while it waits.
+    ``pandoc`` runs Pandoc (``ahead.py``'s may have run it already)."""
     problems = Diagnostics()  # returned as data, with the formatting: a cached formatting reports them again
     by_id = {r.id: r for r in references}
     for ref in references:
@@ -103,7 +105,7 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
         if key != '*' and key not in by_id:
             problems.error('nocite-unknown', f"nocite: no reference '{key}'{did_you_mean(key, by_id)}",
                            nocite_location)
-    listed_anyway = ['*'] if '*' in nocite else [k for k in nocite if k in by_id]
+    listed_anyway = listed_uncited(nocite, references)
     used = {item.key for use in known for item in use.items}
     for ref in references:
         if ref.id not in used and '*' not in listed_anyway and ref.id not in listed_anyway:
@@ -119,7 +121,7 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
 
     def run(document: str) -> dict[str, Any] | PandocError:
         try:
-            return json.loads(run_pandoc(_pandoc_args(style, references_file), document))  # type: ignore[arg-type]
+            return json.loads(pandoc(pandoc_args(style, references_file), document))  # type: ignore[arg-type]
         except PandocError as exc:
             return exc
 
@@ -150,7 +152,13 @@ def format_citations(references: Sequence[Reference], uses: Sequence[CitationUse
     return Formatted(citations, entries, tuple(problems), style.note, style.title, {u.id: u.group for u in uses})
 
 
-def _pandoc_args(style: Style, references_file: Path) -> list[str]:
+def listed_uncited(nocite: Sequence[str], references: Sequence[Reference]) -> list[str]:
+    """The keys of ``nocite:`` that name a reference, or ``*`` for them all."""
+    known = {reference.id for reference in references}
+    return ['*'] if '*' in nocite else [key for key in nocite if key in known]
+
+
+def pandoc_args(style: Style, references_file: Path) -> list[str]:
     args = ['--from', 'markdown', '--to', 'json', '--citeproc', '--csl', str(style.path)]
     return args if _inline_references(references_file) else args + ['--bibliography', str(references_file)]
 
@@ -163,12 +171,20 @@ def _inline_references(references_file: Path) -> bool:
 
 def _document(uses: Sequence[CitationUse], style: Style, nocite: Sequence[str],
               references: Sequence[Reference], references_file: Path) -> str:
-    """The citations as Pandoc reads them: a paragraph each, in a note when an author's note holds it.
+    """The citations as Pandoc reads them, each in a note of its own where the style's notes hold it.
 
     In a note style, a narrative citation of the running text is one use for
     its author's name and one for its note; Pandoc formats both from the one
     ``@key`` (:func:`_twins`), so only the note's use is sent.
     """
+    return document_for([(use.raw, style.note and not use.whole_note) for use in _sent(uses, style)], style, nocite,
+                        references, references_file)
+
+
+def document_for(citations: Sequence[tuple[str, bool]], style: Style, nocite: Sequence[str],
+                 references: Sequence[Reference], references_file: Path) -> str:
+    """The document Pandoc formats: a paragraph for each citation's source, in a note when its flag says so,
+    after the metadata (language, references, ``nocite``)."""
     meta: dict[str, Any] = {'lang': style.locale, 'link-citations': True}
     if _inline_references(references_file):
         meta['references'] = [ref.data for ref in references]
@@ -176,12 +192,12 @@ def _document(uses: Sequence[CitationUse], style: Style, nocite: Sequence[str],
         meta['nocite'] = ', '.join('@*' if key == '*' else f'@{{{key}}}' for key in nocite)
     paragraphs = ['---\n' + json.dumps(meta, ensure_ascii=False, default=str) + '\n---']
     # Each paragraph starts with its number (C12), which finds it in Pandoc's output.
-    for n, use in enumerate(_sent(uses, style)):
-        if style.note and not use.whole_note:
+    for n, (raw, in_note) in enumerate(citations):
+        if in_note:
             # Words around it: a note that is nothing but a citation is formatted as a citation's own note.
-            paragraphs.append(f'C{n}[^{n}]\n\n[^{n}]: x {use.raw} x')
+            paragraphs.append(f'C{n}[^{n}]\n\n[^{n}]: x {raw} x')
         else:
-            paragraphs.append(f'C{n} {use.raw}')
+            paragraphs.append(f'C{n} {raw}')
     return '\n\n'.join(paragraphs) + '\n'
 
 

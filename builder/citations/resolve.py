@@ -8,6 +8,7 @@ of a work is the first a reader meets.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 from markdown_it.token import Token
 
@@ -16,6 +17,7 @@ from ..model import Book, ParsedChapter
 from .cache import cached_formatting
 from .load import DEFAULT_FILE as DEFAULT_REFERENCES
 from .format import CitationUse, Formatted, format_citations
+from .pandoc import run_pandoc
 
 
 def citation_uses(group: str, tokens: Iterable[Token]) -> list[CitationUse]:
@@ -31,11 +33,19 @@ def citation_uses(group: str, tokens: Iterable[Token]) -> list[CitationUse]:
     return uses
 
 
+def references_file_of(book: Book) -> Path | None:
+    """The book's references file: the one ``book.yaml`` names, or the default one when it holds references."""
+    source = book.config.references or (DEFAULT_REFERENCES if book.references else None)
+    return book.config.root / source if source else None
+
+
 def resolve_citations(book: Book, chapters: Sequence[ParsedChapter], diagnostics: Diagnostics,
                       fragments: Sequence[tuple[str, Sequence[Token]]] = (), *, cache: bool = False,
-                      meanwhile: Callable[[], None] = lambda: None) -> Formatted | None:
+                      meanwhile: Callable[[], None] = lambda: None,
+                      pandoc: Callable[[list[str], str], str] = run_pandoc) -> Formatted | None:
     """Format the citations; ``cache``: reuse the last build's formatting when its inputs are the same;
-    ``meanwhile``: called once, while Pandoc formats them, or when they are formatted without it."""
+    ``meanwhile``: called once, while Pandoc formats them, or when they are formatted without it; ``pandoc``:
+    what runs Pandoc (``ahead.py``)."""
     uses = [use for parsed in chapters for use in citation_uses(parsed.chapter.id, parsed.tokens)]
     uses += [use for group, tokens in fragments for use in citation_uses(group, tokens)]
     if book.style is None or (not uses and not book.references):
@@ -44,16 +54,15 @@ def resolve_citations(book: Book, chapters: Sequence[ParsedChapter], diagnostics
     config = book.config
     options = {'per_group': config.bibliography == 'per-chapter', 'nocite': config.nocite,
                'nocite_location': config.where('nocite')}
-
-    source = config.references or (DEFAULT_REFERENCES if book.references else None)
-    references_file = config.root / source if source else None
+    references_file = references_file_of(book)
 
     computed = False
 
     def compute() -> Formatted:
         nonlocal computed
         computed = True
-        return format_citations(book.references, uses, book.style, references_file, **options, meanwhile=meanwhile)
+        return format_citations(book.references, uses, book.style, references_file, **options, meanwhile=meanwhile,
+                                 pandoc=pandoc)
 
     # A build formats the whole book, then each edition, or each handout of one
     made = 1 + len(config.editions) * (1 + len(book.sources))

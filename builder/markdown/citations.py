@@ -143,6 +143,11 @@ def _push(state: StateInline, items: tuple[CiteItem, ...], *, narrative: bool, r
     token.meta = {'items': items, 'narrative': narrative, 'raw': raw}
 
 
+def is_citation(text: str) -> bool:
+    """Whether a bracket's inside is a citation list (what :func:`parse_items` reads, without reading it)."""
+    return all(_ITEM.fullmatch(part.strip()) for part in text.split(';'))
+
+
 def parse_items(text: str, forms: Forms = _TERMS) -> tuple[CiteItem, ...] | None:
     """The items of a bracketed citation's inside, or None when it is not a citation."""
     items = []

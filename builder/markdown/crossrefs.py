@@ -15,7 +15,8 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-_KEY = r'@(?P<id>(?:fig|tbl|sec|eq|lst)-[\w-]*\w)'
+TARGET = r'(?:fig|tbl|sec|eq|lst)-[\w-]*\w'  # the id a cross-reference's key names
+_KEY = rf'@(?P<id>{TARGET})'
 _BRACKETED = re.compile(rf'\[{_KEY}\]')
 _NARRATIVE = re.compile(_KEY)
 

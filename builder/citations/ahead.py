@@ -1,0 +1,228 @@
+"""The citations read ahead of the parse, from the Markdown's text, so that Pandoc formats them while the chapters
+are parsed.
+
+Pandoc's run is the longest wait of a first build's resolve stage (0.3 s at 50 pages, 0.7 s at 200), and it
+started once every chapter was parsed. The citations' sources can mostly be found without parsing: a bracketed
+citation ``[see @a, p. 3]`` that :func:`~builder.markdown.citations.parse_items` accepts, a narrative ``@a``
+(with its ``[p. 3]``), in reading order, with the notes' citations after the chapter's, as the parse orders its
+tokens. That guess is only a guess: :class:`CitationsAhead` hands Pandoc's output on only for the very document
+that the parsed citations make (``format.py``), so a wrong guess (a citation inside a code block indented by four
+spaces, or spanning lines of a block quote) costs one run of Pandoc, never a wrong citation.
+
+Read ahead only where it is likely to be used: on a build with no formatting kept (a first build, or
+``--no-cache``), for an author-date or numeric style with one bibliography (a note style's document depends on
+which citations stand in notes, and per-chapter bibliographies on the chapters' ids).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+
+from ..markdown.citations import KEY, is_citation
+from ..markdown.crossrefs import TARGET
+from ..model import Book
+from .format import document_for, listed_uncited, pandoc_args
+from .pandoc import PandocError, run_pandoc
+from .resolve import references_file_of
+
+# What the parse never reads citations in, masked (same length, so that the text's offsets stay): code spans,
+# HTML comments, escaped characters, link destinations, cross-references (``[@fig-map]``, ``@sec-a``) and
+# references to numbered examples (``(@good)``, where an example has that label: see ``_masked``). Each branch
+# begins by the character its match begins with, then looks behind to it: a pattern that begins with a class of
+# characters is searched for five times faster.
+_UNREAD = re.compile(rf"""[`<\\\]\[@(] (?:
+    (?<=`) (?P<ticks>`*) (?!`) .*? (?<!`) ` (?P=ticks) (?!`)
+  | (?<=<) !-- .*? -->
+  | (?<=\\) .
+  | (?<=\]) \( [^)\s]* \)
+  | (?<=\[) @{TARGET} \]
+  | (?<=@) (?<![\w@]@) {TARGET}
+  | (?<=\() @ (?P<example>(?!{TARGET}\))[\w-]+) \) )""", re.S | re.X)
+# A numbered example's label, where its list item starts: ``(@good)`` in the text refers to it
+_EXAMPLE = re.compile(r'^ {0,3}\(@([\w-]+)\)\s', re.M)
+_FENCE = re.compile(r' {0,3}(`{3,}|~{3,})')
+_FRONT_MATTER = re.compile(r'---\n.*?\n(?:---|\.\.\.)\n', re.S)
+# A list item's or a note definition's first line: what follows it indented is its own, not code
+_CONTAINER = re.compile(r' {0,3}(?:[-*+]|\(?\w{1,9}[.)]|\[\^[^\]\s]+\]:)(?:\s|$)')
+_DEFINITION = re.compile(r' {0,3}\[\^([^\]\s]+)\]:')
+# A bracketed citation's inside (not a note's call), or a narrative citation's key
+_CANDIDATE = re.compile(r'[\[@](?:(?<=\[)(?!\^)(?P<inside>[^\[\]]*)\](?![(\[{])|(?<=@)(?<![\w@]@)' + KEY + ')')
+_NOTE_CALL = re.compile(r'\[\^([^\]\s]+)\](?!:)|\^\[')
+
+
+def citations_in(text: str) -> list[str]:
+    """The source of each citation of a chapter's Markdown, in the order of its parsed tokens: the running text's,
+    then each note's, in the order of the notes' first calls."""
+    masked = _masked(text)
+    body, definitions = _split_definitions(masked)
+    inline_notes: list[tuple[int, int]] = []  # ^[…]: (start, end) of their insides
+    order: list[str | tuple[int, int]] = []  # the notes, in the order of their first calls
+    for call in _NOTE_CALL.finditer(masked):
+        if call.group(1) is not None:
+            if call.group(1) in definitions and call.group(1) not in order:
+                order.append(call.group(1))
+        else:
+            end = _closing_bracket(masked, call.end())
+            if end > 0:
+                inline_notes.append((call.end(), end))
+                order.append((call.end(), end))
+    skipped = [span for _, spans in definitions.values() for span in spans] + inline_notes
+    found = [raw for raw in _citations(text, masked, body) if not _inside(raw[0], skipped)]
+    for note in order:
+        spans = definitions[note][1] if isinstance(note, str) else [note]
+        found += [raw for span in spans for raw in _citations(text, masked, [span])
+                  if not any(inner != span and _inside(raw[0], [inner]) for inner in inline_notes)]
+    return [raw for _, raw in found]
+
+
+def _citations(text: str, masked: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
+    for start, end in spans:
+        position = start
+        while True:
+            match = _CANDIDATE.search(masked, position, end)
+            if match is None:
+                break
+            if match['inside'] is not None:
+                if is_citation(match['inside']):
+                    yield match.start(), text[match.start():match.end()]
+                    position = match.end()
+                else:
+                    position = match.start() + 1
+                continue
+            stop = match.end()
+            bracket = stop + 1 if masked.startswith(' [', stop) else stop if masked.startswith('[', stop) else -1
+            if bracket >= 0 and not masked.startswith(('[@', '[^'), bracket):
+                close = masked.find(']', bracket)
+                inside = masked[bracket + 1:close] if close > 0 else ''
+                if close > 0 and '@' not in inside and '[' not in inside \
+                        and masked[close + 1:close + 2] not in ('(', '[', '{'):
+                    stop = close + 1
+            yield match.start(), text[match.start():stop]
+            position = stop
+
+
+def _masked(text: str) -> str:
+    """``text`` with what is never read for citations blanked out, at the same offsets."""
+    front = _FRONT_MATTER.match(text)
+    lines = (' ' * front.end() + text[front.end():] if front else text).split('\n')
+    fence, last = '', None  # the open fence; the kind of the last line with words: text, container, code
+    for n, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        indented = line.startswith(('    ', '\t'))
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) \
+                    and not line[opening.end():].strip():
+                fence = ''
+            lines[n] = ' ' * len(line)
+        elif opening:  # a fence, not indented, ends a list: what is indented after it is code
+            fence, last, lines[n] = opening.group(1), 'text', ' ' * len(line)
+        elif indented and (last == 'code' or last == 'text' and not lines[n - 1].strip()):
+            last, lines[n] = 'code', ' ' * len(line)  # an indented code block (not a list item's paragraph)
+        elif line.strip():
+            continued = indented or lines[n - 1].strip()  # indented, or its paragraph's next line
+            last = 'container' if _CONTAINER.match(line) or continued and last == 'container' else 'text'
+    text = '\n'.join(lines)
+    examples = set(_EXAMPLE.findall(text))
+
+    def blank(unread: re.Match[str]) -> str:
+        label = unread['example']
+        return unread.group(0) if label and label not in examples else ' ' * len(unread.group(0))
+
+    return _UNREAD.sub(blank, text)
+
+
+def _split_definitions(masked: str) -> tuple[list[tuple[int, int]], dict[str, tuple[int, list[tuple[int, int]]]]]:
+    """The running text's spans, and each note definition's (label -> its start, its spans): a definition is
+    its line, the lines that continue its paragraph, and the indented blocks after it."""
+    body: list[tuple[int, int]] = []
+    definitions: dict[str, tuple[int, list[tuple[int, int]]]] = {}
+    offset, current, blank_before = 0, None, False
+    for line in masked.split('\n'):
+        end = offset + len(line) + 1
+        definition = _DEFINITION.match(line)
+        if definition:
+            current = definitions.setdefault(definition.group(1), (offset, []))[1]
+            _extend(current, offset + definition.end(), end)
+        elif current is not None and (not line.strip() or line.startswith('    ') or not blank_before):
+            _extend(current, offset, end)
+        else:
+            current = None
+            _extend(body, offset, end)
+        blank_before = not line.strip()
+        offset = end
+    return body, definitions
+
+
+def _extend(spans: list[tuple[int, int]], start: int, end: int) -> None:
+    """Add a line to ``spans``: to the last span when it ends where the line starts (a citation may span lines)."""
+    if spans and spans[-1][1] == start:
+        spans[-1] = (spans[-1][0], end)
+    else:
+        spans.append((start, end))
+
+
+def _closing_bracket(text: str, start: int) -> int:
+    depth = 1
+    for index in range(start, len(text)):
+        depth += {'[': 1, ']': -1}.get(text[index], 0)
+        if depth == 0:
+            return index
+    return -1
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def book_citations(book: Book) -> list[str]:
+    """Every citation the book's chapters, then its glossary and chronology, are likely to hold, in the order of
+    ``resolve.resolve_citations``."""
+    found = [raw for source in book.sources for raw in citations_in(source.text)]
+    for texts in ([t.definition for t in book.terms], [t.sources for t in book.terms],
+                  [e.text for e in book.events], [e.sources for e in book.events]):
+        found += [raw for text in texts if text for raw in citations_in(text)]
+    return found
+
+
+class CitationsAhead:
+    """Pandoc, started on the citations read ahead; :meth:`run` stands for :func:`run_pandoc`: the same
+    arguments and document as the one started give its output, any other runs Pandoc."""
+
+    def __init__(self, args: list[str], document: str, pool: ThreadPoolExecutor) -> None:
+        self.args, self.document = args, document
+        self.output: Future[str] = pool.submit(run_pandoc, args, document)
+
+    def run(self, args: list[str], document: str) -> str:
+        if args == self.args and document == self.document:
+            return self.output.result()
+        return run_pandoc(args, document)
+
+
+@contextmanager
+def citations_ahead(book: Book, kept: Callable[[], bool]) -> Iterator[Callable[[list[str], str], str]]:
+    """What formats the citations: Pandoc started on the citations read ahead, where they are likely to be the
+    book's and ``kept()`` says that the last build kept no formatting; else :func:`run_pandoc`. On leaving, a run
+    that was not used is waited for (it cannot be told apart from one that is about to be)."""
+    config, style = book.config, book.style
+    references_file = references_file_of(book)
+    if style is None or style.note or config.bibliography == 'per-chapter' or references_file is None or kept():
+        yield run_pandoc
+        return
+    raws = book_citations(book)
+    if not raws:
+        yield run_pandoc
+        return
+    document = document_for([(raw, False) for raw in raws], style, listed_uncited(config.nocite, book.references),
+                            book.references, references_file)
+    with ThreadPoolExecutor(1, thread_name_prefix='coursepack-citations') as pool:
+        ahead = CitationsAhead(pandoc_args(style, references_file), document, pool)
+        try:
+            yield ahead.run
+        finally:
+            try:
+                ahead.output.result()
+            except PandocError:
+                pass  # reported by the run that read the parsed citations, if it was this one
