@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
 from ..markdown.citations import KEY, is_citation
 from ..markdown.crossrefs import TARGET
 from ..model import Book
 from .format import document_for, listed_uncited, pandoc_args
-from .pandoc import PandocError, run_pandoc
+from .pandoc import PandocError, RunningPandoc, run_pandoc
 from .resolve import references_file_of
 
 # What the parse never reads citations in, masked (same length, so that the text's offsets stay): code spans,
@@ -189,23 +188,30 @@ def book_citations(book: Book) -> list[str]:
 
 class CitationsAhead:
     """Pandoc, started on the citations read ahead; :meth:`run` stands for :func:`run_pandoc`: the same
-    arguments and document as the one started give its output, any other runs Pandoc."""
+    arguments and document as the one started give its output (once), any other runs Pandoc."""
 
-    def __init__(self, args: list[str], document: str, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, args: list[str], document: str) -> None:
         self.args, self.document = args, document
-        self.output: Future[str] = pool.submit(run_pandoc, args, document)
+        self.running: RunningPandoc | None = RunningPandoc(args, document)
 
     def run(self, args: list[str], document: str) -> str:
-        if args == self.args and document == self.document:
-            return self.output.result()
+        running, self.running = self.running, None
+        if running is not None and args == self.args and document == self.document:
+            return running.output()
+        if running is not None:
+            running.stop()  # a wrong guess
         return run_pandoc(args, document)
+
+    def stop(self) -> None:
+        if self.running is not None:
+            self.running.stop()
 
 
 @contextmanager
 def citations_ahead(book: Book, kept: Callable[[], bool]) -> Iterator[Callable[[list[str], str], str]]:
     """What formats the citations: Pandoc started on the citations read ahead, where they are likely to be the
     book's and ``kept()`` says that the last build kept no formatting; else :func:`run_pandoc`. On leaving, a run
-    that was not used is waited for (it cannot be told apart from one that is about to be)."""
+    that was not used is stopped (the build failed before it formatted the citations)."""
     config, style = book.config, book.style
     references_file = references_file_of(book)
     if style is None or style.note or config.bibliography == 'per-chapter' or references_file is None or kept():
@@ -217,12 +223,12 @@ def citations_ahead(book: Book, kept: Callable[[], bool]) -> Iterator[Callable[[
         return
     document = document_for([(raw, False) for raw in raws], style, listed_uncited(config.nocite, book.references),
                             book.references, references_file)
-    with ThreadPoolExecutor(1, thread_name_prefix='coursepack-citations') as pool:
-        ahead = CitationsAhead(pandoc_args(style, references_file), document, pool)
-        try:
-            yield ahead.run
-        finally:
-            try:
-                ahead.output.result()
-            except PandocError:
-                pass  # reported by the run that read the parsed citations, if it was this one
+    try:
+        ahead = CitationsAhead(pandoc_args(style, references_file), document)
+    except PandocError:
+        yield run_pandoc  # no Pandoc: the formatting says so, where it is located
+        return
+    try:
+        yield ahead.run
+    finally:
+        ahead.stop()

@@ -39,19 +39,63 @@ def pandoc_path() -> str:
 
 
 def run_pandoc(args: list[str], text: str = '') -> str:
-    """Pandoc's standard output for ``args`` (files named by absolute path), ``text`` on its standard input.
+    """Pandoc's standard output for ``args`` (files named by absolute path), ``text`` on its standard input."""
+    return RunningPandoc(args, text).output()
+
+
+class RunningPandoc:
+    """Pandoc started on ``args`` and ``text``; :meth:`output` waits for what it printed, :meth:`stop` ends it.
 
     It runs in an empty folder that is also its home, so that no user data
     directory (a ``defaults`` file, a ``csl`` folder) changes what it prints.
-    Its runtime collects garbage once its heap is 1.5 times what it holds,
-    not twice: its citeproc run of an 824-page book's citations peaked at 206
-    MiB, 192 with this (2.2 -> 2.35 s; the same time at 207 pages). A Pandoc
-    built without runtime options ignores the setting.
+    Its input and output are files of that folder, not pipes: it runs to its
+    end while the build does other things, with no thread of the build
+    feeding or draining it (a thread would keep the build from forking a copy
+    of itself to parse: ``forked.py``). Its runtime collects garbage once its
+    heap is 1.5 times what it holds, not twice: its citeproc run of an
+    824-page book's citations peaked at 206 MiB, 192 with this (2.2 -> 2.35 s;
+    the same time at 207 pages). A Pandoc built without runtime options
+    ignores the setting.
     """
-    with tempfile.TemporaryDirectory(prefix='coursepack-pandoc-') as home:
-        env = {k: v for k, v in os.environ.items() if k in ('PATH', 'SYSTEMROOT')} | {'HOME': home, 'GHCRTS': '-F1.5'}
-        result = subprocess.run([pandoc_path(), *args], input=text, capture_output=True, text=True,
-                                encoding='utf-8', cwd=home, env=env, check=False)
-    if result.returncode != 0:
-        raise PandocError(result.stderr.strip() or f'Pandoc stopped with code {result.returncode}')
-    return result.stdout
+
+    def __init__(self, args: list[str], text: str = '') -> None:
+        self.home = tempfile.TemporaryDirectory(prefix='coursepack-pandoc-')
+        folder = Path(self.home.name)
+        (folder / 'input').write_text(text, encoding='utf-8')
+        env = {k: v for k, v in os.environ.items() if k in ('PATH', 'SYSTEMROOT')} | {'HOME': self.home.name,
+                                                                                      'GHCRTS': '-F1.5'}
+        try:
+            with open(folder / 'input', 'rb') as given, open(folder / 'output', 'wb') as printed, \
+                    open(folder / 'errors', 'wb') as errors:
+                self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
+                    [pandoc_path(), *args], stdin=given, stdout=printed, stderr=errors, cwd=folder, env=env)
+        except BaseException:
+            self.home.cleanup()
+            raise
+
+    def output(self) -> str:
+        """What Pandoc printed, once it has ended; :class:`PandocError` if it failed. Once only."""
+        process, self.process = self.process, None
+        assert process is not None, 'its output was read, or it was stopped'
+        folder = Path(self.home.name)
+        try:
+            try:
+                code = process.wait()
+            except BaseException:  # interrupted: it is not left running
+                process.kill()
+                process.wait()
+                raise
+            if code != 0:
+                message = (folder / 'errors').read_text(encoding='utf-8', errors='replace').strip()
+                raise PandocError(message or f'Pandoc stopped with code {code}')
+            return (folder / 'output').read_text(encoding='utf-8')
+        finally:
+            self.home.cleanup()
+
+    def stop(self) -> None:
+        """End Pandoc, if it runs, and remove its folder: its output is not wanted."""
+        process, self.process = self.process, None
+        if process is not None:
+            process.kill()
+            process.wait()
+            self.home.cleanup()

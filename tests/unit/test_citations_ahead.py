@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import builder.citations.ahead as ahead
-from builder.citations.ahead import book_citations, citations_in
+from builder.citations.ahead import book_citations, citations_ahead, citations_in
+from builder.citations.pandoc import RunningPandoc
 from builder.citations.resolve import citation_uses
 from builder.diagnostics import Diagnostics
 from builder.load import load
@@ -91,16 +91,15 @@ def test_each_book_with_citations_is_read_ahead_as_parsed(book):
 
 @pytest.fixture
 def pandoc_runs(monkeypatch):
-    """The documents Pandoc was run on, ahead or not (the real Pandoc runs)."""
+    """The documents each Pandoc was started on, ahead or not (the real Pandoc runs)."""
     documents: list[str] = []
-    run = ahead.run_pandoc
+    start = RunningPandoc.__init__
 
-    def counted(args: list[str], document: str = '') -> str:
-        documents.append(document)
-        return run(args, document)
+    def counted(self, args: list[str], text: str = '') -> None:
+        documents.append(text)
+        start(self, args, text)
 
-    monkeypatch.setattr(ahead, 'run_pandoc', counted)
-    monkeypatch.setattr('builder.citations.format.run_pandoc', counted)
+    monkeypatch.setattr(RunningPandoc, '__init__', counted)
     return documents
 
 
@@ -135,3 +134,13 @@ def test_nothing_is_read_ahead_once_a_formatting_is_kept(tmp_path, pandoc_runs):
     citations = formatted(book)
     assert len(pandoc_runs) == 2  # the parsed citations' run only
     assert '(United Nations 1988, 4)' in citations
+
+
+def test_a_run_not_used_is_stopped_and_its_folder_removed(tmp_path):
+    """A build that fails before it formats the citations leaves no Pandoc running, nor its files."""
+    book = load(copy_book('citations', tmp_path), Diagnostics())
+    with citations_ahead(book, kept=lambda: False) as pandoc:
+        running = pandoc.__self__.running  # the run started ahead
+        process, folder = running.process, Path(running.home.name)
+        assert process.poll() is None and folder.is_dir()
+    assert process.returncode is not None and not folder.exists()
