@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from ..cache import file_hash
 from ..markdown.citations import KEY, is_citation
 from ..markdown.crossrefs import TARGET
 from ..model import Book
@@ -36,7 +37,7 @@ _UNREAD = re.compile(rf"""[`<\\\]\[@(] (?:
     (?<=`) (?P<ticks>`*) (?!`) .*? (?<!`) ` (?P=ticks) (?!`)
   | (?<=<) !-- .*? -->
   | (?<=\\) .
-  | (?<=\]) \( [^)\s]* \)
+  | (?<=\]) (?P<destination> \( [^)\s]* \) )
   | (?<=\[) @{TARGET} \]
   | (?<=@) (?<![\w@]@) {TARGET}
   | (?<=\() @ (?P<example>(?!{TARGET}\))[\w-]+) \) )""", re.S | re.X)
@@ -45,10 +46,11 @@ _EXAMPLE = re.compile(r'^ {0,3}\(@([\w-]+)\)\s', re.M)
 _FENCE = re.compile(r' {0,3}(`{3,}|~{3,})')
 _FRONT_MATTER = re.compile(r'---\n.*?\n(?:---|\.\.\.)\n', re.S)
 # A list item's or a note definition's first line: what follows it indented is its own, not code
-_CONTAINER = re.compile(r' {0,3}(?:[-*+]|\(?\w{1,9}[.)]|\[\^[^\]\s]+\]:)(?:\s|$)')
+_CONTAINER = re.compile(r' {0,3}(?:[-*+]|\(?(?:\d{1,9}|[a-zA-Z]|[ivxlcdmIVXLCDM]+|#)[.)]|\[\^[^\]\s]+\]:)(?:\s|$)')
 _DEFINITION = re.compile(r' {0,3}\[\^([^\]\s]+)\]:')
 # A bracketed citation's inside (not a note's call), or a narrative citation's key
 _CANDIDATE = re.compile(r'[\[@](?:(?<=\[)(?!\^)(?P<inside>[^\[\]]*)\](?![(\[{])|(?<=@)(?<![\w@]@)' + KEY + ')')
+_CONTINUED = re.compile(r'\n[ \t>]*')
 _NOTE_CALL = re.compile(r'\[\^([^\]\s]+)\](?!:)|\^\[')
 
 
@@ -68,16 +70,18 @@ def citations_in(text: str) -> list[str]:
             if end > 0:
                 inline_notes.append((call.end(), end))
                 order.append((call.end(), end))
-    skipped = [span for _, spans in definitions.values() for span in spans] + inline_notes
+    skipped = [span for spans in definitions.values() for span in spans] + inline_notes
     found = [raw for raw in _citations(text, masked, body) if not _inside(raw[0], skipped)]
     for note in order:
-        spans = definitions[note][1] if isinstance(note, str) else [note]
+        spans = definitions[note] if isinstance(note, str) else [note]
         found += [raw for span in spans for raw in _citations(text, masked, [span])
                   if not any(inner != span and _inside(raw[0], [inner]) for inner in inline_notes)]
     return [raw for _, raw in found]
 
 
 def _citations(text: str, masked: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
+    """The citations in ``spans`` of ``text`` (found in ``masked``), by where each starts. They are found as the
+    inline rules of ``markdown/citations.py`` find them (``_bracketed``, ``_narrative``): the two must agree."""
     for start, end in spans:
         position = start
         while True:
@@ -86,7 +90,7 @@ def _citations(text: str, masked: str, spans: list[tuple[int, int]]) -> Iterator
                 break
             if match['inside'] is not None:
                 if is_citation(match['inside']):
-                    yield match.start(), text[match.start():match.end()]
+                    yield match.start(), _as_parsed(text[match.start():match.end()])
                     position = match.end()
                 else:
                     position = match.start() + 1
@@ -99,8 +103,15 @@ def _citations(text: str, masked: str, spans: list[tuple[int, int]]) -> Iterator
                 if close > 0 and '@' not in inside and '[' not in inside \
                         and masked[close + 1:close + 2] not in ('(', '[', '{'):
                     stop = close + 1
-            yield match.start(), text[match.start():stop]
+            yield match.start(), _as_parsed(text[match.start():stop])
             position = stop
+
+
+def _as_parsed(raw: str) -> str:
+    """A citation's source as the parse reads it: a line it continues on without the indentation or the ``>`` of
+    the list item, note or block quote it stands in (hard-wrapped text; a paragraph's own indented line keeps its
+    indentation there, and is missed)."""
+    return _CONTINUED.sub('\n', raw) if '\n' in raw else raw
 
 
 def _masked(text: str) -> str:
@@ -127,23 +138,25 @@ def _masked(text: str) -> str:
     examples = set(_EXAMPLE.findall(text))
 
     def blank(unread: re.Match[str]) -> str:
-        label = unread['example']
-        return unread.group(0) if label and label not in examples else ' ' * len(unread.group(0))
+        label, found = unread['example'], unread.group(0)
+        if label and label not in examples:
+            return found  # a citation in parentheses
+        return ']' + ' ' * (len(found) - 1) if unread['destination'] else ' ' * len(found)  # the link's ] stays
 
     return _UNREAD.sub(blank, text)
 
 
-def _split_definitions(masked: str) -> tuple[list[tuple[int, int]], dict[str, tuple[int, list[tuple[int, int]]]]]:
-    """The running text's spans, and each note definition's (label -> its start, its spans): a definition is
-    its line, the lines that continue its paragraph, and the indented blocks after it."""
+def _split_definitions(masked: str) -> tuple[list[tuple[int, int]], dict[str, list[tuple[int, int]]]]:
+    """The running text's spans, and each note definition's (by label): a definition is its line, the lines that
+    continue its paragraph, and the indented blocks after it."""
     body: list[tuple[int, int]] = []
-    definitions: dict[str, tuple[int, list[tuple[int, int]]]] = {}
+    definitions: dict[str, list[tuple[int, int]]] = {}
     offset, current, blank_before = 0, None, False
     for line in masked.split('\n'):
         end = offset + len(line) + 1
         definition = _DEFINITION.match(line)
         if definition:
-            current = definitions.setdefault(definition.group(1), (offset, []))[1]
+            current = definitions.setdefault(definition.group(1), [])
             _extend(current, offset + definition.end(), end)
         elif current is not None and (not line.strip() or line.startswith('    ') or not blank_before):
             _extend(current, offset, end)
@@ -188,15 +201,18 @@ def book_citations(book: Book) -> list[str]:
 
 class CitationsAhead:
     """Pandoc, started on the citations read ahead; :meth:`run` stands for :func:`run_pandoc`: the same
-    arguments and document as the one started give its output (once), any other runs Pandoc."""
+    arguments and document as the one started give its output (once), if the files Pandoc reads (``read``: their
+    hashes) did not change since it started; else Pandoc runs again. A style edited while the chapters were parsed
+    would otherwise be formatted as it was, and kept under the hash of what it became."""
 
-    def __init__(self, args: list[str], document: str) -> None:
-        self.args, self.document = args, document
+    def __init__(self, args: list[str], document: str, read: Callable[[], tuple[str, ...]]) -> None:
+        self.args, self.document, self.read = args, document, read
+        self.files = read()
         self.running: RunningPandoc | None = RunningPandoc(args, document)
 
     def run(self, args: list[str], document: str) -> str:
         running, self.running = self.running, None
-        if running is not None and args == self.args and document == self.document:
+        if running is not None and args == self.args and document == self.document and self._files_unchanged():
             return running.output()
         if running is not None:
             running.stop()  # a wrong guess
@@ -205,6 +221,12 @@ class CitationsAhead:
     def stop(self) -> None:
         if self.running is not None:
             self.running.stop()
+
+    def _files_unchanged(self) -> bool:
+        try:
+            return self.read() == self.files
+        except OSError:
+            return False  # gone: the run that reads them again says so
 
 
 @contextmanager
@@ -224,9 +246,10 @@ def citations_ahead(book: Book, kept: Callable[[], bool]) -> Iterator[Callable[[
     document = document_for([(raw, False) for raw in raws], style, listed_uncited(config.nocite, book.references),
                             book.references, references_file)
     try:
-        ahead = CitationsAhead(pandoc_args(style, references_file), document)
-    except PandocError:
-        yield run_pandoc  # no Pandoc: the formatting says so, where it is located
+        ahead = CitationsAhead(pandoc_args(style, references_file), document,
+                               lambda: (file_hash(style.path), file_hash(references_file)))
+    except (PandocError, OSError):
+        yield run_pandoc  # no Pandoc, or no file: the formatting says so, where it is located
         return
     try:
         yield ahead.run

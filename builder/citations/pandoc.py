@@ -60,17 +60,18 @@ class RunningPandoc:
 
     def __init__(self, args: list[str], text: str = '') -> None:
         self.home = tempfile.TemporaryDirectory(prefix='coursepack-pandoc-')
+        self.process: subprocess.Popen[bytes] | None = None
         folder = Path(self.home.name)
-        (folder / 'input').write_text(text, encoding='utf-8')
         env = {k: v for k, v in os.environ.items() if k in ('PATH', 'SYSTEMROOT')} | {'HOME': self.home.name,
                                                                                       'GHCRTS': '-F1.5'}
         try:
+            (folder / 'input').write_text(text, encoding='utf-8')
             with open(folder / 'input', 'rb') as given, open(folder / 'output', 'wb') as printed, \
                     open(folder / 'errors', 'wb') as errors:
-                self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
-                    [pandoc_path(), *args], stdin=given, stdout=printed, stderr=errors, cwd=folder, env=env)
+                self.process = subprocess.Popen([pandoc_path(), *args], stdin=given, stdout=printed, stderr=errors,
+                                                cwd=folder, env=env)
         except BaseException:
-            self.home.cleanup()
+            self.stop()
             raise
 
     def output(self) -> str:
@@ -81,7 +82,7 @@ class RunningPandoc:
         try:
             try:
                 code = process.wait()
-            except BaseException:  # interrupted: it is not left running
+            except BaseException:  # interrupted while waiting in the main thread (a BibTeX file read)
                 process.kill()
                 process.wait()
                 raise
@@ -98,4 +99,4 @@ class RunningPandoc:
         if process is not None:
             process.kill()
             process.wait()
-            self.home.cleanup()
+        self.home.cleanup()

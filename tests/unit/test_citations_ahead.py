@@ -4,6 +4,7 @@ parsed, and its output is used only for the very document the parsed citations m
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from builder.options import BuildOptions
 from builder.parse import parse_book
 from builder.pipeline import check
 
-from conftest import REPO, copy_book, replace_text
+from conftest import REPO, copy_book, replace_text, set_key
 
 # Where a quick read of the text could go wrong: notes defined before, after and without their calls, an inline
 # note, a lazy and an indented continuation, code of both kinds, cross-references, escapes, addresses.
@@ -69,8 +70,20 @@ def test_a_chapter_is_read_ahead_as_the_parse_reads_it():
 
 
 @pytest.mark.parametrize('text', [
-    'Two lines of a quote:\n\n> as [see\n> @a, p. 3] says.\n',  # the parse reads the citation without the "> "
+    'Hard-wrapped, in a quote:\n\n> as [see\n> @a, p. 3] says, and @b\n> [p. 4].\n',
+    'In a list:\n\n- an item [see\n  @a, p. 3]\n- another, [@b;\n  @c]\n',
+    'A note.[^1]\n\n[^1]: Its citation [see\n    @a, p. 3].\n',
+    'A link in a note.^[See [the site](https://example.org/a) and [@a, p. 3].] End.\n',
+])
+def test_a_citation_across_lines_of_a_block_is_read_ahead_as_parsed(text):
+    parsed = parsed_citations(text)
+    assert parsed and citations_in(text) == parsed
+
+
+@pytest.mark.parametrize('text', [
+    'A paragraph [see\n   @a, p. 3] with an indented line.\n',  # the parse keeps the indentation there
     'A list:\n\n1.  one\n\n        [@in-the-item-code]\n',  # indented code in a list item, read as text ahead
+    'Some math: $x [@a]$.\n',  # no citation in math
 ])
 def test_a_guess_may_differ_from_the_parse(text):
     """The guess is a guess: these differ, and the build then formats what the parse read (below)."""
@@ -118,10 +131,10 @@ def test_pandoc_runs_once_when_the_guess_is_right(tmp_path, pandoc_runs):
 
 def test_a_wrong_guess_formats_what_the_parse_read(tmp_path, pandoc_runs):
     book = copy_book('citations', tmp_path)
-    replace_text(book, 'chapters/02-accords.md', '[@un-geneva]', '\n\n> A quote [see\n> @un-geneva, p. 3].\n\n')
+    replace_text(book, 'chapters/02-accords.md', '[@un-geneva]', '[see\n   @un-geneva, p. 3]')
     citations = formatted(book, cache=False)
     guess, read = pandoc_runs
-    assert '> @un-geneva, p. 3]' in guess and '[see\n@un-geneva, p. 3]' in read
+    assert '[see\n@un-geneva, p. 3]' in guess and '[see\n   @un-geneva, p. 3]' in read
     assert '(see United Nations 1988, 3)' in citations
 
 
@@ -144,3 +157,17 @@ def test_a_run_not_used_is_stopped_and_its_folder_removed(tmp_path):
         process, folder = running.process, Path(running.home.name)
         assert process.poll() is None and folder.is_dir()
     assert process.returncode is not None and not folder.exists()
+
+
+def test_a_style_edited_while_pandoc_ran_ahead_is_formatted_again(tmp_path, pandoc_runs):
+    """Pandoc read the style as it was when it started: its output is not taken for the style as it is now."""
+    book = copy_book('citations', tmp_path)
+    shutil.copy(REPO / 'builder' / 'citations' / 'csl' / 'chicago-author-date.csl', book / 'csl' / 'mine.csl')
+    set_key(book, 'citation-style: csl/mine.csl')
+    loaded = load(book, Diagnostics())
+    with citations_ahead(loaded, kept=lambda: False) as pandoc:
+        ahead = pandoc.__self__
+        replace_text(book, 'csl/mine.csl', '<layout delimiter="; " prefix="(" suffix=")">',
+                     '<layout delimiter="; " prefix="[" suffix="]">')
+        printed = pandoc(ahead.args, ahead.document)
+    assert len(pandoc_runs) == 2 and printed.count('"c":"[') > printed.count('"c":"(')  # the style as edited
