@@ -3,11 +3,11 @@ are parsed.
 
 Pandoc's run is the longest wait of a first build's resolve stage (0.3 s at 50 pages, 0.7 s at 200), and it
 started once every chapter was parsed. The citations' sources can mostly be found without parsing: a bracketed
-citation ``[see @a, p. 3]`` that :func:`~builder.markdown.citations.parse_items` accepts, a narrative ``@a``
+citation ``[see @a, p. 3]`` that :func:`~builder.markdown.citations.is_citation` accepts, a narrative ``@a``
 (with its ``[p. 3]``), in reading order, with the notes' citations after the chapter's, as the parse orders its
 tokens. That guess is only a guess: :class:`CitationsAhead` hands Pandoc's output on only for the very document
-that the parsed citations make (``format.py``), so a wrong guess (a citation inside a code block indented by four
-spaces, or spanning lines of a block quote) costs one run of Pandoc, never a wrong citation.
+that the parsed citations make (``format.py``), so a wrong guess (a citation in code indented inside a list
+item, in math, in raw HTML) costs one run of Pandoc, never a wrong citation.
 
 Read ahead only where it is likely to be used: on a build with no formatting kept (a first build, or
 ``--no-cache``), for an author-date or numeric style with one bibliography (a note style's document depends on
