@@ -10,8 +10,8 @@ that the parsed citations make (``format.py``), so a wrong guess (a citation in 
 item, in math, in raw HTML) costs one run of Pandoc, never a wrong citation.
 
 Read ahead only where it is likely to be used: on a build with no formatting kept (a first build, or
-``--no-cache``), for an author-date or numeric style with one bibliography (a note style's document depends on
-which citations stand in notes, and per-chapter bibliographies on the chapters' ids).
+``--no-cache``), with one bibliography for the book (per-chapter bibliographies group the citations by the
+chapters' ids, which the parse gives).
 """
 
 from __future__ import annotations
@@ -54,29 +54,41 @@ _CONTINUED = re.compile(r'\n[ \t>]*')
 _NOTE_CALL = re.compile(r'\[\^([^\]\s]+)\](?!:)|\^\[')
 
 
-def citations_in(text: str) -> list[str]:
-    """The source of each citation of a chapter's Markdown, in the order of its parsed tokens: the running text's,
-    then each note's, in the order of the notes' first calls."""
+def citations_in(text: str, notes: bool = False) -> list[tuple[str, bool]]:
+    """The source of each citation of a chapter's Markdown, and whether it stands in one of the author's notes, in
+    the order of its parsed tokens: the running text's, then each note's, in the order of the notes' first calls.
+    With ``notes`` (a note style), each citation of the running text is a note of its own, called where it stands:
+    the notes, the author's and these, in the order of their calls in the running text, then those called only
+    from other notes (``markdown/citations._citations_to_notes``)."""
     masked = _masked(text)
     body, definitions = _split_definitions(masked)
     inline_notes: list[tuple[int, int]] = []  # ^[…]: (start, end) of their insides
-    order: list[str | tuple[int, int]] = []  # the notes, in the order of their first calls
+    calls: list[tuple[int, str | tuple[int, int]]] = []  # each note's first call: where it is, the note
     for call in _NOTE_CALL.finditer(masked):
         if call.group(1) is not None:
-            if call.group(1) in definitions and call.group(1) not in order:
-                order.append(call.group(1))
+            if call.group(1) in definitions and all(note != call.group(1) for _, note in calls):
+                calls.append((call.start(), call.group(1)))
         else:
             end = _closing_bracket(masked, call.end())
             if end > 0:
                 inline_notes.append((call.end(), end))
-                order.append((call.end(), end))
+                calls.append((call.start(), (call.end(), end)))
     skipped = [span for spans in definitions.values() for span in spans] + inline_notes
-    found = [raw for raw in _citations(text, masked, body) if not _inside(raw[0], skipped)]
-    for note in order:
+    running = [(at, raw, None) for at, raw in _citations(text, masked, body) if not _inside(at, skipped)]
+
+    def in_note(note: str | tuple[int, int]) -> list[tuple[str, bool]]:
         spans = definitions[note] if isinstance(note, str) else [note]
-        found += [raw for span in spans for raw in _citations(text, masked, [span])
-                  if not any(inner != span and _inside(raw[0], [inner]) for inner in inline_notes)]
-    return [raw for _, raw in found]
+        return [(raw, True) for span in spans for at, raw in _citations(text, masked, [span])
+                if not any(inner != span and _inside(at, [inner]) for inner in inline_notes)]
+
+    if not notes:
+        return [(raw, False) for _, raw, _ in running] + [cited for _, note in calls for cited in in_note(note)]
+    called_in_text = [(at, '', note) for at, note in calls if not _inside(at, skipped)]
+    found: list[tuple[str, bool]] = []
+    for _, raw, note in sorted(running + called_in_text, key=lambda event: event[0]):
+        found += [(raw, False)] if note is None else in_note(note)
+    in_text = {note for _, _, note in called_in_text}
+    return found + [cited for _, note in calls if note not in in_text for cited in in_note(note)]
 
 
 def _citations(text: str, masked: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
@@ -189,13 +201,15 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= position < end for start, end in spans)
 
 
-def book_citations(book: Book) -> list[str]:
+def book_citations(book: Book) -> list[tuple[str, bool]]:
     """Every citation the book's chapters, then its glossary and chronology, are likely to hold, in the order of
-    ``resolve.resolve_citations``."""
-    found = [raw for source in book.sources for raw in citations_in(source.text)]
+    ``resolve.resolve_citations``, each with whether it goes to Pandoc in a note (``format.document_for``): in a
+    note style, those of the author's notes, and those of the glossary and the chronology, which have no notes."""
+    note_style = bool(book.style and book.style.note)
+    found = [cited for source in book.sources for cited in citations_in(source.text, note_style)]
     for texts in ([t.definition for t in book.terms], [t.sources for t in book.terms],
                   [e.text for e in book.events], [e.sources for e in book.events]):
-        found += [raw for text in texts if text for raw in citations_in(text)]
+        found += [(raw, note_style) for text in texts if text for raw, _ in citations_in(text)]
     return found
 
 
@@ -236,15 +250,15 @@ def citations_ahead(book: Book, kept: Callable[[], bool]) -> Iterator[Callable[[
     that was not used is stopped (the build failed before it formatted the citations)."""
     config, style = book.config, book.style
     references_file = references_file_of(book)
-    if style is None or style.note or config.bibliography == 'per-chapter' or references_file is None or kept():
+    if style is None or config.bibliography == 'per-chapter' or references_file is None or kept():
         yield run_pandoc
         return
-    raws = book_citations(book)
-    if not raws:
+    citations = book_citations(book)
+    if not citations:
         yield run_pandoc
         return
-    document = document_for([(raw, False) for raw in raws], style, listed_uncited(config.nocite, book.references),
-                            book.references, references_file)
+    document = document_for([(raw, style.note and in_note) for raw, in_note in citations], style,
+                            listed_uncited(config.nocite, book.references), book.references, references_file)
     try:
         ahead = CitationsAhead(pandoc_args(style, references_file), document,
                                lambda: (file_hash(style.path), file_hash(references_file)))

@@ -18,6 +18,7 @@ from builder.markdown import make_parser
 from builder.markdown.state import new_env
 from builder.options import BuildOptions
 from builder.parse import parse_book
+from builder import pipeline
 from builder.pipeline import check
 
 from conftest import REPO, copy_book, replace_text, set_key
@@ -57,27 +58,39 @@ Back in the text: [@fig-map], @sec-intro, `[@code]`, \\[@escaped], [a link](http
 '''
 
 
-def parsed_citations(text: str) -> list[str]:
-    """What the parse reads: the citations of the token stream, in its order."""
-    tokens = make_parser('en').parse(text, new_env('chapter', Path('chapter.md'), Diagnostics()))
-    return [use.raw for use in citation_uses('chapter', tokens)]
+def parsed_citations(text: str, notes: bool = False) -> list:
+    """What the parse reads: the citations of the token stream, in its order; in a note style (``notes``), each
+    with whether Pandoc is given it in a note (one of the author's), as ``format.py`` sends them."""
+    tokens = make_parser('en', citation_notes=notes).parse(text, new_env('chapter', Path('chapter.md'), Diagnostics()))
+    uses = citation_uses('chapter', tokens)
+    if not notes:
+        return [use.raw for use in uses]
+    return [(use.raw, not use.whole_note) for use in uses if not use.author_only]
 
 
-def test_a_chapter_is_read_ahead_as_the_parse_reads_it():
-    parsed = parsed_citations(CHAPTER)
+def guessed(text: str, notes: bool = False) -> list:
+    found = citations_in(text, notes)
+    return found if notes else [raw for raw, _ in found]
+
+
+@pytest.mark.parametrize('notes', [False, True], ids=['author-date', 'notes'])
+def test_a_chapter_is_read_ahead_as_the_parse_reads_it(notes):
+    parsed = parsed_citations(CHAPTER, notes)
     assert len(parsed) == 14  # the text's own count: no code, cross-reference, address, example or unused note
-    assert citations_in(CHAPTER) == parsed
+    assert guessed(CHAPTER, notes) == parsed
 
 
+@pytest.mark.parametrize('notes', [False, True], ids=['author-date', 'notes'])
 @pytest.mark.parametrize('text', [
     'Hard-wrapped, in a quote:\n\n> as [see\n> @a, p. 3] says, and @b\n> [p. 4].\n',
     'In a list:\n\n- an item [see\n  @a, p. 3]\n- another, [@b;\n  @c]\n',
-    'A note.[^1]\n\n[^1]: Its citation [see\n    @a, p. 3].\n',
-    'A link in a note.^[See [the site](https://example.org/a) and [@a, p. 3].] End.\n',
+    'A note.[^1] Then [@z].\n\n[^1]: Its citation [see\n    @a, p. 3], and a call of another[^2].\n\n[^2]: [@n].\n',
+    'A link in a note.^[See [the site](https://example.org/a) and [@a, p. 3].] End [@b].\n',
+    'First [@a].[^x] Second @b says.^[inline [@c]] Third [@d][^x].\n\n[^x]: A note [@e].\n',
 ])
-def test_a_citation_across_lines_of_a_block_is_read_ahead_as_parsed(text):
-    parsed = parsed_citations(text)
-    assert parsed and citations_in(text) == parsed
+def test_citations_across_lines_and_in_notes_are_read_ahead_as_parsed(text, notes):
+    parsed = parsed_citations(text, notes)
+    assert parsed and guessed(text, notes) == parsed
 
 
 @pytest.mark.parametrize('text', [
@@ -87,33 +100,53 @@ def test_a_citation_across_lines_of_a_block_is_read_ahead_as_parsed(text):
 ])
 def test_a_guess_may_differ_from_the_parse(text):
     """The guess is a guess: these differ, and the build then formats what the parse read (below)."""
-    assert citations_in(text) != parsed_citations(text)
+    assert guessed(text) != parsed_citations(text)
 
 
+@pytest.mark.parametrize('style', ['chicago-author-date', 'chicago-notes-bibliography'])
 @pytest.mark.parametrize('book', ['coursepack', 'citations', 'glossary', 'pandoc', 'permissions', 'spanish'])
-def test_each_book_with_citations_is_read_ahead_as_parsed(book):
-    root = REPO if book == 'coursepack' else REPO / 'tests' / 'books' / book
+def test_each_book_with_citations_is_read_ahead_as_parsed(book, style, tmp_path):
+    if book == 'coursepack':  # its text, without the checkout around it
+        root = tmp_path / book
+        shutil.copytree(REPO / 'chapters', root / 'chapters')
+        for name in ('book.yaml', 'references.yaml', 'glossary.yaml', 'chronology.yaml'):
+            shutil.copy(REPO / name, root / name)
+    else:
+        root = copy_book(book, tmp_path)
+    set_key(root, f'citation-style: {style}')
     diagnostics = Diagnostics()
     loaded = load(root, diagnostics)
     chapters, notes = parse_book(loaded, diagnostics)
-    uses = [use.raw for parsed in chapters for use in citation_uses(parsed.chapter.id, parsed.tokens)]
-    uses += [use.raw for group, tokens in notes.streams() for use in citation_uses(group, tokens)]
-    assert uses
-    assert book_citations(loaded) == uses
+    uses = [use for parsed in chapters for use in citation_uses(parsed.chapter.id, parsed.tokens)]
+    uses += [use for group, tokens in notes.streams() for use in citation_uses(group, tokens)]
+    note = loaded.style.note
+    # As format.py sends them: in a note style, a narrative citation's author alone is not sent
+    sent = [(use.raw, note and not use.whole_note) for use in uses if not (note and use.author_only)]
+    assert sent and [(raw, note and in_note) for raw, in_note in book_citations(loaded)] == sent
+
+
+PARSED = '(the chapters parsed)'
 
 
 @pytest.fixture
 def pandoc_runs(monkeypatch):
-    """The documents each Pandoc was started on, ahead or not (the real Pandoc runs)."""
-    documents: list[str] = []
-    start = RunningPandoc.__init__
+    """The documents each Pandoc was started on, ahead or not (the real Pandoc runs), and ``PARSED`` where the
+    build parsed the chapters."""
+    events: list[str] = []
+    start, parse = RunningPandoc.__init__, pipeline.parse_book
 
     def counted(self, args: list[str], text: str = '') -> None:
-        documents.append(text)
+        events.append(text)
         start(self, args, text)
 
+    def parsed(*args, **kwargs):  # type: ignore[no-untyped-def]
+        found = parse(*args, **kwargs)
+        events.append(PARSED)
+        return found
+
     monkeypatch.setattr(RunningPandoc, '__init__', counted)
-    return documents
+    monkeypatch.setattr(pipeline, 'parse_book', parsed)
+    return events
 
 
 def formatted(root: Path, **options) -> str:
@@ -122,18 +155,23 @@ def formatted(root: Path, **options) -> str:
     return ' '.join(re.sub('<[^>]*>', '', ' | '.join(citations.values())).split())
 
 
-def test_pandoc_runs_once_when_the_guess_is_right(tmp_path, pandoc_runs):
+@pytest.mark.parametrize('style, formatted_citation', [
+    ('chicago-author-date', '(Kalinovsky 2011, 99)'),
+    ('chicago-notes-bibliography', 'Artemy M. Kalinovsky, A Long Goodbye: The Soviet Withdrawal from Afghanistan'),
+])
+def test_pandoc_runs_once_when_the_guess_is_right(tmp_path, pandoc_runs, style, formatted_citation):
     book = copy_book('citations', tmp_path)
+    set_key(book, f'citation-style: {style}')
     citations = formatted(book, cache=False)
-    assert len(pandoc_runs) == 1
-    assert '(Kalinovsky 2011, 99)' in citations
+    [document, parsed] = pandoc_runs  # one Pandoc, started before the parse
+    assert parsed == PARSED and formatted_citation in citations
 
 
 def test_a_wrong_guess_formats_what_the_parse_read(tmp_path, pandoc_runs):
     book = copy_book('citations', tmp_path)
     replace_text(book, 'chapters/02-accords.md', '[@un-geneva]', '[see\n   @un-geneva, p. 3]')
     citations = formatted(book, cache=False)
-    guess, read = pandoc_runs
+    guess, parsed, read = pandoc_runs
     assert '[see\n@un-geneva, p. 3]' in guess and '[see\n   @un-geneva, p. 3]' in read
     assert '(see United Nations 1988, 3)' in citations
 
@@ -142,10 +180,10 @@ def test_nothing_is_read_ahead_once_a_formatting_is_kept(tmp_path, pandoc_runs):
     """An edit's citations are most often the last build's, kept: Pandoc would run for nothing."""
     book = copy_book('citations', tmp_path)
     formatted(book)
-    assert len(pandoc_runs) == 1
+    assert pandoc_runs[1:] == [PARSED]  # the first build's run, ahead
     replace_text(book, 'chapters/02-accords.md', '[@un-geneva]', '[@un-geneva, p. 4]')
     citations = formatted(book)
-    assert len(pandoc_runs) == 2  # the parsed citations' run only
+    assert pandoc_runs[1:3] == [PARSED, PARSED] and len(pandoc_runs) == 4  # then the parsed citations' run only
     assert '(United Nations 1988, 4)' in citations
 
 
