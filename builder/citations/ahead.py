@@ -4,10 +4,11 @@ are parsed.
 Pandoc's run is the longest wait of a first build's resolve stage (0.3 s at 50 pages, 0.7 s at 200), and it
 started once every chapter was parsed. The citations' sources can mostly be found without parsing: a bracketed
 citation ``[see @a, p. 3]`` that :func:`~builder.markdown.citations.is_citation` accepts, a narrative ``@a``
-(with its ``[p. 3]``), in reading order, with the notes' citations after the chapter's, as the parse orders its
-tokens. That guess is only a guess: :class:`CitationsAhead` hands Pandoc's output on only for the very document
-that the parsed citations make (``format.py``), so a wrong guess (a citation in code indented inside a list
-item, in math, in raw HTML) costs one run of Pandoc, never a wrong citation.
+(with its ``[p. 3]``), in the order the parse gives their tokens (:func:`citations_in`: the notes' after the
+running text's, or in a note style each note where it is first called). That guess is only a guess:
+:class:`CitationsAhead` hands Pandoc's output on only for the very document that the parsed citations make
+(``format.py``), so a wrong guess (a citation in code indented inside a list item, in math, in raw HTML) costs
+one run of Pandoc, never a wrong citation.
 
 Read ahead only where it is likely to be used: on a build with no formatting kept (a first build, or
 ``--no-cache``), with one bibliography for the book (per-chapter bibliographies group the citations by the
@@ -56,39 +57,46 @@ _NOTE_CALL = re.compile(r'\[\^([^\]\s]+)\](?!:)|\^\[')
 
 def citations_in(text: str, notes: bool = False) -> list[tuple[str, bool]]:
     """The source of each citation of a chapter's Markdown, and whether it stands in one of the author's notes, in
-    the order of its parsed tokens: the running text's, then each note's, in the order of the notes' first calls.
-    With ``notes`` (a note style), each citation of the running text is a note of its own, called where it stands:
-    the notes, the author's and these, in the order of their calls in the running text, then those called only
-    from other notes (``markdown/citations._citations_to_notes``)."""
+    the order of its parsed tokens (``markdown/citations.py``):
+
+    * by default, the running text's, then each note's, in the order of the notes' first calls, wherever they are;
+    * with ``notes`` (a note style), where each citation of the running text is a note of its own, called where it
+      stands: the notes, the author's and these, in the order of their first calls in the running text, then the
+      notes called only from other notes (``_citations_to_notes``).
+    """
     masked = _masked(text)
     body, definitions = _split_definitions(masked)
     inline_notes: list[tuple[int, int]] = []  # ^[…]: (start, end) of their insides
-    calls: list[tuple[int, str | tuple[int, int]]] = []  # each note's first call: where it is, the note
+    first_calls: dict[str | tuple[int, int], int] = {}  # each note, by its label or its span, at its first call
     for call in _NOTE_CALL.finditer(masked):
         if call.group(1) is not None:
-            if call.group(1) in definitions and all(note != call.group(1) for _, note in calls):
-                calls.append((call.start(), call.group(1)))
+            if call.group(1) in definitions:
+                first_calls.setdefault(call.group(1), call.start())
         else:
             end = _closing_bracket(masked, call.end())
             if end > 0:
                 inline_notes.append((call.end(), end))
-                calls.append((call.start(), (call.end(), end)))
+                first_calls[call.end(), end] = call.start()
     skipped = [span for spans in definitions.values() for span in spans] + inline_notes
-    running = [(at, raw, None) for at, raw in _citations(text, masked, body) if not _inside(at, skipped)]
 
     def in_note(note: str | tuple[int, int]) -> list[tuple[str, bool]]:
         spans = definitions[note] if isinstance(note, str) else [note]
         return [(raw, True) for span in spans for at, raw in _citations(text, masked, [span])
                 if not any(inner != span and _inside(at, [inner]) for inner in inline_notes)]
 
+    running = [(at, [(raw, False)]) for at, raw in _citations(text, masked, body) if not _inside(at, skipped)]
     if not notes:
-        return [(raw, False) for _, raw, _ in running] + [cited for _, note in calls for cited in in_note(note)]
-    called_in_text = [(at, '', note) for at, note in calls if not _inside(at, skipped)]
-    found: list[tuple[str, bool]] = []
-    for _, raw, note in sorted(running + called_in_text, key=lambda event: event[0]):
-        found += [(raw, False)] if note is None else in_note(note)
-    in_text = {note for _, _, note in called_in_text}
-    return found + [cited for _, note in calls if note not in in_text for cited in in_note(note)]
+        return [cited for _, found in running for cited in found] + [
+            cited for note in first_calls for cited in in_note(note)]
+    in_text: dict[str | tuple[int, int], int] = {}  # each note at its first call in the running text
+    for call in _NOTE_CALL.finditer(masked):
+        note = call.group(1) if call.group(1) is not None else next(
+            (span for span in inline_notes if span[0] == call.end()), None)
+        if note in first_calls and not _inside(call.start(), skipped):
+            in_text.setdefault(note, call.start())
+    called = [(at, in_note(note)) for note, at in in_text.items()]
+    return [cited for _, found in sorted(running + called, key=lambda item: item[0]) for cited in found] + [
+        cited for note in first_calls if note not in in_text for cited in in_note(note)]
 
 
 def _citations(text: str, masked: str, spans: list[tuple[int, int]]) -> Iterator[tuple[int, str]]:
@@ -153,7 +161,9 @@ def _masked(text: str) -> str:
         label, found = unread['example'], unread.group(0)
         if label and label not in examples:
             return found  # a citation in parentheses
-        return ']' + ' ' * (len(found) - 1) if unread['destination'] else ' ' * len(found)  # the link's ] stays
+        if unread['destination']:  # a link's ]( stays: what it closes is a link's text, not a citation
+            return '](' + ' ' * (len(found) - 2)
+        return ' ' * len(found)
 
     return _UNREAD.sub(blank, text)
 
@@ -170,7 +180,7 @@ def _split_definitions(masked: str) -> tuple[list[tuple[int, int]], dict[str, li
         if definition:
             current = definitions.setdefault(definition.group(1), [])
             _extend(current, offset + definition.end(), end)
-        elif current is not None and (not line.strip() or line.startswith('    ') or not blank_before):
+        elif current is not None and (not line.strip() or line.startswith(('    ', '\t')) or not blank_before):
             _extend(current, offset, end)
         else:
             current = None
@@ -203,10 +213,11 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
 
 def book_citations(book: Book) -> list[tuple[str, bool]]:
     """Every citation the book's chapters, then its glossary and chronology, are likely to hold, in the order of
-    ``resolve.resolve_citations``, each with whether it goes to Pandoc in a note (``format.document_for``): in a
+    ``resolve.resolve_citations``, each with whether Pandoc is given it in a note (``format.document_for``): in a
     note style, those of the author's notes, and those of the glossary and the chronology, which have no notes."""
     note_style = bool(book.style and book.style.note)
-    found = [cited for source in book.sources for cited in citations_in(source.text, note_style)]
+    found = [(raw, note_style and in_note) for source in book.sources
+             for raw, in_note in citations_in(source.text, note_style)]
     for texts in ([t.definition for t in book.terms], [t.sources for t in book.terms],
                   [e.text for e in book.events], [e.sources for e in book.events]):
         found += [(raw, note_style) for text in texts if text for raw, _ in citations_in(text)]
@@ -257,8 +268,8 @@ def citations_ahead(book: Book, kept: Callable[[], bool]) -> Iterator[Callable[[
     if not citations:
         yield run_pandoc
         return
-    document = document_for([(raw, style.note and in_note) for raw, in_note in citations], style,
-                            listed_uncited(config.nocite, book.references), book.references, references_file)
+    document = document_for(citations, style, listed_uncited(config.nocite, book.references), book.references,
+                            references_file)
     try:
         ahead = CitationsAhead(pandoc_args(style, references_file), document,
                                lambda: (file_hash(style.path), file_hash(references_file)))

@@ -69,6 +69,7 @@ def parsed_citations(text: str, notes: bool = False) -> list:
 
 
 def guessed(text: str, notes: bool = False) -> list:
+    """What is read ahead, as ``parsed_citations`` gives the parse's."""
     found = citations_in(text, notes)
     return found if notes else [raw for raw, _ in found]
 
@@ -87,6 +88,10 @@ def test_a_chapter_is_read_ahead_as_the_parse_reads_it(notes):
     'A note.[^1] Then [@z].\n\n[^1]: Its citation [see\n    @a, p. 3], and a call of another[^2].\n\n[^2]: [@n].\n',
     'A link in a note.^[See [the site](https://example.org/a) and [@a, p. 3].] End [@b].\n',
     'First [@a].[^x] Second @b says.^[inline [@c]] Third [@d][^x].\n\n[^x]: A note [@e].\n',
+    '[^2]: A note defined first, calling another[^1].\n\n[^1]: [@n].\n\nA[^2] [@a] B[^1] [@b].\n',
+    'A^[see [@x] and[^1]] [@a] B[^1] [@b].\n\n[^1]: [@n].\n',  # first called from a note, then in the text
+    'A link [as @a says](https://example.org) and a figure:\n\n![Kabul, as @m shows.](map.png)\n',
+    'A note.[^1]\n\n[^1]: Its first paragraph.\n\n\tIts second, indented by a tab [@a].\n',
 ])
 def test_citations_across_lines_and_in_notes_are_read_ahead_as_parsed(text, notes):
     parsed = parsed_citations(text, notes)
@@ -101,6 +106,14 @@ def test_citations_across_lines_and_in_notes_are_read_ahead_as_parsed(text, note
 def test_a_guess_may_differ_from_the_parse(text):
     """The guess is a guess: these differ, and the build then formats what the parse read (below)."""
     assert guessed(text) != parsed_citations(text)
+
+
+@pytest.mark.parametrize('text', [
+    'A quote:\n\n> Text[^1] [@a].\n>\n> [^1]: A note defined in the quote [@n].\n',
+    'A[^1] [@a].\n\n[^1]: First [@x].\n\n[^1]: The same label again, which the parse keeps [@y].\n',
+])
+def test_a_note_style_guess_may_differ_from_the_parse(text):
+    assert guessed(text, notes=True) != parsed_citations(text, notes=True)
 
 
 @pytest.mark.parametrize('style', ['chicago-author-date', 'chicago-notes-bibliography'])
