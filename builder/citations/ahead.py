@@ -67,17 +67,23 @@ def citations_in(text: str, notes: bool = False) -> list[tuple[str, bool]]:
     masked = _masked(text)
     body, definitions = _split_definitions(masked)
     inline_notes: list[tuple[int, int]] = []  # ^[…]: (start, end) of their insides
-    first_calls: dict[str | tuple[int, int], int] = {}  # each note, by its label or its span, at its first call
+    calls: list[tuple[int, str | tuple[int, int]]] = []  # every call of a note: where, the note (label, or span)
     for call in _NOTE_CALL.finditer(masked):
         if call.group(1) is not None:
             if call.group(1) in definitions:
-                first_calls.setdefault(call.group(1), call.start())
+                calls.append((call.start(), call.group(1)))
         else:
             end = _closing_bracket(masked, call.end())
             if end > 0:
                 inline_notes.append((call.end(), end))
-                first_calls[call.end(), end] = call.start()
+                calls.append((call.start(), (call.end(), end)))
     skipped = [span for spans in definitions.values() for span in spans] + inline_notes
+    first_calls: dict[str | tuple[int, int], int] = {}  # each note at its first call, wherever it is
+    in_text: dict[str | tuple[int, int], int] = {}  # each note at its first call in the running text
+    for at, note in calls:
+        first_calls.setdefault(note, at)
+        if not _inside(at, skipped):
+            in_text.setdefault(note, at)
 
     def in_note(note: str | tuple[int, int]) -> list[tuple[str, bool]]:
         spans = definitions[note] if isinstance(note, str) else [note]
@@ -88,12 +94,6 @@ def citations_in(text: str, notes: bool = False) -> list[tuple[str, bool]]:
     if not notes:
         return [cited for _, found in running for cited in found] + [
             cited for note in first_calls for cited in in_note(note)]
-    in_text: dict[str | tuple[int, int], int] = {}  # each note at its first call in the running text
-    for call in _NOTE_CALL.finditer(masked):
-        note = call.group(1) if call.group(1) is not None else next(
-            (span for span in inline_notes if span[0] == call.end()), None)
-        if note in first_calls and not _inside(call.start(), skipped):
-            in_text.setdefault(note, call.start())
     called = [(at, in_note(note)) for note, at in in_text.items()]
     return [cited for _, found in sorted(running + called, key=lambda item: item[0]) for cited in found] + [
         cited for note in first_calls if note not in in_text for cited in in_note(note)]

@@ -75,10 +75,8 @@ def write(laid_out: LaidOut, path: Path, build: Build, stack: ExitStack) -> Call
     # The downloads a page offers: the formats the same build writes beside the folder.
     labels = {'pdf': strings('web.download-pdf'), 'epub': strings('web.download-epub')}
     downloads = {f'../{stem}.{fmt}': label for fmt, label in labels.items() if fmt in build.options.formats}
-    # A handout's pages are not kept: a few documents, in a folder of their own for each handout
-    documents = None if laid_out.rendered.selected.is_handout else build.documents_folder(target_name(path))
     return beside_the_pdf(build, stack, write_site, laid_out.rendered, path, downloads, build.fonts_folder(),
-                          documents)
+                          build.documents_folder(target_name(path)))  # no handout has a web edition
 
 
 def write_site(rendered: RenderedBook, folder: Path, downloads: dict[str, str], fonts_kept: Path | None = None,
@@ -135,8 +133,7 @@ def written_pages(rendered: RenderedBook, pages: list[Page], downloads: dict[str
                         bool(own_stylesheet(rendered.config.root, 'web')))
     for number, page in enumerate(pages):
         here = list(itertools.islice(placements, len(page.documents)))
-        around = [(p.name, p.title) if p else None for p in (pages[number - 1] if number > 0 else None,
-                                                             pages[number + 1] if number + 1 < len(pages) else None)]
+        around = [(p.name, p.title) if p else None for p in neighbours(pages, number)]
         key = written_key('web', every, page.name, page.title, around,
                           [(p.reads, p.document.id, p.document.kind, p.document.title) for p in here]) + WRITTEN
         written = _read(kept.get(key))
@@ -165,14 +162,19 @@ def page_html(rendered: RenderedBook, pages: list[Page], number: int, trees: lis
     """One page: its documents' ``trees`` in the page template, with the links to the pages before and after it."""
     config = rendered.config
     page = pages[number]
+    previous, following = neighbours(pages, number)
     return _templates.get_template('web-page.html').render(
         t=config.interface.markup, book=config, book_title=publication_title(rendered), page=page, assets=ASSETS,
         own_css=OWN_CSS if own_stylesheet(config.root, 'web') else None, direction=config.direction,
         body=''.join(lxml.html.tostring(tree, encoding='unicode') for tree in trees),
-        previous=pages[number - 1] if number > 0 else None,
-        next=pages[number + 1] if number + 1 < len(pages) else None,
+        previous=previous, next=following,
         downloads={**downloads, **handout_download(config, page)},
         kinds=' '.join(dict.fromkeys(f'page-{d.kind}' for d in page.documents)))
+
+
+def neighbours(pages: list[Page], number: int) -> tuple[Page | None, Page | None]:
+    """The pages before and after page ``number``, which it links to (none before the first, after the last)."""
+    return (pages[number - 1] if number > 0 else None, pages[number + 1] if number + 1 < len(pages) else None)
 
 
 def previews_script(found: dict[str, str]) -> str:
