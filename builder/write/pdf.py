@@ -151,9 +151,12 @@ def join_parts(laid_out: LaidOutParts, path: Path, fonts_kept: Path | None,
                 for item in (index, pikepdf.Dictionary(S=pikepdf.Name(f'/{style}'), St=first))])
         # Objects in compressed object streams, as WeasyPrint writes a whole book's; what no page uses any more
         # (the parts' own font subsets) is left out. The identifier's second half, which says which version of
-        # the file this is, is its content's hash.
-        book.save(path, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
-                  deterministic_id=True)
+        # the file this is, is its content's hash. Written into ``path`` itself, a staged output: saved to a file
+        # name, pikepdf writes a temporary beside it (``.pikepdf.<name>…``), which a join stopped by Ctrl-C or
+        # SIGTERM left in the output folder, where the build's own temporaries are removed (``write/atomic.py``).
+        with path.open('wb') as out:
+            book.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
+                      deterministic_id=True)
     return missing
 
 
