@@ -591,12 +591,16 @@ def test_an_edit_writes_again_only_the_documents_it_changed(tmp_path):
     kept = book / '.coursepack-cache' / 'documents'
     folders = sorted(folder.name for folder in kept.iterdir())
     assert [name.rsplit('.', 1)[-1] if '.' in name else name[-3:] for name in folders] == ['web', 'epub']
-    before = {folder: {p.name for p in (kept / folder).iterdir()} for folder in folders}
+    # Each kept file's inode: a file written again is replaced (``cache.write_bytes``), so it has another
+    before = {folder: {p.name: p.stat().st_ino for p in (kept / folder).iterdir()} for folder in folders}
     edit(book, '002-chapter-002.md', 1)
     assert build(book, '--jobs', '2', *MAIN_EDITION).code == 0
     made = {folder: sorted(p.suffix for p in (kept / folder).iterdir() if p.name not in before[folder])
             for folder in folders}
     assert made == {folders[0]: ['.outline', '.page'], folders[1]: ['.outline', '.xhtml']}
+    rewritten = {folder: [p.name for p in (kept / folder).iterdir()
+                          if before[folder].get(p.name, p.stat().st_ino) != p.stat().st_ino] for folder in folders}
+    assert rewritten == {folder: [] for folder in folders}  # nothing else written again under its old name
 
     # A kept outline, document or page cut short is made again, and the outputs are a clean build's
     for folder in folders:

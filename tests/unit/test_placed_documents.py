@@ -4,7 +4,9 @@ the hash of what decides each document, kept bodies' outlines standing for the b
 
 import lxml.html
 
+from builder.blocks import fragment
 from builder.model import Document, PageMap, PageNumbering
+from builder.write import documents as documents_module
 from builder.write.documents import KeptDocuments, placed
 from builder.write.pagelist import PageBreaks
 
@@ -33,12 +35,22 @@ def test_a_link_into_another_document_names_its_file_and_one_within_its_own_does
     assert '>the note</a>' in bodies[0] and 'Text <span><sup id="two-note">1</sup></span>' in bodies[1]
 
 
-def test_images_take_their_names_in_the_epub_and_bodies_come_one_at_a_time():
+def test_images_take_their_names_in_the_epub_and_bodies_come_one_at_a_time(monkeypatch):
+    read = []  # the bodies parsed into trees, in order
+
+    def counted(body):  # type: ignore[no-untyped-def]
+        read.append(body)
+        return fragment(body)
+
+    monkeypatch.setattr(documents_module, 'fragment', counted)
     documents = [_document('one', '<section><p><img src="images/a%20map.png" alt="A map"/></p></section>'),
                  _document('two', '<section><p id="later">Later.</p></section>')]
     places = placed(documents, {'images/a map.png': 'images/a-map-1234.png'}, None, KeptDocuments(None))
-    assert next(places).tree().find('.//img').get('src') == 'images/a-map-1234.png'  # before the second is read
+    first = next(places)
+    assert read == [documents[0].body]  # the second body is not read before the first is handed on
+    assert first.tree().find('.//img').get('src') == 'images/a-map-1234.png'
     assert next(places).tree().find('p').get('id') == 'later'
+    assert read == [documents[0].body, documents[1].body]  # each read once: its tree kept from its outline's
 
 
 def test_a_kept_body_is_not_read_again_but_what_it_reads_of_the_others_still_decides_it(tmp_path):
