@@ -5,7 +5,8 @@
 For each size (A4 pages, approximately) it generates a synthetic book
 (``gen_book.py``, seeded) under ``benchmarks/work/`` and measures, as whole
 processes, in rounds (A B C … A B C …) so that a change in machine load hits
-every command alike:
+every command alike, each of our commands right beside the Pandoc command it
+is compared with (``MEASURED``):
 
 * ``full``: ``coursepack build`` (PDF + EPUB) with ``dist/`` and the cache removed;
 * ``noop``: the same build again, nothing changed;
@@ -41,6 +42,12 @@ WORK = HERE / 'work'  # git-ignored
 PAGES_PER_CHAPTER = 6.0  # measured on the generated chapters
 BACK_MATTER_PAGES = 28  # title page, contents, glossary, chronology, bibliography
 COMMANDS = ('full', 'noop', 'edit', 'watch-edit', 'epub', 'handouts', 'handouts-edit', 'pandoc-epub', 'pandoc-pdf',
+            'floor')
+# The order of each round: a ratio's two commands one right after the other (full and Pandoc's PDF, the EPUB
+# alone and Pandoc's EPUB), so that the machine's speed, which moves by a fifth from one minute to the next here,
+# is the same for both; ``noop``, ``edit`` and ``watch-edit`` after the full build whose outputs they start from,
+# and ``epub`` (which removes them) after those.
+MEASURED = ('full', 'pandoc-pdf', 'noop', 'edit', 'watch-edit', 'epub', 'pandoc-epub', 'handouts', 'handouts-edit',
             'floor')
 ONCE = ('handouts', 'handouts-edit')  # one handout per chapter: 126 builds at 800 pages, in the first round only
 
@@ -103,8 +110,8 @@ def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
     html = WORK / f'book-{size}.html'
     run([sys.executable, str(HERE / 'floor.py'), 'export', str(book), str(html)], check=True)
     has_handouts = run([sys.executable, '-m', 'builder', 'handouts', '--help']).returncode == 0
-    commands = {name: command for name, command in commands_for(book, html, pandoc, has_handouts).items()
-                if name in only}
+    every = commands_for(book, html, pandoc, has_handouts)
+    commands = {name: every[name] for name in MEASURED if name in only}
     samples: dict[str, list[dict]] = {name: [] for name in commands}
     pages = sizes = None
     for round_ in range(runs):
@@ -131,7 +138,7 @@ def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
         'pages': pages,
         'sizes': sizes,  # bytes of the full build's PDF and EPUB
         'floor_pdf': html.with_suffix('.pdf').stat().st_size if html.with_suffix('.pdf').exists() else None,
-        'pandoc_pages': pdf_pages(book / 'pandoc' / 'book.pdf') if (book / 'pandoc' / 'book.pdf').exists() else None,
+        'pandoc_pages': pdf_pages(pandoc_output(book, 'pdf')) if pandoc_output(book, 'pdf').exists() else None,
         'handouts': has_handouts,
         'samples': samples,
     }
@@ -195,13 +202,19 @@ def commands_for(book: Path, html: Path, pandoc: Path, has_handouts: bool) -> di
         'epub': (clean, [*coursepack, 'build', str(book), '--format', 'epub'], REPO, None),
         'handouts': (nothing, [*coursepack, 'handouts', str(book)] if has_handouts else None, REPO, None),
         'handouts-edit': (edit, [*coursepack, 'handouts', str(book)] if has_handouts else None, REPO, None),
-        'pandoc-epub': (nothing, [*pandoc_common, '-o', 'book.epub'], book / 'pandoc', None),
+        'pandoc-epub': (nothing, [*pandoc_common, '-o', str(pandoc_output(book, 'epub'))], book / 'pandoc', None),
         'pandoc-pdf': (nothing, [*pandoc_common, '-s', '--toc', '--toc-depth=2', '--section-divs',
                                  f'--css={REPO / "builder" / "styles" / "print.css"}', '--pdf-engine=weasyprint',
-                                 '-o', 'book.pdf'], book / 'pandoc', env),
+                                 '-o', str(pandoc_output(book, 'pdf'))], book / 'pandoc', env),
         'floor': (nothing, [python, str(HERE / 'floor.py'), 'pdf', str(book), str(html), str(html.with_suffix('.pdf'))],
                   REPO, None),
     }
+
+
+def pandoc_output(book: Path, suffix: str) -> Path:
+    """Where Pandoc writes its PDF or EPUB of ``book``: beside the book folder, not in it. Every file of a book
+    folder may be an input of a build, so a Pandoc output written in it would make the next ``noop`` a rebuild."""
+    return book.with_name(f'{book.name}-pandoc.{suffix}')
 
 
 def watch_edit(argv: list[str], cwd: Path, edit, undo, round_: int) -> dict:  # type: ignore[no-untyped-def]
