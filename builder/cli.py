@@ -220,11 +220,20 @@ def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
         return 0
     if any(f in LAID_OUT for f in options.formats):
         start_early(root)  # the workers' fork server imports WeasyPrint while this process imports the pipeline
-    from .write.formats import WRITERS, summarize
-    from .pipeline import build
+    from .citations.ahead import started_early
+    from .citations.cache import formatting_kept
 
-    written = _guarded(lambda progress: build(root, options, diagnostics, progress, parses), diagnostics, args,
-                       stderr)
+    # On a first build, Pandoc formats the citations read ahead while this process imports the pipeline too
+    citations = None if options.cache and formatting_kept(root) else started_early(root, options.settings)
+    try:
+        from .write.formats import WRITERS, summarize
+        from .pipeline import build
+
+        written = _guarded(lambda progress: build(root, options, diagnostics, progress, parses, citations),
+                           diagnostics, args, stderr)
+    finally:
+        if citations is not None:
+            citations.stop()  # not taken, or the build stopped before it was: its output is not wanted
     if written is None:
         return 1
     if not args.quiet:

@@ -20,8 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
 from ..cache import file_hash
+from ..diagnostics import Diagnostics
+from ..config import load_config
+from ..load import load
 from ..markdown.citations import KEY, is_citation
 from ..markdown.crossrefs import TARGET
 from ..model import Book
@@ -254,29 +260,66 @@ class CitationsAhead:
             return False  # gone: the run that reads them again says so
 
 
-@contextmanager
-def citations_ahead(book: Book, kept: Callable[[], bool]) -> Iterator[Callable[[list[str], str], str]]:
-    """What formats the citations: Pandoc started on the citations read ahead, where they are likely to be the
-    book's and ``kept()`` says that the last build kept no formatting; else :func:`run_pandoc`. On leaving, a run
-    that was not used is stopped (the build failed before it formatted the citations)."""
+def planned(book: Book) -> tuple[list[str], str, Callable[[], tuple[str, ...]]] | None:
+    """What Pandoc is started on for ``book``'s citations read ahead: its arguments, the document and what gives
+    the hashes of the files it reads; None where they are not read ahead (per-chapter bibliographies, no style, no
+    references, no citation)."""
     config, style = book.config, book.style
     references_file = references_file_of(book)
-    if style is None or config.bibliography == 'per-chapter' or references_file is None or kept():
-        yield run_pandoc
-        return
+    if style is None or config.bibliography == 'per-chapter' or references_file is None:
+        return None
     citations = book_citations(book)
     if not citations:
-        yield run_pandoc
-        return
+        return None
     document = document_for(citations, style, listed_uncited(config.nocite, book.references), book.references,
                             references_file)
+    return (pandoc_args(style, references_file), document,
+            lambda: (file_hash(style.path), file_hash(references_file)))
+
+
+def started(plan: tuple[list[str], str, Callable[[], tuple[str, ...]]] | None) -> CitationsAhead | None:
+    """Pandoc started on ``plan`` (:func:`planned`); None without one, or if Pandoc could not be started (the
+    formatting says why, where it is located)."""
+    if plan is None:
+        return None
     try:
-        ahead = CitationsAhead(pandoc_args(style, references_file), document,
-                               lambda: (file_hash(style.path), file_hash(references_file)))
+        return CitationsAhead(*plan)
     except (PandocError, OSError):
-        yield run_pandoc  # no Pandoc, or no file: the formatting says so, where it is located
-        return
+        return None
+
+
+def started_early(root: Path, settings: tuple[tuple[str, Any], ...]) -> CitationsAhead | None:
+    """Pandoc started on the citations of the book in ``root`` as it is loaded now (``settings``: the command
+    line's), before the build imports the rest of its modules: 0.1 s that Pandoc's run, the longest wait of an
+    EPUB built alone, no longer waits for. Only a guess, as any: the build loads the book again and takes this run
+    only for the very arguments and document it would start Pandoc on (:func:`citations_ahead`). A book that does
+    not load is left to the build to report."""
     try:
-        yield ahead.run
+        config = load_config(root, Diagnostics())
+        if config is None or Path(config.references or '').suffix.lower() == '.bib':
+            return None  # a BibTeX file is read by Pandoc: loaded twice, it would be converted twice
+        book = load(root, Diagnostics())
+        return started(planned(replace(book, config=replace(book.config, **dict(settings)))))
+    except Exception:  # noqa: BLE001  (the build's own load says what is wrong)
+        return None
+
+
+@contextmanager
+def citations_ahead(book: Book, kept: Callable[[], bool],
+                    early: CitationsAhead | None = None) -> Iterator[Callable[[list[str], str], str]]:
+    """What formats the citations: Pandoc started on the citations read ahead, where they are likely to be the
+    book's and ``kept()`` says that the last build kept no formatting; else :func:`run_pandoc`. ``early``: Pandoc
+    started on them before (:func:`started_early`), taken if it was started on the same arguments and document.
+    On leaving, a run that was not used is stopped (the build failed before it formatted the citations)."""
+    ahead = None
+    try:
+        plan = None if kept() else planned(book)
+        if plan is not None and early is not None and (early.args, early.document) == plan[:2]:
+            ahead, early = early, None
+        else:
+            ahead = started(plan)
+        yield ahead.run if ahead is not None else run_pandoc
     finally:
-        ahead.stop()
+        for running in (ahead, early):
+            if running is not None:
+                running.stop()
