@@ -198,7 +198,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     ``parses``: the chapters parsed by this process's earlier builds, kept for
     the next (``coursepack watch``); by default, those of the book's cache.
     ``citations``: Pandoc started on the book's citations before this module
-    was imported (``citations/ahead.py``, ``started_early``), used or stopped.
+    was imported (``cli._citations_started``), used or stopped.
     """
     out_dir = options.out_dir or root / 'dist'
     discard_interrupted(out_dir)  # what a killed build left behind

@@ -20,14 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from pathlib import Path
-from typing import Any
 
 from ..cache import file_hash
-from ..diagnostics import Diagnostics
-from ..config import load_config
-from ..load import load
 from ..markdown.citations import KEY, is_citation
 from ..markdown.crossrefs import TARGET
 from ..model import Book
@@ -288,28 +282,12 @@ def started(plan: tuple[list[str], str, Callable[[], tuple[str, ...]]] | None) -
         return None
 
 
-def started_early(root: Path, settings: tuple[tuple[str, Any], ...]) -> CitationsAhead | None:
-    """Pandoc started on the citations of the book in ``root`` as it is loaded now (``settings``: the command
-    line's), before the build imports the rest of its modules: 0.1 s that Pandoc's run, the longest wait of an
-    EPUB built alone, no longer waits for. Only a guess, as any: the build loads the book again and takes this run
-    only for the very arguments and document it would start Pandoc on (:func:`citations_ahead`). A book that does
-    not load is left to the build to report."""
-    try:
-        config = load_config(root, Diagnostics())
-        if config is None or Path(config.references or '').suffix.lower() == '.bib':
-            return None  # a BibTeX file is read by Pandoc: loaded twice, it would be converted twice
-        book = load(root, Diagnostics())
-        return started(planned(replace(book, config=replace(book.config, **dict(settings)))))
-    except Exception:  # noqa: BLE001  (the build's own load says what is wrong)
-        return None
-
-
 @contextmanager
 def citations_ahead(book: Book, kept: Callable[[], bool],
                     early: CitationsAhead | None = None) -> Iterator[Callable[[list[str], str], str]]:
     """What formats the citations: Pandoc started on the citations read ahead, where they are likely to be the
     book's and ``kept()`` says that the last build kept no formatting; else :func:`run_pandoc`. ``early``: Pandoc
-    started on them before (:func:`started_early`), taken if it was started on the same arguments and document.
+    started on them before (``cli.py``: before the pipeline is imported), taken if it was started on the same arguments and document.
     On leaving, a run that was not used is stopped (the build failed before it formatted the citations)."""
     ahead = None
     try:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.citations.ahead import book_citations, citations_ahead, citations_in, started_early
+from builder.citations.ahead import book_citations, citations_ahead, citations_in
+from builder.cli import _citations_started
 from builder.citations.pandoc import RunningPandoc
 from builder.citations.resolve import citation_uses
 from builder.diagnostics import Diagnostics
@@ -234,9 +235,9 @@ def _checked_citations(root: Path, citations) -> str:  # type: ignore[no-untyped
 
 def test_a_run_started_before_the_pipeline_is_taken_by_the_build(tmp_path, pandoc_runs):
     """``coursepack build`` starts Pandoc on the book as it loads it before it imports the pipeline
-    (``started_early``): the build, which loads the book again, takes that run and starts none of its own."""
+    (``cli._citations_started``): the build, which loads the book again, takes that run and starts none of its own."""
     book = copy_book('citations', tmp_path)
-    early = started_early(book, ())
+    early = _citations_started(book, BuildOptions(cache=False))
     assert early is not None and len(pandoc_runs) == 1
     citations = _checked_citations(book, early)
     assert pandoc_runs[1:] == [PARSED]  # no other run: the early one's output was taken
@@ -247,7 +248,7 @@ def test_a_run_started_early_on_another_text_is_stopped_and_pandoc_runs_on_the_b
     """A chapter saved between the early start and the build's load: the early run's document is not the build's.
     It is stopped, its folder removed, and Pandoc runs on the citations as the build read them."""
     book = copy_book('citations', tmp_path)
-    early = started_early(book, ())
+    early = _citations_started(book, BuildOptions(cache=False))
     assert early is not None and early.running is not None
     process, folder = early.running.process, Path(early.running.home.name)
     replace_text(book, 'chapters/02-accords.md', '[@un-geneva]', '[@un-geneva, p. 4]')
@@ -264,8 +265,8 @@ def test_nothing_is_started_early_for_a_bibtex_book_or_one_that_does_not_load(tm
     (book / 'refs.bib').write_text('@book{kalinovsky2011,\n  author = {Kalinovsky, Artemy M.},\n'
                                    '  title = {A Long Goodbye},\n  year = {2011},\n}\n')
     set_key(book, 'references: refs.bib')
-    assert started_early(book, ()) is None
+    assert _citations_started(book, BuildOptions(cache=False)) is None
     broken = copy_book('citations', tmp_path / 'broken')
     (broken / 'book.yaml').write_text('title: [unclosed\n')
-    assert started_early(broken, ()) is None
+    assert _citations_started(broken, BuildOptions(cache=False)) is None
     assert pandoc_runs == []
