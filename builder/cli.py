@@ -30,7 +30,6 @@ from .options import FORMATS, LAID_OUT, BuildOptions
 from .progress import Progress, progress_for
 
 if TYPE_CHECKING:
-    from .citations.ahead import CitationsAhead
     from .kept_parses import KeptParses
 
 # The pipeline and the commands' own modules are imported where they are used, so
@@ -221,16 +220,11 @@ def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
         return 0
     if any(f in LAID_OUT for f in options.formats):
         start_early(root)  # the workers' fork server imports WeasyPrint while this process imports the pipeline
-    citations = _citations_started(root, options)
-    try:
-        from .write.formats import WRITERS, summarize
-        from .pipeline import build
+    from .write.formats import WRITERS, summarize
+    from .pipeline import build
 
-        written = _guarded(lambda progress: build(root, options, diagnostics, progress, parses, citations),
-                           diagnostics, args, stderr)
-    finally:
-        if citations is not None:
-            citations.stop()  # not taken, or the build stopped before it was: its output is not wanted
+    written = _guarded(lambda progress: build(root, options, diagnostics, progress, parses), diagnostics, args,
+                       stderr)
     if written is None:
         return 1
     if not args.quiet:
@@ -238,32 +232,6 @@ def _build(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: 
             summary = f' ({read or summarize(path)})' if any(w.wrote(path) for w in WRITERS.values()) else ''
             print(f'wrote {_shown(path)}{summary}', file=stdout)
     return 0
-
-
-def _citations_started(root: Path, options: BuildOptions) -> CitationsAhead | None:
-    """On a first build (no citation formatting kept), Pandoc started on the citations read ahead from the book as
-    it is loaded now, before this process imports the pipeline: 0.15 s sooner at 207 pages, where Pandoc's run is
-    the longest wait of an EPUB built alone. Only a guess, as any: the build loads the book again and takes this
-    run only for the very arguments and document it would start Pandoc on (``citations.ahead.citations_ahead``).
-    Not for a BibTeX book, whose file Pandoc's reader would convert twice; a book that does not load is left to
-    the build to report."""
-    from dataclasses import replace
-
-    from .citations.ahead import planned, started
-    from .citations.cache import formatting_kept
-    from .config import load_config
-    from .load import load
-
-    if options.cache and formatting_kept(root):
-        return None
-    try:
-        config = load_config(root, Diagnostics())
-        if config is None or Path(config.references or '').suffix.lower() == '.bib':
-            return None
-        book = load(root, Diagnostics())
-        return started(planned(replace(book, config=replace(book.config, **dict(options.settings)))))
-    except Exception:  # noqa: BLE001  (the build's own load says what is wrong)
-        return None
 
 
 def _check(root: Path, args: argparse.Namespace, options: BuildOptions, stdout: TextIO, stderr: TextIO) -> int:

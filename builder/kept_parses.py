@@ -27,7 +27,6 @@ import hashlib
 import io
 import pickle
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -76,7 +75,6 @@ class KeptParses:
         self._used: dict[bytes, bytes] = {}
         self._asked = 0  # parses asked for since the last build's were kept
         self._unwritten: dict[bytes, bytes] = {}  # made since, for the folder: written as the build's are kept
-        self._writing: threading.Thread | None = None  # keeping them (``keeping_this_builds``)
 
     def parsed(self, key: bytes, parse: Parse, diagnostics: Diagnostics, files: dict[str, str],
                made: bytes | None = None) -> tuple[list[Token], dict[str, Any]]:
@@ -129,21 +127,6 @@ class KeptParses:
                 self._write_now(key, data)
             with contextlib.suppress(OSError):
                 keep_recent(self._folder, f'*{SUFFIX}', KEPT_EACH * asked)
-
-    def keeping_this_builds(self) -> None:
-        """:meth:`keep_only_this_builds` in a thread of its own, beside the rest of the build, which waits for it
-        (:meth:`written`) before it ends: at 207 pages, a first build's 29 chapters and their notes took 0.3 to
-        0.5 s to write, which the build's resolve stage waited for, once Pandoc's citation run no longer took
-        longer."""
-        self.written()
-        self._writing = threading.Thread(target=self.keep_only_this_builds, name='keeping parses')
-        self._writing.start()
-
-    def written(self) -> None:
-        """Wait until the parses kept by :meth:`keeping_this_builds` are written."""
-        writing, self._writing = self._writing, None
-        if writing is not None:
-            writing.join()
 
     def _path(self, key: bytes) -> Path | None:
         return self._folder / f'{hashlib.sha256(self._salt + key).hexdigest()}{SUFFIX}' if self._folder else None

@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from .cache import OutputCache, Signature, load_page_map, remember_build, signature
-from .citations.ahead import CitationsAhead, citations_ahead
+from .cache import OutputCache, load_page_map, remember_build, signature
+from .citations.ahead import citations_ahead
 from .citations.cache import formatting_kept
 from .config import BookConfig
 from .dates import build_timestamp, check_source_date_epoch
@@ -78,12 +78,7 @@ def check(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
 
     ``coursepack check`` also checks the permissions ledger (a build does not: it prints what it is given).
     """
-    parses = kept_parses(root, options)
-    try:
-        checked = check_book(root, Build(options, diagnostics, progress, parses=parses))
-    finally:
-        if parses is not None:
-            parses.written()
+    checked = check_book(root, Build(options, diagnostics, progress, parses=kept_parses(root, options)))
     config = checked.book.config
     check_clearance(ledger(checked), config, build_timestamp(config).date(), diagnostics)
     return checked
@@ -111,16 +106,15 @@ def ledger(checked: Checked) -> Ledger:
     return make_ledger(checked.whole, checked.book.references, {o.selection: o.stem for o in outputs})
 
 
-def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], None]] = (),
-               citations: CitationsAhead | None = None) -> Checked:
+def check_book(root: Path, build: Build, ahead: Sequence[Callable[[BookConfig], None]] = ()) -> Checked:
     """Load, parse and resolve; ``ahead``: what the outputs can prepare before there is a book to render, done
-    while Pandoc formats the citations; ``citations``: Pandoc started on them early, if it was."""
+    while Pandoc formats the citations."""
     options, diagnostics, progress = build.options, build.diagnostics, build.progress
     progress.stage('load')
     check_source_date_epoch(diagnostics)
     book = loaded(root, options, diagnostics)
     # Pandoc formats the citations read from the chapters' text while they are parsed (a first build's)
-    with citations_ahead(book, lambda: options.cache and formatting_kept(root), citations) as pandoc:
+    with citations_ahead(book, lambda: options.cache and formatting_kept(root)) as pandoc:
         return _parsed_and_resolved(book, build, ahead, pandoc)
 
 
@@ -136,17 +130,16 @@ def _parsed_and_resolved(book: Book, build: Build, ahead: Sequence[Callable[[Boo
     # 200 pages for an EPUB's: templates compiled, a cover drawn). What has not started once the citations are
     # formatted (kept from the last build, as an edit's are) is left to be done where it is needed: waited for
     # here, it would delay the layout. A preparation that fails fails again there, and says why.
-    # Another keeps the parses for the next build, writing those this one made (a first build's: 0.1 s at 50 pages,
-    # 0.3-0.5 s at 200), while the build goes on: it waits for them as it ends (``build``, ``check``).
+    # Another keeps the parses for the next build, writing those this one made (a first build's: 0.1 s at 50 pages).
     # Both start once Pandoc runs: started before, their Python delayed its start (by up to 0.15 s at 200 pages).
     characters = Diagnostics()
-    with ThreadPoolExecutor(1) as thread:
+    with ThreadPoolExecutor(1) as thread, ThreadPoolExecutor(1) as keeping:
         awaited: list[Future[None]] = []
         prepared: list[Future[None]] = []
 
         def meanwhile() -> None:
             if build.parses is not None:
-                build.parses.keeping_this_builds()
+                awaited.append(keeping.submit(build.parses.keep_only_this_builds))
             awaited.append(thread.submit(check_characters, book, characters))
             prepared.extend(thread.submit(prepare, book.config) for prepare in ahead)
 
@@ -187,8 +180,7 @@ def parse_ahead(root: Path, options: BuildOptions, parses: KeptParses) -> None:
 
 
 def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress: Progress = SILENT,
-          parses: KeptParses | None = None,
-          citations: CitationsAhead | None = None) -> dict[Path, OutputSummary | None]:
+          parses: KeptParses | None = None) -> dict[Path, OutputSummary | None]:
     """Check the book in ``root``, then write its outputs; return the paths written, each with its summary when
     the build read it already (see ``make_output``).
 
@@ -197,8 +189,6 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
     module); with ``options.cache``, each output starts from its last page map.
     ``parses``: the chapters parsed by this process's earlier builds, kept for
     the next (``coursepack watch``); by default, those of the book's cache.
-    ``citations``: Pandoc started on the book's citations before this module
-    was imported (``cli._citations_started``), used or stopped.
     """
     out_dir = options.out_dir or root / 'dist'
     discard_interrupted(out_dir)  # what a killed build left behind
@@ -210,20 +200,8 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
                           'make it a writable folder, or give another with --out')
     run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache, options.settings),
                 parses=kept_parses(root, options) if parses is None else parses)
-    try:
-        ahead = [render_ahead, *(prepare for f in options.formats if (prepare := WRITERS[f].prepare))]
-        checked = check_book(root, run, ahead, citations)
-        return write_outputs(root, checked, run, out_dir, inputs)
-    finally:
-        if run.parses is not None:
-            run.parses.written()  # the parses this build made, kept for the next: written beside it
-
-
-def write_outputs(root: Path, checked: Checked, run: Build, out_dir: Path,
-                  inputs: Signature) -> dict[Path, OutputSummary | None]:
-    """Lay out and write the outputs of the book in ``root``, checked, into ``out_dir`` (``inputs``: the book's
-    files as the build found them, recorded with the outputs); return the paths written, as :func:`build` does."""
-    options, diagnostics, progress = run.options, run.diagnostics, run.progress
+    checked = check_book(root, run, ahead=[render_ahead, *(prepare for f in options.formats
+                                                         if (prepare := WRITERS[f].prepare))])
     # The page maps of the last build, before this one replaces them: what moved is reported in page-changes.txt.
     before = {o.stem: run.cache.page_map(o.stem) for o in checked.outputs} if options.handouts is None else {}
     with staged_outputs(out_dir) as staged, contextlib.ExitStack() as stack:

@@ -254,50 +254,29 @@ class CitationsAhead:
             return False  # gone: the run that reads them again says so
 
 
-def planned(book: Book) -> tuple[list[str], str, Callable[[], tuple[str, ...]]] | None:
-    """What Pandoc is started on for ``book``'s citations read ahead: its arguments, the document and what gives
-    the hashes of the files it reads; None where they are not read ahead (per-chapter bibliographies, no style, no
-    references, no citation)."""
+@contextmanager
+def citations_ahead(book: Book, kept: Callable[[], bool]) -> Iterator[Callable[[list[str], str], str]]:
+    """What formats the citations: Pandoc started on the citations read ahead, where they are likely to be the
+    book's and ``kept()`` says that the last build kept no formatting; else :func:`run_pandoc`. On leaving, a run
+    that was not used is stopped (the build failed before it formatted the citations)."""
     config, style = book.config, book.style
     references_file = references_file_of(book)
-    if style is None or config.bibliography == 'per-chapter' or references_file is None:
-        return None
+    if style is None or config.bibliography == 'per-chapter' or references_file is None or kept():
+        yield run_pandoc
+        return
     citations = book_citations(book)
     if not citations:
-        return None
+        yield run_pandoc
+        return
     document = document_for(citations, style, listed_uncited(config.nocite, book.references), book.references,
                             references_file)
-    return (pandoc_args(style, references_file), document,
-            lambda: (file_hash(style.path), file_hash(references_file)))
-
-
-def started(plan: tuple[list[str], str, Callable[[], tuple[str, ...]]] | None) -> CitationsAhead | None:
-    """Pandoc started on ``plan`` (:func:`planned`); None without one, or if Pandoc could not be started (the
-    formatting says why, where it is located)."""
-    if plan is None:
-        return None
     try:
-        return CitationsAhead(*plan)
+        ahead = CitationsAhead(pandoc_args(style, references_file), document,
+                               lambda: (file_hash(style.path), file_hash(references_file)))
     except (PandocError, OSError):
-        return None
-
-
-@contextmanager
-def citations_ahead(book: Book, kept: Callable[[], bool],
-                    early: CitationsAhead | None = None) -> Iterator[Callable[[list[str], str], str]]:
-    """What formats the citations: Pandoc started on the citations read ahead, where they are likely to be the
-    book's and ``kept()`` says that the last build kept no formatting; else :func:`run_pandoc`. ``early``: Pandoc
-    started on them before (``cli.py``: before the pipeline is imported), taken if it was started on the same arguments and document.
-    On leaving, a run that was not used is stopped (the build failed before it formatted the citations)."""
-    ahead = None
+        yield run_pandoc  # no Pandoc, or no file: the formatting says so, where it is located
+        return
     try:
-        plan = None if kept() else planned(book)
-        if plan is not None and early is not None and (early.args, early.document) == plan[:2]:
-            ahead, early = early, None
-        else:
-            ahead = started(plan)
-        yield ahead.run if ahead is not None else run_pandoc
+        yield ahead.run
     finally:
-        for running in (ahead, early):
-            if running is not None:
-                running.stop()
+        ahead.stop()

@@ -10,16 +10,14 @@ from pathlib import Path
 import pytest
 
 from builder.citations.ahead import book_citations, citations_ahead, citations_in
-from builder.cli import _citations_started
 from builder.citations.pandoc import RunningPandoc
 from builder.citations.resolve import citation_uses
 from builder.diagnostics import Diagnostics
 from builder.load import load
 from builder.markdown import make_parser
 from builder.markdown.state import new_env
-from builder.options import Build, BuildOptions
+from builder.options import BuildOptions
 from builder.parse import parse_book
-from builder.progress import SILENT
 from builder import pipeline
 from builder.pipeline import check
 
@@ -224,49 +222,3 @@ def test_a_style_edited_while_pandoc_ran_ahead_is_formatted_again(tmp_path, pand
                      '<layout delimiter="; " prefix="[" suffix="]">')
         printed = pandoc(ahead.args, ahead.document)
     assert len(pandoc_runs) == 2 and printed.count('"c":"[') > printed.count('"c":"(')  # the style as edited
-
-
-def _checked_citations(root: Path, citations) -> str:  # type: ignore[no-untyped-def]
-    """The formatted citations of the book in ``root``, checked as a first build checks it, given ``citations``
-    (a Pandoc run started early, or None)."""
-    checked = pipeline.check_book(root, Build(BuildOptions(cache=False), Diagnostics(), SILENT), (), citations)
-    return ' '.join(re.sub('<[^>]*>', '', ' | '.join(checked.whole.bibliography.citations.values())).split())
-
-
-def test_a_run_started_before_the_pipeline_is_taken_by_the_build(tmp_path, pandoc_runs):
-    """``coursepack build`` starts Pandoc on the book as it loads it before it imports the pipeline
-    (``cli._citations_started``): the build, which loads the book again, takes that run and starts none of its own."""
-    book = copy_book('citations', tmp_path)
-    early = _citations_started(book, BuildOptions(cache=False))
-    assert early is not None and len(pandoc_runs) == 1
-    citations = _checked_citations(book, early)
-    assert pandoc_runs[1:] == [PARSED]  # no other run: the early one's output was taken
-    assert '(Kalinovsky 2011, 99)' in citations and early.running is None
-
-
-def test_a_run_started_early_on_another_text_is_stopped_and_pandoc_runs_on_the_book(tmp_path, pandoc_runs):
-    """A chapter saved between the early start and the build's load: the early run's document is not the build's.
-    It is stopped, its folder removed, and Pandoc runs on the citations as the build read them."""
-    book = copy_book('citations', tmp_path)
-    early = _citations_started(book, BuildOptions(cache=False))
-    assert early is not None and early.running is not None
-    process, folder = early.running.process, Path(early.running.home.name)
-    replace_text(book, 'chapters/02-accords.md', '[@un-geneva]', '[@un-geneva, p. 4]')
-    citations = _checked_citations(book, early)
-    assert process.returncode is not None and not folder.exists()
-    assert len(pandoc_runs) == 3 and pandoc_runs[2] == PARSED and pandoc_runs[1] != pandoc_runs[0]
-    assert '(United Nations 1988, 4)' in citations
-
-
-def test_nothing_is_started_early_for_a_bibtex_book_or_one_that_does_not_load(tmp_path, pandoc_runs):
-    """Loading a BibTeX file runs Pandoc's reader: loaded early and again, it would be read twice. A book that does
-    not load is left to the build to report."""
-    book = copy_book('citations', tmp_path / 'bib')
-    (book / 'refs.bib').write_text('@book{kalinovsky2011,\n  author = {Kalinovsky, Artemy M.},\n'
-                                   '  title = {A Long Goodbye},\n  year = {2011},\n}\n')
-    set_key(book, 'references: refs.bib')
-    assert _citations_started(book, BuildOptions(cache=False)) is None
-    broken = copy_book('citations', tmp_path / 'broken')
-    (broken / 'book.yaml').write_text('title: [unclosed\n')
-    assert _citations_started(broken, BuildOptions(cache=False)) is None
-    assert pandoc_runs == []
