@@ -285,27 +285,34 @@ def ratios(results: dict[int, dict]) -> str:
     def ratio(a: float | None, b: float | None) -> str:
         return f'{a / b:.2f}×' if a and b else '–'
 
+    def paired(size: int, a: str, b: str, key: str = 'wall') -> str:
+        """The median over the rounds of ``a`` ÷ ``b``, each round's two measures taken one after the other
+        (``MEASURED``): not the ratio of two medians, which can come from rounds minutes apart, on a machine whose
+        speed moves by a fifth from one minute to the next."""
+        samples = results[size]['samples']
+        pairs = [x[key] / y[key] for x, y in zip(samples.get(a, []), samples.get(b, []))
+                 if x['rc'] == 0 and y['rc'] == 0 and y[key]]
+        return f'{statistics.median(pairs):.2f}×' if pairs else '–'
+
     sizes = list(results)
-    def cpu(size: int, name: str) -> float | None:
-        return median(results[size]['samples'].get(name, []), 'cpu')
 
     rows = [
         ('full build (PDF, EPUB, web edition) ÷ pandoc PDF', '≤ 0.8× (≤ 1.0× at 50 p)',
-         [ratio(m(s, 'full'), m(s, 'pandoc-pdf')) for s in sizes]),
+         [paired(s, 'full', 'pandoc-pdf') for s in sizes]),
         ('full build ÷ pandoc PDF, CPU seconds of the process tree', '≤ 1.2×',
-         [ratio(cpu(s, 'full'), cpu(s, 'pandoc-pdf')) for s in sizes]),
-        ('EPUB alone (no cached layout) ÷ pandoc EPUB', '≤ 0.5×', [ratio(m(s, 'epub'), m(s, 'pandoc-epub')) for s in sizes]),
+         [paired(s, 'full', 'pandoc-pdf', 'cpu') for s in sizes]),
+        ('EPUB alone (no cached layout) ÷ pandoc EPUB', '≤ 0.5×', [paired(s, 'epub', 'pandoc-epub') for s in sizes]),
         ('rebuild, nothing changed', '≤ 0.2 s', [f'{m(s, "noop"):.2f} s' if m(s, 'noop') else '–' for s in sizes]),
-        ('rebuild after a one-paragraph edit ÷ full', '≤ 0.2×', [ratio(m(s, 'edit'), m(s, 'full')) for s in sizes]),
-        ('handouts after the same edit ÷ handouts', '–', [ratio(m(s, 'handouts-edit'), m(s, 'handouts')) for s in sizes]),
+        ('rebuild after a one-paragraph edit ÷ full', '≤ 0.2×', [paired(s, 'edit', 'full') for s in sizes]),
+        ('handouts after the same edit ÷ handouts', '–', [paired(s, 'handouts-edit', 'handouts') for s in sizes]),
         ('the same edit in `coursepack watch` ÷ full (its time)', '≤ 0.2× (≤ 3 s at 800 p)',
-         [f'{ratio(m(s, "watch-edit"), m(s, "full"))} ({m(s, "watch-edit"):.2f} s)' if m(s, 'watch-edit') else '–'
+         [f'{paired(s, "watch-edit", "full")} ({m(s, "watch-edit"):.2f} s)' if m(s, 'watch-edit') else '–'
           for s in sizes]),
         ('PDF size ÷ WeasyPrint alone on the same book (floor, one document)', '≤ 1.05×',
          [ratio((results[s]['sizes'] or {}).get('pdf'), results[s]['floor_pdf']) for s in sizes]),
         ('full build: PDF, EPUB size', '–', [', '.join(f'{v / 1024 / 1024:.2f} MiB' for v in results[s]['sizes'].values())
                                             if results[s]['sizes'] else '–' for s in sizes]),
-        ('full build ÷ WeasyPrint alone (floor)', '–', [ratio(m(s, 'full'), m(s, 'floor')) for s in sizes]),
+        ('full build ÷ WeasyPrint alone (floor)', '–', [paired(s, 'full', 'floor') for s in sizes]),
         ('peak RSS of the largest process, full build (of the builder itself)', '≤ 200 MiB',
          [f'{max(x["peak_mib"] for x in results[s]["samples"]["full"]):.0f} MiB '
           f'({max(x.get("main_peak_mib", 0) for x in results[s]["samples"]["full"]):.0f} MiB)'
@@ -328,7 +335,7 @@ def report(results: dict[int, dict], started: str, runs: int) -> str:
     machine = (f'{started}; {os.cpu_count()} cores ({cpu}); {platform.system()} {platform.release()}; '
                f'Python {platform.python_version()}; median of {runs} runs per cell (per size), '
                '[min–max] wall time, median CPU time of the whole process tree, peak RSS of the largest process, '
-               '1-minute load average over the runs')
+               '1-minute load average over the runs; each ratio of two commands the median of its rounds\' ratios')
     return f'Measured {machine}.\n\n{table(results)}\n\n{ratios(results)}\n'
 
 
