@@ -6,7 +6,7 @@ For each size (A4 pages, approximately) it generates a synthetic book
 (``gen_book.py``, seeded) under ``benchmarks/work/`` and measures, as whole
 processes, in rounds (A B C … A B C …) so that a change in machine load hits
 every command alike, each of our commands right beside the Pandoc command it
-is compared with (``MEASURED``):
+is compared with (``COMMANDS``):
 
 * ``full``: ``coursepack build`` (PDF + EPUB) with ``dist/`` and the cache removed;
 * ``noop``: the same build again, nothing changed;
@@ -18,7 +18,8 @@ is compared with (``MEASURED``):
 * ``floor``: WeasyPrint alone on the builder's print HTML (``floor.py``).
 
 It prints medians with [min–max] and the peak RSS of the largest process, then
-the ratios the issue sets targets for. The builder runs from this checkout,
+the ratios the issue sets targets for, each ratio of two commands the median of
+its rounds' ratios. The builder runs from this checkout,
 its modules compiled to bytecode first, as an installed package's are. Pandoc comes from the PyPI package
 pypandoc-binary, installed into this interpreter's environment when missing.
 """
@@ -41,13 +42,11 @@ REPO = HERE.parent
 WORK = HERE / 'work'  # git-ignored
 PAGES_PER_CHAPTER = 6.0  # measured on the generated chapters
 BACK_MATTER_PAGES = 28  # title page, contents, glossary, chronology, bibliography
-COMMANDS = ('full', 'noop', 'edit', 'watch-edit', 'epub', 'handouts', 'handouts-edit', 'pandoc-epub', 'pandoc-pdf',
-            'floor')
-# The order of each round: a ratio's two commands one right after the other (full and Pandoc's PDF, the EPUB
-# alone and Pandoc's EPUB), so that the machine's speed, which moves by a fifth from one minute to the next here,
-# is the same for both; ``noop``, ``edit`` and ``watch-edit`` after the full build whose outputs they start from,
-# and ``epub`` (which removes them) after those.
-MEASURED = ('full', 'pandoc-pdf', 'noop', 'edit', 'watch-edit', 'epub', 'pandoc-epub', 'handouts', 'handouts-edit',
+# The commands, in the order of each round and of the table: a ratio's two commands one right after the other
+# (full and Pandoc's PDF, the EPUB alone and Pandoc's EPUB), so that the machine's speed, which moves by a fifth
+# from one minute to the next here, is the same for both; ``noop``, ``edit`` and ``watch-edit`` after the full
+# build whose outputs they start from, and ``epub`` (which removes them) after those.
+COMMANDS = ('full', 'pandoc-pdf', 'noop', 'edit', 'watch-edit', 'epub', 'pandoc-epub', 'handouts', 'handouts-edit',
             'floor')
 ONCE = ('handouts', 'handouts-edit')  # one handout per chapter: 126 builds at 800 pages, in the first round only
 
@@ -111,7 +110,7 @@ def measure_size(size: int, runs: int, only: list[str], pandoc: Path) -> dict:
     run([sys.executable, str(HERE / 'floor.py'), 'export', str(book), str(html)], check=True)
     has_handouts = run([sys.executable, '-m', 'builder', 'handouts', '--help']).returncode == 0
     every = commands_for(book, html, pandoc, has_handouts)
-    commands = {name: every[name] for name in MEASURED if name in only}
+    commands = {name: every[name] for name in COMMANDS if name in only}
     samples: dict[str, list[dict]] = {name: [] for name in commands}
     pages = sizes = None
     for round_ in range(runs):
@@ -287,7 +286,7 @@ def ratios(results: dict[int, dict]) -> str:
 
     def paired(size: int, a: str, b: str, key: str = 'wall') -> str:
         """The median over the rounds of ``a`` ÷ ``b``, each round's two measures taken one after the other
-        (``MEASURED``): not the ratio of two medians, which can come from rounds minutes apart, on a machine whose
+        (``COMMANDS``): not the ratio of two medians, which can come from rounds minutes apart, on a machine whose
         speed moves by a fifth from one minute to the next."""
         samples = results[size]['samples']
         pairs = [x[key] / y[key] for x, y in zip(samples.get(a, []), samples.get(b, []))
