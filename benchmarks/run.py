@@ -284,14 +284,20 @@ def ratios(results: dict[int, dict]) -> str:
     def ratio(a: float | None, b: float | None) -> str:
         return f'{a / b:.2f}×' if a and b else '–'
 
-    def paired(size: int, a: str, b: str, key: str = 'wall') -> str:
-        """The median over the rounds of ``a`` ÷ ``b``, each round's two measures taken one after the other
-        (``COMMANDS``): not the ratio of two medians, which can come from rounds minutes apart, on a machine whose
-        speed moves by a fifth from one minute to the next."""
+    def paired(size: int, a: str, b: str, key: str = 'wall', scale: float = 1.0) -> str:
+        """The median over the rounds of ``a`` ÷ ``b`` (times ``scale``), each round's two measures taken one after
+        the other (``COMMANDS``): not the ratio of two medians, which can come from rounds minutes apart, on a
+        machine whose speed moves by a fifth from one minute to the next."""
         samples = results[size]['samples']
-        pairs = [x[key] / y[key] for x, y in zip(samples.get(a, []), samples.get(b, []))
+        pairs = [x[key] / y[key] * scale for x, y in zip(samples.get(a, []), samples.get(b, []))
                  if x['rc'] == 0 and y['rc'] == 0 and y[key]]
         return f'{statistics.median(pairs):.2f}×' if pairs else '–'
+
+    def per_page(size: int) -> str:
+        """Our CPU a printed page ÷ Pandoc's: its PDF of the same chapters has fewer pages (no glossary, chronology,
+        "cited on" pages nor page numbers in its contents; chapters not opened on a right-hand page)."""
+        ours, pandocs = results[size]['pages'], results[size].get('pandoc_pages')
+        return paired(size, 'full', 'pandoc-pdf', 'cpu', pandocs / ours) if ours and pandocs else '–'
 
     sizes = list(results)
 
@@ -300,6 +306,9 @@ def ratios(results: dict[int, dict]) -> str:
          [paired(s, 'full', 'pandoc-pdf') for s in sizes]),
         ('full build ÷ pandoc PDF, CPU seconds of the process tree', '≤ 1.2×',
          [paired(s, 'full', 'pandoc-pdf', 'cpu') for s in sizes]),
+        ("pages: our PDF, Pandoc's PDF of the same chapters", '–',
+         [f"{results[s]['pages']}, {results[s].get('pandoc_pages') or '–'}" for s in sizes]),
+        ('full build ÷ pandoc PDF, CPU seconds a printed page', '–', [per_page(s) for s in sizes]),
         ('EPUB alone (no cached layout) ÷ pandoc EPUB', '≤ 0.5×', [paired(s, 'epub', 'pandoc-epub') for s in sizes]),
         ('rebuild, nothing changed', '≤ 0.2 s', [f'{m(s, "noop"):.2f} s' if m(s, 'noop') else '–' for s in sizes]),
         ('rebuild after a one-paragraph edit ÷ full', '≤ 0.2×', [paired(s, 'edit', 'full') for s in sizes]),
