@@ -299,6 +299,12 @@ def ratios(results: dict[int, dict]) -> str:
         ours, pandocs = results[size]['pages'], results[size].get('pandoc_pages')
         return paired(size, 'full', 'pandoc-pdf', 'cpu', pandocs / ours) if ours and pandocs else '–'
 
+    def split_cpu(size: int, name: str, roles: tuple[str, ...] = ('command', 'pandoc', 'others')) -> str:
+        """The median over the rounds of each part of a command's CPU time (``timed.py``'s ``cpu_by_process``)."""
+        samples = [x['cpu_by_process'] for x in results[size]['samples'].get(name, [])
+                   if x['rc'] == 0 and 'cpu_by_process' in x]
+        return ', '.join(f'{statistics.median(x[role] for x in samples):.1f}' for role in roles) if samples else '–'
+
     sizes = list(results)
 
     rows = [
@@ -309,6 +315,9 @@ def ratios(results: dict[int, dict]) -> str:
         ("pages: our PDF, Pandoc's PDF of the same chapters", '–',
          [f"{results[s]['pages']}, {results[s].get('pandoc_pages') or '–'}" for s in sizes]),
         ('full build ÷ pandoc PDF, CPU seconds a printed page', '–', [per_page(s) for s in sizes]),
+        ("full build's CPU seconds: its own process, Pandoc, the workers", '–', [split_cpu(s, 'full') for s in sizes]),
+        ("pandoc PDF's CPU seconds: Pandoc, WeasyPrint", '–', [split_cpu(s, 'pandoc-pdf', ('command', 'others'))
+                                                               for s in sizes]),
         ('EPUB alone (no cached layout) ÷ pandoc EPUB', '≤ 0.5×', [paired(s, 'epub', 'pandoc-epub') for s in sizes]),
         ('rebuild, nothing changed', '≤ 0.2 s', [f'{m(s, "noop"):.2f} s' if m(s, 'noop') else '–' for s in sizes]),
         ('rebuild after a one-paragraph edit ÷ full', '≤ 0.2×', [paired(s, 'edit', 'full') for s in sizes]),

@@ -2,7 +2,8 @@
 
 The CPU time is the sum over the command's process tree of each process's
 user and system time as last seen (so it can miss the last 100 ms of a
-process). The peak is the largest resident set of any single process of the command's
+process), split as well by process (``cpu_by_process``: the command's own, the
+Pandoc processes it starts, the others). The peak is the largest resident set of any single process of the command's
 tree (``main_peak_mib``: of the command's own process): the command and every descendant, polled from ``/proc`` every 100 ms,
 and ``RUSAGE_CHILDREN``'s ``ru_maxrss`` for the descendants it reaped (a
 process shorter than the polling interval). Polling is needed because
@@ -37,12 +38,14 @@ def descendants(root: int) -> list[int]:
     return found
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_seconds(pid: int) -> tuple[str, float]:
+    """The process's name and the CPU seconds it has spent (user and system)."""
     try:
-        fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()
+        text = Path(f'/proc/{pid}/stat').read_text()
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+        return '', 0.0
+    name, fields = text[text.find('(') + 1:text.rfind(')')], text.rsplit(')', 1)[1].split()
+    return name, (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 def rss_kib(pid: int) -> int:
@@ -64,6 +67,7 @@ class Tree:
         self.pid = pid
         self.before = before or {}
         self.cpu = dict(self.before)
+        self.names: dict[int, str] = {}
         self.peak = self.peak_main = 0
 
     def sample(self) -> None:
@@ -72,10 +76,21 @@ class Tree:
             self.peak = max(self.peak, rss)
             if pid == self.pid:
                 self.peak_main = max(self.peak_main, rss)
-            self.cpu[pid] = max(self.cpu.get(pid, 0.0), cpu_seconds(pid))
+            name, seconds = cpu_seconds(pid)
+            self.names.setdefault(pid, name)
+            self.cpu[pid] = max(self.cpu.get(pid, 0.0), seconds)
 
     def cpu_seconds(self) -> float:
         return sum(seconds - self.before.get(pid, 0.0) for pid, seconds in self.cpu.items())
+
+    def cpu_by_process(self) -> dict[str, float]:
+        """The CPU seconds of the command's own process, of the Pandoc processes it started (the builder's citation
+        run), and of every other process of its tree (the builder's workers and their server; Pandoc's WeasyPrint)."""
+        split = {'command': 0.0, 'pandoc': 0.0, 'others': 0.0}
+        for pid, seconds in self.cpu.items():
+            role = 'command' if pid == self.pid else 'pandoc' if self.names.get(pid) == 'pandoc' else 'others'
+            split[role] += seconds - self.before.get(pid, 0.0)
+        return split
 
 
 def main() -> None:
@@ -95,7 +110,8 @@ def main() -> None:
     stderr = errors.read()
     wall = time.perf_counter() - start
     peak = max(tree.peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print(json.dumps({'wall': wall, 'cpu': tree.cpu_seconds(), 'peak_mib': peak / 1024,
+    print(json.dumps({'wall': wall, 'cpu': tree.cpu_seconds(), 'cpu_by_process': tree.cpu_by_process(),
+                      'peak_mib': peak / 1024,
                       'main_peak_mib': tree.peak_main / 1024, 'rc': process.returncode, 'stderr': stderr[-2000:],
                       'load': [load_before, os.getloadavg()[0]]}))
 

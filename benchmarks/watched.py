@@ -56,7 +56,7 @@ class Watched:
 
     def rebuild(self, change: Callable[[], None]) -> dict:
         """Measure the rebuild that ``change`` (a chapter saved) sets off."""
-        tree = Tree(self.process.pid, {pid: cpu_seconds(pid) for pid in descendants(self.process.pid)})
+        tree = Tree(self.process.pid, {pid: cpu_seconds(pid)[1] for pid in descendants(self.process.pid)})
         load_before = os.getloadavg()[0]
         start = time.perf_counter()
         change()
