@@ -49,7 +49,7 @@ from .workers import in_threads, map_in_workers
 from .write.atomic import discard_interrupted, staged_outputs, unwritable
 from .write.ahead import WrittenAhead
 from .write.documents import forget_other_documents
-from .write.formats import WRITERS
+from .write.formats import WRITERS, preparations
 from .write.kept_outputs import KeptOutput, forget_other_outputs
 from .write.summary import OutputSummary
 
@@ -200,8 +200,7 @@ def build(root: Path, options: BuildOptions, diagnostics: Diagnostics, progress:
                           'make it a writable folder, or give another with --out')
     run = Build(options, diagnostics, progress, OutputCache(root, inputs, options.cache, options.settings),
                 parses=kept_parses(root, options) if parses is None else parses)
-    checked = check_book(root, run, ahead=[render_ahead, *(prepare for f in options.formats
-                                                         if (prepare := WRITERS[f].prepare))])
+    checked = check_book(root, run, ahead=[render_ahead, *preparations(options)])
     # The page maps of the last build, before this one replaces them: what moved is reported in page-changes.txt.
     before = {o.stem: run.cache.page_map(o.stem) for o in checked.outputs} if options.handouts is None else {}
     with staged_outputs(out_dir) as staged, contextlib.ExitStack() as stack:

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..config import BookConfig
 from ..diagnostics import Diagnostics
 from ..layout import LaidOut
-from ..options import Build
+from ..options import Build, BuildOptions
 from . import epub, pdf, web
 from .summary import OutputSummary, epub_summary, pdf_summary
 from .validators import epub_checks, pdf_checks
@@ -37,8 +37,10 @@ class Writer:
     # longest to write. The EPUB is written in a process of its own beside a PDF too (``beside.py``), started last.
     apart: bool = False
     # What the writer can do before the book is rendered, its results kept for the write (``check_book`` calls
-    # it while Pandoc formats the citations)
+    # it while Pandoc formats the citations), and whether, given the build's options, it writes in the build's own
+    # process: prepared elsewhere, the results would not be there (``preparations``)
     prepare: Callable[[BookConfig], None] | None = None
+    written_here: Callable[[BuildOptions], bool] = lambda options: True
 
     def name(self, stem: str) -> str:
         """The output's file or folder name under the output folder."""
@@ -52,10 +54,17 @@ class Writer:
 WRITERS: dict[str, Writer] = {
     'pdf': Writer('pdf', True, pdf.write, pdf_summary, pdf_checks, apart=True),  # parts joined in a process
     'epub': Writer('epub', False, epub.write, epub_summary, epub_checks,  # page numbers from a PDF's layout
-                   prepare=epub.prepare),
+                   prepare=epub.prepare, written_here=epub.written_here),
     # Needs no layout; when a PDF is laid out in the same build, it prints that layout's page numbers.
     'html': Writer('web', False, web.write, web.summarize, web.checks, folder=True, handouts=False, apart=True),
 }
+
+
+def preparations(options: BuildOptions) -> list[Callable[[BookConfig], None]]:
+    """What the writers of ``options.formats`` prepare before the book is rendered, those that write in this
+    process."""
+    return [writer.prepare for f in options.formats
+            if (writer := WRITERS[f]).prepare is not None and writer.written_here(options)]
 
 
 def writer_for(path: Path) -> Writer:
