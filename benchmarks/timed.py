@@ -2,8 +2,9 @@
 
 The CPU time is the sum over the command's process tree of each process's
 user and system time as last seen (so it can miss the last 100 ms of a
-process), split as well by process (``cpu_by_process``: the command's own, the
-Pandoc processes it starts, the others). The peak is the largest resident set of any single process of the command's
+process), split as well by process (``cpu_by_process``: the command's own,
+the Pandoc processes it starts, the others). The peak is the largest resident
+set of any single process of the command's
 tree (``main_peak_mib``: of the command's own process): the command and every descendant, polled from ``/proc`` every 100 ms,
 and ``RUSAGE_CHILDREN``'s ``ru_maxrss`` for the descendants it reaped (a
 process shorter than the polling interval). Polling is needed because
@@ -38,7 +39,7 @@ def descendants(root: int) -> list[int]:
     return found
 
 
-def cpu_seconds(pid: int) -> tuple[str, float]:
+def name_and_cpu(pid: int) -> tuple[str, float]:
     """The process's name and the CPU seconds it has spent (user and system)."""
     try:
         text = Path(f'/proc/{pid}/stat').read_text()
@@ -76,7 +77,7 @@ class Tree:
             self.peak = max(self.peak, rss)
             if pid == self.pid:
                 self.peak_main = max(self.peak_main, rss)
-            name, seconds = cpu_seconds(pid)
+            name, seconds = name_and_cpu(pid)
             self.names.setdefault(pid, name)
             self.cpu[pid] = max(self.cpu.get(pid, 0.0), seconds)
 

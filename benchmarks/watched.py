@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from timed import Tree, cpu_seconds, descendants
+from timed import Tree, descendants, name_and_cpu
 
 PATIENCE = 600  # seconds for the watcher's first build, or a rebuild, before giving up
 POLL = 0.05
@@ -56,7 +56,7 @@ class Watched:
 
     def rebuild(self, change: Callable[[], None]) -> dict:
         """Measure the rebuild that ``change`` (a chapter saved) sets off."""
-        tree = Tree(self.process.pid, {pid: cpu_seconds(pid)[1] for pid in descendants(self.process.pid)})
+        tree = Tree(self.process.pid, {pid: name_and_cpu(pid)[1] for pid in descendants(self.process.pid)})
         load_before = os.getloadavg()[0]
         start = time.perf_counter()
         change()
