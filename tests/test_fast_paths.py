@@ -585,7 +585,8 @@ def test_outputs_written_while_the_pdf_lays_out_are_those_of_a_clean_build(tmp_p
 def test_an_edit_writes_again_only_the_documents_it_changed(tmp_path):
     """The EPUB and the web edition keep each document as they wrote it (``write/documents.py``), the EPUB its cover
     too: after a sentence added to one chapter, each writes that chapter alone again (its outline and its document,
-    or its page), and every file is a clean build's (``test_outputs_written_while_the_pdf_lays_out_are_those_of_a_clean_build``)."""
+    or its page), and every file is a clean build's
+    (``test_outputs_written_while_the_pdf_lays_out_are_those_of_a_clean_build``)."""
     book = copy_book('parts', tmp_path / 'book')
     assert build(book, '--jobs', '2', *MAIN_EDITION).code == 0
     kept = book / '.coursepack-cache' / 'documents'
