@@ -78,7 +78,8 @@ class Tree:
             if pid == self.pid:
                 self.peak_main = max(self.peak_main, rss)
             name, seconds = name_and_cpu(pid)
-            self.names.setdefault(pid, name)
+            if name:  # the name as last seen: a process started with Popen is a copy of its parent until it execs
+                self.names[pid] = name
             self.cpu[pid] = max(self.cpu.get(pid, 0.0), seconds)
 
     def cpu_seconds(self) -> float:
